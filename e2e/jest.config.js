@@ -1,0 +1,14 @@
+// Integration and end-to-end suites: real nx, real nix, real sshd in network namespaces.
+module.exports = {
+  displayName: 'e2e',
+  rootDir: __dirname,
+  testEnvironment: 'node',
+  testMatch: ['<rootDir>/tests/**/*.spec.ts'],
+  modulePathIgnorePatterns: ['<rootDir>/../dist'],
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json', isolatedModules: true }],
+  },
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  testTimeout: 300000,
+  maxWorkers: 1,
+};

@@ -1,0 +1,79 @@
+// Temp Nx workspaces in real git repos, using this repo's node_modules and plugin source.
+import { execFileSync, spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { copyFileSync, mkdtempSync, rmSync, symlinkSync, writeFileSync, realpathSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const REPO_ROOT = resolve(__dirname, '..', '..');
+const NX_BIN = join(REPO_ROOT, 'node_modules', 'nx', 'dist', 'bin', 'nx.js');
+
+export interface Workspace {
+  root: string;
+  /** Runs the real nx CLI; throws with its output when it fails unless allowFailure. */
+  nx(args: string[], opts?: { env?: NodeJS.ProcessEnv; allowFailure?: boolean }): SpawnSyncReturns<string>;
+  git(args: string[]): string;
+  commit(message: string): void;
+  remove(): void;
+}
+
+/** Environment for nx in tests: no daemon, no TUI, no cloud, no prompts. */
+export function nxEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    NX_DAEMON: 'false',
+    NX_TUI: 'false',
+    NX_NO_CLOUD: 'true',
+    NX_SKIP_NX_CACHE: undefined,
+    NX_VERBOSE_LOGGING: 'false',
+    ...extra,
+  };
+}
+
+export function createWorkspace(prefix = 'nix-fleet-ws-', pluginOptions: Record<string, unknown> = {}): Workspace {
+  const root = realpathSync(mkdtempSync(join(tmpdir(), prefix)));
+  writeFileSync(join(root, 'package.json'), JSON.stringify({ name: 'fixture-fleet', private: true }, null, 2));
+  writeFileSync(
+    join(root, 'nx.json'),
+    JSON.stringify(
+      {
+        analytics: false,
+        cacheDirectory: '.nx/cache',
+        defaultBase: 'main',
+        plugins: [{ plugin: '@nix-fleet/nx', options: pluginOptions }],
+      },
+      null,
+      2,
+    ),
+  );
+  writeFileSync(join(root, '.gitignore'), 'node_modules\n.nx\ndist\n');
+  // Nx transpiles a plugin's TypeScript source only when the workspace has a root tsconfig.
+  copyFileSync(join(REPO_ROOT, 'tsconfig.base.json'), join(root, 'tsconfig.base.json'));
+  symlinkSync(join(REPO_ROOT, 'node_modules'), join(root, 'node_modules'));
+  const git = (args: string[]) => execFileSync('git', args, { cwd: root, encoding: 'utf-8' });
+  git(['init', '-q', '-b', 'main']);
+  git(['config', 'user.email', 'test@nix-fleet.invalid']);
+  git(['config', 'user.name', 'nix-fleet test']);
+  return {
+    root,
+    git,
+    nx(args, opts = {}) {
+      const result = spawnSync(process.execPath, [NX_BIN, ...args], {
+        cwd: root,
+        env: nxEnv(opts.env),
+        encoding: 'utf-8',
+        maxBuffer: 64 * 1024 * 1024,
+      });
+      if (result.status !== 0 && !opts.allowFailure) {
+        throw new Error(`nx ${args.join(' ')} failed (${result.status}):\n${result.stdout}\n${result.stderr}`);
+      }
+      return result;
+    },
+    commit(message) {
+      git(['add', '-A']);
+      git(['commit', '-q', '-m', message]);
+    },
+    remove() {
+      rmSync(root, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,21 @@
+// Names, globs and paths shared by inference, generators and executors.
+export const PLUGIN_NAME = '@nix-fleet/nx';
+export const HOSTS_DIR = 'hosts';
+export const HOST_FILE = 'host.json';
+export const HOST_GLOB = `${HOSTS_DIR}/*/${HOST_FILE}`;
+export const PROFILES_ROOT = 'packages/profiles';
+export const PROFILES_GLOB = `${PROFILES_ROOT}/default.nix`;
+export const PROFILES_PROJECT = 'profiles';
+export const DIST_HOSTS = 'dist/hosts';
+
+export const HOST_TYPES = ['laptop', 'desktop', 'server', 'vm'] as const;
+export type HostType = (typeof HOST_TYPES)[number];
+export const HOST_SYSTEMS = ['x86_64-linux', 'aarch64-linux'] as const;
+
+/** Where a host's build record lives, relative to the workspace root. */
+export function hostDistDir(host: string): string {
+  return `${DIST_HOSTS}/${host}`;
+}
+
+/** RFC 1123 label: what NixOS accepts for networking.hostName. */
+export const HOSTNAME_PATTERN = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;

@@ -1,0 +1,6 @@
+export interface BuildExecutorSchema {
+  host?: string;
+  flake?: string;
+  dryRun?: boolean;
+  extraArgs?: string[];
+}

@@ -1,0 +1,60 @@
+// The inferred targets of a host project: build, closure-size and deploy.
+import type { TargetConfiguration } from '@nx/devkit';
+import { PLUGIN_NAME, hostDistDir } from '../constants';
+import type { NormalizedPluginOptions } from './options';
+
+/** A cheap runtime input: a new Nix version can evaluate the same flake differently. */
+export const NIX_VERSION_INPUT = { runtime: 'nix --version' };
+
+export function hostInputs(sharedInputs: string[], options: NormalizedPluginOptions) {
+  return ['{projectRoot}/**/*', ...sharedInputs, ...options.extraInputs, NIX_VERSION_INPUT];
+}
+
+export function hostTargets(
+  host: string,
+  sharedInputs: string[],
+  options: NormalizedPluginOptions,
+): Record<string, TargetConfiguration> {
+  const inputs = hostInputs(sharedInputs, options);
+  const dist = `{workspaceRoot}/${hostDistDir(host)}`;
+  const flake = options.flake === '.' ? {} : { flake: options.flake };
+  return {
+    [options.buildTargetName]: {
+      executor: `${PLUGIN_NAME}:build`,
+      options: { host, ...flake },
+      cache: true,
+      inputs,
+      outputs: [`${dist}/build.json`],
+      metadata: {
+        description: `Build the NixOS system of ${host} (nix build of its toplevel)`,
+        technologies: ['nix'],
+        help: { command: 'nix build --help', example: { options: { dryRun: true } } },
+      },
+    },
+    [options.closureSizeTargetName]: {
+      executor: `${PLUGIN_NAME}:closure-size`,
+      options: { host },
+      dependsOn: [options.buildTargetName],
+      cache: true,
+      inputs,
+      outputs: [`${dist}/closure.json`],
+      metadata: {
+        description: `Report the closure size of ${host}, its growth against the baseline and its biggest paths`,
+        technologies: ['nix'],
+        help: { command: 'nix path-info --help', example: { options: { json: true } } },
+      },
+    },
+    [options.deployTargetName]: {
+      executor: `${PLUGIN_NAME}:deploy`,
+      options: { host },
+      dependsOn: [options.buildTargetName],
+      cache: false,
+      inputs,
+      metadata: {
+        description: `Copy the system of ${host} to the machine, activate it, confirm it and roll back on failure`,
+        technologies: ['nix'],
+        help: { command: 'nix copy --help', example: { options: { mode: 'boot' } } },
+      },
+    },
+  };
+}

@@ -1,0 +1,16 @@
+// The nix-fleet Nx plugin: hosts and profiles become projects with build, closure-size and deploy.
+import type { NxPluginV2 } from '@nx/devkit';
+import { createDependencies } from './graph/dependencies';
+import { createNodes, createNodesV2 } from './graph/nodes';
+import type { NixFleetPluginOptions } from './graph/options';
+
+export { createDependencies, createNodes, createNodesV2 };
+export type { NixFleetPluginOptions };
+export type { HostJson } from './graph/host-json';
+
+const plugin: NxPluginV2<NixFleetPluginOptions> = {
+  name: '@nix-fleet/nx',
+  createNodesV2,
+  createDependencies,
+};
+export default plugin;

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# All tests: Nix syntax of every .nix file, unit tests, then integration and e2e suites.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export NX_DAEMON=false NX_TUI=false NX_NO_CLOUD=true
+failed=()
+step() {
+  local label=$1
+  shift
+  echo
+  echo "=== $label"
+  "$@" || failed+=("$label")
+}
+[ -f tools/check-nix-parse.sh ] && step "nix syntax (nix-instantiate --parse)" bash tools/check-nix-parse.sh
+step "typecheck" npx tsc -p packages/nix-fleet-plugin/tsconfig.json --noEmit
+step "unit tests" npx jest -c packages/nix-fleet-plugin/jest.config.js --ci
+step "integration and e2e tests" npx jest -c e2e/jest.config.js --ci --runInBand
+if [ "${#failed[@]}" -gt 0 ]; then
+  echo "FAILED: ${failed[*]}"
+  exit 1
+fi
+echo "All test suites passed."
