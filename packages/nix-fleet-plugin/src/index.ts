@@ -3,8 +3,9 @@ import type { NxPluginV2 } from '@nx/devkit';
 import { createDependencies } from './graph/dependencies';
 import { createNodes, createNodesV2 } from './graph/nodes';
 import type { NixFleetPluginOptions } from './graph/options';
+import { postTasksExecution } from './summary/post-tasks';
 
-export { createDependencies, createNodes, createNodesV2 };
+export { createDependencies, createNodes, createNodesV2, postTasksExecution };
 export type { NixFleetPluginOptions };
 export type { HostJson } from './graph/host-json';
 
@@ -12,5 +13,6 @@ const plugin: NxPluginV2<NixFleetPluginOptions> = {
   name: '@nix-fleet/nx',
   createNodesV2,
   createDependencies,
+  postTasksExecution,
 };
 export default plugin;
