@@ -4,6 +4,7 @@ import { HOSTS_DIR, HOST_FILE, PROFILES_PROJECT } from '../constants';
 import type { NixFleetPluginOptions } from './options';
 
 export const createDependencies: CreateDependencies<NixFleetPluginOptions> = (_options, context) => {
+
   if (!Object.values(context.projects).some((p) => p.name === PROFILES_PROJECT)) return [];
   const hostFiles = new Set(
     Object.values(context.fileMap.projectFileMap)
@@ -12,8 +13,8 @@ export const createDependencies: CreateDependencies<NixFleetPluginOptions> = (_o
       .filter((f) => f.startsWith(`${HOSTS_DIR}/`) && f.endsWith(`/${HOST_FILE}`)),
   );
   const deps: RawProjectGraphDependency[] = [];
-  for (const [root, project] of Object.entries(context.projects)) {
-    if (project.name && hostFiles.has(`${root}/${HOST_FILE}`)) {
+  for (const project of Object.values(context.projects)) {
+    if (project.name && hostFiles.has(`${project.root}/${HOST_FILE}`)) {
       deps.push({ source: project.name, target: PROFILES_PROJECT, type: DependencyType.implicit });
     }
   }

@@ -1,0 +1,31 @@
+// A `nix` first on PATH that logs each call and then runs the real nix: proves what ran.
+import { execFileSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface NixCounter {
+  /** PATH with the counting nix in front. */
+  env: NodeJS.ProcessEnv;
+  /** Every nix call since the last reset, as its argument list joined by spaces. */
+  calls(): string[];
+  /** Calls whose first argument is one of these subcommands (build, eval, ...). */
+  count(...subcommands: string[]): number;
+  reset(): void;
+}
+
+export function createNixCounter(): NixCounter {
+  const dir = mkdtempSync(join(tmpdir(), 'nix-counter-'));
+  const log = join(dir, 'calls.log');
+  const realNix = execFileSync('sh', ['-c', 'command -v nix'], { encoding: 'utf-8' }).trim();
+  const wrapper = join(dir, 'nix');
+  writeFileSync(wrapper, `#!/bin/sh\necho "$*" >> '${log}'\nexec '${realNix}' "$@"\n`);
+  chmodSync(wrapper, 0o755);
+  const calls = () => (existsSync(log) ? readFileSync(log, 'utf-8').split('\n').filter(Boolean) : []);
+  return {
+    env: { PATH: `${dir}:${process.env.PATH}` },
+    calls,
+    count: (...subcommands) => calls().filter((c) => subcommands.includes(c.split(' ')[0])).length,
+    reset: () => writeFileSync(log, ''),
+  };
+}

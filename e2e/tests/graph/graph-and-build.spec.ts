@@ -1,0 +1,117 @@
+// The project graph, the build target and its cache, with the real nx CLI and real nix.
+import { existsSync, readFileSync, writeFileSync, appendFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFixtureFleet } from '../../support/fixture-fleet';
+import { createNixCounter } from '../../support/nix-counter';
+import { createWorkspace, type Workspace } from '../../support/workspace';
+
+const HOSTS = ['ares', 'web1', 'db1'];
+
+describe('graph and build on a fixture fleet', () => {
+  let ws: Workspace;
+  const counter = createNixCounter();
+
+  beforeAll(() => {
+    ws = createWorkspace('nix-fleet-graph-');
+    writeFixtureFleet(ws.root, [
+      { name: 'ares', type: 'laptop', tags: ['personal'] },
+      { name: 'web1', roles: ['web', 'monitoring'] },
+      { name: 'db1', roles: ['database'] },
+    ]);
+    ws.commit('fixture fleet');
+  });
+  afterAll(() => ws.remove());
+
+  const affected = () =>
+    ws.nx(['show', 'projects', '--affected', '--base=HEAD~1', '--head=HEAD', '--json']).stdout.trim();
+  const affectedBy = (file: string, change: (path: string) => void) => {
+    const path = join(ws.root, file);
+    mkdirSync(join(path, '..'), { recursive: true });
+    change(path);
+    ws.commit(`touch ${file}`);
+    return (JSON.parse(affected()) as string[]).sort();
+  };
+
+  it('lists every host and the profile library as projects', () => {
+    const projects = JSON.parse(ws.nx(['show', 'projects', '--json']).stdout) as string[];
+    expect(projects.sort()).toEqual(['ares', 'db1', 'profiles', 'web1']);
+  });
+
+  it('infers the three targets with inputs, outputs, metadata and tags', () => {
+    const web1 = JSON.parse(ws.nx(['show', 'project', 'web1', '--json']).stdout);
+    expect(web1.tags).toEqual(['type:server', 'role:web', 'role:monitoring']);
+    expect(Object.keys(web1.targets).sort()).toEqual(['build', 'closure-size', 'deploy']);
+    for (const target of ['build', 'closure-size', 'deploy']) {
+      expect(web1.targets[target].inputs).toEqual(
+        expect.arrayContaining(['{projectRoot}/**/*', '{workspaceRoot}/flake.nix', '{workspaceRoot}/flake.lock', '{workspaceRoot}/packages/profiles/**/*', '{workspaceRoot}/nix/**/*.nix', { runtime: 'nix --version' }]),
+      );
+      expect(web1.targets[target].metadata).toMatchObject({ technologies: ['nix'], description: expect.stringContaining('web1') });
+    }
+    expect(web1.targets.build.outputs).toEqual(['{workspaceRoot}/dist/hosts/web1/build.json']);
+    expect(web1.targets.deploy.cache).toBe(false);
+    const ares = JSON.parse(ws.nx(['show', 'project', 'ares', '--json']).stdout);
+    expect(ares.tags).toEqual(['type:laptop', 'personal']);
+  });
+
+  it('makes every host depend on the profiles project', () => {
+    const graphFile = join(ws.root, 'graph.json');
+    ws.nx(['graph', `--file=${graphFile}`]);
+    const deps = JSON.parse(readFileSync(graphFile, 'utf-8')).graph.dependencies;
+    for (const host of HOSTS) expect(deps[host]).toEqual([expect.objectContaining({ target: 'profiles' })]);
+  });
+
+  it('builds every host with real nix and records an existing outPath', () => {
+    counter.reset();
+    const out = ws.nx(['run-many', '-t', 'build', '--output-style=stream'], { env: counter.env }).stdout;
+    expect(out).toContain('Successfully ran target build for 3 projects');
+    expect(counter.count('build')).toBe(3);
+    for (const host of HOSTS) {
+      const record = JSON.parse(readFileSync(join(ws.root, 'dist/hosts', host, 'build.json'), 'utf-8'));
+      expect(record).toMatchObject({ host, system: 'x86_64-linux', nixVersion: expect.stringMatching(/^2\./) });
+      expect(record.outPath).toMatch(new RegExp(`^/nix/store/[a-z0-9]{32}-nixos-system-${host}$`));
+      expect(existsSync(record.outPath)).toBe(true);
+      expect(existsSync(record.drvPath)).toBe(true);
+    }
+  });
+
+  it('serves a second build entirely from the Nx cache, spawning no nix build or eval', () => {
+    counter.reset();
+    const out = ws.nx(['run-many', '-t', 'build', '--output-style=stream'], { env: counter.env }).stdout;
+    expect(out).toMatch(/Nx read the output from the cache instead of running the command for 3 out of 3 tasks/);
+    expect(counter.count('build', 'eval', 'path-info', 'copy')).toBe(0);
+  });
+
+  it('marks exactly the touched host affected when its configuration changes', () => {
+    expect(affectedBy('hosts/web1/configuration.nix', (p) => appendFileSync(p, '# tuned\n'))).toEqual(['web1']);
+  });
+
+  it('marks every host affected when a profile or the flake lock changes', () => {
+    expect(affectedBy('packages/profiles/default.nix', (p) => appendFileSync(p, '# more\n'))).toEqual(['ares', 'db1', 'profiles', 'web1']);
+    expect(affectedBy('flake.lock', (p) => writeFileSync(p, '{"nodes":{"root":{}},"root":"root","version":7}\n'))).toEqual(['ares', 'db1', 'web1']);
+  });
+
+  it('marks every host affected when other Nix the flake imports changes', () => {
+    expect(affectedBy('nix/fixture-lib.nix', (p) => appendFileSync(p, '# note\n'))).toEqual(['ares', 'db1', 'web1']);
+  });
+
+  it('marks no project affected when only docs change', () => {
+    expect(affectedBy('docs/notes.md', (p) => writeFileSync(p, '# notes\n'))).toEqual([]);
+  });
+
+  it('rebuilds only what changed: one host after its configuration changed', () => {
+    appendFileSync(join(ws.root, 'hosts/db1/configuration.nix'), '# resized\n');
+    ws.commit('touch db1');
+    counter.reset();
+    ws.nx(['affected', '-t', 'build', '--base=HEAD~1', '--head=HEAD'], { env: counter.env });
+    expect(counter.calls().filter((c) => c.startsWith('build'))).toEqual([expect.stringContaining('nixosConfigurations.db1.')]);
+  });
+
+  it('fails on a bad host.json with the file, the field and what is allowed', () => {
+    writeFileSync(join(ws.root, 'hosts/ares/host.json'), JSON.stringify({ type: 'toaster', system: 'x86_64-linux' }));
+    const result = ws.nx(['show', 'projects'], { allowFailure: true });
+    expect(result.status).not.toBe(0);
+    const output = result.stdout + result.stderr;
+    expect(output).toContain('hosts/ares/host.json');
+    expect(output).toContain('"type" must be one of laptop, desktop, server, vm (got "toaster")');
+  });
+});
