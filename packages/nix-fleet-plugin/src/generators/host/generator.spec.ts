@@ -1,0 +1,126 @@
+import { readJson, type Tree } from '@nx/devkit';
+import { parseNixFiles, nixFilesIn } from '../shared/parse-check';
+import { snapshotTree, treeWithProfiles } from '../shared/test-tree';
+import { hostGenerator } from './generator';
+import type { HostGeneratorSchema } from './schema';
+
+describe('host generator', () => {
+  let tree: Tree;
+  beforeEach(() => {
+    tree = treeWithProfiles();
+  });
+
+  it('writes host.json, configuration.nix and a placeholder hardware file for a laptop', async () => {
+    await hostGenerator(tree, { name: 'ares', type: 'laptop' });
+    expect(readJson(tree, 'hosts/ares/host.json')).toEqual({
+      $schema: '../../node_modules/@nix-fleet/nx/host.schema.json',
+      type: 'laptop',
+      system: 'x86_64-linux',
+    });
+    const config = tree.read('hosts/ares/configuration.nix', 'utf-8');
+    expect(config).toContain('imports = [ ./hardware-configuration.nix ];');
+    expect(config).toContain('  profiles.desktop.enable = true;\n  profiles.development.enable = true;\n');
+    expect(config).not.toContain('power-user');
+    expect(config).toMatch(/system\.stateVersion = "\d+\.\d+";/);
+    const hardware = tree.read('hosts/ares/hardware-configuration.nix', 'utf-8');
+    expect(hardware).toContain('throw');
+    expect(hardware).toContain('nixos-generate-config --show-hardware-config > hosts/ares/hardware-configuration.nix');
+  });
+
+  it.each([
+    ['laptop', ['desktop', 'development'], ['server', 'power-user']],
+    ['desktop', ['desktop', 'development', '"power-user"'], ['server']],
+    ['server', ['server'], ['desktop']],
+    ['vm', [], ['desktop', 'server', 'development']],
+  ] as const)('a %s switches on exactly its profiles', async (type, on, off) => {
+    await hostGenerator(tree, { name: 'h1', type });
+    const config = tree.read('hosts/h1/configuration.nix', 'utf-8') ?? '';
+    for (const p of on) expect(config).toContain(`profiles.${p}.enable = true;`);
+    for (const p of off) expect(config).not.toContain(`profiles.${p}.enable`);
+  });
+
+  it('gives a vm QEMU guest hardware with a virtio root by label', async () => {
+    await hostGenerator(tree, { name: 'vm1', type: 'vm', system: 'aarch64-linux' });
+    const hardware = tree.read('hosts/vm1/hardware-configuration.nix', 'utf-8');
+    expect(hardware).toContain('(modulesPath + "/profiles/qemu-guest.nix")');
+    expect(hardware).toContain('services.qemuGuest.enable = true;');
+    expect(hardware).toContain('device = "/dev/disk/by-label/nixos";');
+    expect(hardware).not.toContain('throw');
+    expect(readJson(tree, 'hosts/vm1/host.json').system).toBe('aarch64-linux');
+  });
+
+  it('writes roles, extra profiles, deployment and tags into host.json', async () => {
+    await hostGenerator(tree, {
+      name: 'web1',
+      type: 'server',
+      roles: 'web,database',
+      profiles: 'gaming,server',
+      tags: 'site:home, rack:1',
+      targetHost: '10.0.0.11',
+      targetUser: 'root',
+    });
+    expect(readJson(tree, 'hosts/web1/host.json')).toEqual({
+      $schema: '../../node_modules/@nix-fleet/nx/host.schema.json',
+      type: 'server',
+      system: 'x86_64-linux',
+      roles: ['web', 'database'],
+      profiles: ['gaming'],
+      deployment: { targetHost: '10.0.0.11', targetUser: 'root', tags: ['site:home', 'rack:1'] },
+    });
+  });
+
+  it('--force rewrites host.json and configuration.nix but keeps a detected hardware file', async () => {
+    await hostGenerator(tree, { name: 'ares', type: 'laptop' });
+    tree.write('hosts/ares/hardware-configuration.nix', '# detected\n{ ... }: { }\n');
+    await hostGenerator(tree, { name: 'ares', type: 'desktop', force: true });
+    expect(readJson(tree, 'hosts/ares/host.json').type).toBe('desktop');
+    expect(tree.read('hosts/ares/configuration.nix', 'utf-8')).toContain('profiles."power-user".enable = true;');
+    expect(tree.read('hosts/ares/hardware-configuration.nix', 'utf-8')).toBe('# detected\n{ ... }: { }\n');
+  });
+
+  const bad: [string, Partial<HostGeneratorSchema>, RegExp][] = [
+    ['a path', { name: '../x' }, /Invalid name "\.\.\/x".*RFC 1123/],
+    ['a space', { name: 'a b' }, /Invalid name "a b"/],
+    ['a semicolon', { name: 'a;b' }, /Invalid name "a;b"/],
+    ['upper case', { name: 'Web1' }, /Invalid name "Web1"/],
+    ['a trailing dash', { name: 'web-' }, /Invalid name "web-"/],
+    ['no name', { name: '' }, /Missing host name/],
+    ['an unknown type', { type: 'router' as never }, /Unknown --type "router"\. Use one of laptop, desktop, server, vm/],
+    ['an unknown system', { system: 'x86_64-darwin' as never }, /Unknown --system "x86_64-darwin"/],
+    ['an existing host', { name: 'taken' }, /Host "taken" already exists at hosts\/taken\. Pick another name or pass --force\./],
+    ['an unknown role', { roles: 'web,mail' }, /Unknown role "mail" in --roles\. Known roles: database, docker, monitoring, web\. .*server-role mail/],
+    ['roles on a laptop', { type: 'laptop', roles: 'web' }, /--roles is for servers, but --type is "laptop"/],
+    ['a role like a path', { roles: '../web' }, /Unknown role "\.\.\/web" in --roles.*server-role <name>/],
+    ['an unknown profile', { profiles: 'media' }, /Unknown profile "media" in --profiles\. Known profiles: base, desktop, development, gaming, power-user, server\. .*profile media/],
+    ['a bad tag', { tags: 'ok,bad tag' }, /Invalid --tags entry "bad tag"/],
+    ['a bad target host', { targetHost: 'a;rm -rf' }, /Invalid --target-host "a;rm -rf"/],
+    ['a bad target user', { targetUser: 'Root User' }, /Invalid --target-user "Root User"/],
+  ];
+  it.each(bad)('rejects %s before writing anything', async (_what, override, message) => {
+    expect.assertions(2);
+    tree.write('hosts/taken/host.json', '{"type":"vm","system":"x86_64-linux"}');
+    const before = snapshotTree(tree);
+    try {
+      await hostGenerator(tree, { name: 'web1', type: 'server', ...override } as HostGeneratorSchema);
+    } catch (e) {
+      expect((e as Error).message).toMatch(message);
+    }
+    expect(snapshotTree(tree)).toEqual(before);
+  });
+
+  it('writes Nix that real nix-instantiate parses, for every type with and without roles', async () => {
+    const cases: HostGeneratorSchema[] = [
+      { name: 'l1', type: 'laptop' },
+      { name: 'l2', type: 'laptop', profiles: 'gaming' },
+      { name: 'd1', type: 'desktop', profiles: 'gaming,power-user' },
+      { name: 's1', type: 'server' },
+      { name: 's2', type: 'server', roles: 'web,database,docker,monitoring', targetHost: 'web1.lan' },
+      { name: 'v1', type: 'vm' },
+      { name: 'v2', type: 'vm', profiles: 'base', system: 'aarch64-linux' },
+    ];
+    for (const c of cases) await hostGenerator(tree, c);
+    const files = nixFilesIn(tree, 'hosts');
+    expect(files).toHaveLength(cases.length * 2);
+    expect(await parseNixFiles(tree, files)).toEqual([]);
+  });
+});

@@ -1,0 +1,57 @@
+// nx g @nix-fleet/nx:host <name> --type=...: hosts/<name>/{host.json,configuration.nix,hardware-configuration.nix}.
+import { formatFiles, generateFiles, OverwriteStrategy, writeJson, type Tree } from '@nx/devkit';
+import { join } from 'node:path';
+import { nixAttrPath } from '../shared/nix-text';
+import { HOST_SCHEMA_REF, STATE_VERSION } from '../shared/constants';
+import { normalizeHostOptions, type NormalizedHostOptions } from './normalize';
+import type { HostGeneratorSchema } from './schema';
+
+const PURPOSE: Record<NormalizedHostOptions['type'], string> = {
+  laptop: 'a laptop with the desktop and development profiles.',
+  desktop: 'a desktop with the desktop, development and power-user profiles.',
+  server: 'a headless server; its roles are listed in host.json.',
+  vm: 'a headless virtual machine (QEMU guest).',
+};
+
+/** The text that marks a hardware-configuration.nix as ours, so --force may replace it. */
+export const PLACEHOLDER_MARK = 'is still the placeholder written by nx g host';
+
+export async function hostGenerator(tree: Tree, schema: HostGeneratorSchema) {
+  const options = normalizeHostOptions(tree, schema);
+  writeHostFiles(tree, options);
+  if (!options.skipFormat) await formatFiles(tree);
+  return () => {
+    console.log(`Host ${options.name} added: build it with "nx build ${options.name}".`);
+    if (options.type !== 'vm') {
+      console.log(
+        `Before the first build, replace ${options.root}/hardware-configuration.nix with the output of ` +
+          '"nixos-generate-config --show-hardware-config" on the machine.',
+      );
+    }
+  };
+}
+
+export function writeHostFiles(tree: Tree, options: NormalizedHostOptions): void {
+  const { name, root, type } = options;
+  writeJson(tree, `${root}/host.json`, { $schema: HOST_SCHEMA_REF, ...options.hostJson });
+  const substitutions = {
+    tmpl: '',
+    name,
+    purpose: PURPOSE[type],
+    stateVersion: STATE_VERSION,
+    switches: options.typeProfiles.map((p) => `${nixAttrPath(['profiles', p, 'enable'])}`),
+  };
+  generateFiles(tree, join(__dirname, 'files', 'configuration'), root, substitutions, {
+    overwriteStrategy: OverwriteStrategy.Overwrite,
+  });
+  const hardware = `${root}/hardware-configuration.nix`;
+  const keepHardware = tree.exists(hardware) && !tree.read(hardware, 'utf-8')?.includes(PLACEHOLDER_MARK);
+  if (!keepHardware) {
+    const folder = type === 'vm' ? 'hardware-vm' : 'hardware-placeholder';
+    generateFiles(tree, join(__dirname, 'files', folder), root, substitutions, {
+      overwriteStrategy: OverwriteStrategy.Overwrite,
+    });
+  }
+}
+
+export default hostGenerator;

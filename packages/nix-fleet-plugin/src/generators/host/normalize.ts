@@ -1,0 +1,105 @@
+// Checks every host generator option before anything is written; errors name the flag and the fix.
+import type { Tree } from '@nx/devkit';
+import { HOST_SYSTEMS, HOST_TYPES, type HostType } from '../../constants';
+import { parseHostJson, type HostJson } from '../../graph/host-json';
+import { existingHosts, existingProfiles, existingRoles, hostRoot, listForMessage } from '../shared/inventory';
+import { assertHostName, GeneratorInputError, parseList } from '../shared/names';
+import type { HostGeneratorSchema } from './schema';
+
+/** Profiles the configuration.nix of each type switches on. */
+export const TYPE_PROFILES: Record<HostType, string[]> = {
+  laptop: ['desktop', 'development'],
+  desktop: ['desktop', 'development', 'power-user'],
+  server: ['server'],
+  vm: [],
+};
+
+const TARGET_HOST = /^[A-Za-z0-9._:%[\]-]+$/;
+const TARGET_USER = /^[a-z_][a-z0-9_-]*$/;
+const TAG = /^[A-Za-z0-9:._/-]+$/;
+
+export interface NormalizedHostOptions {
+  name: string;
+  type: HostType;
+  root: string;
+  hostJson: HostJson;
+  /** Profiles configuration.nix switches on for this type. */
+  typeProfiles: string[];
+  overwrite: boolean;
+  skipFormat: boolean;
+}
+
+export function normalizeHostOptions(tree: Tree, options: HostGeneratorSchema): NormalizedHostOptions {
+  const name = assertHostName(options.name);
+  const root = hostRoot(name);
+  const type = options.type as HostType;
+  if (!HOST_TYPES.includes(type)) {
+    throw new GeneratorInputError(`Unknown --type "${options.type ?? ''}". Use one of ${HOST_TYPES.join(', ')}.`);
+  }
+  const system = options.system ?? 'x86_64-linux';
+  if (!(HOST_SYSTEMS as readonly string[]).includes(system)) {
+    throw new GeneratorInputError(`Unknown --system "${system}". Use one of ${HOST_SYSTEMS.join(', ')}.`);
+  }
+  if (!options.force && (existingHosts(tree).includes(name) || tree.exists(root))) {
+    throw new GeneratorInputError(`Host "${name}" already exists at ${root}. Pick another name or pass --force.`);
+  }
+
+  const roles = parseList(options.roles);
+  if (roles.length > 0 && type !== 'server') {
+    throw new GeneratorInputError(
+      `--roles is for servers, but --type is "${type}". Pass --type=server, or drop --roles and use --profiles.`,
+    );
+  }
+  const knownRoles = existingRoles(tree);
+  for (const role of roles) {
+    if (!knownRoles.includes(role)) {
+      throw new GeneratorInputError(
+        `Unknown role "${role}" in --roles. Known roles: ${listForMessage(knownRoles)}. ` +
+          `Create it first with: nx g @nix-fleet/nx:server-role ${/^[a-z][a-z0-9-]*$/.test(role) ? role : '<name>'}`,
+      );
+    }
+  }
+
+  const profiles = parseList(options.profiles);
+  const knownProfiles = existingProfiles(tree);
+  for (const profile of profiles) {
+    if (!knownProfiles.includes(profile)) {
+      throw new GeneratorInputError(
+        `Unknown profile "${profile}" in --profiles. Known profiles: ${listForMessage(knownProfiles)}. ` +
+          `Create it first with: nx g @nix-fleet/nx:profile ${/^[a-z][a-z0-9-]*$/.test(profile) ? profile : '<name>'}`,
+      );
+    }
+  }
+  const typeProfiles = TYPE_PROFILES[type];
+  const extraProfiles = profiles.filter((p) => !typeProfiles.includes(p));
+
+  const tags = parseList(options.tags);
+  for (const tag of tags) {
+    if (!TAG.test(tag)) {
+      throw new GeneratorInputError(`Invalid --tags entry "${tag}": use letters, digits and : . _ / - only, e.g. --tags=site:home.`);
+    }
+  }
+  if (options.targetHost !== undefined && !TARGET_HOST.test(options.targetHost)) {
+    throw new GeneratorInputError(
+      `Invalid --target-host "${options.targetHost}": give a hostname, an IP address or an ssh alias, e.g. --target-host=10.0.0.11.`,
+    );
+  }
+  if (options.targetUser !== undefined && !TARGET_USER.test(options.targetUser)) {
+    throw new GeneratorInputError(`Invalid --target-user "${options.targetUser}": give a Unix user name, e.g. --target-user=root.`);
+  }
+
+  const deployment: NonNullable<HostJson['deployment']> = {};
+  if (options.targetHost) deployment.targetHost = options.targetHost;
+  if (options.targetUser) deployment.targetUser = options.targetUser;
+  if (tags.length > 0) deployment.tags = tags;
+  const hostJson: HostJson = {
+    type,
+    system: system as HostJson['system'],
+    ...(roles.length > 0 ? { roles } : {}),
+    ...(extraProfiles.length > 0 ? { profiles: extraProfiles } : {}),
+    ...(Object.keys(deployment).length > 0 ? { deployment } : {}),
+  };
+  // The same schema check the graph runs: a host the generator writes always loads.
+  parseHostJson(JSON.stringify(hostJson), `${root}/host.json`);
+  return { name, type, root, hostJson, typeProfiles, overwrite: Boolean(options.force), skipFormat: Boolean(options.skipFormat) };
+}

@@ -1,0 +1,14 @@
+// Options of the host generator, as in schema.json.
+export interface HostGeneratorSchema {
+  name: string;
+  type: 'laptop' | 'desktop' | 'server' | 'vm';
+  system?: 'x86_64-linux' | 'aarch64-linux';
+  targetHost?: string;
+  targetUser?: string;
+  /** Comma-separated, or an array when called from code. */
+  roles?: string | string[];
+  profiles?: string | string[];
+  tags?: string | string[];
+  force?: boolean;
+  skipFormat?: boolean;
+}

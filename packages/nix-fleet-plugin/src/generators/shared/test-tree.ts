@@ -1,0 +1,41 @@
+// Trees for generator specs: an empty Nx workspace (formatting off) with a small profile library.
+import type { Tree } from '@nx/devkit';
+import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
+import { PROFILES_ROOT } from '../../constants';
+import { ROLES_DIR } from './inventory';
+
+/** Nx 23's test tree formats with oxfmt, which is not installed: keep formatting off. */
+export function emptyTree(): Tree {
+  process.env.NX_SKIP_FORMAT = 'true';
+  return createTreeWithEmptyWorkspace();
+}
+
+/** A tree whose packages/profiles has these profiles (files, and a server/ folder) and roles. */
+export function treeWithProfiles(
+  profiles = ['base', 'desktop', 'development', 'gaming', 'power-user'],
+  roles = ['web', 'database', 'docker', 'monitoring'],
+): Tree {
+  const tree = emptyTree();
+  tree.write(`${PROFILES_ROOT}/default.nix`, '# Imports every profile.\n{ ... }: { }\n');
+  tree.write(`${PROFILES_ROOT}/lib/default.nix`, '# Helpers.\n{ }\n');
+  tree.write(`${PROFILES_ROOT}/home/default.nix`, '# Home Manager.\n{ ... }: { }\n');
+  for (const p of profiles) tree.write(`${PROFILES_ROOT}/${p}.nix`, `# ${p}\n{ ... }: { }\n`);
+  tree.write(`${PROFILES_ROOT}/server/default.nix`, '# server\n{ ... }: { }\n');
+  tree.write(`${ROLES_DIR}/default.nix`, '# Imports every role.\n{ ... }: { }\n');
+  for (const r of roles) tree.write(`${ROLES_DIR}/${r}.nix`, `# ${r}\n{ ... }: { }\n`);
+  return tree;
+}
+
+/** Every file path in the tree with its content, to prove a failed generator wrote nothing. */
+export function snapshotTree(tree: Tree): Map<string, string> {
+  const files = new Map<string, string>();
+  const walk = (dir: string) => {
+    for (const child of tree.children(dir)) {
+      const path = dir ? `${dir}/${child}` : child;
+      if (tree.isFile(path)) files.set(path, tree.read(path, 'utf-8') ?? '');
+      else walk(path);
+    }
+  };
+  walk('');
+  return files;
+}
