@@ -1,0 +1,58 @@
+// @nix-fleet/nx:closure-size: closure size, biggest paths, package diff and budgets of a built host.
+import type { ExecutorContext } from '@nx/devkit';
+import { join } from 'node:path';
+import { HOSTNAME_PATTERN, HOSTS_DIR, HOST_FILE } from '../../constants';
+import { readHostJson } from '../../graph/host-json';
+import { readBaseline, reportPath, writeBaseline, writeJson } from '../../closure/baseline';
+import { resolveBudgets } from '../../closure/budget';
+import { parsePathInfoJson } from '../../closure/path-info';
+import { buildReport, renderReport, type ClosureReport } from '../../closure/report';
+import { ensureRealised, readBuildRecord } from '../../nix/build-record';
+import { flakeRefFor } from '../../nix/flake-ref';
+import { nixPathInfoClosureArgs } from '../../nix/nix-argv';
+import { CommandError, run } from '../../nix/run';
+import { hostOf } from '../build/executor';
+import type { ClosureSizeExecutorSchema } from './schema';
+
+/** Measures the host's closure and writes closure.json; throws on bad input before touching files. */
+export async function measureClosure(options: ClosureSizeExecutorSchema, root: string, host: string): Promise<ClosureReport> {
+  if (!HOSTNAME_PATTERN.test(host)) throw new Error(`"${host}" is not a valid host name (lowercase letters, digits and dashes).`);
+  const hostFile = `${HOSTS_DIR}/${host}/${HOST_FILE}`;
+  const hostJson = readHostJson(root, hostFile);
+  const budgets = resolveBudgets(hostJson.budgets, { maxSize: options.maxSize, maxGrowth: options.maxGrowth }, hostFile);
+  const top = options.top ?? 10;
+  if (!Number.isInteger(top) || top < 1) throw new Error(`--top is ${top}: expected a whole number of at least 1.`);
+
+  const record = readBuildRecord(root, host);
+  await ensureRealised(root, record, flakeRefFor(root, options.flake));
+  const result = await run('nix', nixPathInfoClosureArgs(record.outPath), { cwd: root });
+  const current = parsePathInfoJson(result.stdout, record.outPath, host);
+
+  const baseline = readBaseline(root, host);
+  // --update-baseline accepts the growth (but not an absolute size over budget) and still shows the diff.
+  const report = buildReport(current, baseline, options.updateBaseline ? { ...budgets, maxGrowth: undefined } : budgets, top);
+  if (options.updateBaseline) {
+    const file = writeBaseline(root, current);
+    console.error(`${host}: baseline written to ${file}; commit it so reviews see the change.`);
+  }
+  // A failed check against the previous report keeps that report, so a rerun still fails.
+  if (report.failures.length === 0 || baseline?.source !== 'previous') writeJson(join(root, reportPath(host)), report);
+  return report;
+}
+
+export default async function closureSizeExecutor(options: ClosureSizeExecutorSchema, context: ExecutorContext) {
+  const host = hostOf(options, context);
+  try {
+    const report = await measureClosure(options, context.root, host);
+    console.log(options.json ? JSON.stringify(report, null, 2) : renderReport(report));
+    if (report.failures.length > 0) {
+      console.error(`\n${report.failures.join('\n\n')}`);
+      return { success: false };
+    }
+    return { success: true };
+  } catch (e) {
+    const why = e instanceof CommandError ? e.reason : (e as Error).message;
+    console.error(`\nClosure size of ${host} failed: ${why}`);
+    return { success: false };
+  }
+}
