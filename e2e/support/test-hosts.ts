@@ -1,0 +1,260 @@
+// Real SSH test hosts: each a network namespace with its own address, /nix, /run and sshd.
+//
+// Layout per run: a bridge in the root namespace holding 10.A.B.1/24 (A.B derived from the
+// PID, so concurrent runs do not collide), one veth per host whose peer is `eth0` inside the
+// host's namespace. Each host has an "anchor" process (sleep) that owns its private mount
+// namespace (/nix bind-mounted from storeDir, tmpfs on /run); sshd and exec() enter it with
+// nsenter, so the host keeps its mounts even when a test kills its sshd.
+import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface TestHost {
+  name: string;
+  /** 10.x address inside this run's namespace. */
+  address: string;
+  namespace: string;
+  /** The directory bind-mounted as the host's /nix. */
+  storeDir: string;
+  /** Runs argv inside the host's net+mount namespace as root; returns stdout. */
+  exec(args: string[]): Promise<string>;
+}
+
+export interface TestNetwork {
+  hosts: TestHost[];
+  /** Host blocks named after the hosts: HostName, User root, Port 22, keys, HostKeyAlias. */
+  sshConfigFile: string;
+  knownHostsFile: string;
+  identityFile: string;
+  /** e.g. NIX_SSHOPTS="-F <sshConfigFile>" for nix copy. */
+  env: NodeJS.ProcessEnv;
+  teardown(): Promise<void>;
+}
+
+let runCounter = 0;
+const live = new Set<() => void>();
+
+function sh(cmd: string, args: string[]): string {
+  return execFileSync(cmd, args, { encoding: 'utf-8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+function quiet(cmd: string, args: string[]): void {
+  try {
+    sh(cmd, args);
+  } catch {
+    // Teardown is best effort: the thing may already be gone.
+  }
+}
+
+/** A /24 no route uses yet, derived from the PID and a per-process counter. */
+function pickSubnet(): { prefix: string; tag: string } {
+  for (let attempt = 0; attempt < 64; attempt++) {
+    const n = runCounter++;
+    const key = (process.pid * 8 + n) % (128 * 256);
+    const prefix = `10.${64 + (key >> 8)}.${key & 255}`;
+    if (sh('ip', ['-4', 'route', 'show', `${prefix}.0/24`]).trim() === '') {
+      return { prefix, tag: `${process.pid.toString(36)}${n.toString(36)}` };
+    }
+  }
+  throw new Error('No free 10.x subnet for test hosts.');
+}
+
+function waitForLine(child: ChildProcess, line: string, what: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`${what} did not start: ${out}`)), 10000);
+    const onData = (chunk: Buffer) => {
+      out += chunk.toString();
+      if (out.includes(line)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', (c: Buffer) => (out += c.toString()));
+    child.on('exit', (code) => reject(new Error(`${what} exited (${code}): ${out}`)));
+  });
+}
+
+async function waitForPort(address: string, port: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const socket = connect({ host: address, port, timeout: 500 }, () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.on('error', () => resolve(false));
+      socket.on('timeout', () => (socket.destroy(), resolve(false)));
+    });
+    if (ok) return;
+    if (Date.now() > deadline) throw new Error(`sshd on ${address}:${port} did not come up`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function sshdConfig(address: string, hostDir: string, authorizedKeys: string): string {
+  return [
+    `ListenAddress ${address}`,
+    'Port 22',
+    `HostKey ${join(hostDir, 'ssh_host_ed25519_key')}`,
+    'PidFile /run/sshd.pid',
+    'UsePAM no',
+    'PasswordAuthentication no',
+    'KbdInteractiveAuthentication no',
+    'PubkeyAuthentication yes',
+    `AuthorizedKeysFile ${authorizedKeys}`,
+    'PermitRootLogin prohibit-password',
+    // The temp dirs are not root-only all the way up.
+    'StrictModes no',
+    'LogLevel ERROR',
+    '',
+  ].join('\n');
+}
+
+export function sshConfigBlock(name: string, address: string, identityFile: string, knownHostsFile: string): string {
+  return [
+    `Host ${name}`,
+    `  HostName ${address}`,
+    '  User root',
+    '  Port 22',
+    `  IdentityFile ${identityFile}`,
+    '  IdentitiesOnly yes',
+    `  UserKnownHostsFile ${knownHostsFile}`,
+    '  GlobalKnownHostsFile /dev/null',
+    '  StrictHostKeyChecking yes',
+    `  HostKeyAlias ${name}`,
+    '  BatchMode yes',
+    '  LogLevel ERROR',
+    '',
+  ].join('\n');
+}
+
+export async function startTestHosts(count: number, opts: { namePrefix?: string } = {}): Promise<TestNetwork> {
+  const { prefix, tag } = pickSubnet();
+  const namePrefix = opts.namePrefix ?? 'host';
+  const dir = mkdtempSync(join(tmpdir(), `nix-fleet-hosts-${process.pid}-`));
+  const bridge = `nf${tag}br`;
+  const identityFile = join(dir, 'id_ed25519');
+  const knownHostsFile = join(dir, 'known_hosts');
+  const sshConfigFile = join(dir, 'ssh_config');
+  const authorizedKeys = join(dir, 'authorized_keys');
+  const pids: number[] = [];
+  const namespaces: string[] = [];
+  let done = false;
+
+  const teardownSync = () => {
+    if (done) return;
+    done = true;
+    live.delete(teardownSync);
+    for (const ns of namespaces) {
+      // Every process in the namespace was started by this run: anchor, sshd, watchdogs.
+      const inside = (() => {
+        try {
+          return sh('ip', ['netns', 'pids', ns]).split('\n').filter(Boolean).map(Number);
+        } catch {
+          return [];
+        }
+      })();
+      for (const pid of new Set([...pids, ...inside])) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
+      quiet('ip', ['netns', 'del', ns]);
+    }
+    quiet('ip', ['link', 'del', bridge]);
+    rmSync(dir, { recursive: true, force: true });
+  };
+  live.add(teardownSync);
+
+  try {
+    sh('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'nix-fleet-test', '-f', identityFile]);
+    writeFileSync(authorizedKeys, readFileSync(`${identityFile}.pub`));
+    sh('ip', ['link', 'add', 'name', bridge, 'type', 'bridge']);
+    sh('ip', ['addr', 'add', `${prefix}.1/24`, 'dev', bridge]);
+    sh('ip', ['link', 'set', bridge, 'up']);
+    const hosts: TestHost[] = [];
+    let known = '';
+    let config = '';
+    for (let i = 0; i < count; i++) {
+      const name = `${namePrefix}${i + 1}`;
+      const address = `${prefix}.${10 + i}`;
+      const namespace = `nf-${process.pid}-${tag}-${name}`;
+      const veth = `nf${tag}v${i}`;
+      const hostDir = join(dir, 'hosts', name);
+      const storeDir = join(hostDir, 'nix');
+      mkdirSync(storeDir, { recursive: true });
+      sh('ip', ['netns', 'add', namespace]);
+      namespaces.push(namespace);
+      sh('ip', ['link', 'add', veth, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', namespace]);
+      sh('ip', ['link', 'set', veth, 'master', bridge, 'up']);
+      sh('ip', ['-n', namespace, 'addr', 'add', `${address}/24`, 'dev', 'eth0']);
+      sh('ip', ['-n', namespace, 'link', 'set', 'eth0', 'up']);
+      sh('ip', ['-n', namespace, 'link', 'set', 'lo', 'up']);
+      sh('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', name, '-f', join(hostDir, 'ssh_host_ed25519_key')]);
+      const sshdFile = join(hostDir, 'sshd_config');
+      writeFileSync(sshdFile, sshdConfig(address, hostDir, authorizedKeys));
+
+      const mountScript = 'mount --bind "$1" /nix && mount -t tmpfs -o mode=755 tmpfs /run && mkdir -p /run/sshd && echo ready && exec sleep infinity';
+      const anchor = spawn('ip', ['netns', 'exec', namespace, 'unshare', '-m', '--propagation', 'private', 'sh', '-c', mountScript, 'anchor', storeDir], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      pids.push(anchor.pid!);
+      await waitForLine(anchor, 'ready', `mount namespace of ${name}`);
+      anchor.stdout?.destroy();
+      anchor.stderr?.destroy();
+      anchor.unref();
+      const enter = ['-t', String(anchor.pid), '-m', '-n', '--'];
+      const sshd = spawn('nsenter', [...enter, '/usr/sbin/sshd', '-D', '-e', '-f', sshdFile], {
+        stdio: ['ignore', 'ignore', openSync(join(hostDir, 'sshd.log'), 'a')],
+      });
+      pids.push(sshd.pid!);
+      sshd.unref();
+      await waitForPort(address, 22, 10000);
+
+      known += `${name} ${readFileSync(join(hostDir, 'ssh_host_ed25519_key.pub'), 'utf-8').split(' ').slice(0, 2).join(' ')}\n`;
+      config += sshConfigBlock(name, address, identityFile, knownHostsFile) + '\n';
+      hosts.push({
+        name,
+        address,
+        namespace,
+        storeDir,
+        exec: (args) =>
+          new Promise((resolve, reject) =>
+            execFile('nsenter', [...enter, ...args], { encoding: 'utf-8', maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) =>
+              err ? reject(new Error(`${name}: ${args.join(' ')} failed: ${stderr || err.message}`)) : resolve(stdout),
+            ),
+          ),
+      });
+    }
+    writeFileSync(knownHostsFile, known);
+    writeFileSync(sshConfigFile, config);
+    return {
+      hosts,
+      sshConfigFile,
+      knownHostsFile,
+      identityFile,
+      env: { NIX_SSHOPTS: `-F ${sshConfigFile}` },
+      teardown: async () => teardownSync(),
+    };
+  } catch (e) {
+    teardownSync();
+    throw e;
+  }
+}
+
+function teardownAll() {
+  for (const teardown of [...live]) teardown();
+}
+process.once('exit', teardownAll);
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    teardownAll();
+    process.exit(130);
+  });
+}
