@@ -1,0 +1,49 @@
+// The fleet-wide table at the end of `nx run-many -t closure-size`, read from each closure.json.
+import type { PostTasksExecutionContext } from '@nx/devkit';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { normalizeOptions, type NixFleetPluginOptions } from '../graph/options';
+import { reportPath } from './baseline';
+import type { ClosureReport } from './report';
+import { formatBytes, formatDelta, formatPercent } from './size';
+import { renderTable } from './table';
+
+export interface FleetRow {
+  host: string;
+  status: string;
+  report?: ClosureReport;
+}
+
+export function closureSizeRows(options: NixFleetPluginOptions | undefined, context: PostTasksExecutionContext): FleetRow[] {
+  const target = normalizeOptions(options).closureSizeTargetName;
+  return Object.values(context.taskResults)
+    .filter((r) => r.task.target.target === target)
+    .map((r) => {
+      const host = r.task.target.project;
+      const file = join(context.workspaceRoot, reportPath(host));
+      const report = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf-8')) as ClosureReport) : undefined;
+      return { host, status: r.status, report };
+    })
+    .sort((a, b) => (a.host < b.host ? -1 : 1));
+}
+
+export function renderFleetTable(rows: FleetRow[]): string {
+  const body = rows.map(({ host, status, report: r }) => {
+    const label = status === 'success' ? 'ok' : status.includes('cache') ? 'cached' : status === 'failure' ? 'FAILED' : status;
+    // A skipped or stopped task left whatever closure.json an earlier run wrote: show no figures.
+    if (!r || status === 'skipped' || status === 'stopped') return [host, label, '-', '-', '-', '-'];
+    const change = r.baseline && r.growth !== null ? `${formatDelta(r.growth)} (${formatPercent(r.growth, r.baseline.closureSize)})` : 'no baseline';
+    const count = (k: string) => r.changes.filter((c) => c.kind === k).length;
+    const pkgs = r.baseline ? `~${count('changed')} +${count('added')} -${count('removed')}` : '-';
+    return [host, label, formatBytes(r.closureSize), String(r.pathCount), change, pkgs];
+  });
+  const total = rows.reduce((sum, r) => sum + (r.report?.closureSize ?? 0), 0);
+  body.push(['total', '', formatBytes(total), '', '', '']);
+  return renderTable(['host', 'status', 'closure', 'paths', 'change', 'packages'], body, [2, 3]);
+}
+
+export function closureSizeSummary(options: NixFleetPluginOptions | undefined, context: PostTasksExecutionContext): void {
+  const rows = closureSizeRows(options, context);
+  if (rows.length === 0) return;
+  console.log(`\nClosure sizes (${rows.length} host${rows.length === 1 ? '' : 's'})\n${renderFleetTable(rows)}\n`);
+}
