@@ -1,0 +1,29 @@
+# Turns one host.json record into the NixOS settings it implies (hostname, platform, profiles).
+{
+  # Folder name under hosts/.
+  name,
+  # That folder's parsed host.json.
+  host,
+  # Every host's record, so a host can see the fleet (e.g. monitoring targets).
+  hosts,
+}:
+{ lib, ... }:
+let
+  # "power-user" -> profiles."power-user".enable; "development.languages.rust" also works.
+  enableProfile = path: lib.setAttrByPath (lib.splitString "." path ++ [ "enable" ]) true;
+in
+{
+  networking.hostName = lib.mkDefault name;
+  nixpkgs.hostPlatform = host.system;
+  profiles = lib.mkMerge (
+    [
+      {
+        machineType = host.type;
+        fleet.hosts = hosts;
+      }
+      # A typo in a role name fails evaluation: roles are typed options, not strings.
+      { server.roles = lib.genAttrs (host.roles or [ ]) (_: { enable = true; }); }
+    ]
+    ++ map enableProfile (host.profiles or [ ])
+  );
+}
