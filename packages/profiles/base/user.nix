@@ -1,0 +1,56 @@
+# Base profile, user part: the primary user as options, so nothing personal is hard-coded.
+{ config, lib, ... }:
+let
+  cfg = config.profiles.base;
+  inherit (lib) mkIf mkOption types;
+in
+{
+  options.profiles.base.user = {
+    name = mkOption {
+      type = types.str;
+      default = "admin";
+      example = "alice";
+      description = "Login name of the primary user; Home Manager profiles apply to this user.";
+    };
+
+    description = mkOption {
+      type = types.str;
+      default = "";
+      example = "Alice Liddell";
+      description = "Full name (GECOS field) of the primary user.";
+    };
+
+    sshKeys = mkOption {
+      type = types.listOf types.str;
+      default = [ ];
+      example = [ "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAA... alice@laptop" ];
+      description = "Public SSH keys allowed to log in as the primary user.";
+    };
+
+    extraGroups = mkOption {
+      type = types.listOf types.str;
+      default = [ "wheel" ];
+      description = "Groups of the primary user; other profiles add theirs (docker, networkmanager).";
+    };
+
+    allowRootDeploy = mkOption {
+      type = types.bool;
+      default = false;
+      description = ''
+        Also authorize {option}`profiles.base.user.sshKeys` for root, so deploys with
+        `targetUser: "root"` in host.json work. Root still never logs in with a password.
+        Server hosts switch this on through `profiles.machineType`.
+      '';
+    };
+  };
+
+  config = mkIf cfg.enable {
+    users.users.${cfg.user.name} = {
+      isNormalUser = true;
+      inherit (cfg.user) description extraGroups;
+      openssh.authorizedKeys.keys = cfg.user.sshKeys;
+    };
+
+    users.users.root.openssh.authorizedKeys.keys = mkIf cfg.user.allowRootDeploy cfg.user.sshKeys;
+  };
+}
