@@ -1,0 +1,117 @@
+# Server role "web": Nginx with virtual hosts, recommended settings and Let's Encrypt (ACME).
+{
+  config,
+  lib,
+  pkgs,
+  ...
+}:
+let
+  cfg = config.profiles.server.roles.web;
+  inherit (lib) mkIf mkEnableOption mkOption types;
+  usesAcme = lib.any (vhost: vhost.acme) (lib.attrValues cfg.virtualHosts);
+
+  vhostOptions = {
+    options = {
+      root = mkOption {
+        type = types.nullOr types.str;
+        default = null;
+        example = "/var/www/example";
+        description = "Directory served as static files; created on boot, owned by nginx.";
+      };
+      proxyPass = mkOption {
+        type = types.nullOr types.str;
+        default = null;
+        example = "http://127.0.0.1:3000";
+        description = "Backend this virtual host forwards to (instead of `root`).";
+      };
+      acme = mkOption {
+        type = types.bool;
+        default = true;
+        description = "Get a Let's Encrypt certificate and redirect HTTP to HTTPS. Needs public DNS.";
+      };
+    };
+  };
+in
+{
+  options.profiles.server.roles.web = {
+    enable = mkEnableOption "the web role (Nginx, ACME certificates)";
+
+    virtualHosts = mkOption {
+      type = types.attrsOf (types.submodule vhostOptions);
+      default = { };
+      example = lib.literalExpression ''{ "example.org" = { proxyPass = "http://127.0.0.1:3000"; }; }'';
+      description = "Sites this server answers for, keyed by domain name.";
+    };
+
+    recommendedSettings = mkOption {
+      type = types.bool;
+      default = true;
+      description = "Nginx's recommended gzip, optimisation, proxy and TLS settings.";
+    };
+
+    openFirewall = mkOption {
+      type = types.bool;
+      default = true;
+      description = "Open ports 80 and 443.";
+    };
+
+    acme = {
+      email = mkOption {
+        type = types.nullOr types.str;
+        default = null;
+        example = "admin@example.org";
+        description = "Contact address for Let's Encrypt; required once a virtual host uses ACME.";
+      };
+      acceptTerms = mkOption {
+        type = types.bool;
+        default = false;
+        description = "Accept the Let's Encrypt terms of service (required to get certificates).";
+      };
+      staging = mkOption {
+        type = types.bool;
+        default = false;
+        description = "Use Let's Encrypt's staging server while testing, to avoid its rate limits.";
+      };
+    };
+  };
+
+  config = mkIf (config.profiles.server.enable && cfg.enable) {
+    assertions = [
+      {
+        assertion = usesAcme -> (cfg.acme.email != null && cfg.acme.acceptTerms);
+        message = "profiles.server.roles.web: a virtual host uses ACME; set roles.web.acme.email and roles.web.acme.acceptTerms = true, or acme = false on that host.";
+      }
+    ];
+
+    services.nginx = {
+      enable = true;
+      recommendedGzipSettings = cfg.recommendedSettings;
+      recommendedOptimisation = cfg.recommendedSettings;
+      recommendedProxySettings = cfg.recommendedSettings;
+      recommendedTlsSettings = cfg.recommendedSettings;
+      virtualHosts = lib.mapAttrs (_: vhost: {
+        enableACME = vhost.acme;
+        forceSSL = vhost.acme;
+        root = vhost.root;
+        locations."/".proxyPass = vhost.proxyPass;
+      }) cfg.virtualHosts;
+    };
+
+    security.acme = mkIf usesAcme {
+      inherit (cfg.acme) acceptTerms;
+      defaults = {
+        inherit (cfg.acme) email;
+        server = mkIf cfg.acme.staging "https://acme-staging-v02.api.letsencrypt.org/directory";
+      };
+    };
+
+    systemd.tmpfiles.rules = lib.mapAttrsToList (_: vhost: "d ${vhost.root} 0755 nginx nginx -") (
+      lib.filterAttrs (_: vhost: vhost.root != null) cfg.virtualHosts
+    );
+
+    networking.firewall.allowedTCPPorts = lib.optionals cfg.openFirewall [
+      80
+      443
+    ];
+  };
+}
