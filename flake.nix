@@ -1,0 +1,83 @@
+{
+  description = "nix-fleet: a fleet of NixOS machines from option-gated profiles and hosts/<name>/host.json";
+
+  inputs = {
+    nixpkgs.url = "github:NixOS/nixpkgs/nixos-unstable";
+    # Latest release, for hosts or packages that should stay on stable (pkgs.stable.<name>).
+    nixpkgs-stable.url = "github:NixOS/nixpkgs/nixos-25.11";
+    home-manager = {
+      url = "github:nix-community/home-manager";
+      inputs.nixpkgs.follows = "nixpkgs";
+    };
+    sops-nix = {
+      url = "github:Mic92/sops-nix";
+      inputs.nixpkgs.follows = "nixpkgs";
+    };
+  };
+
+  outputs =
+    inputs@{
+      self,
+      nixpkgs,
+      nixpkgs-stable,
+      home-manager,
+      sops-nix,
+    }:
+    let
+      fleetLib = import ./packages/profiles/lib;
+      fleet = fleetLib.mkFleet {
+        inherit nixpkgs;
+        hostsDir = ./hosts;
+        modules = [ self.nixosModules.default ];
+        specialArgs = { inherit inputs; };
+      };
+      forAllSystems = nixpkgs.lib.genAttrs [
+        "x86_64-linux"
+        "aarch64-linux"
+      ];
+    in
+    {
+      # The profile library plus the modules it builds on (Home Manager, sops-nix).
+      nixosModules.profiles = {
+        imports = [
+          ./packages/profiles
+          home-manager.nixosModules.home-manager
+          sops-nix.nixosModules.sops
+        ];
+        # pkgs.stable.<name> picks a package from the release branch; lazy, costs nothing unused.
+        nixpkgs.overlays = [
+          (final: _prev: {
+            stable = nixpkgs-stable.legacyPackages.${final.stdenv.hostPlatform.system};
+          })
+        ];
+      };
+      nixosModules.default = self.nixosModules.profiles;
+
+      # One configuration per hosts/<name>/host.json; checks.<system>.<host> builds its toplevel.
+      inherit (fleet) nixosConfigurations checks;
+
+      formatter = forAllSystems (system: nixpkgs.legacyPackages.${system}.nixfmt);
+
+      devShells = forAllSystems (
+        system:
+        let
+          pkgs = nixpkgs.legacyPackages.${system};
+        in
+        {
+          default = pkgs.mkShell {
+            packages = with pkgs; [
+              nodejs
+              git
+              nixfmt
+              nil
+              statix
+              deadnix
+              sops
+              age
+              ssh-to-age
+            ];
+          };
+        }
+      );
+    };
+}

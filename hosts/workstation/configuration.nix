@@ -1,0 +1,40 @@
+# workstation: the desktop that has everything: all languages, Octave, gaming, ML and game dev.
+{ ... }:
+{
+  imports = [ ./hardware-configuration.nix ];
+
+  profiles = {
+    # Add your public key; see docs/Profile-System.md (profiles.base.user).
+    base.user.sshKeys = [ ];
+    base.timeZone = "Europe/Berlin";
+
+    development = {
+      languages = {
+        rust.enable = true;
+        go.enable = true;
+        c.enable = true;
+        java.enable = true;
+      };
+      tools = {
+        docker.enable = true;
+        kubernetes.enable = true;
+      };
+    };
+
+    "power-user".scientific = {
+      octave.enable = true;
+      r.enable = true;
+      gnuplot.enable = true;
+    };
+
+    gaming.remotePlay.openFirewall = true;
+
+    home = {
+      creative.enable = true;
+      communication.enable = true;
+      productivity.enable = true;
+    };
+  };
+
+  system.stateVersion = "25.05";
+}
