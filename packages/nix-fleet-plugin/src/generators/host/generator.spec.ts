@@ -92,6 +92,7 @@ describe('host generator', () => {
     ['roles on a laptop', { type: 'laptop', roles: 'web' }, /--roles is for servers, but --type is "laptop"/],
     ['a role like a path', { roles: '../web' }, /Unknown role "\.\.\/web" in --roles.*server-role <name>/],
     ['an unknown profile', { profiles: 'media' }, /Unknown profile "media" in --profiles\. Known profiles: base, desktop, development, gaming, power-user, server\. .*profile media/],
+    ['a file that is no profile', { profiles: 'machine-type' }, /Unknown profile "machine-type" in --profiles/],
     ['a bad tag', { tags: 'ok,bad tag' }, /Invalid --tags entry "bad tag"/],
     ['a bad target host', { targetHost: 'a;rm -rf' }, /Invalid --target-host "a;rm -rf"/],
     ['a bad target user', { targetUser: 'Root User' }, /Invalid --target-user "Root User"/],

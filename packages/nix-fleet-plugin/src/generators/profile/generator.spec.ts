@@ -17,7 +17,7 @@ describe('profile generator', () => {
     await profileGenerator(tree, { name: 'media', description: 'Watch and play media' });
     const text = tree.read('packages/profiles/media.nix', 'utf-8') ?? '';
     expect(text.split('\n')[0]).toBe('# media: Watch and play media');
-    expect(text).toContain('{ config, lib, pkgs, ... }:');
+    expect(text).toContain('{\n  config,\n  lib,\n  pkgs,\n  ...\n}:\n');
     expect(text).toContain('cfg = config.profiles.media;');
     expect(text).toContain('inherit (lib) mkEnableOption mkIf mkMerge mkOption types;');
     expect(text).toContain('options.profiles.media = {');
@@ -72,6 +72,7 @@ describe('profile generator', () => {
     ['a Nix keyword', { name: 'with' }, /Invalid name "with": the name is reserved/],
     ['an existing profile file', { name: 'gaming' }, /Profile "gaming" already exists in packages\/profiles\. Pick another name\./],
     ['an existing profile folder', { name: 'server' }, /reserved|already exists/],
+    ['an existing non-profile file', { name: 'machine-type' }, /Profile "machine-type" already exists/],
     ['a bad option', { options: 'ok,Bad Option' }, /Invalid --options entry "Bad Option"/],
     ['enable as an option', { options: 'enable' }, /Invalid --options entry "enable"/],
     ['a bad package', { packages: 'ripgrep,rm -rf' }, /Invalid --packages entry "rm -rf".*ripgrep,python3Packages\.numpy/],

@@ -6,17 +6,31 @@ export const ROLES_DIR = `${PROFILES_ROOT}/server/roles`;
 /** Entries of packages/profiles that are not profiles (see packages/profiles/default.nix). */
 const NOT_PROFILES = ['default.nix', 'lib', 'home'];
 
-/** Profiles: `.nix` files and folders in packages/profiles, except default.nix, lib/ and home/. */
+/**
+ * Profiles: `.nix` files and folders in packages/profiles (except default.nix, lib/ and home/)
+ * that declare `options.profiles.<name> = {` (a folder in its default.nix). Files such as
+ * machine-type.nix or unfree.nix set other `profiles.*` options and are not profiles.
+ */
 export function existingProfiles(tree: Tree): string[] {
   if (!tree.exists(PROFILES_ROOT)) return [];
   return tree
     .children(PROFILES_ROOT)
     .filter((entry) => !NOT_PROFILES.includes(entry) && !entry.startsWith('.'))
     .flatMap((entry) => {
-      if (tree.isFile(`${PROFILES_ROOT}/${entry}`)) return entry.endsWith('.nix') ? [entry.slice(0, -4)] : [];
-      return [entry];
+      const path = `${PROFILES_ROOT}/${entry}`;
+      if (tree.isFile(path)) {
+        const name = entry.slice(0, -4);
+        return entry.endsWith('.nix') && declaresProfile(tree.read(path, 'utf-8'), name) ? [name] : [];
+      }
+      return declaresProfile(tree.read(`${path}/default.nix`, 'utf-8'), entry) ? [entry] : [];
     })
     .sort();
+}
+
+function declaresProfile(text: string | null, name: string): boolean {
+  if (!text) return false;
+  const attr = `(?:${name}|"${name}")`;
+  return new RegExp(`options\\.profiles\\.${attr}\\s*=\\s*\\{`).test(text);
 }
 
 /** Roles: `.nix` files in packages/profiles/server/roles, except default.nix. */

@@ -19,11 +19,18 @@ export function treeWithProfiles(
   tree.write(`${PROFILES_ROOT}/default.nix`, '# Imports every profile.\n{ ... }: { }\n');
   tree.write(`${PROFILES_ROOT}/lib/default.nix`, '# Helpers.\n{ }\n');
   tree.write(`${PROFILES_ROOT}/home/default.nix`, '# Home Manager.\n{ ... }: { }\n');
-  for (const p of profiles) tree.write(`${PROFILES_ROOT}/${p}.nix`, `# ${p}\n{ ... }: { }\n`);
-  tree.write(`${PROFILES_ROOT}/server/default.nix`, '# server\n{ ... }: { }\n');
+  for (const p of profiles) tree.write(`${PROFILES_ROOT}/${p}.nix`, profileModule(p));
+  tree.write(`${PROFILES_ROOT}/server/default.nix`, profileModule('server'));
+  // Sets a profiles.* option but is no profile of its own.
+  tree.write(`${PROFILES_ROOT}/machine-type.nix`, '# Presets.\n{ lib, ... }: {\n  options.profiles.machineType = lib.mkOption { };\n}\n');
   tree.write(`${ROLES_DIR}/default.nix`, '# Imports every role.\n{ ... }: { }\n');
   for (const r of roles) tree.write(`${ROLES_DIR}/${r}.nix`, `# ${r}\n{ ... }: { }\n`);
   return tree;
+}
+
+function profileModule(name: string): string {
+  const attr = name.includes('-') ? `"${name}"` : name;
+  return `# ${name}\n{ lib, ... }:\n{\n  options.profiles.${attr} = {\n    enable = lib.mkEnableOption "${name}";\n  };\n}\n`;
 }
 
 /** Every file path in the tree with its content, to prove a failed generator wrote nothing. */
