@@ -1,0 +1,108 @@
+// One host's transactional deploy: lock, compare, copy, activate, confirm, check, commit,
+// and roll back on any failure after activation began.
+import { randomBytes } from 'node:crypto';
+import { activate } from './activation';
+import { commit, freshConnection } from './confirm';
+import { runHealthChecks } from './health';
+import { acquireLock, lockOwner, releaseLock } from './lock';
+import { watchdogWindow, type DeployPlan } from './options';
+import type { DeployContext } from './remote-scripts';
+import type { DeployResult } from './result';
+import { rollBack } from './rollback';
+import { DeployStepError } from './step-error';
+import { outputOf, Target } from './target';
+
+export function newToken(): string {
+  return `d${Date.now().toString(36)}${randomBytes(4).toString('hex')}`;
+}
+
+export async function deployHost(plan: DeployPlan, outPath: string, log: (line: string) => void): Promise<DeployResult> {
+  const started = Date.now();
+  const token = newToken();
+  const t = new Target(plan, log);
+  const base = { host: plan.host, mode: plan.mode, outPath, copied: false };
+  const finish = (r: Partial<DeployResult> & Pick<DeployResult, 'status'>): DeployResult => ({
+    ...base,
+    ...r,
+    durationMs: Date.now() - started,
+    finishedAt: Date.now(),
+  });
+
+  log(`${plan.host}: locking ${plan.target.host}`);
+  let state;
+  try {
+    state = await acquireLock(t, plan, lockOwner(token));
+  } catch (e) {
+    const err = e instanceof DeployStepError ? e : new DeployStepError('connect', outputOf(e));
+    return finish({ status: 'failed', step: err.step, message: err.message });
+  }
+  let locked = true;
+  try {
+    const running = plan.mode === 'boot' ? state.profile : state.current;
+    if (running === outPath && !plan.force) {
+      log(`${plan.host}: unchanged (${outPath})`);
+      return finish({ status: 'unchanged', previous: state.current });
+    }
+    const previous = state.current || undefined;
+
+    log(`${plan.host}: copying ${outPath}`);
+    try {
+      await t.copy(outPath);
+    } catch (e) {
+      return finish({ status: 'failed', previous, step: 'copy', message: `nix copy to ${plan.target.host} failed: ${outputOf(e)}` });
+    }
+    base.copied = true;
+
+    const window = watchdogWindow(plan);
+    const ctx: DeployContext = {
+      profile: plan.profilePath,
+      outPath,
+      mode: plan.mode,
+      runDir: `${plan.stateDir}/${token}`,
+      windowSeconds: window,
+      activationSeconds: Math.ceil(plan.activationTimeout),
+      previousCurrent: state.current,
+      lockDir: plan.lockDir,
+      setProfile: plan.mode !== 'dry-activate' && plan.mode !== 'test',
+      previousProfile: state.profile,
+    };
+    log(`${plan.host}: switch-to-configuration ${plan.mode}${window ? ` (watchdog: rollback unless confirmed within ${window}s)` : ''}`);
+    let activatedAt: number | undefined;
+    try {
+      await activate(t, plan, ctx, log);
+      activatedAt = Date.now();
+      if (plan.mode === 'dry-activate') return finish({ status: 'dry-activated', previous });
+      if (plan.mode === 'boot') return finish({ status: 'deployed', previous });
+
+      log(`${plan.host}: confirming over a new ssh connection`);
+      await freshConnection(t, plan, activatedAt + plan.confirmTimeout * 1000);
+      await runHealthChecks(t, plan, log);
+      const decision = await commit(t, plan, ctx);
+      locked = false;
+      if (decision) {
+        const ok = decision.result === 'rolled-back';
+        return finish({
+          status: ok ? 'rolled-back' : 'failed',
+          previous,
+          step: 'confirm',
+          rolledBackBy: 'watchdog',
+          message: `not confirmed within ${window}s: the target's watchdog ${ok ? 'rolled back to the previous generation' : `could not roll back (${decision.result})`}.`,
+        });
+      }
+      log(`${plan.host}: deployed`);
+      return finish({ status: 'deployed', previous });
+    } catch (e) {
+      const failure = e instanceof DeployStepError ? e : new DeployStepError('activation', outputOf(e));
+      if (!plan.rollback || plan.mode === 'dry-activate') {
+        return finish({ status: 'failed', previous, step: failure.step, message: failure.message });
+      }
+      // A lost connection during activation: assume the switch ended about now.
+      const watchdogAt = window ? (activatedAt ?? Date.now()) + window * 1000 : undefined;
+      const outcome = await rollBack(t, plan, ctx, failure, watchdogAt, log);
+      locked = outcome.status === 'rolled-back' ? false : locked;
+      return finish({ ...outcome, previous, step: failure.step });
+    }
+  } finally {
+    if (locked) await releaseLock(t, plan, token);
+  }
+}

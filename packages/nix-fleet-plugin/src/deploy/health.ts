@@ -1,0 +1,36 @@
+// Health checks after activation: commands run on the target, URLs fetched from it.
+import type { HealthCheck } from '../graph/host-json';
+import type { DeployPlan } from './options';
+import { fetchUrlArgv, healthCommandArgv } from './remote-scripts';
+import { DeployStepError, sleep } from './step-error';
+import { outputOf, type Target } from './target';
+
+export function describeCheck(check: HealthCheck): string {
+  return check.url ? `GET ${check.url}` : `command ${JSON.stringify(check.command)}`;
+}
+
+export function checkArgv(check: HealthCheck & { timeout: number }): string[] {
+  if (check.url) return fetchUrlArgv(check.url, Math.max(1, Math.ceil(check.timeout)));
+  return healthCommandArgv(check.command ?? 'true');
+}
+
+/** Each check is retried until it passes or its timeout ends (services take a moment to start). */
+export async function runHealthChecks(t: Target, plan: DeployPlan, log: (line: string) => void): Promise<void> {
+  for (const check of plan.healthChecks) {
+    const deadline = Date.now() + check.timeout * 1000;
+    let last = '';
+    for (;;) {
+      try {
+        await t.exec(checkArgv(check), { fresh: true, timeoutMs: Math.max(deadline - Date.now(), 1000) });
+        log(`  health check passed: ${describeCheck(check)}`);
+        break;
+      } catch (e) {
+        last = outputOf(e);
+      }
+      if (Date.now() + 1000 > deadline) {
+        throw new DeployStepError('health check', `${describeCheck(check)} did not pass within ${check.timeout}s: ${last}`);
+      }
+      await sleep(1000);
+    }
+  }
+}

@@ -1,0 +1,119 @@
+// Turns executor options and host.json's deployment record into one checked deploy plan.
+import type { HealthCheck, HostJson } from '../graph/host-json';
+import type { SshTarget } from '../nix/ssh-argv';
+import type { DeployExecutorSchema, DeployMode } from '../executors/deploy/schema';
+
+export const DEPLOY_MODES: DeployMode[] = ['switch', 'boot', 'test', 'dry-activate'];
+
+/** NixOS's own locations; tests point them into a test host's /nix and /run. */
+export const DEPLOY_DEFAULTS = {
+  mode: 'switch' as DeployMode,
+  confirmTimeout: 30,
+  activationTimeout: 600,
+  connectTimeout: 10,
+  healthCheckTimeout: 30,
+  profilePath: '/nix/var/nix/profiles/system',
+  currentSystemPath: '/run/current-system',
+  lockDir: '/run/nix-fleet/deploy.lock',
+  stateDir: '/run/nix-fleet',
+  privilegeCommand: ['sudo', '-n'],
+};
+
+export interface DeployPlan {
+  host: string;
+  target: SshTarget;
+  mode: DeployMode;
+  force: boolean;
+  substituteOnTarget: boolean;
+  checkSigs: boolean;
+  /** Deployer rollback and the target-side watchdog. */
+  rollback: boolean;
+  confirmTimeout: number;
+  activationTimeout: number;
+  profilePath: string;
+  currentSystemPath: string;
+  lockDir: string;
+  stateDir: string;
+  privilegeCommand: string[];
+  healthChecks: Array<HealthCheck & { timeout: number }>;
+}
+
+const HOST_PATTERN = /^[A-Za-z0-9._:%[\]-]+$/;
+const USER_PATTERN = /^[a-z_][a-z0-9_-]*$/;
+
+function positive(name: string, value: number | undefined, fallback: number): number {
+  const v = value ?? fallback;
+  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) {
+    throw new Error(`--${name}=${value} is not a positive number of seconds. Pass e.g. --${name}=${fallback}.`);
+  }
+  return v;
+}
+
+function absolutePath(name: string, value: string | undefined, fallback: string): string {
+  const v = value ?? fallback;
+  if (!v.startsWith('/') || /[\n\0]/.test(v) || v.split('/').includes('..')) {
+    throw new Error(`--${name}=${JSON.stringify(value)} must be an absolute path on the target without "..", e.g. ${fallback}.`);
+  }
+  return v.replace(/\/+$/, '') || '/';
+}
+
+/** Checks everything before any host is touched; errors name the option and the fix. */
+export function deployPlan(host: string, hostJson: HostJson, options: DeployExecutorSchema): DeployPlan {
+  const deployment = hostJson.deployment ?? {};
+  const targetHost = options.targetHost ?? deployment.targetHost;
+  if (!targetHost) {
+    throw new Error(`Host "${host}" has no deployment.targetHost in hosts/${host}/host.json. Add it (an address or ssh alias) or pass --targetHost.`);
+  }
+  if (!HOST_PATTERN.test(targetHost) || targetHost.startsWith('-')) {
+    throw new Error(`targetHost ${JSON.stringify(targetHost)} is not a hostname, address or ssh alias.`);
+  }
+  const targetUser = options.targetUser ?? deployment.targetUser;
+  if (targetUser !== undefined && !USER_PATTERN.test(targetUser)) {
+    throw new Error(`targetUser ${JSON.stringify(targetUser)} is not a valid user name.`);
+  }
+  const port = options.port ?? deployment.port;
+  if (port !== undefined && (!Number.isInteger(port) || port < 1 || port > 65535)) {
+    throw new Error(`--port=${port} is not a TCP port (1-65535).`);
+  }
+  const mode = options.mode ?? DEPLOY_DEFAULTS.mode;
+  if (!DEPLOY_MODES.includes(mode)) {
+    throw new Error(`--mode=${mode} is not a deploy mode. Use one of: ${DEPLOY_MODES.join(', ')}.`);
+  }
+  const sshOptions = [...(deployment.sshOptions ?? []), ...(options.sshOptions ?? [])];
+  if (sshOptions.some((o) => /StrictHostKeyChecking\s*=?\s*(no|off)/i.test(o))) {
+    throw new Error('sshOptions turn off host key checking (StrictHostKeyChecking=no); nix-fleet refuses. Add the host key to known_hosts instead.');
+  }
+  const healthChecks = (deployment.healthChecks ?? []).map((c) => ({
+    ...c,
+    timeout: positive('healthChecks.timeout', c.timeout, DEPLOY_DEFAULTS.healthCheckTimeout),
+  }));
+  return {
+    host,
+    target: {
+      host: targetHost,
+      user: targetUser,
+      port,
+      sshOptions,
+      connectTimeout: positive('connectTimeout', options.connectTimeout, DEPLOY_DEFAULTS.connectTimeout),
+    },
+    mode,
+    force: options.force ?? false,
+    substituteOnTarget: options.substituteOnTarget ?? false,
+    checkSigs: options.checkSigs ?? false,
+    rollback: options.rollback ?? true,
+    confirmTimeout: positive('confirmTimeout', options.confirmTimeout, DEPLOY_DEFAULTS.confirmTimeout),
+    activationTimeout: positive('activationTimeout', options.activationTimeout, DEPLOY_DEFAULTS.activationTimeout),
+    profilePath: absolutePath('profilePath', options.profilePath, DEPLOY_DEFAULTS.profilePath),
+    currentSystemPath: absolutePath('currentSystemPath', options.currentSystemPath, DEPLOY_DEFAULTS.currentSystemPath),
+    lockDir: absolutePath('lockDir', options.lockDir, DEPLOY_DEFAULTS.lockDir),
+    stateDir: absolutePath('stateDir', options.stateDir, DEPLOY_DEFAULTS.stateDir),
+    privilegeCommand: options.privilegeCommand ?? DEPLOY_DEFAULTS.privilegeCommand,
+    healthChecks,
+  };
+}
+
+/** Seconds the target's watchdog waits for confirmation after activation; 0 = no watchdog. */
+export function watchdogWindow(plan: DeployPlan): number {
+  if (!plan.rollback || plan.mode === 'boot' || plan.mode === 'dry-activate') return 0;
+  return Math.ceil(plan.confirmTimeout + plan.healthChecks.reduce((sum, c) => sum + c.timeout, 0));
+}

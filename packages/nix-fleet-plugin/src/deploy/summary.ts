@@ -1,0 +1,59 @@
+// The fleet table at the end of `nx run-many -t deploy`, and dist/deploy/summary.json.
+import type { PostTasksExecutionContext } from '@nx/devkit';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { renderTable } from '../closure/table';
+import { normalizeOptions, type NixFleetPluginOptions } from '../graph/options';
+import { DIST_DEPLOY, readResult, type DeployResult } from './result';
+
+export interface DeployRow {
+  host: string;
+  /** deployed, unchanged, dry-activated, rolled-back, failed, or Nx's status for a task that never ran. */
+  status: string;
+  result?: DeployResult;
+}
+
+export function deployRows(options: NixFleetPluginOptions | undefined, context: PostTasksExecutionContext): DeployRow[] {
+  const target = normalizeOptions(options).deployTargetName;
+  return Object.values(context.taskResults)
+    .filter((r) => r.task.target.target === target)
+    .map((r) => {
+      const host = r.task.target.project;
+      // A result file from an earlier run says nothing about this one.
+      const result = readResult(context.workspaceRoot, host);
+      const fresh = result && result.finishedAt >= context.startTime ? result : undefined;
+      const status = fresh?.status ?? (r.status === 'failure' ? 'failed' : r.status);
+      return { host, status, result: fresh };
+    })
+    .sort((a, b) => (a.host < b.host ? -1 : 1));
+}
+
+export function countByStatus(rows: DeployRow[]): Record<string, number> {
+  const counts: Record<string, number> = { deployed: 0, unchanged: 0, 'rolled-back': 0, failed: 0 };
+  for (const r of rows) counts[r.status] = (counts[r.status] ?? 0) + 1;
+  return counts;
+}
+
+export function renderDeployTable(rows: DeployRow[]): string {
+  const body = rows.map(({ host, status, result: r }) => {
+    const label = status === 'rolled-back' ? `rolled back${r?.rolledBackBy === 'watchdog' ? ' (watchdog)' : ''}` : status;
+    const detail = r?.message ? r.message.split('\n')[0].slice(0, 100) : '';
+    const secs = r ? `${(r.durationMs / 1000).toFixed(1)}s` : '-';
+    return [host, label, r?.mode ?? '-', r?.copied ? 'yes' : 'no', r?.step ?? '', secs, detail];
+  });
+  return renderTable(['host', 'result', 'mode', 'copied', 'failed step', 'time', 'detail'], body, [5]);
+}
+
+export function deploySummary(options: NixFleetPluginOptions | undefined, context: PostTasksExecutionContext): void {
+  const rows = deployRows(options, context);
+  if (rows.length === 0) return;
+  const counts = countByStatus(rows);
+  const line = Object.entries(counts)
+    .map(([k, n]) => `${n} ${k.replace('-', ' ')}`)
+    .join(', ');
+  const dir = join(context.workspaceRoot, DIST_DEPLOY);
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, 'summary.json');
+  writeFileSync(file, JSON.stringify({ startedAt: context.startTime, counts, hosts: rows }, null, 2) + '\n');
+  console.log(`\nDeploy (${rows.length} host${rows.length === 1 ? '' : 's'}): ${line}\n${renderDeployTable(rows)}\n(JSON: ${DIST_DEPLOY}/summary.json)\n`);
+}

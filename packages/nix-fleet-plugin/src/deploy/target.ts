@@ -1,0 +1,55 @@
+// One deploy target: runs quoted remote argv over ssh and copies closures, through run().
+import { nixCopyArgs, nixSshOpts, sshCommandArgs, sshNgStoreUri, withPrivilege } from '../nix/ssh-argv';
+import { CommandError, run, type RunResult } from '../nix/run';
+import type { DeployPlan } from './options';
+
+/** ssh's own exit code for "could not connect / connection lost"; our remote scripts never use it. */
+export const SSH_CONNECTION_FAILED = 255;
+
+export function isConnectionFailure(e: unknown): boolean {
+  return e instanceof CommandError && (e.code === SSH_CONNECTION_FAILED || e.timedOut);
+}
+
+/** The words of a failed step a person needs: the tool's own stderr lines, trimmed. */
+export function outputOf(e: unknown): string {
+  if (!(e instanceof CommandError)) return (e as Error).message;
+  if (e.spawnError) return e.message;
+  const text = `${e.stdout}\n${e.stderr}`
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .slice(-8)
+    .join('\n');
+  if (e.timedOut) return `timed out${text ? `:\n${text}` : ''}`;
+  return text || e.message;
+}
+
+export class Target {
+  constructor(
+    readonly plan: DeployPlan,
+    private readonly log: (line: string) => void,
+  ) {}
+
+  /** Runs a remote argv (privileged when targetUser is not root). */
+  exec(remote: string[], opts: { timeoutMs?: number; fresh?: boolean } = {}): Promise<RunResult> {
+    const argv = withPrivilege(remote, this.plan.target.user, this.plan.privilegeCommand);
+    return run('ssh', sshCommandArgs(this.plan.target, argv, { fresh: opts.fresh }), { timeoutMs: opts.timeoutMs });
+  }
+
+  /** nix copy of the closure; NIX_SSHOPTS carries the same ssh options as every other call. */
+  copy(outPath: string): Promise<RunResult> {
+    const env = { ...process.env, NIX_SSHOPTS: nixSshOpts(this.plan.target, process.env.NIX_SSHOPTS) };
+    const args = nixCopyArgs({
+      storeUri: sshNgStoreUri(this.plan.target),
+      outPath,
+      substituteOnTarget: this.plan.substituteOnTarget,
+      checkSigs: this.plan.checkSigs,
+    });
+    return run('nix', args, {
+      env,
+      timeoutMs: this.plan.activationTimeout * 1000,
+      onStderrLine: (line) => line.trim() && this.log(`  ${line.trim()}`),
+      echo: true,
+    });
+  }
+}

@@ -1,0 +1,49 @@
+// @nix-fleet/nx:deploy: one host per task; copy, activate, confirm, roll back on failure.
+import type { ExecutorContext } from '@nx/devkit';
+import { HOSTS_DIR, HOST_FILE } from '../../constants';
+import { deployHost } from '../../deploy/deploy-host';
+import { deployPlan } from '../../deploy/options';
+import { SUCCESS, writeResult, type DeployResult } from '../../deploy/result';
+import { readHostJson } from '../../graph/host-json';
+import { ensureRealised, readBuildRecord } from '../../nix/build-record';
+import { flakeRefFor } from '../../nix/flake-ref';
+import { hostOf } from '../build/executor';
+import type { DeployExecutorSchema } from './schema';
+
+export function resultLine(r: DeployResult): string {
+  const by = r.rolledBackBy ? ` by the ${r.rolledBackBy}` : '';
+  switch (r.status) {
+    case 'deployed':
+      return `${r.host}: deployed ${r.outPath} (${r.mode})`;
+    case 'unchanged':
+      return `${r.host}: unchanged, already running ${r.outPath}; nothing copied (pass --force to redeploy)`;
+    case 'dry-activated':
+      return `${r.host}: dry-activate of ${r.outPath} done; nothing changed`;
+    case 'rolled-back':
+      return `Deploy of ${r.host} failed at ${r.step} and was rolled back${by} to ${r.previous ?? 'the previous generation'}:\n${r.message}`;
+    default:
+      return `Deploy of ${r.host} failed at ${r.step}: ${r.message}`;
+  }
+}
+
+export default async function deployExecutor(options: DeployExecutorSchema, context: ExecutorContext) {
+  const host = hostOf(options, context);
+  const root = context.root;
+  const log = (line: string) => console.log(line);
+  let result: DeployResult;
+  try {
+    const plan = deployPlan(host, readHostJson(root, `${HOSTS_DIR}/${host}/${HOST_FILE}`), options);
+    const record = readBuildRecord(root, host);
+    await ensureRealised(root, record, flakeRefFor(root, options.flake));
+    result = await deployHost(plan, record.outPath, log);
+  } catch (e) {
+    // Bad options or a missing build: nothing was sent to the host.
+    console.error(`\nDeploy of ${host} failed: ${(e as Error).message}`);
+    writeResult(root, { host, status: 'failed', mode: options.mode ?? 'switch', outPath: '', copied: false, step: 'plan', message: (e as Error).message, durationMs: 0, finishedAt: Date.now() });
+    return { success: false };
+  }
+  writeResult(root, result);
+  const ok = SUCCESS.includes(result.status);
+  (ok ? console.log : console.error)(`\n${resultLine(result)}`);
+  return { success: ok };
+}

@@ -1,0 +1,23 @@
+export type DeployMode = 'switch' | 'boot' | 'test' | 'dry-activate';
+
+export interface DeployExecutorSchema {
+  host?: string;
+  flake?: string;
+  mode?: DeployMode;
+  force?: boolean;
+  targetHost?: string;
+  targetUser?: string;
+  port?: number;
+  sshOptions?: string[];
+  substituteOnTarget?: boolean;
+  checkSigs?: boolean;
+  rollback?: boolean;
+  confirmTimeout?: number;
+  activationTimeout?: number;
+  connectTimeout?: number;
+  profilePath?: string;
+  currentSystemPath?: string;
+  lockDir?: string;
+  stateDir?: string;
+  privilegeCommand?: string[];
+}

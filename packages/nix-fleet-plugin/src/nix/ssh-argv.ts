@@ -1,0 +1,110 @@
+// Pure builders of ssh and nix copy argument arrays, and POSIX shell quoting for remote argv.
+//
+// ssh always hands the remote side ONE string that the login shell parses, so every remote
+// command is an argv we quote ourselves with shQuote; nothing from host.json reaches a
+// shell unquoted.
+
+/** Quotes one word for a POSIX shell: safe characters stay bare, the rest go in single quotes. */
+export function shQuote(word: string): string {
+  if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(word)) return word;
+  return `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/** Quotes an argv into the one command string ssh sends. */
+export function shJoin(argv: string[]): string {
+  if (argv.length === 0) throw new Error('shJoin: empty argv');
+  return argv.map(shQuote).join(' ');
+}
+
+export interface SshTarget {
+  /** Hostname, address or ssh config alias. */
+  host: string;
+  user?: string;
+  port?: number;
+  /** From host.json deployment.sshOptions, then the executor's sshOptions. */
+  sshOptions: string[];
+  /** Seconds for the TCP connect and key exchange. */
+  connectTimeout: number;
+}
+
+/** user@host, or host alone when no user is set (the ssh config may name one). */
+export function sshDestination(target: Pick<SshTarget, 'host' | 'user'>): string {
+  return target.user ? `${target.user}@${target.host}` : target.host;
+}
+
+/**
+ * Options we add after the user's: ssh keeps the first value it sees for an option, so the
+ * user's own -o settings win. Host key checking is never weakened here; BatchMode makes an
+ * unknown or changed key fail instead of prompting.
+ */
+export function sshBaseOptions(target: SshTarget): string[] {
+  return [
+    ...target.sshOptions,
+    ...(target.port ? ['-p', String(target.port)] : []),
+    '-o',
+    'BatchMode=yes',
+    '-o',
+    `ConnectTimeout=${target.connectTimeout}`,
+    // A link that dies mid-command is noticed within ~9 s instead of the TCP timeout.
+    '-o',
+    'ServerAliveInterval=3',
+    '-o',
+    'ServerAliveCountMax=3',
+  ];
+}
+
+/**
+ * ssh argv running `remote` (an argv, quoted here) on the target. `fresh` forbids
+ * connection sharing, so the command proves a NEW connection can be made.
+ */
+export function sshCommandArgs(target: SshTarget, remote: string[], opts: { fresh?: boolean } = {}): string[] {
+  const fresh = opts.fresh ? ['-o', 'ControlMaster=no', '-o', 'ControlPath=none'] : [];
+  return [...sshBaseOptions(target), ...fresh, '-T', '--', sshDestination(target), shJoin(remote)];
+}
+
+/** The store URL for nix copy: never with a port (ssh would look up "host:port" as a name). */
+export function sshNgStoreUri(target: Pick<SshTarget, 'host' | 'user'>): string {
+  return `ssh-ng://${sshDestination(target)}`;
+}
+
+/**
+ * NIX_SSHOPTS for nix copy. Nix splits it on whitespace with no quoting, so an option
+ * containing whitespace cannot be passed and is refused with the fix.
+ */
+export function nixSshOpts(target: SshTarget, inherited?: string): string {
+  const opts = [...target.sshOptions, ...(target.port ? ['-p', String(target.port)] : []), '-o', 'BatchMode=yes', '-o', `ConnectTimeout=${target.connectTimeout}`];
+  const bad = opts.find((o) => /\s/.test(o) || o === '');
+  if (bad !== undefined) {
+    throw new Error(
+      `ssh option ${JSON.stringify(bad)} contains whitespace, which NIX_SSHOPTS cannot carry. ` +
+        'Split it into separate array items (["-o", "Key=value"]) or move it into your ssh config.',
+    );
+  }
+  return [inherited?.trim(), ...opts].filter(Boolean).join(' ');
+}
+
+export interface NixCopyArgs {
+  storeUri: string;
+  outPath: string;
+  /** Let the target fetch what it can from its own binary caches. */
+  substituteOnTarget?: boolean;
+  /** Keep Nix's signature check (paths must be signed by a key the target trusts). */
+  checkSigs?: boolean;
+}
+
+export function nixCopyArgs({ storeUri, outPath, substituteOnTarget, checkSigs }: NixCopyArgs): string[] {
+  return [
+    'copy',
+    '--to',
+    storeUri,
+    ...(substituteOnTarget ? ['--substitute-on-destination'] : []),
+    ...(checkSigs ? [] : ['--no-check-sigs']),
+    outPath,
+  ];
+}
+
+/** Prefixes a remote argv with the privilege command when the target user is not root. */
+export function withPrivilege(argv: string[], user: string | undefined, privilege: string[]): string[] {
+  if (!user || user === 'root' || privilege.length === 0) return argv;
+  return [...privilege, ...argv];
+}
