@@ -10,12 +10,33 @@ export interface NixBuildArgs {
   outLink?: string;
   dryRun?: boolean;
   extraArgs?: string[];
+  /** Nix remote builders, as in nix.conf's `builders` (e.g. "ssh-ng://b1 x86_64-linux - 4"). */
+  builders?: string;
+  /** Build on this machine ([user@]host): evaluate here, build and keep the result in its store. */
+  buildHost?: string;
+  /** Machine-readable progress on stderr (`@nix {...}` lines), parsed by the build executor. */
+  logFormat?: 'internal-json';
 }
 
-export function nixBuildArgs({ installable, outLink, dryRun, extraArgs = [] }: NixBuildArgs): string[] {
-  if (dryRun) return ['build', installable, '--dry-run', ...extraArgs];
-  const link = outLink ? ['--out-link', outLink] : ['--no-link'];
-  return ['build', installable, ...link, '--json', '--print-build-logs', ...extraArgs];
+export function nixBuildArgs({ installable, outLink, dryRun, extraArgs = [], builders, buildHost, logFormat }: NixBuildArgs): string[] {
+  // A remote store cannot hold this machine's out-link (a GC root), so a build host gets none.
+  const link = outLink && !buildHost ? ['--out-link', outLink] : ['--no-link'];
+  const base = dryRun ? ['build', installable, '--dry-run'] : ['build', installable, ...link, '--json', '--print-build-logs'];
+  const store = buildHost ? ['--store', `ssh-ng://${buildHost}`, '--eval-store', 'auto'] : [];
+  const remote = builders !== undefined ? ['--builders', builders] : [];
+  // Last, so that a -L in extraArgs cannot switch the log format back.
+  const log = logFormat ? ['--log-format', logFormat] : [];
+  return [...base, ...store, ...remote, ...extraArgs, ...log];
+}
+
+/** Pushes a built closure to a binary cache or another store (file://, s3://, ssh-ng://, ...). */
+export function nixCopyToArgs(storeUrl: string, storePath: string, logFormat?: 'internal-json'): string[] {
+  return ['copy', '--to', storeUrl, storePath, ...(logFormat ? ['--log-format', logFormat] : [])];
+}
+
+/** Signs a closure in the local store so caches and targets can trust it. */
+export function nixStoreSignArgs(keyFile: string, storePath: string): string[] {
+  return ['store', 'sign', '--key-file', keyFile, '--recursive', storePath];
 }
 
 export function nixEvalDrvPathArgs(installable: string): string[] {

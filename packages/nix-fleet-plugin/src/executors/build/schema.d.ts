@@ -3,4 +3,9 @@ export interface BuildExecutorSchema {
   flake?: string;
   dryRun?: boolean;
   extraArgs?: string[];
+  builders?: string;
+  buildHost?: string;
+  cacheTo?: string;
+  signingKey?: string;
+  progress?: boolean;
 }

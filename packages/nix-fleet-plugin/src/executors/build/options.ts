@@ -1,0 +1,37 @@
+// Checks the build executor's scale-out options before anything runs.
+import { existsSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
+import type { BuildExecutorSchema } from './schema';
+
+/** [user@]host, an IPv4/IPv6 address or an ssh_config alias; never an option or a path. */
+const BUILD_HOST = /^([a-z_][a-z0-9_.-]*@)?([A-Za-z0-9][A-Za-z0-9.-]*|\[[0-9A-Fa-f:.]+\])$/;
+/** A Nix store URL (file://, s3://, ssh://, ssh-ng://, http(s)://, local?root=...) or a store directory. */
+const STORE_URL = /^([a-z][a-z0-9+.-]*:\/\/\S+|[a-z]+(\?\S*)?|\/\S*)$/;
+
+export interface ScaleOptions {
+  builders?: string;
+  buildHost?: string;
+  cacheTo?: string;
+  signingKey?: string;
+}
+
+/** Returns the options with signingKey made absolute; throws naming the flag and the fix. */
+export function checkScaleOptions(options: BuildExecutorSchema, root: string): ScaleOptions {
+  const { builders, buildHost, cacheTo, signingKey } = options;
+  if (builders !== undefined && /[\n\0]/.test(builders)) {
+    throw new Error(`--builders must be one line in nix.conf's builders format, e.g. "ssh-ng://builder1 x86_64-linux - 4"; use ";" between machines.`);
+  }
+  if (buildHost !== undefined && !BUILD_HOST.test(buildHost)) {
+    throw new Error(`--buildHost is ${JSON.stringify(buildHost)}: expected [user@]host (a name from your ssh config or an address), without a port; put ports in ssh config.`);
+  }
+  if (cacheTo !== undefined && !STORE_URL.test(cacheTo)) {
+    throw new Error(`--cacheTo is ${JSON.stringify(cacheTo)}: expected a Nix store URL such as file:///var/cache/nix, s3://bucket or ssh-ng://cache-host.`);
+  }
+  let key: string | undefined;
+  if (signingKey !== undefined) {
+    if (!cacheTo) throw new Error(`--signingKey needs --cacheTo: the key signs what is pushed to the cache.`);
+    key = isAbsolute(signingKey) ? signingKey : join(root, signingKey);
+    if (!existsSync(key)) throw new Error(`--signingKey file ${signingKey} does not exist. Create one with "nix key generate-secret --key-name NAME > FILE".`);
+  }
+  return { builders, buildHost, cacheTo, signingKey: key };
+}
