@@ -1,0 +1,112 @@
+// Builds that scale out on Nix's own engines: a binary cache, a build host and remote builders,
+// with per-host progress. Real nx, real nix, real sshd in network namespaces.
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { writeFixtureFleet } from '../../support/fixture-fleet';
+import { startTestHosts, type TestNetwork } from '../../support/test-hosts';
+import { createWorkspace, type Workspace } from '../../support/workspace';
+
+const nix = (args: string[]) => execFileSync('nix', args, { encoding: 'utf-8', stdio: ['ignore', 'pipe', 'pipe'] });
+const record = (ws: Workspace, host: string) => JSON.parse(readFileSync(join(ws.root, 'dist/hosts', host, 'build.json'), 'utf-8'));
+const output = (r: { stdout: string; stderr: string }) => r.stdout + r.stderr;
+// Unique per run, so the store paths are new and must really be built where we say.
+const nonce = `${process.pid}${Date.now().toString(36)}`;
+
+describe('builds that scale out', () => {
+  let ws: Workspace;
+  const temp: string[] = [];
+  const tempDir = (name: string) => {
+    const dir = `/tmp/nix-fleet-${name}-${nonce}`;
+    temp.push(dir);
+    return dir;
+  };
+
+  beforeAll(() => {
+    ws = createWorkspace(`nix-fleet-scale-${process.pid}-`);
+    writeFixtureFleet(ws.root, [
+      { name: 'cached', packages: [{ name: `cached-app-${nonce}`, version: '1.0', size: 70000 }] },
+      { name: 'signed', packages: [{ name: `signed-app-${nonce}`, version: '1.0', size: 30000 }] },
+      { name: 'remote', packages: [{ name: `remote-app-${nonce}`, version: '2.1', size: 50000 }] },
+      { name: 'farmed', packages: [{ name: `farmed-app-${nonce}`, version: '0.3', size: 40000 }] },
+    ]);
+    ws.commit('fixture fleet');
+  });
+  afterAll(() => {
+    ws?.remove();
+    for (const dir of temp) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('pushes to cacheTo: a real binary cache that a fresh store substitutes from, with progress lines', () => {
+    const cache = tempDir('cache');
+    const run = ws.nx(['run', 'cached:build', `--cacheTo=file://${cache}`]);
+    const { outPath } = record(ws, 'cached');
+    const hash = basename(outPath).slice(0, 32);
+    expect(readFileSync(join(cache, 'nix-cache-info'), 'utf-8')).toContain('StoreDir: /nix/store');
+    expect(readFileSync(join(cache, `${hash}.narinfo`), 'utf-8')).toContain(`StorePath: ${outPath}`);
+    expect(readdirSync(join(cache, 'nar')).length).toBeGreaterThanOrEqual(3);
+
+    const fresh = tempDir('fresh');
+    nix(['copy', '--from', `file://${cache}`, '--to', fresh, '--no-check-sigs', outPath]);
+    expect(existsSync(join(fresh, outPath))).toBe(true);
+    expect(readFileSync(join(fresh, outPath, 'hostname'), 'utf-8')).toBe('cached\n');
+
+    const text = output(run);
+    expect(text).toContain('cached: evaluating');
+    expect(text).toMatch(new RegExp(`cached: building cached-app-${nonce}-1\\.0 \\(\\d of \\d\\)`));
+    expect(text).toMatch(/cached: built \d of \d derivations/);
+    expect(text).toContain(`cached: copying to file://${cache}`);
+  });
+
+  it('signs with signingKey, so a store that trusts the key substitutes without --no-check-sigs', () => {
+    const keys = tempDir('keys');
+    execFileSync('mkdir', ['-p', keys]);
+    const secret = nix(['key', 'generate-secret', '--key-name', `test-${nonce}`]);
+    writeFileSync(join(keys, 'secret'), secret);
+    const pub = execFileSync('nix', ['key', 'convert-secret-to-public'], { input: secret, encoding: 'utf-8' }).trim();
+    const cache = tempDir('signed-cache');
+    ws.nx(['run', 'signed:build', `--cacheTo=file://${cache}`, `--signingKey=${join(keys, 'secret')}`]);
+    const { outPath } = record(ws, 'signed');
+    expect(readFileSync(join(cache, `${basename(outPath).slice(0, 32)}.narinfo`), 'utf-8')).toContain(`Sig: test-${nonce}:`);
+    const fresh = tempDir('fresh-signed');
+    nix(['copy', '--from', `file://${cache}`, '--to', fresh, '--option', 'trusted-public-keys', pub, outPath]);
+    expect(existsSync(join(fresh, outPath))).toBe(true);
+  });
+
+  it('refuses a bad cacheTo before building, naming the flag', () => {
+    const run = ws.nx(['run', 'signed:build', '--cacheTo=not a store', '--skip-nx-cache'], { allowFailure: true });
+    expect(run.status).not.toBe(0);
+    expect(output(run)).toContain('--cacheTo is "not a store": expected a Nix store URL');
+    expect(output(run)).not.toContain('> nix build');
+  });
+
+  describe('on test hosts in network namespaces', () => {
+    let net: TestNetwork;
+    beforeAll(async () => {
+      net = await startTestHosts(1, { namePrefix: `b${process.pid % 1000}h` });
+    });
+    afterAll(async () => net?.teardown());
+
+    it('buildHost: the build runs on the test host and the result is in its store, not ours', async () => {
+      const [host] = net.hosts;
+      const run = ws.nx(['run', 'remote:build', `--buildHost=${host.name}`], { env: net.env });
+      const { outPath } = record(ws, 'remote');
+      expect(existsSync(outPath)).toBe(false);
+      expect(existsSync(join(host.storeDir, 'store', basename(outPath)))).toBe(true);
+      expect((await host.exec(['nix', 'path-info', outPath])).trim()).toBe(outPath);
+      expect(output(run)).toContain(`remote: evaluating, then building on ${host.name}`);
+      expect(output(run)).toMatch(new RegExp(`remote: building remote-app-${nonce}-2\\.1`));
+    });
+
+    it('builders: with no local build slots, derivations build on the remote builder and come back', () => {
+      const [host] = net.hosts;
+      const run = ws.nx(['run', 'farmed:build', `--builders=ssh-ng://${host.name} x86_64-linux`, '--extraArgs=-j0'], {
+        env: net.env,
+      });
+      const { outPath } = record(ws, 'farmed');
+      expect(existsSync(outPath)).toBe(true);
+      expect(existsSync(join(host.storeDir, 'store', basename(outPath)))).toBe(true);
+      expect(output(run)).toMatch(new RegExp(`farmed: building farmed-app-${nonce}-0\\.3 on ssh-ng://${host.name}`));
+    });
+  });
+});
