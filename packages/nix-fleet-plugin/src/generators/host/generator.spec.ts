@@ -16,11 +16,12 @@ describe('host generator', () => {
       $schema: '../../node_modules/@nix-fleet/nx/host.schema.json',
       type: 'laptop',
       system: 'x86_64-linux',
+      profiles: ['development'],
     });
     const config = tree.read('hosts/ares/configuration.nix', 'utf-8');
+    expect(config).toMatch(/^# ares: a laptop\./);
     expect(config).toContain('imports = [ ./hardware-configuration.nix ];');
-    expect(config).toContain('  profiles.desktop.enable = true;\n  profiles.development.enable = true;\n');
-    expect(config).not.toContain('power-user');
+    expect(config).toContain('base.user.sshKeys = [ ];');
     expect(config).toMatch(/system\.stateVersion = "\d+\.\d+";/);
     const hardware = tree.read('hosts/ares/hardware-configuration.nix', 'utf-8');
     expect(hardware).toContain('throw');
@@ -28,15 +29,18 @@ describe('host generator', () => {
   });
 
   it.each([
-    ['laptop', ['desktop', 'development'], ['server', 'power-user']],
-    ['desktop', ['desktop', 'development', '"power-user"'], ['server']],
-    ['server', ['server'], ['desktop']],
-    ['vm', [], ['desktop', 'server', 'development']],
-  ] as const)('a %s switches on exactly its profiles', async (type, on, off) => {
-    await hostGenerator(tree, { name: 'h1', type });
-    const config = tree.read('hosts/h1/configuration.nix', 'utf-8') ?? '';
-    for (const p of on) expect(config).toContain(`profiles.${p}.enable = true;`);
-    for (const p of off) expect(config).not.toContain(`profiles.${p}.enable`);
+    ['laptop', undefined, ['development']],
+    ['laptop', 'gaming,desktop,development', ['development', 'gaming']],
+    ['desktop', undefined, ['development', 'power-user']],
+    ['desktop', 'gaming', ['development', 'power-user', 'gaming']],
+    ['server', undefined, undefined],
+    ['server', 'server,gaming', ['gaming']],
+    ['vm', undefined, undefined],
+    ['vm', 'development', ['development']],
+  ] as const)('a %s with --profiles=%s lists profiles %j (type presets left out)', async (type, profiles, expected) => {
+    await hostGenerator(tree, { name: 'h1', type, profiles });
+    expect(readJson(tree, 'hosts/h1/host.json').profiles).toEqual(expected);
+    expect(readJson(tree, 'hosts/h1/host.json').type).toBe(type);
   });
 
   it('gives a vm QEMU guest hardware with a virtio root by label', async () => {
@@ -45,6 +49,7 @@ describe('host generator', () => {
     expect(hardware).toContain('(modulesPath + "/profiles/qemu-guest.nix")');
     expect(hardware).toContain('services.qemuGuest.enable = true;');
     expect(hardware).toContain('device = "/dev/disk/by-label/nixos";');
+    expect(hardware).toContain('"virtio_pci"');
     expect(hardware).not.toContain('throw');
     expect(readJson(tree, 'hosts/vm1/host.json').system).toBe('aarch64-linux');
   });
@@ -74,7 +79,8 @@ describe('host generator', () => {
     tree.write('hosts/ares/hardware-configuration.nix', '# detected\n{ ... }: { }\n');
     await hostGenerator(tree, { name: 'ares', type: 'desktop', force: true });
     expect(readJson(tree, 'hosts/ares/host.json').type).toBe('desktop');
-    expect(tree.read('hosts/ares/configuration.nix', 'utf-8')).toContain('profiles."power-user".enable = true;');
+    expect(readJson(tree, 'hosts/ares/host.json').profiles).toEqual(['development', 'power-user']);
+    expect(tree.read('hosts/ares/configuration.nix', 'utf-8')).toMatch(/^# ares: a desktop\./);
     expect(tree.read('hosts/ares/hardware-configuration.nix', 'utf-8')).toBe('# detected\n{ ... }: { }\n');
   });
 

@@ -1,16 +1,15 @@
 // nx g @nix-fleet/nx:host <name> --type=...: hosts/<name>/{host.json,configuration.nix,hardware-configuration.nix}.
 import { formatFiles, generateFiles, OverwriteStrategy, writeJson, type Tree } from '@nx/devkit';
 import { join } from 'node:path';
-import { nixAttrPath } from '../shared/nix-text';
 import { HOST_SCHEMA_REF, STATE_VERSION } from '../shared/constants';
 import { normalizeHostOptions, type NormalizedHostOptions } from './normalize';
 import type { HostGeneratorSchema } from './schema';
 
 const PURPOSE: Record<NormalizedHostOptions['type'], string> = {
-  laptop: 'a laptop with the desktop and development profiles.',
-  desktop: 'a desktop with the desktop, development and power-user profiles.',
-  server: 'a headless server; its roles are listed in host.json.',
-  vm: 'a headless virtual machine (QEMU guest).',
+  laptop: 'a laptop. Desktop and Home Manager (from type "laptop"); more profiles in host.json.',
+  desktop: 'a desktop. Desktop and Home Manager (from type "desktop"); more profiles in host.json.',
+  server: 'a headless server (from type "server"); its roles are listed in host.json.',
+  vm: 'a headless virtual machine, a QEMU guest (from type "vm").',
 };
 
 /** The text that marks a hardware-configuration.nix as ours, so --force may replace it. */
@@ -39,7 +38,6 @@ export function writeHostFiles(tree: Tree, options: NormalizedHostOptions): void
     name,
     purpose: PURPOSE[type],
     stateVersion: STATE_VERSION,
-    switches: options.typeProfiles.map((p) => `${nixAttrPath(['profiles', p, 'enable'])}`),
   };
   generateFiles(tree, join(__dirname, 'files', 'configuration'), root, substitutions, {
     overwriteStrategy: OverwriteStrategy.Overwrite,

@@ -6,10 +6,21 @@ import { existingHosts, existingProfiles, existingRoles, hostRoot, listForMessag
 import { assertHostName, GeneratorInputError, parseList } from '../shared/names';
 import type { HostGeneratorSchema } from './schema';
 
-/** Profiles the configuration.nix of each type switches on. */
+/**
+ * Profiles a new host of each type lists in host.json. The type itself already switches on
+ * desktop (laptop, desktop) or server (server) through profiles.machineType
+ * (packages/profiles/machine-type.nix), as the example hosts ares and workstation do.
+ */
 export const TYPE_PROFILES: Record<HostType, string[]> = {
-  laptop: ['desktop', 'development'],
-  desktop: ['desktop', 'development', 'power-user'],
+  laptop: ['development'],
+  desktop: ['development', 'power-user'],
+  server: [],
+  vm: [],
+};
+/** What profiles.machineType switches on for each type, for messages and comments. */
+export const TYPE_PRESETS: Record<HostType, string[]> = {
+  laptop: ['desktop', 'home'],
+  desktop: ['desktop', 'home'],
   server: ['server'],
   vm: [],
 };
@@ -23,8 +34,6 @@ export interface NormalizedHostOptions {
   type: HostType;
   root: string;
   hostJson: HostJson;
-  /** Profiles configuration.nix switches on for this type. */
-  typeProfiles: string[];
   overwrite: boolean;
   skipFormat: boolean;
 }
@@ -70,8 +79,10 @@ export function normalizeHostOptions(tree: Tree, options: HostGeneratorSchema): 
       );
     }
   }
-  const typeProfiles = TYPE_PROFILES[type];
-  const extraProfiles = profiles.filter((p) => !typeProfiles.includes(p));
+  // The type's preset profiles are on already; listing them again would only add noise.
+  const hostProfiles = [...TYPE_PROFILES[type], ...profiles].filter(
+    (p, i, all) => all.indexOf(p) === i && !TYPE_PRESETS[type].includes(p),
+  );
 
   const tags = parseList(options.tags);
   for (const tag of tags) {
@@ -96,10 +107,10 @@ export function normalizeHostOptions(tree: Tree, options: HostGeneratorSchema): 
     type,
     system: system as HostJson['system'],
     ...(roles.length > 0 ? { roles } : {}),
-    ...(extraProfiles.length > 0 ? { profiles: extraProfiles } : {}),
+    ...(hostProfiles.length > 0 ? { profiles: hostProfiles } : {}),
     ...(Object.keys(deployment).length > 0 ? { deployment } : {}),
   };
   // The same schema check the graph runs: a host the generator writes always loads.
   parseHostJson(JSON.stringify(hostJson), `${root}/host.json`);
-  return { name, type, root, hostJson, typeProfiles, overwrite: Boolean(options.force), skipFormat: Boolean(options.skipFormat) };
+  return { name, type, root, hostJson, overwrite: Boolean(options.force), skipFormat: Boolean(options.skipFormat) };
 }

@@ -1,0 +1,70 @@
+// Workspace-level edits shared by the init and preset generators: plugin registration, .gitignore, template files.
+import { readNxJson, updateNxJson, type Tree } from '@nx/devkit';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { PLUGIN_NAME } from '../../constants';
+
+/** The plugin package's root folder, from src/generators/shared (source) or its compiled copy. */
+export const PLUGIN_ROOT = join(__dirname, '..', '..', '..');
+
+export const GITIGNORE_ENTRIES = ['node_modules', 'dist', '.nx', 'result', 'result-*'];
+
+/** True when nx.json lists the plugin by npm name or, in this monorepo, by its local path. */
+export function isPluginRegistered(tree: Tree): boolean {
+  const plugins = readNxJson(tree)?.plugins ?? [];
+  return plugins.some((p) => {
+    const name = typeof p === 'string' ? p : p.plugin;
+    return name === PLUGIN_NAME || name.replace(/\/$/, '').endsWith('packages/nix-fleet-plugin');
+  });
+}
+
+/** Adds the plugin to nx.json once; creates nx.json when the workspace has none. */
+export function registerPlugin(tree: Tree): boolean {
+  if (!tree.exists('nx.json')) tree.write('nx.json', '{}');
+  if (isPluginRegistered(tree)) return false;
+  const nxJson = readNxJson(tree) ?? {};
+  updateNxJson(tree, { ...nxJson, plugins: [...(nxJson.plugins ?? []), PLUGIN_NAME] });
+  return true;
+}
+
+/** Appends the entries .gitignore lacks (comparing without a leading or trailing "/"). */
+export function ensureGitignore(tree: Tree, entries: string[]): string[] {
+  const text = tree.exists('.gitignore') ? (tree.read('.gitignore', 'utf-8') ?? '') : '';
+  const have = new Set(text.split('\n').map((l) => l.trim().replace(/^\//, '').replace(/\/$/, '')));
+  const missing = entries.filter((e) => !have.has(e));
+  if (missing.length > 0) {
+    const sep = text === '' || text.endsWith('\n') ? '' : '\n';
+    tree.write('.gitignore', `${text}${sep}${missing.join('\n')}\n`);
+  }
+  return missing;
+}
+
+interface FleetTemplateList {
+  files: string[];
+}
+
+/**
+ * Where the fleet template lives: the built package's fleet-template/ folder, or this monorepo's
+ * root when the plugin runs from source. Returns the base folder and the listed paths.
+ */
+export function fleetTemplate(pluginRoot = PLUGIN_ROOT): { base: string; files: string[] } {
+  const list = JSON.parse(readFileSync(join(pluginRoot, 'fleet-template.json'), 'utf-8')) as FleetTemplateList;
+  const built = join(pluginRoot, 'fleet-template');
+  const base = existsSync(built) ? built : join(pluginRoot, '..', '..');
+  return { base, files: list.files };
+}
+
+/** Copies a file or folder from disk into the tree (skipping editor and VCS clutter); returns files written. */
+export function copyIntoTree(tree: Tree, from: string, to: string): number {
+  if (!existsSync(from)) return 0;
+  if (statSync(from).isFile()) {
+    tree.write(to, readFileSync(from));
+    return 1;
+  }
+  let count = 0;
+  for (const entry of readdirSync(from).sort()) {
+    if (entry.startsWith('.') || entry === 'node_modules' || entry === 'result') continue;
+    count += copyIntoTree(tree, join(from, entry), to ? `${to}/${entry}` : entry);
+  }
+  return count;
+}
