@@ -33,7 +33,7 @@ export function hostTargets(
     },
     [options.closureSizeTargetName]: {
       executor: `${PLUGIN_NAME}:closure-size`,
-      options: { host },
+      options: { host, ...flake },
       dependsOn: [options.buildTargetName],
       cache: true,
       inputs,
