@@ -44,7 +44,7 @@ export function contextArgs(c: DeployContext): string[] {
   ];
 }
 
-/** Shared functions: roll back to the previous generation, release our lock. */
+/** Shared functions (called with "$@": a function sees only its own positional parameters). */
 export const PRELUDE = `
 rollback() {
   if [ "$9" = 1 ] && [ "\${10}" != "$2" ] && [ "$(readlink -f "$1")" = "$2" ]; then
@@ -99,8 +99,8 @@ while [ ! -e "$4/activated" ] && [ "$i" -lt "$6" ]; do sleep 1; i=$((i+1)); done
 sleep "$5"
 mkdir "$4/decision" 2>/dev/null || exit 0
 echo watchdog > "$4/decision/by"
-if rollback; then echo rolled-back > "$4/decision/result"; else echo rollback-failed > "$4/decision/result"; fi
-unlock
+if rollback "$@"; then echo rolled-back > "$4/decision/result"; else echo rollback-failed > "$4/decision/result"; fi
+unlock "$@"
 `;
 
 /**
@@ -130,22 +130,22 @@ const STOP_WATCHDOG = `if [ -f "$4/watchdog.pid" ]; then kill "$(cat "$4/watchdo
 /** Confirmation: claims the decision for the deployer, stops the watchdog, unlocks. */
 export const COMMIT = `${PRELUDE}
 mkdir -p "$4"
-mkdir "$4/decision" 2>/dev/null || report_decision
+mkdir "$4/decision" 2>/dev/null || report_decision "$@"
 echo deployer > "$4/decision/by"
 echo confirmed > "$4/decision/result"
 ${STOP_WATCHDOG}
-unlock
+unlock "$@"
 exit 0
 `;
 
 /** The deployer's own rollback, unless the watchdog already took the decision. */
 export const ROLLBACK = `${PRELUDE}
 mkdir -p "$4"
-mkdir "$4/decision" 2>/dev/null || report_decision
+mkdir "$4/decision" 2>/dev/null || report_decision "$@"
 echo deployer > "$4/decision/by"
 ${STOP_WATCHDOG}
-if rollback; then echo rolled-back > "$4/decision/result"; rc=0; else echo rollback-failed > "$4/decision/result"; rc=4; fi
-unlock
+if rollback "$@"; then echo rolled-back > "$4/decision/result"; rc=0; else echo rollback-failed > "$4/decision/result"; rc=4; fi
+unlock "$@"
 exit $rc
 `;
 

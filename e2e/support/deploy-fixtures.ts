@@ -1,0 +1,83 @@
+// Fixture pieces for deploy tests: switch scripts that record on the host, host.json
+// deployment records for test hosts, and readers of a host's state.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { TestHost, TestNetwork } from './test-hosts';
+
+/** Per host (under its own /nix): one line "<mode> <system>" per switch-to-configuration run. */
+export const ACTIVATION_LOG = '/nix/var/nix-fleet/activations.log';
+export const SYSTEM_PROFILE = '/nix/var/nix/profiles/system';
+
+export interface SwitchBehaviour {
+  /** Exit 1 with this message after recording (a broken activation). */
+  fail?: string;
+  /** Sleep this long before finishing (a slow activation). */
+  sleepSeconds?: number;
+  /** Half a second after activation, take eth0 down for this many seconds. */
+  linkDownSeconds?: number;
+  /** Half a second after activation, kill the host's sshd (no restart). */
+  killSshd?: boolean;
+}
+
+/** A switch-to-configuration that behaves like NixOS's for /run/current-system and records itself. */
+export function recordingSwitchScript(b: SwitchBehaviour = {}): string {
+  const lines = [
+    '#!/bin/sh',
+    'sys=$(cd "$(dirname "$0")/.." && pwd)',
+    'mkdir -p /nix/var/nix-fleet',
+    `echo "$1 $sys" >> ${ACTIVATION_LOG}`,
+    'case "$1" in switch|test) ln -sfn "$sys" /run/current-system ;; esac',
+  ];
+  if (b.sleepSeconds) lines.push(`sleep ${b.sleepSeconds}`);
+  if (b.linkDownSeconds) {
+    lines.push(`setsid sh -c 'sleep 0.5; ip link set eth0 down; sleep ${b.linkDownSeconds}; ip link set eth0 up' </dev/null >/dev/null 2>&1 &`);
+  }
+  if (b.killSshd) lines.push(`setsid sh -c 'sleep 0.5; kill $(cat /run/sshd.pid)' </dev/null >/dev/null 2>&1 &`);
+  if (b.fail) lines.push(`echo "${b.fail}" >&2`, 'exit 1');
+  lines.push('echo "activated $1 $sys"', '');
+  return lines.join('\n');
+}
+
+/** A Nix string literal. */
+export function nixString(s: string): string {
+  return `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\$\{/g, '\\${').replace(/\n/g, '\\n')}"`;
+}
+
+/** extraConfig for a fixture host: its switch script. */
+export function switchScriptConfig(b: SwitchBehaviour = {}): string {
+  return `  switchScript = ${nixString(recordingSwitchScript(b))};\n`;
+}
+
+/** host.json fields that point deploy at a test host through the network's ssh config. */
+export function deploymentFor(net: TestNetwork, host: TestHost, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { deployment: { targetHost: host.name, sshOptions: ['-F', net.sshConfigFile], ...extra } };
+}
+
+export function builtOutPath(workspaceRoot: string, host: string): string {
+  return JSON.parse(readFileSync(join(workspaceRoot, 'dist/hosts', host, 'build.json'), 'utf-8')).outPath;
+}
+
+export function deployResult(workspaceRoot: string, host: string): Record<string, any> {
+  return JSON.parse(readFileSync(join(workspaceRoot, 'dist/deploy/hosts', `${host}.json`), 'utf-8'));
+}
+
+export async function readLink(host: TestHost, path: string): Promise<string> {
+  return (await host.exec(['sh', '-c', 'readlink -f "$1" || true', 'x', path])).trim();
+}
+
+export async function activations(host: TestHost): Promise<string[]> {
+  const text = await host.exec(['sh', '-c', `cat ${ACTIVATION_LOG} 2>/dev/null || true`]);
+  return text.split('\n').filter(Boolean);
+}
+
+export async function exists(host: TestHost, path: string): Promise<boolean> {
+  return (await host.exec(['sh', '-c', 'test -e "$1" && echo yes || echo no', 'x', path])).trim() === 'yes';
+}
+
+export async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 30000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}

@@ -1,0 +1,154 @@
+// deploy on real SSH test hosts: one host, a parallel fleet, unchanged reruns, dry-activate,
+// the per-host lock and host key checking. Real nx, nix, ssh and sshd.
+import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  activations,
+  builtOutPath,
+  deployResult,
+  deploymentFor,
+  exists,
+  readLink,
+  switchScriptConfig,
+  SYSTEM_PROFILE,
+  waitFor,
+  type SwitchBehaviour,
+} from '../../support/deploy-fixtures';
+import { writeFixtureHost, writeFixtureFleet, type FixtureHost } from '../../support/fixture-fleet';
+import { startTestHosts, type TestNetwork } from '../../support/test-hosts';
+import { createWorkspace, nxEnv, type Workspace } from '../../support/workspace';
+
+const NX_BIN = join(__dirname, '..', '..', '..', 'node_modules', 'nx', 'dist', 'bin', 'nx.js');
+
+describe('deploy to test hosts', () => {
+  let net: TestNetwork;
+  let ws: Workspace;
+  const hostJsonExtra: Record<string, Record<string, unknown>> = {};
+
+  const fixtureHost = (i: number, version: string, behaviour: SwitchBehaviour = {}): FixtureHost => {
+    const h = net.hosts[i];
+    return {
+      name: h.name,
+      packages: [{ name: `${h.name}-app`, version, size: 65536 }],
+      hostJson: deploymentFor(net, h, hostJsonExtra[h.name]),
+      extraConfig: switchScriptConfig(behaviour),
+    };
+  };
+  const rewrite = (indexes: number[], version: string, behaviour: SwitchBehaviour = {}) => {
+    for (const i of indexes) writeFixtureHost(ws.root, fixtureHost(i, version, behaviour));
+    ws.commit(`version ${version}`);
+  };
+
+  beforeAll(async () => {
+    net = await startTestHosts(5, { namePrefix: 'web' });
+    ws = createWorkspace('nix-fleet-deploy-');
+    // web1's checks: a command, and a URL only reachable from inside the host (its loopback).
+    await net.hosts[0].exec(['busybox', 'httpd', '-p', '127.0.0.1:8080', '-h', '/etc']);
+    hostJsonExtra.web1 = {
+      healthChecks: [
+        { command: 'test -L /run/current-system', timeout: 5 },
+        { url: 'http://127.0.0.1:8080/hostname', timeout: 5 },
+      ],
+    };
+    writeFixtureFleet(ws.root, [0, 1, 2, 3, 4].map((i) => fixtureHost(i, '1.0')));
+    ws.commit('fleet');
+  });
+
+  afterAll(async () => {
+    await net?.teardown();
+    ws?.remove();
+  });
+
+  it('deploys one host: the profile points at the new system and the activation ran', async () => {
+    const web1 = net.hosts[0];
+    const r = ws.nx(['run', 'web1:deploy']);
+    const outPath = builtOutPath(ws.root, 'web1');
+    expect(await readLink(web1, SYSTEM_PROFILE)).toBe(outPath);
+    expect(await readLink(web1, `${SYSTEM_PROFILE}-1-link`)).toBe(outPath);
+    expect(await readLink(web1, '/run/current-system')).toBe(outPath);
+    expect(await activations(web1)).toEqual([`switch ${outPath}`]);
+    expect(r.stdout).toContain('health check passed: GET http://127.0.0.1:8080/hostname');
+    expect(deployResult(ws.root, 'web1')).toMatchObject({ status: 'deployed', copied: true, mode: 'switch' });
+    // The lock is released and the watchdog was disarmed by the deployer's confirmation.
+    expect(await exists(web1, '/run/nix-fleet/deploy.lock')).toBe(false);
+    const decided = await web1.exec(['sh', '-c', 'cat /run/nix-fleet/*/decision/by']);
+    expect(decided.trim()).toBe('deployer');
+  });
+
+  it('deploys five hosts in parallel, then reports all unchanged and copies nothing', async () => {
+    rewrite([0, 1, 2, 3, 4], '2.0');
+    const first = ws.nx(['run-many', '-t', 'deploy', '--parallel=5']);
+    expect(first.stdout).toMatch(/Deploy \(5 hosts\): 5 deployed, 0 unchanged, 0 rolled back, 0 failed/);
+    for (const h of net.hosts) {
+      const outPath = builtOutPath(ws.root, h.name);
+      expect(await readLink(h, SYSTEM_PROFILE)).toBe(outPath);
+      expect((await activations(h)).at(-1)).toBe(`switch ${outPath}`);
+    }
+    const logsBefore = await Promise.all(net.hosts.map(activations));
+
+    const second = ws.nx(['run-many', '-t', 'deploy', '--parallel=5']);
+    expect(second.stdout).toMatch(/Deploy \(5 hosts\): 0 deployed, 5 unchanged, 0 rolled back, 0 failed/);
+    expect(second.stdout + second.stderr).not.toContain('nix copy');
+    for (const h of net.hosts) expect(deployResult(ws.root, h.name)).toMatchObject({ status: 'unchanged', copied: false });
+    expect(await Promise.all(net.hosts.map(activations))).toEqual(logsBefore);
+    const summary = JSON.parse(readFileSync(join(ws.root, 'dist/deploy/summary.json'), 'utf-8'));
+    expect(summary.counts).toMatchObject({ deployed: 0, unchanged: 5 });
+  });
+
+  it('dry-activate runs the activation in dry mode and changes nothing', async () => {
+    const web2 = net.hosts[1];
+    const before = await readLink(web2, SYSTEM_PROFILE);
+    rewrite([1], '3.0');
+    const r = ws.nx(['run', 'web2:deploy', '--mode=dry-activate']);
+    const outPath = builtOutPath(ws.root, 'web2');
+    expect(outPath).not.toBe(before);
+    expect(await readLink(web2, SYSTEM_PROFILE)).toBe(before);
+    expect(await readLink(web2, '/run/current-system')).toBe(before);
+    expect((await activations(web2)).at(-1)).toBe(`dry-activate ${outPath}`);
+    expect(r.stdout).toContain('nothing changed');
+    expect(deployResult(ws.root, 'web2')).toMatchObject({ status: 'dry-activated' });
+  });
+
+  it('refuses a concurrent deploy to the same host, naming the holder', async () => {
+    const web3 = net.hosts[2];
+    rewrite([2], '4.0', { sleepSeconds: 12 });
+    ws.nx(['run', 'web3:build']);
+    const first = spawn(process.execPath, [NX_BIN, 'run', 'web3:deploy'], { cwd: ws.root, env: nxEnv(), stdio: 'pipe' });
+    let firstOut = '';
+    first.stdout.on('data', (c) => (firstOut += c));
+    const firstDone = new Promise<number | null>((resolve) => first.on('close', resolve));
+    await waitFor('the first deploy to take the lock', () => exists(web3, '/run/nix-fleet/deploy.lock'), 60000);
+
+    const second = ws.nx(['run', 'web3:deploy'], { allowFailure: true });
+    expect(second.status).not.toBe(0);
+    expect(second.stdout + second.stderr).toMatch(/web3 is already being deployed \(lock \/run\/nix-fleet\/deploy\.lock held by \S+ pid \d+ since /);
+    expect(first.exitCode).toBeNull(); // refused while the first one was still activating
+
+    expect(await firstDone).toBe(0);
+    expect(firstOut).toContain('web3: deployed');
+    expect(await readLink(web3, SYSTEM_PROFILE)).toBe(builtOutPath(ws.root, 'web3'));
+    expect(await exists(web3, '/run/nix-fleet/deploy.lock')).toBe(false);
+  });
+
+  it('refuses a host whose key does not match known_hosts, and changes nothing', async () => {
+    const web4 = net.hosts[3];
+    // A known_hosts that gives web4 the key of web5: what a man in the middle would look like.
+    const lines = readFileSync(net.knownHostsFile, 'utf-8').split('\n').filter(Boolean);
+    const web5Key = lines.find((l) => l.startsWith('web5 '))!.split(' ').slice(1).join(' ');
+    const badKnownHosts = join(ws.root, 'bad_known_hosts');
+    writeFileSync(badKnownHosts, `web4 ${web5Key}\n`);
+    const profileBefore = await readLink(web4, SYSTEM_PROFILE);
+    const logBefore = await activations(web4);
+    rewrite([3], '5.0');
+
+    // ssh keeps the first value of an option: this one beats the ssh config's UserKnownHostsFile.
+    const r = ws.nx(['run', 'web4:deploy', `--sshOptions=-oUserKnownHostsFile=${badKnownHosts}`], { allowFailure: true });
+    expect(r.status).not.toBe(0);
+    expect(r.stdout + r.stderr).toMatch(/Deploy of web4 failed at connect: .*Host key verification failed/s);
+    expect(deployResult(ws.root, 'web4')).toMatchObject({ status: 'failed', step: 'connect', copied: false });
+    expect(await readLink(web4, SYSTEM_PROFILE)).toBe(profileBefore);
+    expect(await activations(web4)).toEqual(logBefore);
+    expect(await exists(web4, builtOutPath(ws.root, 'web4'))).toBe(false);
+  });
+});
