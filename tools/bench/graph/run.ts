@@ -23,7 +23,7 @@ function linkNodeModules(root: string) {
   symlinkSync(PLUGIN_DIST, join(nm, '@nix-fleet', 'nx'));
 }
 
-function makeWorkspace(hosts: number, withPlugin: boolean, projectJson = false): string {
+export function makeWorkspace(hosts: number, withPlugin: boolean, projectJson = false): string {
   const root = mkdtempSync(join(tmpdir(), `bench-graph-${hosts}-`));
   const nxJson = { analytics: false, cacheDirectory: '.nx/cache', plugins: withPlugin ? ['@nix-fleet/nx'] : [] };
   writeFileSync(join(root, 'nx.json'), JSON.stringify(nxJson));
@@ -117,4 +117,4 @@ function main() {
   console.log(`\nGoal (${last.hosts} hosts under 30% over the empty workspace): ${verdict}.`);
 }
 
-main();
+if (require.main === module) main();

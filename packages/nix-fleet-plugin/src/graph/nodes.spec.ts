@@ -7,7 +7,7 @@ import { createNodesV2, NODES_GLOB } from './nodes';
 const [glob, createNodesFn] = createNodesV2;
 
 /** Nx collects per-file failures in an AggregateCreateNodesError: [file, error] pairs. */
-async function failureOf(promise: Promise<unknown>): Promise<{ text: string; partial: unknown }> {
+async function failureOf(promise: unknown): Promise<{ text: string; partial: unknown }> {
   try {
     await promise;
   } catch (e) {
