@@ -67,7 +67,8 @@ export class ProgressReporter {
   private message(e: NixEvent): void {
     const text = (e.msg ?? '').replace(ANSI, '');
     if ((e.level ?? 0) === 0) this.firstError ??= (e.raw_msg ?? text).replace(ANSI, '').replace(/^error: /, '').split('\n')[0];
-    if ((e.level ?? 0) <= LVL_INFO && text.trim()) this.write(`${this.host}: ${text}`);
+    // Nix's errors span lines (position, code excerpt); each keeps the host prefix in a shared log.
+    if ((e.level ?? 0) <= LVL_INFO && text.trim()) text.trimEnd().split('\n').forEach((l) => this.write(`${this.host}: ${l}`));
   }
 
   private start(e: NixEvent): void {
