@@ -82,8 +82,10 @@ if ! mkdir "$1" 2>/dev/null; then
   exit 75
 fi
 printf '%s\\n' "$2" > "$1/owner"
-echo "current=$(readlink -f "$3" 2>/dev/null)"
-echo "profile=$(readlink -f "$4" 2>/dev/null)"
+# readlink -f prints a missing last component as it is; a fresh host has no system yet.
+resolve() { if [ -e "$1" ]; then readlink -f "$1"; fi; }
+echo "current=$(resolve "$3")"
+echo "profile=$(resolve "$4")"
 `;
 
 /** $1 lockDir, $2 token: removes the lock only if it is still ours. */

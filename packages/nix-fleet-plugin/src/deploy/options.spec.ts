@@ -1,0 +1,74 @@
+import type { HostJson } from '../graph/host-json';
+import { DEPLOY_DEFAULTS, deployPlan, watchdogWindow } from './options';
+
+const hostJson = (deployment: HostJson['deployment'] = { targetHost: '10.0.0.11' }): HostJson => ({ type: 'server', system: 'x86_64-linux', deployment });
+
+describe('deployPlan', () => {
+  it('fills NixOS defaults', () => {
+    const plan = deployPlan('web1', hostJson(), {});
+    expect(plan).toMatchObject({
+      host: 'web1',
+      target: { host: '10.0.0.11', user: undefined, port: undefined, sshOptions: [], connectTimeout: 10 },
+      mode: 'switch',
+      force: false,
+      rollback: true,
+      checkSigs: false,
+      confirmTimeout: 30,
+      profilePath: '/nix/var/nix/profiles/system',
+      currentSystemPath: '/run/current-system',
+      lockDir: '/run/nix-fleet/deploy.lock',
+      privilegeCommand: ['sudo', '-n'],
+      healthChecks: [],
+    });
+  });
+
+  it('merges host.json and executor options: host.json ssh options first, options override fields', () => {
+    const plan = deployPlan(
+      'web1',
+      hostJson({ targetHost: 'web1.lan', targetUser: 'deploy', port: 2222, sshOptions: ['-J', 'bastion'], healthChecks: [{ url: 'http://localhost/' }, { command: 'true', timeout: 3 }] }),
+      { targetHost: 'web1.vpn', sshOptions: ['-F', 'cfg'], mode: 'boot', confirmTimeout: 5 },
+    );
+    expect(plan.target).toEqual({ host: 'web1.vpn', user: 'deploy', port: 2222, sshOptions: ['-J', 'bastion', '-F', 'cfg'], connectTimeout: 10 });
+    expect(plan.healthChecks).toEqual([{ url: 'http://localhost/', timeout: DEPLOY_DEFAULTS.healthCheckTimeout }, { command: 'true', timeout: 3 }]);
+    expect(plan.mode).toBe('boot');
+  });
+
+  it.each([
+    [hostJson({}), {}, /Host "web1" has no deployment.targetHost in hosts\/web1\/host.json. Add it .* or pass --targetHost/],
+    [hostJson(), { targetHost: '-oProxyCommand=x' }, /targetHost "-oProxyCommand=x" is not a hostname/],
+    [hostJson(), { targetHost: 'a b' }, /targetHost "a b" is not a hostname/],
+    [hostJson(), { targetUser: 'Root;' }, /targetUser "Root;" is not a valid user name/],
+    [hostJson(), { port: 70000 }, /--port=70000 is not a TCP port/],
+    [hostJson(), { mode: 'reboot' as never }, /--mode=reboot is not a deploy mode. Use one of: switch, boot, test, dry-activate/],
+    [hostJson(), { confirmTimeout: 0 }, /--confirmTimeout=0 is not a positive number of seconds. Pass e.g. --confirmTimeout=30/],
+    [hostJson(), { profilePath: 'profiles/system' }, /--profilePath="profiles\/system" must be an absolute path/],
+    [hostJson(), { lockDir: '/run/../etc' }, /--lockDir="\/run\/..\/etc" must be an absolute path on the target without ".."/],
+    [hostJson(), { sshOptions: ['-o', 'StrictHostKeyChecking=no'] }, /turn off host key checking.*refuses/],
+    [hostJson({ targetHost: 'x', healthChecks: [{ command: 'true', timeout: -1 }] }), {}, /--healthChecks.timeout=-1 is not a positive number/],
+  ])('refuses bad input %#, naming it and the fix', (h, options, message) => {
+    expect.assertions(1);
+    try {
+      deployPlan('web1', h, options);
+    } catch (e) {
+      expect((e as Error).message).toMatch(message);
+    }
+  });
+});
+
+describe('watchdogWindow', () => {
+  it.each([
+    [{}, 30],
+    [{ confirmTimeout: 4 }, 4],
+    [{ mode: 'boot' as const }, 0],
+    [{ mode: 'dry-activate' as const }, 0],
+    [{ rollback: false }, 0],
+    [{ mode: 'test' as const, confirmTimeout: 2.5 }, 3],
+  ])('%j -> %d s', (options, seconds) => {
+    expect(watchdogWindow(deployPlan('web1', hostJson(), options))).toBe(seconds);
+  });
+
+  it('adds the health check timeouts', () => {
+    const h = hostJson({ targetHost: 'x', healthChecks: [{ command: 'true', timeout: 5 }, { url: 'http://x/' }] });
+    expect(watchdogWindow(deployPlan('web1', h, { confirmTimeout: 10 }))).toBe(45);
+  });
+});

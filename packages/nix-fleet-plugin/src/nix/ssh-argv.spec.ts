@@ -1,0 +1,101 @@
+import { execFileSync } from 'node:child_process';
+import { nixCopyArgs, nixSshOpts, shJoin, shQuote, sshBaseOptions, sshCommandArgs, sshDestination, sshNgStoreUri, withPrivilege, type SshTarget } from './ssh-argv';
+
+const target = (over: Partial<SshTarget> = {}): SshTarget => ({ host: 'web1', sshOptions: [], connectTimeout: 10, ...over });
+const BASE = ['-o', 'BatchMode=yes', '-o', 'ConnectTimeout=10', '-o', 'ServerAliveInterval=3', '-o', 'ServerAliveCountMax=3'];
+
+describe('shQuote', () => {
+  it.each([
+    ['plain', 'plain'],
+    ['/nix/store/abc-nixos-system-web1', '/nix/store/abc-nixos-system-web1'],
+    ['key=value,a:b@c%d+e', 'key=value,a:b@c%d+e'],
+    ['', "''"],
+    ['two words', "'two words'"],
+    ["it's", `'it'\\''s'`],
+    ['$HOME', "'$HOME'"],
+    ['a;rm -rf /', "'a;rm -rf /'"],
+    ['`id`', "'`id`'"],
+    ['line\nbreak', "'line\nbreak'"],
+    ['*', "'*'"],
+    ['~', "'~'"],
+  ])('%j -> %s', (word, quoted) => {
+    expect(shQuote(word)).toBe(quoted);
+  });
+
+  it('round-trips every nasty word through a real POSIX shell unchanged', () => {
+    const words = ['', ' ', "'", '"', '\\', '$(id)', '${x}', '`id`', 'a b\tc\nd', "''", '!', '#c', '&&', '|', '>x', '*', '?', '[a]', '~root', '-n', 'é ü'];
+    const out = execFileSync('/bin/sh', ['-c', `for w in ${shJoin(words)}; do printf '%s\\0' "$w"; done`], { encoding: 'utf-8' });
+    expect(out.split('\0').slice(0, -1)).toEqual(words);
+  });
+
+  it('refuses an empty argv', () => {
+    expect(() => shJoin([])).toThrow('empty argv');
+  });
+});
+
+describe('ssh argv', () => {
+  it.each([
+    [target(), 'web1'],
+    [target({ user: 'deploy' }), 'deploy@web1'],
+    [target({ host: '10.0.0.11', user: 'root' }), 'root@10.0.0.11'],
+  ])('destination %#', (t, dest) => {
+    expect(sshDestination(t)).toBe(dest);
+    expect(sshNgStoreUri(t)).toBe(`ssh-ng://${dest}`);
+  });
+
+  it.each([
+    [target(), BASE],
+    [target({ port: 2222 }), ['-p', '2222', ...BASE]],
+    [target({ sshOptions: ['-F', '/tmp/cfg', '-J', 'bastion'] }), ['-F', '/tmp/cfg', '-J', 'bastion', ...BASE]],
+    [target({ connectTimeout: 3 }), ['-o', 'BatchMode=yes', '-o', 'ConnectTimeout=3', '-o', 'ServerAliveInterval=3', '-o', 'ServerAliveCountMax=3']],
+  ])('base options %#: user options first so they win', (t, args) => {
+    expect(sshBaseOptions(t)).toEqual(args);
+  });
+
+  it.each([
+    [target(), ['readlink', '-f', '/run/current-system'], {}, [...BASE, '-T', '--', 'web1', 'readlink -f /run/current-system']],
+    [target({ user: 'ops', port: 22 }), ['sh', '-c', 'echo "$1"', 'x', "a b"], {}, ['-p', '22', ...BASE, '-T', '--', 'ops@web1', `sh -c 'echo "$1"' x 'a b'`]],
+    [target(), ['true'], { fresh: true }, [...BASE, '-o', 'ControlMaster=no', '-o', 'ControlPath=none', '-T', '--', 'web1', 'true']],
+  ])('command %#', (t, remote, opts, args) => {
+    expect(sshCommandArgs(t, remote, opts)).toEqual(args);
+  });
+
+  it.each([
+    [undefined, ['nix-env'], ['nix-env']],
+    ['root', ['nix-env'], ['nix-env']],
+    ['deploy', ['nix-env', '-p', 'x'], ['sudo', '-n', 'nix-env', '-p', 'x']],
+  ])('privilege for user %s', (user, argv, out) => {
+    expect(withPrivilege(argv, user, ['sudo', '-n'])).toEqual(out);
+  });
+
+  it('uses run0 when asked', () => {
+    expect(withPrivilege(['true'], 'deploy', ['run0'])).toEqual(['run0', 'true']);
+  });
+});
+
+describe('nix copy', () => {
+  it.each([
+    [{ storeUri: 'ssh-ng://web1', outPath: '/nix/store/x' }, ['copy', '--to', 'ssh-ng://web1', '--no-check-sigs', '/nix/store/x']],
+    [{ storeUri: 'ssh-ng://web1', outPath: '/nix/store/x', checkSigs: true }, ['copy', '--to', 'ssh-ng://web1', '/nix/store/x']],
+    [
+      { storeUri: 'ssh-ng://root@web1', outPath: '/nix/store/x', substituteOnTarget: true },
+      ['copy', '--to', 'ssh-ng://root@web1', '--substitute-on-destination', '--no-check-sigs', '/nix/store/x'],
+    ],
+  ])('args %#', (input, args) => {
+    expect(nixCopyArgs(input)).toEqual(args);
+  });
+
+  it.each([
+    [target(), undefined, '-o BatchMode=yes -o ConnectTimeout=10'],
+    [target({ port: 2222, sshOptions: ['-F', '/tmp/cfg'] }), undefined, '-F /tmp/cfg -p 2222 -o BatchMode=yes -o ConnectTimeout=10'],
+    [target(), ' -v ', '-v -o BatchMode=yes -o ConnectTimeout=10'],
+  ])('NIX_SSHOPTS %#: the port travels here, never in the store URL', (t, inherited, opts) => {
+    expect(nixSshOpts(t, inherited)).toBe(opts);
+  });
+
+  it('refuses an option NIX_SSHOPTS cannot carry, naming it and the fix', () => {
+    expect(() => nixSshOpts(target({ sshOptions: ['-o', 'ProxyCommand=nc %h %p'] }))).toThrow(
+      /ssh option "ProxyCommand=nc %h %p" contains whitespace.*Split it into separate array items/,
+    );
+  });
+});
