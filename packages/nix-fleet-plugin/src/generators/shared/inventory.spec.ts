@@ -1,0 +1,36 @@
+import { join } from 'node:path';
+import { hostGenerator } from '../host/generator';
+import { TYPE_PROFILES } from '../host/normalize';
+import { existingProfiles, existingRoles } from './inventory';
+import { nixFilesIn, parseNixFiles } from './parse-check';
+import { emptyTree } from './test-tree';
+import { copyIntoTree, PLUGIN_ROOT } from './workspace-files';
+
+// The real profile library of this repository, as a fleet made by the preset has it.
+function treeWithRealLibrary() {
+  const tree = emptyTree();
+  copyIntoTree(tree, join(PLUGIN_ROOT, '..', 'profiles'), 'packages/profiles');
+  return tree;
+}
+
+describe('inventory of the real profile library', () => {
+  it('finds the profiles that declare profiles.<name>, not helper modules', () => {
+    const profiles = existingProfiles(treeWithRealLibrary());
+    expect(profiles).toEqual(expect.arrayContaining(['base', 'desktop', 'development', 'power-user', 'server', 'home']));
+    for (const notAProfile of ['machine-type', 'fleet', 'unfree', 'default', 'lib']) expect(profiles).not.toContain(notAProfile);
+  });
+
+  it('finds the server roles', () => {
+    expect(existingRoles(treeWithRealLibrary())).toEqual(expect.arrayContaining(['general', 'web', 'database', 'monitoring']));
+  });
+
+  it('every profile a new host lists by type exists in the library, and the hosts parse', async () => {
+    const tree = treeWithRealLibrary();
+    const known = existingProfiles(tree);
+    for (const listed of Object.values(TYPE_PROFILES).flat()) expect(known).toContain(listed);
+    for (const type of ['laptop', 'desktop', 'server', 'vm'] as const) {
+      await hostGenerator(tree, { name: `${type}1`, type, roles: type === 'server' ? 'web,database' : undefined, profiles: 'gaming' });
+    }
+    expect(await parseNixFiles(tree, nixFilesIn(tree, 'hosts'))).toEqual([]);
+  });
+});
