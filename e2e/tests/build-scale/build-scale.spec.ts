@@ -1,9 +1,10 @@
 // Builds that scale out on Nix's own engines: a binary cache, a build host and remote builders,
 // with per-host progress. Real nx, real nix, real sshd in network namespaces.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { writeFixtureFleet } from '../../support/fixture-fleet';
+import { createNixCounter } from '../../support/nix-counter';
 import { startTestHosts, type TestNetwork } from '../../support/test-hosts';
 import { createWorkspace, type Workspace } from '../../support/workspace';
 
@@ -29,6 +30,8 @@ describe('builds that scale out', () => {
       { name: 'signed', packages: [{ name: `signed-app-${nonce}`, version: '1.0', size: 30000 }] },
       { name: 'remote', packages: [{ name: `remote-app-${nonce}`, version: '2.1', size: 50000 }] },
       { name: 'farmed', packages: [{ name: `farmed-app-${nonce}`, version: '0.3', size: 40000 }] },
+      { name: 'batch1', packages: [{ name: `batch1-app-${nonce}`, version: '1.0', size: 1000 }] },
+      { name: 'batch2', packages: [{ name: `batch2-app-${nonce}`, version: '1.0', size: 2000 }] },
     ]);
     ws.commit('fixture fleet');
   });
@@ -78,6 +81,20 @@ describe('builds that scale out', () => {
     expect(run.status).not.toBe(0);
     expect(output(run)).toContain('--cacheTo is "not a store": expected a Nix store URL');
     expect(output(run)).not.toContain('> nix build');
+  });
+
+  it('--batch builds many hosts with one evaluating nix build, each with its own record and GC root', () => {
+    const counter = createNixCounter();
+    const run = ws.nx(['run-many', '-t', 'build', '--projects=batch1,batch2', '--batch'], { env: counter.env });
+    const evaluating = counter.calls().filter((c) => c.startsWith('build ') && c.includes('#nixosConfigurations.'));
+    expect(evaluating).toHaveLength(1);
+    expect(evaluating[0]).toMatch(/#nixosConfigurations\.batch1\..*#nixosConfigurations\.batch2\./);
+    for (const host of ['batch1', 'batch2']) {
+      const { outPath } = record(ws, host);
+      expect(readlinkSync(join(ws.root, 'dist/hosts', host, 'system'))).toBe(outPath);
+      expect(readFileSync(join(outPath, 'hostname'), 'utf-8')).toBe(`${host}\n`);
+    }
+    expect(output(run)).toMatch(/batch of 2: building batch1-app-\w+-1\.0 \(\d of 4\)/);
   });
 
   describe('on test hosts in network namespaces', () => {

@@ -1,0 +1,96 @@
+// Benchmark: cold `nx run-many -t build` on 20 fixture hosts vs a plain shell loop of `nix build`,
+// then the warm run served from the Nx cache, counting nix spawns with a wrapper first on PATH.
+// Usage: node -r @swc-node/register tools/bench/build/run.ts [--hosts=20 --runs=3]
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { createNixCounter } from '../../../e2e/support/nix-counter';
+import { writeFixtureFleet, type FixtureHost } from '../../../e2e/support/fixture-fleet';
+import { createWorkspace, nxEnv, REPO_ROOT, type Workspace } from '../../../e2e/support/workspace';
+
+const arg = (name: string, fallback: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback;
+const HOSTS = Number(arg('hosts', '20'));
+const RUNS = Number(arg('runs', '3'));
+
+/** Fresh package names make every store path new, so each cold run really builds. */
+function coldFleet(ws: Workspace, round: string) {
+  const hosts: FixtureHost[] = Array.from({ length: HOSTS }, (_, i) => ({
+    name: `h${String(i + 1).padStart(2, '0')}`,
+    packages: [{ name: `app-${round}-${i}`, version: '1.0', size: 65536 }],
+  }));
+  writeFixtureFleet(ws.root, hosts, [{ name: `base-${round}`, version: '1.0', size: 4096 }]);
+  ws.commit(`fleet ${round}`);
+  return hosts.map((h) => h.name);
+}
+
+function timed(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): number {
+  const started = process.hrtime.bigint();
+  const r = spawnSync(cmd, args, { cwd, env, encoding: 'utf-8', maxBuffer: 256 * 1024 * 1024 });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed:\n${r.stdout}\n${r.stderr}`);
+  return Number(process.hrtime.bigint() - started) / 1e9;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+function main() {
+  const loadBefore = loadavg().map((l) => l.toFixed(1)).join(' ');
+  const ws = createWorkspace(`bench-build-${process.pid}-`);
+  const counter = createNixCounter();
+  const env = nxEnv({ ...counter.env, NX_TUI: 'false', CI: 'true' });
+  const nx = [join(REPO_ROOT, 'node_modules', 'nx', 'dist', 'bin', 'nx.js')];
+  const rows: Record<string, { times: number[]; spawns: string }> = {};
+  const record = (label: string, seconds: number, spawns: string) => {
+    rows[label] ??= { times: [], spawns };
+    rows[label].times.push(seconds);
+    rows[label].spawns = spawns;
+  };
+  const loopScript = 'for h in "$@"; do nix build ".#nixosConfigurations.$h.config.system.build.toplevel" --out-link "dist/hosts/$h/system" --json -L > /dev/null || exit 1; done';
+  try {
+    for (let run = 1; run <= RUNS; run++) {
+      process.stderr.write(`run ${run} of ${RUNS}\n`);
+      let hosts = coldFleet(ws, `loop${run}p${process.pid}`);
+      counter.reset();
+      record('shell loop: nix build per host (cold)', timed('bash', ['-c', loopScript, 'loop', ...hosts], ws.root, env), `${counter.count('build')} build`);
+
+      for (const parallel of [1, 2]) {
+        hosts = coldFleet(ws, `nx${parallel}r${run}p${process.pid}`);
+        counter.reset();
+        const t = timed(process.execPath, [...nx, 'run-many', '-t', 'build', `--parallel=${parallel}`], ws.root, env);
+        record(`nx run-many -t build --parallel=${parallel} (cold)`, t, `${counter.count('build')} build, ${counter.count('eval', 'path-info')} eval/path-info, ${counter.calls().length} total`);
+      }
+      hosts = coldFleet(ws, `nxbatch${run}p${process.pid}`);
+      counter.reset();
+      const batch = timed(process.execPath, [...nx, 'run-many', '-t', 'build', '--batch'], ws.root, env);
+      record('nx run-many -t build --batch (cold)', batch, `${counter.count('build')} build (1 evaluating), ${counter.calls().length} total`);
+      // Warm: the same inputs as the last cold run, served from the Nx cache.
+      counter.reset();
+      const warm = timed(process.execPath, [...nx, 'run-many', '-t', 'build', '--parallel=2'], ws.root, env);
+      const heavy = counter.count('build', 'eval', 'path-info', 'copy', 'store');
+      const version = counter.count('--version');
+      record('nx run-many -t build (warm, Nx cache)', warm, `${heavy} build/eval/copy${version ? `; ${version} nix --version (Nx runtime input)` : ''}`);
+    }
+  } finally {
+    ws.remove();
+  }
+  const loop = median(rows['shell loop: nix build per host (cold)'].times);
+  const table = Object.entries(rows).map(([label, r]) => {
+    const t = median(r.times);
+    return [label, t.toFixed(2), (t / loop).toFixed(2), `${(((t - loop) / HOSTS) * 1000).toFixed(0)} ms`, r.spawns];
+  });
+  const headers = ['run', 'median s', 'vs loop', 'extra/host', 'nix spawned'];
+  const widths = headers.map((_, i) => Math.max(...[headers, ...table].map((row) => row[i].length)));
+  const line = (row: string[]) => row.map((c, i) => (i >= 1 && i <= 3 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd();
+  const text = [
+    `Build benchmark: ${HOSTS} fixture hosts, ${RUNS} runs, median wall time (nix ${spawnSync('nix', ['--version'], { encoding: 'utf-8' }).stdout.trim()})`,
+    `load average before: ${loadBefore}, after: ${loadavg().map((l) => l.toFixed(1)).join(' ')} (2 cores shared with other work)`,
+    line(headers),
+    widths.map((w) => '-'.repeat(w)).join('  '),
+    ...table.map(line),
+  ].join('\n');
+  console.log(text);
+  const out = arg('out', '');
+  if (out) writeFileSync(out, text + '\n');
+}
+
+main();
