@@ -15,8 +15,8 @@ export interface SwitchBehaviour {
   sleepSeconds?: number;
   /** Half a second after activation, take eth0 down for this many seconds. */
   linkDownSeconds?: number;
-  /** Half a second after activation, kill the host's sshd (no restart). */
-  killSshd?: boolean;
+  /** Stop the host's sshd as activation ends (open sessions live on), start it again after this many seconds. */
+  sshdDownSeconds?: number;
 }
 
 /** A switch-to-configuration that behaves like NixOS's for /run/current-system and records itself. */
@@ -32,7 +32,13 @@ export function recordingSwitchScript(b: SwitchBehaviour = {}): string {
   if (b.linkDownSeconds) {
     lines.push(`setsid sh -c 'sleep 0.5; ip link set eth0 down; sleep ${b.linkDownSeconds}; ip link set eth0 up' </dev/null >/dev/null 2>&1 &`);
   }
-  if (b.killSshd) lines.push(`setsid sh -c 'sleep 0.5; kill $(cat /run/sshd.pid)' </dev/null >/dev/null 2>&1 &`);
+  if (b.sshdDownSeconds) {
+    lines.push(
+      // sshd rewrites its argv as "sshd: /usr/sbin/sshd -D ... [listener] ...".
+      `pid=$(cat /run/sshd.pid); cmd=$(tr '\\0' ' ' < /proc/$pid/cmdline | sed -e 's/^sshd: //' -e 's/ \\[listener\\].*//'); kill "$pid"`,
+      `setsid sh -c "sleep ${b.sshdDownSeconds}; exec $cmd" </dev/null >/dev/null 2>&1 &`,
+    );
+  }
   if (b.fail) lines.push(`echo "${b.fail}" >&2`, 'exit 1');
   lines.push('echo "activated $1 $sys"', '');
   return lines.join('\n');

@@ -89,8 +89,8 @@ describe('deploy rollbacks on test hosts', () => {
   it('a host unreachable after activation rolls itself back; the deployer reports it', async () => {
     const db3 = net.hosts[2];
     const before = await readLink(db3, SYSTEM_PROFILE);
-    writeFixtureHost(ws.root, fixtureHost(2, '3.0', { linkDownSeconds: 7 }));
-    ws.commit('db3 v3 takes its network down');
+    writeFixtureHost(ws.root, fixtureHost(2, '3.0', { sshdDownSeconds: 6 }));
+    ws.commit('db3 v3 stops its sshd for 6 s');
     const r = ws.nx(['run', 'db3:deploy', '--confirmTimeout=4'], { allowFailure: true });
     const out = r.stdout + r.stderr;
     expect(r.status).not.toBe(0);

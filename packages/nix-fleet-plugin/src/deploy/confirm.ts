@@ -39,14 +39,23 @@ export async function freshConnection(t: Target, plan: DeployPlan, deadline: num
   }
 }
 
-/** Claims the decision; returns the watchdog's decision instead if it came first. */
-export async function commit(t: Target, plan: DeployPlan, ctx: DeployContext): Promise<WatchdogDecision | undefined> {
-  try {
-    await t.exec(commitArgv(ctx), { fresh: true, timeoutMs: (plan.target.connectTimeout + 30) * 1000 });
-    return undefined;
-  } catch (e) {
-    const decision = decisionOf(e);
-    if (decision) return decision;
-    throw new DeployStepError('confirm', `could not record the confirmation on ${plan.host}: ${outputOf(e)}`, isConnectionFailure(e));
+/**
+ * Claims the decision over a fresh connection, retried until `deadline` while the host is
+ * unreachable; returns the watchdog's decision instead if it came first.
+ */
+export async function commit(t: Target, plan: DeployPlan, ctx: DeployContext, deadline: number): Promise<WatchdogDecision | undefined> {
+  for (;;) {
+    try {
+      await t.exec(commitArgv(ctx), { fresh: true, timeoutMs: Math.max(deadline - Date.now(), (plan.target.connectTimeout + 5) * 1000) });
+      return undefined;
+    } catch (e) {
+      const decision = decisionOf(e);
+      if (decision) return decision;
+      if (!isConnectionFailure(e)) throw new DeployStepError('confirm', `could not record the confirmation on ${plan.host}: ${outputOf(e)}`);
+      if (Date.now() + 1000 > deadline) {
+        throw new DeployStepError('confirm', `no new ssh connection to ${plan.target.host} within ${plan.confirmTimeout}s after activation: ${outputOf(e)}`, true);
+      }
+    }
+    await sleep(1000);
   }
 }

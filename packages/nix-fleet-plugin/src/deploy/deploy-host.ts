@@ -75,9 +75,13 @@ export async function deployHost(plan: DeployPlan, outPath: string, log: (line: 
       if (plan.mode === 'boot') return finish({ status: 'deployed', previous });
 
       log(`${plan.host}: confirming over a new ssh connection`);
-      await freshConnection(t, plan, activatedAt + plan.confirmTimeout * 1000);
-      await runHealthChecks(t, plan, log);
-      const decision = await commit(t, plan, ctx);
+      const confirmBy = activatedAt + plan.confirmTimeout * 1000;
+      // Without health checks the commit's own fresh connection is the confirmation.
+      if (plan.healthChecks.length > 0) {
+        await freshConnection(t, plan, confirmBy);
+        await runHealthChecks(t, plan, log);
+      }
+      const decision = await commit(t, plan, ctx, confirmBy);
       locked = false;
       if (decision) {
         const ok = decision.result === 'rolled-back';
