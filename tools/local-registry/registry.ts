@@ -27,7 +27,7 @@ export interface RegistryState {
 export interface LocalRegistry extends RegistryState {
   /** npm/npx variables that point at this registry only, with a private user config and cache. */
   npmEnv: Record<string, string>;
-  /** process.env plus npmEnv. */
+  /** process.env without its npm_config_* (npm run sets some), plus npmEnv. */
   env: NodeJS.ProcessEnv;
   /** npm publish of a package folder; returns "name@version". */
   publish(packageDir: string): string;
@@ -58,7 +58,7 @@ export function registryConfig(o: { storage: string; port: number; upstream: str
 /** The variables that make npm, npx and npm exec use this registry and nothing of the user's. */
 export function npmEnvFor(state: RegistryState): Record<string, string> {
   return {
-    NPM_CONFIG_USERCONFIG: join(state.dir, 'npmrc'),
+    npm_config_userconfig: join(state.dir, 'npmrc'),
     npm_config_registry: `${state.url}/`,
     // A private cache: npx would otherwise run a create-nix-fleet of the same version from an earlier run.
     npm_config_cache: join(state.dir, 'npm-cache'),
@@ -71,6 +71,11 @@ export function npmEnvFor(state: RegistryState): Record<string, string> {
 /** npm publish argv: the token goes on the command line, so no npmrc ever holds one. */
 export function publishArgv(packageDir: string, state: Pick<RegistryState, 'url' | 'port'>): string[] {
   return ['publish', packageDir, '--registry', `${state.url}/`, `--//127.0.0.1:${state.port}/:_authToken=nix-fleet-local`];
+}
+
+/** env without npm_config_* in any case: npm reads them case-insensitively, so no old one may win. */
+export function withoutNpmConfig(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([key]) => !/^npm_config_/i.test(key)));
 }
 
 /** The registry npm uses outside this tool: read it, never assume a host. */
@@ -146,7 +151,7 @@ export async function stopRegistry(state: RegistryState): Promise<void> {
 /** Wraps a running registry's state with publish/stop and its npm environment. */
 export function attach(state: RegistryState): LocalRegistry {
   const npmEnv = npmEnvFor(state);
-  const env = { ...process.env, ...npmEnv };
+  const env = { ...withoutNpmConfig(process.env), ...npmEnv };
   return {
     ...state,
     npmEnv,
