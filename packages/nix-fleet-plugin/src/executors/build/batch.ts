@@ -36,13 +36,19 @@ export function parseBatchJson(stdout: string, count: number): Array<{ drvPath: 
   return parsed.map((p) => ({ drvPath: p.drvPath, outPath: p.outputs.out }));
 }
 
+async function inParallel(jobs: Array<() => Promise<unknown>>, limit: number): Promise<void> {
+  const queue = [...jobs];
+  await Promise.all(Array.from({ length: Math.min(limit, queue.length) }, async () => {
+    for (let job = queue.shift(); job; job = queue.shift()) await job();
+  }));
+}
+
 async function buildTogether(ids: string[], hosts: string[], options: BuildExecutorSchema, root: string): Promise<Results> {
   const progress = options.progress !== false ? new ProgressReporter(`batch of ${hosts.length}`, (l) => process.stderr.write(`${l}\n`)) : undefined;
   const flake = flakeRefFor(root, options.flake);
   const { builders } = checkScaleOptions(options, root);
   const installables = hosts.map((h) => toplevelInstallable(flake, h));
   const [first, ...rest] = installables;
-  // No out-link here: nix would name them result, result-1, ...; each host gets its own below.
   const args = nixBuildArgs({ installable: first, extraArgs: [...rest, ...(options.extraArgs ?? [])], builders, logFormat: progress ? 'internal-json' : undefined });
   progress?.step(`evaluating and building ${hosts.join(', ')}`);
   const started = Date.now();
@@ -53,11 +59,11 @@ async function buildTogether(ids: string[], hosts: string[], options: BuildExecu
   );
   const built = parseBatchJson(result.stdout, hosts.length);
   const version = await nixVersion();
+  // One GC root per host; nix names several out-links of one call result, result-1, ...
+  await inParallel(hosts.map((host, i) => () => run('nix', nixBuildArgs({ installable: built[i].outPath, outLink: relative(root, outLinkPath(root, host)) }), { cwd: root })), 4);
   const results: Results = {};
   for (const [i, host] of hosts.entries()) {
     const { drvPath, outPath } = built[i];
-    const outLink = relative(root, outLinkPath(root, host));
-    await run('nix', nixBuildArgs({ installable: outPath, outLink }), { cwd: root });
     const hostJson = readHostJson(root, `${HOSTS_DIR}/${host}/${HOST_FILE}`);
     const file = writeBuildRecord(root, { host, system: hostJson.system, drvPath, outPath, nixVersion: version });
     const text = `${host}: ${outPath}\n  record: ${relative(root, file)}`;
