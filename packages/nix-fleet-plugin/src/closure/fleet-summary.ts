@@ -44,6 +44,8 @@ export function renderFleetTable(rows: FleetRow[]): string {
 
 export function closureSizeSummary(options: NixFleetPluginOptions | undefined, context: PostTasksExecutionContext): void {
   const rows = closureSizeRows(options, context);
-  if (rows.length === 0) return;
+  // `nx run host:closure-size` already printed the one report; a table is for many hosts.
+  const many = context.argv.some((a) => a === 'run-many' || a === 'affected');
+  if (rows.length === 0 || (rows.length === 1 && !many)) return;
   console.log(`\nClosure sizes (${rows.length} host${rows.length === 1 ? '' : 's'})\n${renderFleetTable(rows)}\n`);
 }

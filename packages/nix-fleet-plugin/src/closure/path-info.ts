@@ -12,7 +12,7 @@ export interface ClosureRecord {
   /** Exactly the closureSize Nix reports for the toplevel. */
   closureSize: number;
   pathCount: number;
-  /** Every path of the closure, sorted by path, so a later run can diff packages. */
+  /** Every path of the closure, sorted by name, so a later run can diff packages. */
   paths: PathSize[];
 }
 
@@ -48,7 +48,9 @@ export function parsePathInfoJson(stdout: string, outPath: string, host: string)
   if (closureSize === undefined) {
     throw new Error(`nix path-info did not report a closureSize for ${outPath}; is it a valid store path?`);
   }
-  paths.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  // By name, not hash: a rebuilt package keeps its line, so a committed baseline diffs cleanly.
+  const key = (p: PathSize) => `${p.path.replace(/^.*\/[0-9a-z]{32}-/, '')} ${p.path}`;
+  paths.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
   return { host, outPath, closureSize, pathCount: paths.length, paths };
 }
 
