@@ -39,13 +39,13 @@ const shellQuote = (s) => `'${String(s).replace(/'/g, `'\\''`)}'`;
 async function main([command, ...args]) {
   switch (command) {
     case 'start': {
-      const running = readState();
-      if (running) return console.log(`Already running: ${running.url} (pid ${running.pid})`);
       const portArg = args.find((a) => a.startsWith('--port='));
       const port = portArg ? Number(portArg.slice('--port='.length)) : undefined;
       if (portArg && !(Number.isInteger(port) && port > 0 && port < 65536)) {
         throw new Error(`--port is "${portArg.slice(7)}": expected a port number 1-65535.`);
       }
+      const running = readState();
+      if (running) return console.log(`Already running: ${running.url} (pid ${running.pid})`);
       const r = await registry.startLocalRegistry({ port, detached: true });
       writeFileSync(STATE_FILE, JSON.stringify({ url: r.url, port: r.port, pid: r.pid, dir: r.dir }, null, 2) + '\n');
       return console.log(`Local registry ${r.url} (pid ${r.pid}, storage ${r.dir}), proxying to ${registry.upstreamRegistry()}`);
