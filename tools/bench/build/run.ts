@@ -82,7 +82,7 @@ function main() {
   const widths = headers.map((_, i) => Math.max(...[headers, ...table].map((row) => row[i].length)));
   const line = (row: string[]) => row.map((c, i) => (i >= 1 && i <= 3 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd();
   const text = [
-    `Build benchmark: ${HOSTS} fixture hosts, ${RUNS} runs, median wall time (nix ${spawnSync('nix', ['--version'], { encoding: 'utf-8' }).stdout.trim()})`,
+    `Build benchmark: ${HOSTS} fixture hosts, ${RUNS} runs, median wall time (${spawnSync('nix', ['--version'], { encoding: 'utf-8' }).stdout.trim()})`,
     `load average before: ${loadBefore}, after: ${loadavg().map((l) => l.toFixed(1)).join(' ')} (2 cores shared with other work)`,
     line(headers),
     widths.map((w) => '-'.repeat(w)).join('  '),
