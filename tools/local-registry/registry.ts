@@ -144,6 +144,9 @@ export async function stopRegistry(state: RegistryState): Promise<void> {
     const deadline = Date.now() + 5000;
     while (isOurVerdaccio(state) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     if (isOurVerdaccio(state)) process.kill(state.pid, 'SIGKILL');
+    // Until it is reaped it still holds its PID (and its port, for a moment).
+    const reaped = Date.now() + 2000;
+    while (alive(state.pid) && Date.now() < reaped) await new Promise((r) => setTimeout(r, 50));
   }
   rmSync(state.dir, { recursive: true, force: true });
 }
