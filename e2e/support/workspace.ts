@@ -25,6 +25,8 @@ export function nxEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
     NX_NO_CLOUD: 'true',
     NX_SKIP_NX_CACHE: undefined,
     NX_VERBOSE_LOGGING: 'false',
+    // The plugin runs from TypeScript source here; point swc-node at its tsconfig, not the temp dir's.
+    SWC_NODE_PROJECT: join(REPO_ROOT, 'packages', 'nix-fleet-plugin', 'tsconfig.lib.json'),
     ...extra,
   };
 }
