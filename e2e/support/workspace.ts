@@ -1,6 +1,6 @@
 // Temp Nx workspaces in real git repos, using this repo's node_modules and plugin source.
 import { execFileSync, spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync, symlinkSync, writeFileSync, realpathSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync, realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -31,7 +31,34 @@ export function nxEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   };
 }
 
-export function createWorkspace(prefix = 'nix-fleet-ws-', pluginOptions: Record<string, unknown> = {}): Workspace {
+export const BUILT_PLUGIN = join(REPO_ROOT, 'dist', 'packages', 'nix-fleet-plugin');
+
+/**
+ * This repo's node_modules, but with @nix-fleet/nx as the built JavaScript package that users
+ * install (run `npm run build` first): what benchmarks measure.
+ */
+export function linkNodeModulesWithBuiltPlugin(root: string): void {
+  if (!existsSync(join(BUILT_PLUGIN, 'package.json'))) {
+    execFileSync('npm', ['run', 'build'], { cwd: REPO_ROOT, stdio: 'inherit' });
+  }
+  const nm = join(root, 'node_modules');
+  mkdirSync(join(nm, '@nix-fleet'), { recursive: true });
+  for (const entry of readdirSync(join(REPO_ROOT, 'node_modules'))) {
+    if (entry !== '@nix-fleet' && entry !== '.bin') symlinkSync(join(REPO_ROOT, 'node_modules', entry), join(nm, entry));
+  }
+  symlinkSync(BUILT_PLUGIN, join(nm, '@nix-fleet', 'nx'));
+}
+
+export interface WorkspaceOptions {
+  /** Use the built plugin (dist) instead of its TypeScript source. */
+  builtPlugin?: boolean;
+}
+
+export function createWorkspace(
+  prefix = 'nix-fleet-ws-',
+  pluginOptions: Record<string, unknown> = {},
+  options: WorkspaceOptions = {},
+): Workspace {
   const root = realpathSync(mkdtempSync(join(tmpdir(), prefix)));
   writeFileSync(join(root, 'package.json'), JSON.stringify({ name: 'fixture-fleet', private: true }, null, 2));
   writeFileSync(
@@ -50,7 +77,8 @@ export function createWorkspace(prefix = 'nix-fleet-ws-', pluginOptions: Record<
   writeFileSync(join(root, '.gitignore'), 'node_modules\n.nx\ndist\n');
   // Nx transpiles a plugin's TypeScript source only when the workspace has a root tsconfig.
   copyFileSync(join(REPO_ROOT, 'tsconfig.base.json'), join(root, 'tsconfig.base.json'));
-  symlinkSync(join(REPO_ROOT, 'node_modules'), join(root, 'node_modules'));
+  if (options.builtPlugin) linkNodeModulesWithBuiltPlugin(root);
+  else symlinkSync(join(REPO_ROOT, 'node_modules'), join(root, 'node_modules'));
   const git = (args: string[]) => execFileSync('git', args, { cwd: root, encoding: 'utf-8' });
   git(['init', '-q', '-b', 'main']);
   git(['config', 'user.email', 'test@nix-fleet.invalid']);

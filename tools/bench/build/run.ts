@@ -35,7 +35,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 function main() {
   const loadBefore = loadavg().map((l) => l.toFixed(1)).join(' ');
-  const ws = createWorkspace(`bench-build-${process.pid}-`);
+  const ws = createWorkspace(`bench-build-${process.pid}-`, {}, { builtPlugin: true });
   const counter = createNixCounter();
   const env = nxEnv({ ...counter.env, NX_TUI: 'false', CI: 'true' });
   const nx = [join(REPO_ROOT, 'node_modules', 'nx', 'dist', 'bin', 'nx.js')];

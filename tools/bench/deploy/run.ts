@@ -27,7 +27,7 @@ async function main() {
   const count = arg('hosts', 20);
   const sleepSeconds = arg('activation-seconds', 0);
   const net = await startTestHosts(count, { namePrefix: 'bench' });
-  const ws = createWorkspace('nix-fleet-bench-deploy-');
+  const ws = createWorkspace('nix-fleet-bench-deploy-', {}, { builtPlugin: true });
   try {
     const rows: Array<[string, number, number, string]> = [];
     for (const [version, parallel] of [['1.0', 1], ['2.0', count]] as const) {
