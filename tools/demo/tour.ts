@@ -2,7 +2,7 @@
 // deployed to three local test hosts (network namespaces with their own /nix and sshd); then a
 // change to one host and a change to one profile, and what Nx and Nix rebuild and redeploy.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { activations, builtOutPath, readLink } from '../../e2e/support/deploy-fixtures';
 import { startTestHosts, type TestNetwork } from '../../e2e/support/test-hosts';
@@ -15,6 +15,12 @@ let net: TestNetwork | undefined;
 let ws: Workspace | undefined;
 
 const nx = (args: string[]) => sh(process.execPath, [NX, ...args], { cwd: ws!.root, env: nxEnv(), shown: `nx ${args.join(' ')}` });
+
+/** The plugin loads from TypeScript source: a tsconfig that includes no file makes swc warn in every task. */
+function quietTsconfig(root: string): void {
+  const tsconfig = { extends: join(REPO_ROOT, 'tsconfig.base.json'), include: [join(REPO_ROOT, 'packages/nix-fleet-plugin/src/**/*.ts')] };
+  writeFileSync(join(root, 'tsconfig.base.json'), `${JSON.stringify(tsconfig, null, 2)}\n`);
+}
 const outPaths = (hosts: DemoHost[]) => Object.fromEntries(hosts.map((h) => [h.name, builtOutPath(ws!.root, h.name)]));
 const short = (storePath: string) => storePath.replace(/^\/nix\/store\/(.{8}).*-(nixos-system-.*)$/, '$1…-$2');
 const sameSet = (a: string[], b: string[]) => [...a].sort().join(',') === [...b].sort().join(',');
@@ -51,6 +57,7 @@ async function tour(): Promise<void> {
 
   step('Write a fleet of three hosts in a temp workspace', 'web1 and web2 import the web profile, the laptop ares does not. The flake is a fixture that stands in for nixpkgs.');
   ws = createWorkspace(`nix-fleet-demo-${process.pid}-`);
+  quietTsconfig(ws.root);
   const hosts = demoHosts(net);
   const files = writeDemoFleet(ws.root, hosts, net);
   ws.commit('a fleet of three');
@@ -64,8 +71,9 @@ async function tour(): Promise<void> {
   const first = outPaths(hosts);
   table(['host', 'built system'], hosts.map((h) => [h.name, short(first[h.name])]));
 
-  step('Closure sizes', 'What each host would download: the size of its whole closure, its biggest paths, and one fleet table.');
-  nx(['run-many', '-t', 'closure-size']);
+  step('Closure sizes', 'What each host would download: its whole closure, in one fleet table. Recorded as each host\'s baseline, so later changes show growth and package versions.');
+  nx(['run-many', '-t', 'closure-size', '--update-baseline']);
+  ws.commit('closure baselines');
 
   step('Deploy to the three test hosts', 'nix copy over ssh, switch-to-configuration, confirm over a fresh connection; a host that fails rolls back.');
   nx(['run-many', '-t', 'deploy']);
@@ -98,6 +106,8 @@ async function tour(): Promise<void> {
   note('... but Nix decides what is new: only the systems that import the web profile have a new store path.');
   table(['host', 'before', 'after', 'new system?'], hosts.map((h) => [h.name, short(second[h.name]), short(third[h.name]), second[h.name] === third[h.name] ? 'no' : 'yes']));
   check(third.web1 !== second.web1 && third.web2 !== second.web2 && third.ares === second.ares, 'new systems for web1 and web2 only');
+  note('Against the baselines: the web servers changed nginx 1.26 -> 1.27; ares still has its editor 1.1 from step 7.');
+  nx(['affected', '-t', 'closure-size', '--base=HEAD~1', '--output-style=static']);
   nx(['affected', '-t', 'deploy', '--base=HEAD~1']);
   const counts = deployCounts();
   check(counts.deployed === 2 && counts.unchanged === 1, 'web1 and web2 deployed, ares unchanged');
