@@ -11,9 +11,10 @@ step() {
   echo "=== $label"
   "$@" || failed+=("$label")
 }
-[ -f tools/check-nix-parse.sh ] && step "nix syntax (nix-instantiate --parse)" bash tools/check-nix-parse.sh
+step "nix syntax (nix-instantiate --parse)" bash tools/check-nix-parse.sh
 step "typecheck (plugin)" npx tsc -p packages/nix-fleet-plugin/tsconfig.json --noEmit
 step "typecheck (e2e)" npx tsc -p e2e/tsconfig.json --noEmit
+step "typecheck (tools)" npx tsc -p tools/tsconfig.json --noEmit
 step "unit tests" npx jest -c packages/nix-fleet-plugin/jest.config.js --ci
 step "integration and e2e tests" npx jest -c e2e/jest.config.js --ci --runInBand
 if [ "${#failed[@]}" -gt 0 ]; then

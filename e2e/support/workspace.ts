@@ -1,6 +1,6 @@
 // Temp Nx workspaces in real git repos, using this repo's node_modules and plugin source.
 import { execFileSync, spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync, realpathSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync, realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -25,8 +25,6 @@ export function nxEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
     NX_NO_CLOUD: 'true',
     NX_SKIP_NX_CACHE: undefined,
     NX_VERBOSE_LOGGING: 'false',
-    // The plugin runs from TypeScript source here; point swc-node at its tsconfig, not the temp dir's.
-    SWC_NODE_PROJECT: join(REPO_ROOT, 'packages', 'nix-fleet-plugin', 'tsconfig.lib.json'),
     ...extra,
   };
 }
@@ -75,8 +73,10 @@ export function createWorkspace(
     ),
   );
   writeFileSync(join(root, '.gitignore'), 'node_modules\n.nx\ndist\n');
-  // Nx transpiles a plugin's TypeScript source only when the workspace has a root tsconfig.
-  copyFileSync(join(REPO_ROOT, 'tsconfig.base.json'), join(root, 'tsconfig.base.json'));
+  // Nx transpiles a plugin's TypeScript source only when the workspace has a root tsconfig, and
+  // swc warns in every task when that tsconfig includes no file: include the plugin's source.
+  const tsconfig = { extends: join(REPO_ROOT, 'tsconfig.base.json'), include: [join(REPO_ROOT, 'packages/nix-fleet-plugin/src/**/*.ts')] };
+  writeFileSync(join(root, 'tsconfig.base.json'), `${JSON.stringify(tsconfig, null, 2)}\n`);
   if (options.builtPlugin) linkNodeModulesWithBuiltPlugin(root);
   else symlinkSync(join(REPO_ROOT, 'node_modules'), join(root, 'node_modules'));
   const git = (args: string[]) => execFileSync('git', args, { cwd: root, encoding: 'utf-8' });

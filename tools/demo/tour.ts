@@ -2,7 +2,7 @@
 // deployed to three local test hosts (network namespaces with their own /nix and sshd); then a
 // change to one host and a change to one profile, and what Nx and Nix rebuild and redeploy.
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { activations, builtOutPath, readLink } from '../../e2e/support/deploy-fixtures';
 import { startTestHosts, type TestNetwork } from '../../e2e/support/test-hosts';
@@ -16,11 +16,6 @@ let ws: Workspace | undefined;
 
 const nx = (args: string[]) => sh(process.execPath, [NX, ...args], { cwd: ws!.root, env: nxEnv(), shown: `nx ${args.join(' ')}` });
 
-/** The plugin loads from TypeScript source: a tsconfig that includes no file makes swc warn in every task. */
-function quietTsconfig(root: string): void {
-  const tsconfig = { extends: join(REPO_ROOT, 'tsconfig.base.json'), include: [join(REPO_ROOT, 'packages/nix-fleet-plugin/src/**/*.ts')] };
-  writeFileSync(join(root, 'tsconfig.base.json'), `${JSON.stringify(tsconfig, null, 2)}\n`);
-}
 const outPaths = (hosts: DemoHost[]) => Object.fromEntries(hosts.map((h) => [h.name, builtOutPath(ws!.root, h.name)]));
 const short = (storePath: string) => storePath.replace(/^\/nix\/store\/(.{8}).*-(nixos-system-.*)$/, '$1…-$2');
 const sameSet = (a: string[], b: string[]) => [...a].sort().join(',') === [...b].sort().join(',');
@@ -57,7 +52,6 @@ async function tour(): Promise<void> {
 
   step('Write a fleet of three hosts in a temp workspace', 'web1 and web2 import the web profile, the laptop ares does not. The flake is a fixture that stands in for nixpkgs.');
   ws = createWorkspace(`nix-fleet-demo-${process.pid}-`);
-  quietTsconfig(ws.root);
   const hosts = demoHosts(net);
   const files = writeDemoFleet(ws.root, hosts, net);
   ws.commit('a fleet of three');

@@ -3,7 +3,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { lstatSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startLocalRegistry, type LocalRegistry } from '../../support/local-registry';
+import { publishBuilt, startLocalRegistry, type LocalRegistry } from '../../../tools/local-registry/registry';
 import { nxEnv, REPO_ROOT } from '../../support/workspace';
 
 function nixFiles(dir: string): string[] {
@@ -23,12 +23,11 @@ describe('npx create-nix-fleet', () => {
   beforeAll(async () => {
     execFileSync(process.execPath, [join(REPO_ROOT, 'tools/build-packages.mjs')], { cwd: REPO_ROOT, stdio: 'pipe' });
     registry = await startLocalRegistry();
-    registry.publish(join(REPO_ROOT, 'dist/packages/nix-fleet-plugin'));
-    registry.publish(join(REPO_ROOT, 'dist/packages/create-nix-fleet'));
+    publishBuilt(registry);
     parent = realpathSync(mkdtempSync(join(tmpdir(), `nix-fleet-create-${process.pid}-`)));
   });
-  afterAll(() => {
-    registry?.stop();
+  afterAll(async () => {
+    await registry?.stop();
     if (parent) rmSync(parent, { recursive: true, force: true });
   });
 
