@@ -25,6 +25,9 @@ export function nxEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
     NX_NO_CLOUD: 'true',
     NX_SKIP_NX_CACHE: undefined,
     NX_VERBOSE_LOGGING: 'false',
+    // CI=true turns colours on in Nx's output; tests read plain text.
+    NO_COLOR: '1',
+    FORCE_COLOR: undefined,
     ...extra,
   };
 }
