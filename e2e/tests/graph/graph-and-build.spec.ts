@@ -94,6 +94,10 @@ describe('graph and build on a fixture fleet', () => {
     expect(affectedBy('nix/fixture-lib.nix', (p) => appendFileSync(p, '# note\n'))).toEqual(['ares', 'db1', 'web1']);
   });
 
+  it('marks every host affected when any host.json changes: the flake gives each host the whole inventory', () => {
+    expect(affectedBy('hosts/db1/host.json', (p) => writeFileSync(p, JSON.stringify({ type: 'server', system: 'x86_64-linux', roles: ['database', 'backup'] })))).toEqual(['ares', 'db1', 'web1']);
+  });
+
   it('marks no project affected when only docs change', () => {
     expect(affectedBy('docs/notes.md', (p) => writeFileSync(p, '# notes\n'))).toEqual([]);
   });

@@ -56,6 +56,7 @@ describe('createNodesV2', () => {
     "{projectRoot}/**/*",
     "{workspaceRoot}/flake.lock",
     "{workspaceRoot}/flake.nix",
+    "{workspaceRoot}/hosts/*/host.json",
     "{workspaceRoot}/lib/**/*.nix",
     "{workspaceRoot}/packages/profiles/**/*",
     {

@@ -1,7 +1,7 @@
 // Finds the Nix outside hosts/ that a flake may import, so every host's cache key covers it.
 import { existsSync, readdirSync } from 'node:fs';
 import { join, posix } from 'node:path';
-import { HOSTS_DIR, PROFILES_ROOT } from '../constants';
+import { HOSTS_DIR, HOST_FILE, PROFILES_ROOT } from '../constants';
 
 const SKIP = new Set(['node_modules', 'dist', '.nx', '.git', 'tmp', HOSTS_DIR]);
 const MAX_DEPTH = 4;
@@ -16,6 +16,10 @@ export function sharedHostInputs(workspaceRoot: string, flake: string): string[]
     `{workspaceRoot}/${flakeDir}flake.nix`,
     `{workspaceRoot}/${flakeDir}flake.lock`,
     `{workspaceRoot}/${PROFILES_ROOT}/**/*`,
+    // The flake hands every host the whole inventory (profiles.fleet.hosts: monitoring scrapes
+    // the other servers, a web server proxies to the monitoring host), so any host.json can
+    // change any host's system.
+    `{workspaceRoot}/${HOSTS_DIR}/*/${HOST_FILE}`,
   ]);
   for (const file of nixFilesOutsideHosts(workspaceRoot)) {
     const dir = posix.dirname(file);
