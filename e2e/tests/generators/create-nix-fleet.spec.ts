@@ -1,19 +1,11 @@
 // npx create-nix-fleet from a local registry: the published packages make a working fleet.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { lstatSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs';
+import { lstatSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { publishBuilt, startLocalRegistry, type LocalRegistry } from '../../../tools/local-registry/registry';
+import { nixFiles, unparsable } from '../../support/nix-parse';
 import { nxEnv, REPO_ROOT } from '../../support/workspace';
-
-function nixFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((entry) => {
-    if (entry === 'node_modules' || entry.startsWith('.')) return [];
-    const path = join(dir, entry);
-    if (statSync(path).isDirectory()) return nixFiles(path);
-    return entry.endsWith('.nix') ? [path] : [];
-  });
-}
 
 describe('npx create-nix-fleet', () => {
   let registry: LocalRegistry | undefined;
@@ -63,8 +55,7 @@ describe('npx create-nix-fleet', () => {
     nx(['g', 'host', 'web2', '--type=server', '--roles=web']);
     const web2 = JSON.parse(nx(['show', 'project', 'web2', '--json']));
     expect(web2.tags).toEqual(expect.arrayContaining(['type:server', 'role:web']));
-    const failures = nixFiles(root).filter((file) => spawnSync('nix-instantiate', ['--parse', file], { stdio: 'ignore' }).status !== 0);
-    expect(failures).toEqual([]);
+    expect(unparsable(root, nixFiles(root))).toEqual([]);
   });
 
   it('refuses a bad name or a non-empty folder before creating anything', () => {

@@ -1,29 +1,8 @@
 // The generators through the real nx CLI in a temp git workspace that has this repo's profile library.
-import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { nixFiles, unparsable } from '../../support/nix-parse';
 import { createWorkspace, REPO_ROOT, type Workspace } from '../../support/workspace';
-
-function nixFiles(dir: string, root = dir): string[] {
-  return readdirSync(dir).flatMap((entry) => {
-    if (entry === 'node_modules' || entry.startsWith('.')) return [];
-    const path = join(dir, entry);
-    if (statSync(path).isDirectory()) return nixFiles(path, root);
-    return entry.endsWith('.nix') ? [path.slice(root.length + 1)] : [];
-  });
-}
-
-/** Runs the real nix-instantiate --parse on each file; returns "file: error" for those that fail. */
-function parseFailures(root: string, files: string[]): string[] {
-  return files.flatMap((file) => {
-    try {
-      execFileSync('nix-instantiate', ['--parse', join(root, file)], { stdio: 'pipe' });
-      return [];
-    } catch (e) {
-      return [`${file}: ${(e as { stderr?: Buffer }).stderr?.toString().trim()}`];
-    }
-  });
-}
 
 describe('generators with the real nx CLI', () => {
   let ws: Workspace;
@@ -61,7 +40,7 @@ describe('generators with the real nx CLI', () => {
     expect(nas.tags).toEqual(expect.arrayContaining(['role:storage-box', 'role:web']));
     const files = nixFiles(ws.root);
     expect(files).toEqual(expect.arrayContaining(['packages/profiles/media.nix', 'packages/profiles/server/roles/storage-box.nix']));
-    expect(parseFailures(ws.root, files)).toEqual([]);
+    expect(unparsable(ws.root, files)).toEqual([]);
   });
 
   it('the short form "nx g host" resolves to @nix-fleet/nx, and --dry-run writes nothing', () => {

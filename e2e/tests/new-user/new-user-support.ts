@@ -1,7 +1,7 @@
 // Helpers for the new-user suite: run a workspace's own nx (installed from the local registry),
 // list its .nix files, and make a fixture fleet workspace that npm-installs the published plugin.
 import { execFileSync, spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { nxEnv } from '../../support/workspace';
 
@@ -21,23 +21,6 @@ export function nxOf(root: string): Nx {
     if (r.status !== 0 && !opts.allowFailure) throw new Error(`nx ${args.join(' ')} failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
     return r;
   };
-}
-
-export function nixFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((entry) => {
-    if (entry === 'node_modules' || entry === 'dist' || entry.startsWith('.')) return [];
-    const path = join(dir, entry);
-    if (statSync(path).isDirectory()) return nixFiles(path);
-    return entry.endsWith('.nix') ? [path] : [];
-  });
-}
-
-/** Files that real `nix-instantiate --parse` rejects, with its message. */
-export function unparsable(files: string[]): string[] {
-  return files.flatMap((file) => {
-    const r = spawnSync('nix-instantiate', ['--parse', file], { encoding: 'utf-8' });
-    return r.status === 0 ? [] : [`${file}: ${r.stderr.trim()}`];
-  });
 }
 
 /** Every "resolved" URL in a package-lock.json: where npm fetched each package from. */

@@ -9,8 +9,9 @@ import { publishBuilt, startLocalRegistry, type LocalRegistry } from '../../../t
 import { activations, builtOutPath, deployResult, deploymentFor, readLink, switchScriptConfig, SYSTEM_PROFILE } from '../../support/deploy-fixtures';
 import { writeFixtureFleet, writeFixtureHost, type FixtureHost } from '../../support/fixture-fleet';
 import { startTestHosts, type TestNetwork } from '../../support/test-hosts';
+import { nixFiles, unparsable } from '../../support/nix-parse';
 import { REPO_ROOT } from '../../support/workspace';
-import { commitAll, installedWorkspace, nixFiles, nxOf, resolvedUrls, unparsable, type Nx } from './new-user-support';
+import { commitAll, installedWorkspace, nxOf, resolvedUrls, type Nx } from './new-user-support';
 
 const version = JSON.parse(readFileSync(join(REPO_ROOT, 'packages/nix-fleet-plugin/package.json'), 'utf-8')).version;
 const projectsOf = (nx: Nx, extra: string[] = []) => (JSON.parse(nx(['show', 'projects', '--json', ...extra]).stdout) as string[]).sort();
@@ -53,8 +54,8 @@ describe('a new user with only the local registry', () => {
     nx = nxOf(fleet);
     expect(projectsOf(nx)).toEqual(['ares', 'profiles', 'web1']);
     const files = nixFiles(fleet);
-    expect(files).toEqual(expect.arrayContaining([join(fleet, 'flake.nix'), join(fleet, 'hosts/ares/configuration.nix')]));
-    expect(unparsable(files)).toEqual([]);
+    expect(files).toEqual(expect.arrayContaining(['flake.nix', 'hosts/ares/configuration.nix']));
+    expect(unparsable(fleet, files)).toEqual([]);
   });
 
   it('the generators add a desktop, a server role and a server using it, with graph edges and tags', () => {
@@ -81,7 +82,7 @@ describe('a new user with only the local registry', () => {
       expect(graph.dependencies[host].map((d: { target: string }) => d.target)).toContain('profiles');
     }
     expect(graph.nodes.nas.data.targets).toHaveProperty('deploy');
-    expect(unparsable(nixFiles(fleet))).toEqual([]);
+    expect(unparsable(fleet, nixFiles(fleet))).toEqual([]);
   });
 
   describe('a fixture fleet with the published plugin, on three test hosts', () => {

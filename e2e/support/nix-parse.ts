@@ -1,0 +1,22 @@
+// Finds a workspace's .nix files and runs the real `nix-instantiate --parse` on them.
+import { spawnSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+
+/** Every .nix file under root, relative to it; node_modules, dist and dot folders are not the user's Nix. */
+export function nixFiles(root: string, dir = root): string[] {
+  return readdirSync(dir).flatMap((entry) => {
+    if (entry === 'node_modules' || entry === 'dist' || entry.startsWith('.')) return [];
+    const path = join(dir, entry);
+    if (statSync(path).isDirectory()) return nixFiles(root, path);
+    return entry.endsWith('.nix') ? [relative(root, path)] : [];
+  });
+}
+
+/** The files (relative to root) that real `nix-instantiate --parse` rejects, each with its message. */
+export function unparsable(root: string, files: string[]): string[] {
+  return files.flatMap((file) => {
+    const r = spawnSync('nix-instantiate', ['--parse', join(root, file)], { encoding: 'utf-8' });
+    return r.status === 0 ? [] : [`${file}: ${r.stderr.trim()}`];
+  });
+}
