@@ -2,6 +2,7 @@
 // deployment records for test hosts, and readers of a host's state.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { nixString } from '../../packages/nix-fleet-plugin/src/generators/shared/nix-text';
 import type { TestHost, TestNetwork } from './test-hosts';
 
 /** Per host (under its own /nix): one line "<mode> <system>" per switch-to-configuration run. */
@@ -42,11 +43,6 @@ export function recordingSwitchScript(b: SwitchBehaviour = {}): string {
   if (b.fail) lines.push(`echo "${b.fail}" >&2`, 'exit 1');
   lines.push('echo "activated $1 $sys"', '');
   return lines.join('\n');
-}
-
-/** A Nix string literal. */
-export function nixString(s: string): string {
-  return `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\$\{/g, '\\${').replace(/\n/g, '\\n')}"`;
 }
 
 /** extraConfig for a fixture host: its switch script. */

@@ -125,7 +125,8 @@ function nixList(packages: FixturePackage[]): string {
   return `[\n    ${items.join('\n    ')}\n  ]`;
 }
 
-function write(root: string, file: string, content: string) {
+/** Writes a file under root, creating its folders. */
+export function writeWorkspaceFile(root: string, file: string, content: string): void {
   const path = join(root, file);
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, content);
@@ -133,13 +134,13 @@ function write(root: string, file: string, content: string) {
 
 /** Writes the flake, its library, the profiles and every host under root. */
 export function writeFixtureFleet(root: string, hosts: FixtureHost[], profilePackages?: FixturePackage[]): void {
-  write(root, 'flake.nix', FIXTURE_FLAKE);
-  write(root, 'nix/fixture-lib.nix', FIXTURE_LIB);
-  write(root, 'packages/profiles/default.nix', fixtureProfiles(profilePackages));
+  writeWorkspaceFile(root, 'flake.nix', FIXTURE_FLAKE);
+  writeWorkspaceFile(root, 'nix/fixture-lib.nix', FIXTURE_LIB);
+  writeWorkspaceFile(root, 'packages/profiles/default.nix', fixtureProfiles(profilePackages));
   for (const host of hosts) writeFixtureHost(root, host);
 }
 
 export function writeFixtureHost(root: string, host: FixtureHost): void {
-  write(root, `hosts/${host.name}/host.json`, JSON.stringify(fixtureHostJson(host), null, 2) + '\n');
-  write(root, `hosts/${host.name}/configuration.nix`, fixtureConfiguration(host));
+  writeWorkspaceFile(root, `hosts/${host.name}/host.json`, JSON.stringify(fixtureHostJson(host), null, 2) + '\n');
+  writeWorkspaceFile(root, `hosts/${host.name}/configuration.nix`, fixtureConfiguration(host));
 }

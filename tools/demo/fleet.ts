@@ -1,10 +1,11 @@
 // The tour's fleet: three hosts on the fixture flake (no nixpkgs, builds offline in a second).
 // web1 and web2 import the "web" profile, ares (a laptop) does not: a change to that profile
 // must produce new systems for the web servers only.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { nixString, recordingSwitchScript } from '../../e2e/support/deploy-fixtures';
-import { FIXTURE_FLAKE, FIXTURE_LIB, fixtureProfiles, type FixturePackage } from '../../e2e/support/fixture-fleet';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { recordingSwitchScript } from '../../e2e/support/deploy-fixtures';
+import { nixString } from '../../packages/nix-fleet-plugin/src/generators/shared/nix-text';
+import { FIXTURE_FLAKE, FIXTURE_LIB, fixtureProfiles, writeWorkspaceFile, type FixturePackage } from '../../e2e/support/fixture-fleet';
 import type { TestHost, TestNetwork } from '../../e2e/support/test-hosts';
 
 const MiB = 1024 * 1024;
@@ -26,11 +27,6 @@ export function demoHosts(net: TestNetwork): DemoHost[] {
     { name: 'web2', type: 'server', target: b, importsWeb: true, packages: [{ name: 'blog', version: '1.0', size: 512 * 1024 }] },
     { name: 'ares', type: 'laptop', target: c, importsWeb: false, packages: [{ name: 'editor', version: '1.0', size: 3 * MiB }] },
   ];
-}
-
-function write(root: string, file: string, content: string): void {
-  mkdirSync(dirname(join(root, file)), { recursive: true });
-  writeFileSync(join(root, file), content);
 }
 
 const nixPackage = (p: FixturePackage) => `{ name = "${p.name}"; version = "${p.version}"; size = ${p.size}; }`;
@@ -73,7 +69,7 @@ export function writeDemoFleet(root: string, hosts: DemoHost[], net: TestNetwork
     files[`hosts/${h.name}/host.json`] = `${JSON.stringify(hostJson(h, net), null, 2)}\n`;
     files[`hosts/${h.name}/configuration.nix`] = configuration(h);
   }
-  for (const [file, content] of Object.entries(files)) write(root, file, content);
+  for (const [file, content] of Object.entries(files)) writeWorkspaceFile(root, file, content);
   return Object.keys(files);
 }
 
