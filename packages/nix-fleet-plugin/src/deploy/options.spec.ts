@@ -1,4 +1,4 @@
-import type { HostJson } from '../graph/host-json';
+import type { HostJson } from '../host/host-json';
 import { DEPLOY_DEFAULTS, deployPlan, watchdogWindow } from './options';
 
 const hostJson = (deployment: HostJson['deployment'] = { targetHost: '10.0.0.11' }): HostJson => ({ type: 'server', system: 'x86_64-linux', deployment });

@@ -1,5 +1,5 @@
 // Turns executor options and host.json's deployment record into one checked deploy plan.
-import type { HealthCheck, HostJson } from '../graph/host-json';
+import type { HealthCheck, HostJson } from '../host/host-json';
 import type { SshTarget } from '../nix/ssh-argv';
 import type { DeployExecutorSchema, DeployMode } from '../executors/deploy/schema';
 
