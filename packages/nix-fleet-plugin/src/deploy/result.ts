@@ -20,6 +20,8 @@ export interface DeployResult {
   step?: string;
   message?: string;
   rolledBackBy?: 'deployer' | 'watchdog';
+  /** The system the host runs when the deploy ends, read back from the host ('' if unknown). */
+  running?: string;
   durationMs: number;
   finishedAt: number;
 }
