@@ -20,6 +20,7 @@ export async function hostGenerator(tree: Tree, schema: HostGeneratorSchema) {
   writeHostFiles(tree, options);
   if (!options.skipFormat) await formatFiles(tree);
   return () => {
+    if (options.addressNote) console.log(options.addressNote);
     console.log(`Host ${options.name} added: build it with "nx build ${options.name}".`);
     if (options.type !== 'vm') {
       console.log(
