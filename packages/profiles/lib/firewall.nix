@@ -90,18 +90,16 @@ rec {
     in
     concatStringsSep "\n" (rules "iptables" sources.ipv4 ++ rules "ip6tables" sources.ipv6);
 
-  # nftables rules for networking.firewall.extraInputRules (the input-allow chain).
+  # nftables rules for networking.firewall.extraInputRules (the input-allow chain). One rule per
+  # source: an address inside a listed subnet would make a set of sources overlap, which nft refuses.
   nftablesRules =
     { sources, tcp }:
     let
-      set = xs: "{ ${concatStringsSep ", " (map toString xs)} }";
-      rule = family: srcs: "${family} saddr ${set srcs} tcp dport ${set tcp} accept";
+      ports = "{ ${concatStringsSep ", " (map toString tcp)} }";
+      rule = family: src: "${family} saddr ${src} tcp dport ${ports} accept";
     in
     if tcp == [ ] then
       ""
     else
-      concatStringsSep "\n" (
-        (if sources.ipv4 == [ ] then [ ] else [ (rule "ip" sources.ipv4) ])
-        ++ (if sources.ipv6 == [ ] then [ ] else [ (rule "ip6" sources.ipv6) ])
-      );
+      concatStringsSep "\n" (map (rule "ip") sources.ipv4 ++ map (rule "ip6") sources.ipv6);
 }
