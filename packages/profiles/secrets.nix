@@ -1,5 +1,10 @@
 # Secrets profile: this host's sops file (secrets/<host>.yaml) for sops-nix, used once it exists.
-{ config, lib, ... }:
+{
+  config,
+  lib,
+  options,
+  ...
+}:
 let
   cfg = config.profiles.secrets;
   inherit (lib) mkIf mkOption mkEnableOption types;
@@ -34,9 +39,20 @@ in
     };
   };
 
-  config = mkIf cfg.enable {
-    warnings = lib.optional (!exists) "${config.networking.hostName}: profiles.secrets.sopsFile (${fileName}) is not in the flake yet, so its secrets are not used and services generate their own passwords on the machine. Create it with `sops secrets/${fileName}` and `git add` it (docs/Secrets.md).";
+  config = mkIf cfg.enable (
+    {
+      assertions = [
+        {
+          assertion = options ? sops;
+          message = "profiles.secrets needs the sops-nix NixOS module; import nixosModules.profiles from flake.nix (it includes sops-nix) or sops-nix.nixosModules.sops.";
+        }
+      ];
 
-    sops.defaultSopsFile = mkIf exists cfg.sopsFile;
-  };
+      warnings = lib.optional (!exists) "${config.networking.hostName}: profiles.secrets.sopsFile (${fileName}) is not in the flake yet, so its secrets are not used and services generate their own passwords on the machine. Create it with `sops secrets/${fileName}` and `git add` it (docs/Secrets.md).";
+    }
+    # Only where sops-nix is imported: a definition of an undeclared option fails even under mkIf.
+    // lib.optionalAttrs (options ? sops) {
+      sops.defaultSopsFile = mkIf exists cfg.sopsFile;
+    }
+  );
 }
