@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { HOST_SCHEMA_REF, STATE_VERSION } from '../shared/constants';
 import { normalizeHostOptions, type NormalizedHostOptions } from './normalize';
 import type { HostGeneratorSchema } from './schema';
+import { planSopsStep } from './sops';
 
 const PURPOSE: Record<NormalizedHostOptions['type'], string> = {
   laptop: 'a laptop. Desktop and Home Manager (from type "laptop"); more profiles in host.json.',
@@ -17,11 +18,15 @@ export const PLACEHOLDER_MARK = 'is still the placeholder written by nx g host';
 
 export async function hostGenerator(tree: Tree, schema: HostGeneratorSchema) {
   const options = normalizeHostOptions(tree, schema);
+  // Checks --age-key before anything is written.
+  const sops = planSopsStep(tree, options, schema.ageKey);
   writeHostFiles(tree, options);
+  sops.apply();
   if (!options.skipFormat) await formatFiles(tree);
   return () => {
     if (options.addressNote) console.log(options.addressNote);
     console.log(`Host ${options.name} added: build it with "nx build ${options.name}".`);
+    for (const line of sops.messages()) console.log(line);
     if (options.type !== 'vm') {
       console.log(
         `Before the first build, replace ${options.root}/hardware-configuration.nix with the output of ` +
