@@ -13,7 +13,7 @@ describe('init generator', () => {
     await initGenerator(tree);
     await initGenerator(tree);
     expect(readJson(tree, 'nx.json').plugins).toEqual(['@nix-fleet/nx']);
-    expect(tree.read('.gitignore', 'utf-8')).toBe('node_modules/\n/dist\ncoverage\n.nx\nresult\nresult-*\n');
+    expect(tree.read('.gitignore', 'utf-8')).toBe('node_modules/\n/dist\ncoverage\n.nx\nresult\nresult-*\n*.sec\n*.key\n');
   });
 
   it('keeps other plugins and their options', async () => {
@@ -35,6 +35,6 @@ describe('init generator', () => {
     tree.delete('nx.json');
     await initGenerator(tree);
     expect(readJson(tree, 'nx.json').plugins).toEqual(['@nix-fleet/nx']);
-    expect(tree.read('.gitignore', 'utf-8')).toBe('node_modules\ndist\n.nx\nresult\nresult-*\n');
+    expect(tree.read('.gitignore', 'utf-8')).toBe('node_modules\ndist\n.nx\nresult\nresult-*\n*.sec\n*.key\n');
   });
 });

@@ -7,7 +7,8 @@ import { PLUGIN_NAME } from '../../constants';
 /** The plugin package's root folder, from src/generators/shared (source) or its compiled copy. */
 export const PLUGIN_ROOT = join(__dirname, '..', '..', '..');
 
-export const GITIGNORE_ENTRIES = ['node_modules', 'dist', '.nx', 'result', 'result-*'];
+/** Build output, and secret keys: a file git tracks is in the flake, so in the world-readable store. */
+export const GITIGNORE_ENTRIES = ['node_modules', 'dist', '.nx', 'result', 'result-*', '*.sec', '*.key'];
 
 /** True when nx.json lists the plugin by npm name or, in this monorepo, by its local path. */
 export function isPluginRegistered(tree: Tree): boolean {
