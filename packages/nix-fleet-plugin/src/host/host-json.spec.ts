@@ -1,4 +1,7 @@
-import { HostJsonError, parseHostJson } from './host-json';
+import Ajv from 'ajv';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { HOST_SCHEMA_PATH, HOST_VALIDATOR_PATH, HostJsonError, parseHostJson } from './host-json';
 
 const file = 'hosts/ares/host.json';
 const parse = (data: unknown) => parseHostJson(JSON.stringify(data), file);
@@ -68,5 +71,37 @@ See the host.json reference in docs/reference/host-json.md."
 
   it('reports broken JSON with the parser message', () => {
     expect(() => parseHostJson('{"type": ', file)).toThrow(/Invalid hosts\/ares\/host.json:\n {2}- not valid JSON/);
+  });
+});
+
+describe('the generated host.json validator', () => {
+  const schemaText = readFileSync(HOST_SCHEMA_PATH, 'utf-8');
+  const generated = readFileSync(HOST_VALIDATOR_PATH, 'utf-8');
+
+  it('is generated from the current host.schema.json (npm run build regenerates it)', () => {
+    const hash = createHash('sha256').update(schemaText).digest('hex');
+    expect(generated.split('\n')[0]).toContain(`host.schema.json (sha256 ${hash})`);
+  });
+
+  // What Ajv's compiler says, with the options the generated file names, is what the plugin says.
+  const options = JSON.parse(/options (\{.*?\})\./.exec(generated.split('\n')[0])?.[1] ?? '{}');
+  const compiled = new Ajv(options).compile(JSON.parse(schemaText));
+  const standalone = require(HOST_VALIDATOR_PATH) as typeof compiled;
+  const ok = { type: 'vm', system: 'x86_64-linux' };
+  it.each([
+    ok,
+    {},
+    [],
+    'laptop',
+    null,
+    { ...ok, $schema: 'x', roles: ['web', 'web'], profiles: ['media', 'A'] },
+    { ...ok, budgets: { maxSize: 12, maxGrowth: '5 %', other: 1 } },
+    { ...ok, budgets: { maxSize: 1.5, maxGrowth: true } },
+    { ...ok, deployment: { targetHost: '', targetUser: 'Root', port: 0, sshOptions: [1], buildOn: 'cloud', tags: ['a b', 'a b'] } },
+    { ...ok, deployment: { targetHost: 'fe80::1%eth0', port: 22.5, healthChecks: [{}, { command: '', url: 'ftp://x', timeout: 0 }, { command: 'x', url: 'https://y' }, 'x'] } },
+    { ...ok, deployment: { targetHost: '😀', healthChecks: [{ url: 'https://y', timeout: 3601, extra: 1 }] } },
+  ])('reports what Ajv reports for %j', (data) => {
+    const expected = compiled(data) ? [] : compiled.errors;
+    expect(standalone(data) ? [] : standalone.errors).toEqual(expected);
   });
 });
