@@ -1,7 +1,10 @@
 // createDependencies: every host depends on the profile library it imports.
-import { DependencyType, type CreateDependencies, type RawProjectGraphDependency } from '@nx/devkit';
+import type { CreateDependencies, DependencyType, RawProjectGraphDependency } from '@nx/devkit';
 import { HOST_FILE, PROFILES_PROJECT } from '../constants';
 import type { NixFleetPluginOptions } from './options';
+
+/** devkit's DependencyType.implicit, without loading devkit on the graph path. */
+const IMPLICIT = 'implicit' as DependencyType.implicit;
 
 export const createDependencies: CreateDependencies<NixFleetPluginOptions> = (_options, context) => {
   const files = context.fileMap.projectFileMap;
@@ -10,7 +13,7 @@ export const createDependencies: CreateDependencies<NixFleetPluginOptions> = (_o
   for (const project of Object.values(context.projects)) {
     const hostFile = `${project.root}/${HOST_FILE}`;
     if (project.name && project.name !== PROFILES_PROJECT && files[project.name]?.some((f) => f.file === hostFile)) {
-      deps.push({ source: project.name, target: PROFILES_PROJECT, type: DependencyType.implicit });
+      deps.push({ source: project.name, target: PROFILES_PROJECT, type: IMPLICIT });
     }
   }
   return deps;

@@ -1,18 +1,17 @@
 // createNodesV2: every hosts/<name>/host.json is a project, packages/profiles is project "profiles".
-import {
-  createNodesFromFiles,
-  type CreateNodesContextV2,
-  type CreateNodesResult,
-  type CreateNodesV2,
-} from '@nx/devkit';
+//
+// Every nx command computes the graph, so this path imports nothing heavy: no @nx/devkit at run
+// time (only its types; it is loaded when a warning is printed), no JSON-schema compiler (host.json
+// is checked by generated code). Per host it reads one small JSON file; what all hosts share (the
+// inputs, the target templates, the known roles and profiles) is computed once per call.
+import type { CreateNodesContextV2, CreateNodesResult, CreateNodesV2 } from '@nx/devkit';
 import { dirname, basename } from 'node:path';
 import { HOST_GLOB, HOSTNAME_PATTERN, PROFILES_GLOB, PROFILES_PROJECT, PROFILES_ROOT } from '../constants';
-import { logger } from '@nx/devkit';
 import { readHostJson, type HostJson } from '../host/host-json';
 import { checkHostModules, fsReader, knownModules, type KnownModules } from '../host/known-modules';
-import { normalizeOptions, type NixFleetPluginOptions, type NormalizedPluginOptions } from './options';
+import { normalizeOptions, type NixFleetPluginOptions } from './options';
 import { sharedHostInputs } from './shared-inputs';
-import { hostTargets } from './targets';
+import { hostTargetsFactory, type HostTargets } from './targets';
 
 /** Tag of a host whose host.json does not load: `nx show projects -p tag:nix-fleet:invalid`. */
 export const INVALID_TAG = 'nix-fleet:invalid';
@@ -21,24 +20,48 @@ export const RESERVED_PROJECT_NAMES = [PROFILES_PROJECT];
 
 export const NODES_GLOB = `{${HOST_GLOB},${PROFILES_GLOB}}`;
 
+/** What every host of one graph computation shares, computed on the first host that needs it. */
+export interface SharedHostWork {
+  targets(): HostTargets;
+  known(): KnownModules;
+}
+
+export function sharedHostWork(workspaceRoot: string, rawOptions: NixFleetPluginOptions | undefined): SharedHostWork {
+  const options = normalizeOptions(rawOptions);
+  let targets: HostTargets | undefined;
+  let known: KnownModules | undefined;
+  return {
+    targets: () => (targets ??= hostTargetsFactory(sharedHostInputs(workspaceRoot, options.excludeInputs), options)),
+    known: () => (known ??= knownModules(fsReader(workspaceRoot))),
+  };
+}
+
 export const createNodesV2: CreateNodesV2<NixFleetPluginOptions> = [
   NODES_GLOB,
   async (files, rawOptions, context) => {
-    const options = normalizeOptions(rawOptions);
-    let shared: string[] | undefined;
-    let known: KnownModules | undefined;
-    // Shared inputs and the known roles and profiles are read once per graph computation.
-    const sharedInputs = () => (shared ??= sharedHostInputs(context.workspaceRoot, options.excludeInputs));
-    const modules = () => (known ??= knownModules(fsReader(context.workspaceRoot)));
-    return createNodesFromFiles(
-      (file, _opts, ctx) =>
-        file === PROFILES_GLOB ? profilesNode() : hostNode(file, ctx, options, sharedInputs(), modules()),
-      files,
-      options,
-      context,
-    );
+    const shared = sharedHostWork(context.workspaceRoot, rawOptions);
+    // What devkit's createNodesFromFiles does, without loading devkit: every file's result, in order.
+    const results: Array<readonly [string, CreateNodesResult]> = [];
+    const errors: Array<[string, Error]> = [];
+    for (const file of files) {
+      try {
+        results.push([file, file === PROFILES_GLOB ? profilesNode() : hostNode(file, context, shared)]);
+      } catch (e) {
+        errors.push([file, e as Error]);
+      }
+    }
+    if (errors.length > 0) {
+      const { AggregateCreateNodesError } = require('@nx/devkit') as typeof import('@nx/devkit');
+      throw new AggregateCreateNodesError(errors, results as Array<[string, CreateNodesResult]>);
+    }
+    return results;
   },
 ];
+
+/** Warnings go through Nx's logger, loaded only when there is something to say. */
+function warn(message: string): void {
+  (require('@nx/devkit') as typeof import('@nx/devkit')).logger.warn(message);
+}
 
 /** Nx is moving the name back to createNodes; keep both. */
 export const createNodes = createNodesV2;
@@ -62,17 +85,11 @@ function profilesNode(): CreateNodesResult {
  * with the file, the field and the fix when they read host.json. A folder that cannot be a
  * project name is left out with a warning.
  */
-export function hostNode(
-  file: string,
-  context: CreateNodesContextV2,
-  options: NormalizedPluginOptions,
-  sharedInputs: string[],
-  known: KnownModules = {},
-): CreateNodesResult {
+export function hostNode(file: string, context: CreateNodesContextV2, shared: SharedHostWork): CreateNodesResult {
   const root = dirname(file);
   const name = basename(root);
   if (!HOSTNAME_PATTERN.test(name) || RESERVED_PROJECT_NAMES.includes(name)) {
-    logger.warn(
+    warn(
       `nix-fleet: ${root} is not a host: "${name}" ${HOSTNAME_PATTERN.test(name) ? 'is the name of another project' : 'is not a valid host name'}. ` +
         'Rename the folder (lowercase letters, digits and "-", RFC 1123), e.g. hosts/web-1.',
     );
@@ -82,10 +99,10 @@ export function hostNode(
   let problem: string | undefined;
   try {
     host = readHostJson(context.workspaceRoot, file);
-    checkHostModules(host, file, known);
+    checkHostModules(host, file, shared.known());
   } catch (e) {
     problem = (e as Error).message;
-    logger.warn(`nix-fleet: ${problem}`);
+    warn(`nix-fleet: ${problem}`);
   }
   const tags = host && !problem
     ? [`type:${host.type}`, ...(host.roles ?? []).map((role) => `role:${role}`), ...(host.deployment?.tags ?? [])]
@@ -96,7 +113,7 @@ export function hostNode(
         name,
         projectType: 'application',
         tags: [...new Set(tags)],
-        targets: hostTargets(name, sharedInputs, options),
+        targets: shared.targets()(name),
         metadata: {
           description: host && !problem ? `NixOS ${host.type} ${name} (${host.system})` : `NixOS host ${name}: ${file} is invalid, its targets fail until it is fixed`,
           technologies: ['nix'],

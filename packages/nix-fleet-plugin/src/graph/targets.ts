@@ -10,12 +10,19 @@ export function hostInputs(sharedInputs: string[], options: NormalizedPluginOpti
   return ['{projectRoot}/**/*', ...sharedInputs, ...options.extraInputs, NIX_VERSION_INPUT];
 }
 
-export function hostTargets(
-  host: string,
-  sharedInputs: string[],
-  options: NormalizedPluginOptions,
-): Record<string, TargetConfiguration> {
+/** One host's targets by its name. */
+export type HostTargets = (host: string) => Record<string, TargetConfiguration>;
+
+/**
+ * The targets of every host of one graph computation: the inputs, which every host shares, are
+ * built once; per host only the strings that name it are new.
+ */
+export function hostTargetsFactory(sharedInputs: string[], options: NormalizedPluginOptions): HostTargets {
   const inputs = hostInputs(sharedInputs, options);
+  return (host) => hostTargets(host, inputs.slice(), options);
+}
+
+function hostTargets(host: string, inputs: ReturnType<typeof hostInputs>, options: NormalizedPluginOptions): Record<string, TargetConfiguration> {
   const dist = `{workspaceRoot}/${hostDistDir(host)}`;
   const flake = options.flake === '.' ? {} : { flake: options.flake };
   return {
