@@ -1,58 +1,113 @@
-// Benchmark: `nx show projects` (daemon off) on synthetic fleets of 0 to 1,000 hosts and 50 profiles.
-// Usage: npm run bench:graph [-- --sizes=0,250,500,1000 --runs=5]
+// Benchmark: what the plugin adds to every nx command. `nx show projects`, daemon off, measured
+// side by side in one run (each round runs every workspace once, in a rotating order, so the
+// noise of a shared machine falls on all of them alike), median of --runs rounds.
+//
+// Usage: npm run bench:graph [-- --hosts=1000 --runs=7 --only=none-0,built-0]
+// Workspaces (all with 50 profiles):
+//   none-0       no plugin, 0 hosts: Nx itself
+//   noop-0       a plugin that does nothing (one createNodesV2, no imports): Nx's cost of any plugin
+//   built-0      the built plugin (dist, as users install it), 0 hosts
+//   source-0     the plugin from its TypeScript source, as Nx loads a local plugin (swc transpile)
+//   json-N       N hosts as hand-written project.json (exactly what the plugin infers), no plugin
+//   built-N      N hosts inferred by the built plugin
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { linkNodeModulesWithBuiltPlugin } from '../../../e2e/support/workspace';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { linkNodeModulesWithBuiltPlugin, REPO_ROOT } from '../../../e2e/support/workspace';
+import { hostNode, sharedHostWork } from '../../../packages/nix-fleet-plugin/src/graph/nodes';
 
-const REPO = resolve(__dirname, '..', '..', '..');
-const NX = join(REPO, 'node_modules', 'nx', 'dist', 'bin', 'nx.js');
+const NX = join(REPO_ROOT, 'node_modules', 'nx', 'dist', 'bin', 'nx.js');
 const arg = (name: string, fallback: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback;
-const SIZES = arg('sizes', '0,250,500,1000').split(',').map(Number);
-const RUNS = Number(arg('runs', '5'));
+const HOSTS = Number(arg('hosts', '1000'));
+const RUNS = Number(arg('runs', '7'));
 const PROFILES = 50;
 
-export function makeWorkspace(hosts: number, withPlugin: boolean, projectJson = false): string {
-  const root = mkdtempSync(join(tmpdir(), `bench-graph-${hosts}-`));
-  const nxJson = { analytics: false, cacheDirectory: '.nx/cache', plugins: withPlugin ? ['@nix-fleet/nx'] : [] };
-  writeFileSync(join(root, 'nx.json'), JSON.stringify(nxJson));
+type PluginKind = 'none' | 'noop' | 'built' | 'source';
+
+export function makeWorkspace(hosts: number, plugin: PluginKind, projectJson = false): string {
+  const root = mkdtempSync(join(tmpdir(), `bench-graph-${plugin}-${hosts}-`));
+  const plugins = plugin === 'none' ? [] : plugin === 'noop' ? ['bench-noop-plugin'] : ['@nix-fleet/nx'];
+  writeFileSync(join(root, 'nx.json'), JSON.stringify({ analytics: false, cacheDirectory: '.nx/cache', plugins }));
   writeFileSync(join(root, 'package.json'), JSON.stringify({ name: 'bench', private: true }));
   writeFileSync(join(root, 'flake.nix'), '{ outputs = _: { }; }\n');
   mkdirSync(join(root, 'packages/profiles'), { recursive: true });
   writeFileSync(join(root, 'packages/profiles/default.nix'), '{ }\n');
-  for (let p = 0; p < PROFILES; p++) writeFileSync(join(root, `packages/profiles/p${p}.nix`), '{ }\n');
+  for (let p = 0; p < PROFILES; p++) writeFileSync(join(root, `packages/profiles/p${p}.nix`), `{ ... }: { options.profiles.p${p} = { }; }\n`);
+  if (projectJson) writeFileSync(join(root, 'packages/profiles/project.json'), JSON.stringify(handWritten(root, 'packages/profiles/default.nix')));
   const types = ['laptop', 'desktop', 'server', 'vm'];
   for (let h = 0; h < hosts; h++) {
     const dir = join(root, 'hosts', `host-${h}`);
     mkdirSync(dir, { recursive: true });
-    const host = { type: types[h % 4], system: 'x86_64-linux', roles: h % 4 === 2 ? ['web'] : undefined, deployment: { targetHost: `host-${h}.lan`, tags: ['bench'] } };
+    const host = { type: types[h % 4], system: 'x86_64-linux', deployment: { targetHost: `host-${h}.lan`, tags: ['bench'] } };
     writeFileSync(join(dir, 'host.json'), JSON.stringify(host));
     writeFileSync(join(dir, 'configuration.nix'), '{ }\n');
-    // The same projects declared by hand: what Nx itself costs for this many projects.
-    if (projectJson) writeFileSync(join(dir, 'project.json'), JSON.stringify(handWrittenProject(`host-${h}`)));
   }
-  linkNodeModulesWithBuiltPlugin(root);
+  // The same projects declared by hand, after every host.json exists (the inputs list them).
+  for (let h = 0; projectJson && h < hosts; h++) {
+    writeFileSync(join(root, 'hosts', `host-${h}`, 'project.json'), JSON.stringify(handWritten(root, `hosts/host-${h}/host.json`)));
+  }
+  if (plugin === 'source') {
+    // As e2e workspaces and this repository load it: the package folder, main ./src/index.ts.
+    symlinkSync(join(REPO_ROOT, 'node_modules'), join(root, 'node_modules'));
+    const tsconfig = { extends: join(REPO_ROOT, 'tsconfig.base.json'), include: [join(REPO_ROOT, 'packages/nix-fleet-plugin/src/**/*.ts')] };
+    writeFileSync(join(root, 'tsconfig.base.json'), JSON.stringify(tsconfig));
+  } else {
+    linkNodeModulesWithBuiltPlugin(root);
+  }
+  if (plugin === 'noop') {
+    const dir = join(root, 'node_modules', 'bench-noop-plugin');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'bench-noop-plugin', main: 'index.js' }));
+    writeFileSync(join(dir, 'index.js'), "exports.createNodesV2 = ['hosts/*/host.json', async () => []];\n");
+  }
   execFileSync('git', ['init', '-q'], { cwd: root });
   return root;
 }
 
-function handWrittenProject(name: string) {
-  const target = (executor: string, extra: object) => ({ executor, options: { host: name }, inputs: ['{projectRoot}/**/*', '{workspaceRoot}/flake.nix'], ...extra });
-  return {
-    name,
-    tags: ['type:server', 'bench'],
-    targets: {
-      build: target('nx:noop', { cache: true, outputs: [`{workspaceRoot}/dist/hosts/${name}/build.json`] }),
-      'closure-size': target('nx:noop', { cache: true, dependsOn: ['build'] }),
-      deploy: target('nx:noop', { dependsOn: ['build'] }),
-    },
-  };
+/** The project the plugin infers for `file`, written out as project.json (minus the name Nx takes from it). */
+function handWritten(root: string, file: string) {
+  if (file.startsWith('packages/profiles')) {
+    return { name: 'profiles', projectType: 'library', tags: ['nix:profiles'], metadata: { description: 'Option-gated NixOS profile modules', technologies: ['nix'] } };
+  }
+  const projects = hostNode(file, { workspaceRoot: root, nxJsonConfiguration: {} }, sharedHostWork(root, {})).projects ?? {};
+  const [project] = Object.values(projects);
+  // The plugin's createDependencies makes every host depend on profiles.
+  return { ...project, implicitDependencies: ['profiles'] };
 }
 
-function timeShowProjects(root: string): { ms: number; pluginMs: number; projects: number } {
+interface Run {
+  ms: number;
+  /** The plugin's own createNodes + createDependencies, from NX_PERF_LOGGING. */
+  pluginMs: number;
+  /**
+   * CPU time of nx and every process it started (the plugin workers), from a cpuacct cgroup:
+   * less noisy than wall time on a shared machine. NaN where cgroup v1 cpuacct is not writable.
+   */
+  cpuMs: number;
+  /** Starting the plugin's worker and importing the plugin, from NX_PERF_LOGGING. */
+  loadMs: number;
+  projects: number;
+}
+
+/** A cpuacct cgroup that nx and its workers run in, so their CPU time is counted whoever reaps them. */
+const CGROUP = `/sys/fs/cgroup/cpuacct/nix-fleet-bench-graph-${process.pid}`;
+function cpuCgroup(): string | undefined {
+  try {
+    if (!existsSync(CGROUP)) mkdirSync(CGROUP);
+    writeFileSync(`${CGROUP}/cpuacct.usage`, '0');
+    return CGROUP;
+  } catch {
+    return undefined;
+  }
+}
+
+function timeShowProjects(root: string): Run {
+  const cgroup = cpuCgroup();
+  const nx = [process.execPath, NX, 'show', 'projects', '--json'];
+  const [command, ...args] = cgroup ? ['sh', '-c', `echo $$ > ${cgroup}/cgroup.procs && exec "$@"`, 'sh', ...nx] : nx;
   const started = process.hrtime.bigint();
-  const result = spawnSync(process.execPath, [NX, 'show', 'projects', '--json'], {
+  const result = spawnSync(command, args, {
     cwd: root,
     encoding: 'utf-8',
     maxBuffer: 64 * 1024 * 1024,
@@ -60,50 +115,89 @@ function timeShowProjects(root: string): { ms: number; pluginMs: number; project
   });
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   if (result.status !== 0) throw new Error(`nx show projects failed in ${root}:\n${result.stderr}`);
-  const perf = (name: string) => Number(new RegExp(`'${name}' ([0-9.]+)ms`).exec(result.stdout + result.stderr)?.[1] ?? 0);
+  const output = result.stdout + result.stderr;
+  const perf = (name: string) => Number(new RegExp(`'${name}' ([0-9.]+)ms`).exec(output)?.[1] ?? 0);
   const pluginMs = perf('@nix-fleet/nx:createNodes') + perf('@nix-fleet/nx:createDependencies');
+  const loadMs = perf('Load Nx Plugin: @nix-fleet/nx') || perf('Load Nx Plugin: bench-noop-plugin');
+  const cpuMs = cgroup ? Number(readFileSync(`${cgroup}/cpuacct.usage`, 'utf-8')) / 1e6 : NaN;
   const json = (result.stdout.match(/^\[.*\]$/m) ?? ['[]'])[0];
-  return { ms, pluginMs, projects: JSON.parse(json).length };
+  return { ms, cpuMs, pluginMs, loadMs, projects: JSON.parse(json).length };
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
 
-function measure(hosts: number, withPlugin: boolean, projectJson = false) {
-  const root = makeWorkspace(hosts, withPlugin, projectJson);
-  try {
-    timeShowProjects(root); // warm the file system cache and Nx's plugin cache folders
-    const runs = Array.from({ length: RUNS }, () => timeShowProjects(root));
-    return { ms: median(runs.map((r) => r.ms)), pluginMs: median(runs.map((r) => r.pluginMs)), projects: runs[0].projects };
-  } finally {
-    rmSync(root, { recursive: true, force: true });
-  }
+interface Variant {
+  key: string;
+  label: string;
+  hosts: number;
+  root: string;
+  runs: Run[];
 }
 
 function main() {
-  console.error(`nx show projects, daemon off, median of ${RUNS} runs after one warm-up`);
-  const empty = measure(0, false);
-  const rows = [{ label: 'empty workspace (no plugin)', hosts: 0, ...empty }];
-  for (const hosts of SIZES) {
-    process.stderr.write(`  measuring ${hosts} hosts...\n`);
-    rows.push({ label: `${hosts} hosts + ${PROFILES} profiles`, hosts, ...measure(hosts, true) });
+  const all: Array<[string, string, number, PluginKind, boolean]> = [
+    ['none-0', 'no plugin, 0 hosts', 0, 'none', false],
+    ['noop-0', 'do-nothing plugin, 0 hosts', 0, 'noop', false],
+    ['built-0', 'built plugin, 0 hosts', 0, 'built', false],
+    ['source-0', 'plugin from TS source, 0 hosts', 0, 'source', false],
+    [`json-${HOSTS}`, `${HOSTS} hosts as project.json, no plugin`, HOSTS, 'none', true],
+    [`built-${HOSTS}`, `${HOSTS} hosts, built plugin`, HOSTS, 'built', false],
+  ];
+  const only = arg('only', '').split(',').filter(Boolean);
+  const variants: Variant[] = [];
+  try {
+    for (const [key, label, hosts, plugin, projectJson] of all.filter(([key]) => only.length === 0 || only.includes(key))) {
+      variants.push({ key, label, hosts, root: makeWorkspace(hosts, plugin, projectJson), runs: [] });
+    }
+    for (const v of variants) timeShowProjects(v.root); // warm the file system cache
+    for (let round = 0; round < RUNS; round++) {
+      process.stderr.write(`  round ${round + 1}/${RUNS}\n`);
+      for (let i = 0; i < variants.length; i++) {
+        const v = variants[(round + i) % variants.length];
+        v.runs.push(timeShowProjects(v.root));
+      }
+    }
+  } finally {
+    for (const v of variants) rmSync(v.root, { recursive: true, force: true });
+    if (existsSync(CGROUP)) rmdirSync(CGROUP);
   }
-  const biggest = Math.max(...SIZES);
-  process.stderr.write(`  measuring ${biggest} hand-written project.json hosts (no plugin)...\n`);
-  rows.push({ label: `${biggest} hosts as project.json, no plugin`, hosts: 0, ...measure(biggest, false, true) });
+  report(variants);
+}
+
+function report(variants: Variant[]) {
+  const by = (key: string) => variants.find((v) => v.key === key);
   const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
-  // The plugin's fixed cost (Nx starts one worker process per plugin) is the 0-host row.
-  const zero = rows.find((r) => r.hosts === 0 && r.label.includes('profiles'));
-  const pct = (ms: number, base?: { ms: number }) => (base ? `${(((ms - base.ms) / base.ms) * 100).toFixed(1)}%` : '-');
-  console.log(line(['workspace', 'projects', 'nx show projects (ms)', 'over empty', 'over plugin, 0 hosts', 'plugin createNodes+deps (ms)', 'plugin µs/host']));
-  console.log(line(['---', '---:', '---:', '---:', '---:', '---:', '---:']));
-  for (const r of rows) {
-    const perHost = r.hosts ? ((r.pluginMs * 1000) / r.hosts).toFixed(0) : '-';
-    const overZero = r.label.includes('profiles') ? pct(r.ms, zero) : '-';
-    console.log(line([r.label, String(r.projects), r.ms.toFixed(0), pct(r.ms, empty), overZero, r.pluginMs.toFixed(1), perHost]));
+  console.log(`nx show projects, daemon off, ${RUNS} rounds side by side, medians; ${new Date().toISOString().slice(0, 10)}\n`);
+  console.log(line(['workspace', 'projects', 'nx show projects (ms)', 'CPU, nx + workers (ms)', 'load plugin (ms)', 'createNodes+deps (ms)']));
+  console.log(line(['---', '---:', '---:', '---:', '---:', '---:']));
+  for (const v of variants) {
+    const m = (f: (r: Run) => number) => median(v.runs.map(f));
+    console.log(line([v.label, String(v.runs[0].projects), m((r) => r.ms).toFixed(0), m((r) => r.cpuMs).toFixed(0), m((r) => r.loadMs).toFixed(0), m((r) => r.pluginMs).toFixed(1)]));
   }
-  const last = rows.find((r) => r.hosts === biggest) ?? rows[rows.length - 1];
-  const verdict = (last.ms - empty.ms) / empty.ms < 0.3 ? 'met' : 'NOT met';
-  console.log(`\nGoal (${last.hosts} hosts under 30% over the empty workspace): ${verdict}.`);
+  // Paired per round: the difference or ratio of two workspaces measured back to back.
+  const paired = (a: Variant, b: Variant, f: (x: number, y: number) => number, of: (r: Run) => number) => median(a.runs.map((r, i) => f(of(r), of(b.runs[i]))));
+  const compare: Array<[string, string, string, 'ms' | 'x']> = [
+    ['Fixed cost: built plugin vs no plugin, 0 hosts', 'built-0', 'none-0', 'ms'],
+    ["Nx's own cost of any plugin: do-nothing plugin vs no plugin", 'noop-0', 'none-0', 'ms'],
+    ['Built plugin vs do-nothing plugin, 0 hosts', 'built-0', 'noop-0', 'ms'],
+    ['Plugin from TS source vs no plugin, 0 hosts', 'source-0', 'none-0', 'ms'],
+    [`${HOSTS} inferred hosts vs ${HOSTS} hand-written project.json`, `built-${HOSTS}`, `json-${HOSTS}`, 'x'],
+  ];
+  const rows = compare.filter(([, a, b]) => by(a) && by(b));
+  if (rows.length === 0) return;
+  console.log(`\n${line(['comparison (paired per round, median)', 'wall time', 'CPU time'])}`);
+  console.log(line(['---', '---:', '---:']));
+  const show = (unit: 'ms' | 'x', a: Variant, b: Variant, of: (r: Run) => number) => {
+    if (unit === 'x') return `${paired(a, b, (x, y) => x / y, of).toFixed(2)}x`;
+    const d = paired(a, b, (x, y) => x - y, of);
+    return `${d >= 0 ? '+' : ''}${d.toFixed(0)} ms`;
+  };
+  for (const [label, a, b, unit] of rows) {
+    console.log(line([label, show(unit, by(a)!, by(b)!, (r) => r.ms), show(unit, by(a)!, by(b)!, (r) => r.cpuMs)]));
+  }
 }
 
 if (require.main === module) main();
