@@ -7,7 +7,10 @@
 //   none-0       no plugin, 0 hosts: Nx itself
 //   noop-0       a plugin that does nothing (one createNodesV2, no imports): Nx's cost of any plugin
 //   built-0      the built plugin (dist, as users install it), 0 hosts
-//   source-0     the plugin from its TypeScript source, as Nx loads a local plugin (swc transpile)
+//   source-0     the plugin from its TypeScript source as this repository and the e2e suites load it
+//                (package main dev-entry.js: TypeScript's output cached by content)
+//   swc-0        the plugin's src/index.ts named in nx.json: Nx transpiles it with swc on every run
+//                (how this repository loaded it before dev-entry.js)
 //   json-N       N hosts as hand-written project.json (exactly what the plugin infers), no plugin
 //   built-N      N hosts inferred by the built plugin
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -23,11 +26,18 @@ const HOSTS = Number(arg('hosts', '1000'));
 const RUNS = Number(arg('runs', '7'));
 const PROFILES = 50;
 
-type PluginKind = 'none' | 'noop' | 'built' | 'source';
+type PluginKind = 'none' | 'noop' | 'built' | 'source' | 'swc';
 
 export function makeWorkspace(hosts: number, plugin: PluginKind, projectJson = false): string {
   const root = mkdtempSync(join(tmpdir(), `bench-graph-${plugin}-${hosts}-`));
-  const plugins = plugin === 'none' ? [] : plugin === 'noop' ? ['bench-noop-plugin'] : ['@nix-fleet/nx'];
+  const names: Record<PluginKind, string[]> = {
+    none: [],
+    noop: ['bench-noop-plugin'],
+    built: ['@nix-fleet/nx'],
+    source: ['@nix-fleet/nx'],
+    swc: [join(REPO_ROOT, 'packages/nix-fleet-plugin/src/index.ts')],
+  };
+  const plugins = names[plugin];
   writeFileSync(join(root, 'nx.json'), JSON.stringify({ analytics: false, cacheDirectory: '.nx/cache', plugins }));
   writeFileSync(join(root, 'package.json'), JSON.stringify({ name: 'bench', private: true }));
   writeFileSync(join(root, 'flake.nix'), '{ outputs = _: { }; }\n');
@@ -47,7 +57,7 @@ export function makeWorkspace(hosts: number, plugin: PluginKind, projectJson = f
   for (let h = 0; projectJson && h < hosts; h++) {
     writeFileSync(join(root, 'hosts', `host-${h}`, 'project.json'), JSON.stringify(handWritten(root, `hosts/host-${h}/host.json`)));
   }
-  if (plugin === 'source') {
+  if (plugin === 'source' || plugin === 'swc') {
     // As e2e workspaces and this repository load it: the package folder, main ./src/index.ts.
     symlinkSync(join(REPO_ROOT, 'node_modules'), join(root, 'node_modules'));
     const tsconfig = { extends: join(REPO_ROOT, 'tsconfig.base.json'), include: [join(REPO_ROOT, 'packages/nix-fleet-plugin/src/**/*.ts')] };
@@ -118,7 +128,7 @@ function timeShowProjects(root: string): Run {
   const output = result.stdout + result.stderr;
   const perf = (name: string) => Number(new RegExp(`'${name}' ([0-9.]+)ms`).exec(output)?.[1] ?? 0);
   const pluginMs = perf('@nix-fleet/nx:createNodes') + perf('@nix-fleet/nx:createDependencies');
-  const loadMs = perf('Load Nx Plugin: @nix-fleet/nx') || perf('Load Nx Plugin: bench-noop-plugin');
+  const loadMs = Number(/'Load Nx Plugin: (?:@nix-fleet\/nx|bench-noop-plugin|\/[^']*index\.ts)' ([0-9.]+)ms/.exec(output)?.[1] ?? 0);
   const cpuMs = cgroup ? Number(readFileSync(`${cgroup}/cpuacct.usage`, 'utf-8')) / 1e6 : NaN;
   const json = (result.stdout.match(/^\[.*\]$/m) ?? ['[]'])[0];
   return { ms, cpuMs, pluginMs, loadMs, projects: JSON.parse(json).length };
@@ -142,7 +152,8 @@ function main() {
     ['none-0', 'no plugin, 0 hosts', 0, 'none', false],
     ['noop-0', 'do-nothing plugin, 0 hosts', 0, 'noop', false],
     ['built-0', 'built plugin, 0 hosts', 0, 'built', false],
-    ['source-0', 'plugin from TS source, 0 hosts', 0, 'source', false],
+    ['source-0', 'plugin source via dev-entry.js (cached transpile), 0 hosts', 0, 'source', false],
+    ['swc-0', 'plugin source via swc (src/index.ts in nx.json), 0 hosts', 0, 'swc', false],
     [`json-${HOSTS}`, `${HOSTS} hosts as project.json, no plugin`, HOSTS, 'none', true],
     [`built-${HOSTS}`, `${HOSTS} hosts, built plugin`, HOSTS, 'built', false],
   ];
@@ -183,7 +194,8 @@ function report(variants: Variant[]) {
     ['Fixed cost: built plugin vs no plugin, 0 hosts', 'built-0', 'none-0', 'ms'],
     ["Nx's own cost of any plugin: do-nothing plugin vs no plugin", 'noop-0', 'none-0', 'ms'],
     ['Built plugin vs do-nothing plugin, 0 hosts', 'built-0', 'noop-0', 'ms'],
-    ['Plugin from TS source vs no plugin, 0 hosts', 'source-0', 'none-0', 'ms'],
+    ['Plugin source via dev-entry.js vs built plugin, 0 hosts', 'source-0', 'built-0', 'ms'],
+    ['Plugin source via swc vs built plugin, 0 hosts', 'swc-0', 'built-0', 'ms'],
     [`${HOSTS} inferred hosts vs ${HOSTS} hand-written project.json`, `built-${HOSTS}`, `json-${HOSTS}`, 'x'],
   ];
   const rows = compare.filter(([, a, b]) => by(a) && by(b));
