@@ -2,19 +2,21 @@
 // side by side in one run (each round runs every workspace once, in a rotating order, so the
 // noise of a shared machine falls on all of them alike), median of --runs rounds.
 //
-// Usage: npm run bench:graph [-- --hosts=1000 --runs=7 --only=none-0,built-0]
+// Usage: npm run bench:graph [-- --hosts=1000 --runs=7 --only=none-0,built-0 --before=DIR]
 // Workspaces (all with 50 profiles):
 //   none-0       no plugin, 0 hosts: Nx itself
 //   noop-0       a plugin that does nothing (one createNodesV2, no imports): Nx's cost of any plugin
 //   built-0      the built plugin (dist, as users install it), 0 hosts
 //   source-0     the plugin from its TypeScript source as this repository and the e2e suites load it
 //                (package main dev-entry.js: TypeScript's output cached by content)
-//   swc-0        the plugin's src/index.ts named in nx.json: Nx transpiles it with swc on every run
-//                (how this repository loaded it before dev-entry.js)
+//   swc-0        the plugin's src/index.ts named in nx.json: Nx transpiles it with swc on every run,
+//                as this repository loaded it before dev-entry.js (with the root tsconfig Nx needs)
 //   json-N       N hosts as hand-written project.json (exactly what the plugin infers), no plugin
 //   built-N      N hosts inferred by the built plugin
+//   before-0, before-N   with --before=DIR: the same with another build of the plugin (a package
+//                folder with package.json, e.g. an older commit's dist/packages/nix-fleet-plugin)
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmdirSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { linkNodeModulesWithBuiltPlugin, REPO_ROOT } from '../../../e2e/support/workspace';
@@ -25,8 +27,9 @@ const arg = (name: string, fallback: string) => process.argv.find((a) => a.start
 const HOSTS = Number(arg('hosts', '1000'));
 const RUNS = Number(arg('runs', '7'));
 const PROFILES = 50;
+const BEFORE = arg('before', '');
 
-type PluginKind = 'none' | 'noop' | 'built' | 'source' | 'swc';
+type PluginKind = 'none' | 'noop' | 'built' | 'source' | 'swc' | 'before';
 
 export function makeWorkspace(hosts: number, plugin: PluginKind, projectJson = false): string {
   const root = mkdtempSync(join(tmpdir(), `bench-graph-${plugin}-${hosts}-`));
@@ -34,6 +37,7 @@ export function makeWorkspace(hosts: number, plugin: PluginKind, projectJson = f
     none: [],
     noop: ['bench-noop-plugin'],
     built: ['@nix-fleet/nx'],
+    before: ['@nix-fleet/nx'],
     source: ['@nix-fleet/nx'],
     swc: [join(REPO_ROOT, 'packages/nix-fleet-plugin/src/index.ts')],
   };
@@ -57,13 +61,18 @@ export function makeWorkspace(hosts: number, plugin: PluginKind, projectJson = f
   for (let h = 0; projectJson && h < hosts; h++) {
     writeFileSync(join(root, 'hosts', `host-${h}`, 'project.json'), JSON.stringify(handWritten(root, `hosts/host-${h}/host.json`)));
   }
-  if (plugin === 'source' || plugin === 'swc') {
-    // As e2e workspaces and this repository load it: the package folder, main ./src/index.ts.
-    symlinkSync(join(REPO_ROOT, 'node_modules'), join(root, 'node_modules'));
+  linkNodeModulesWithBuiltPlugin(root);
+  // The other builds of the plugin replace the link to the built package.
+  const link = join(root, 'node_modules', '@nix-fleet', 'nx');
+  const other = { before: BEFORE, source: join(REPO_ROOT, 'packages', 'nix-fleet-plugin') }[plugin as string];
+  if (other) {
+    unlinkSync(link);
+    symlinkSync(other, link);
+  }
+  if (plugin === 'swc') {
+    // Nx transpiles a plugin's TypeScript only when the workspace has a root tsconfig.
     const tsconfig = { extends: join(REPO_ROOT, 'tsconfig.base.json'), include: [join(REPO_ROOT, 'packages/nix-fleet-plugin/src/**/*.ts')] };
     writeFileSync(join(root, 'tsconfig.base.json'), JSON.stringify(tsconfig));
-  } else {
-    linkNodeModulesWithBuiltPlugin(root);
   }
   if (plugin === 'noop') {
     const dir = join(root, 'node_modules', 'bench-noop-plugin');
@@ -157,6 +166,10 @@ function main() {
     [`json-${HOSTS}`, `${HOSTS} hosts as project.json, no plugin`, HOSTS, 'none', true],
     [`built-${HOSTS}`, `${HOSTS} hosts, built plugin`, HOSTS, 'built', false],
   ];
+  if (BEFORE) {
+    all.splice(3, 0, ['before-0', 'plugin --before, 0 hosts', 0, 'before', false]);
+    all.push([`before-${HOSTS}`, `${HOSTS} hosts, plugin --before`, HOSTS, 'before', false]);
+  }
   const only = arg('only', '').split(',').filter(Boolean);
   const variants: Variant[] = [];
   try {
@@ -182,11 +195,11 @@ function report(variants: Variant[]) {
   const by = (key: string) => variants.find((v) => v.key === key);
   const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
   console.log(`nx show projects, daemon off, ${RUNS} rounds side by side, medians; ${new Date().toISOString().slice(0, 10)}\n`);
-  console.log(line(['workspace', 'projects', 'nx show projects (ms)', 'CPU, nx + workers (ms)', 'load plugin (ms)', 'createNodes+deps (ms)']));
-  console.log(line(['---', '---:', '---:', '---:', '---:', '---:']));
+  console.log(line(['workspace', 'projects', 'nx show projects (ms)', 'fastest run (ms)', 'CPU, nx + workers (ms)', 'load plugin (ms)', 'createNodes+deps (ms)']));
+  console.log(line(['---', '---:', '---:', '---:', '---:', '---:', '---:']));
   for (const v of variants) {
     const m = (f: (r: Run) => number) => median(v.runs.map(f));
-    console.log(line([v.label, String(v.runs[0].projects), m((r) => r.ms).toFixed(0), m((r) => r.cpuMs).toFixed(0), m((r) => r.loadMs).toFixed(0), m((r) => r.pluginMs).toFixed(1)]));
+    console.log(line([v.label, String(v.runs[0].projects), m((r) => r.ms).toFixed(0), Math.min(...v.runs.map((r) => r.ms)).toFixed(0), m((r) => r.cpuMs).toFixed(0), m((r) => r.loadMs).toFixed(0), m((r) => r.pluginMs).toFixed(1)]));
   }
   // Paired per round: the difference or ratio of two workspaces measured back to back.
   const paired = (a: Variant, b: Variant, f: (x: number, y: number) => number, of: (r: Run) => number) => median(a.runs.map((r, i) => f(of(r), of(b.runs[i]))));
@@ -194,9 +207,11 @@ function report(variants: Variant[]) {
     ['Fixed cost: built plugin vs no plugin, 0 hosts', 'built-0', 'none-0', 'ms'],
     ["Nx's own cost of any plugin: do-nothing plugin vs no plugin", 'noop-0', 'none-0', 'ms'],
     ['Built plugin vs do-nothing plugin, 0 hosts', 'built-0', 'noop-0', 'ms'],
+    ['Plugin --before vs no plugin, 0 hosts', 'before-0', 'none-0', 'ms'],
     ['Plugin source via dev-entry.js vs built plugin, 0 hosts', 'source-0', 'built-0', 'ms'],
     ['Plugin source via swc vs built plugin, 0 hosts', 'swc-0', 'built-0', 'ms'],
     [`${HOSTS} inferred hosts vs ${HOSTS} hand-written project.json`, `built-${HOSTS}`, `json-${HOSTS}`, 'x'],
+    [`${HOSTS} hosts inferred by plugin --before vs hand-written project.json`, `before-${HOSTS}`, `json-${HOSTS}`, 'x'],
   ];
   const rows = compare.filter(([, a, b]) => by(a) && by(b));
   if (rows.length === 0) return;
