@@ -121,6 +121,17 @@ function cpuCgroup(): string | undefined {
   }
 }
 
+/** A cgroup is removed once its last process has exited; a worker may still be exiting. */
+function removeCgroup(): void {
+  for (let attempt = 0; existsSync(CGROUP) && attempt < 50; attempt++) {
+    try {
+      rmdirSync(CGROUP);
+    } catch {
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
+    }
+  }
+}
+
 function timeShowProjects(root: string): Run {
   const cgroup = cpuCgroup();
   const nx = [process.execPath, NX, 'show', 'projects', '--json'];
@@ -186,7 +197,7 @@ function main() {
     }
   } finally {
     for (const v of variants) rmSync(v.root, { recursive: true, force: true });
-    if (existsSync(CGROUP)) rmdirSync(CGROUP);
+    removeCgroup();
   }
   report(variants);
 }
