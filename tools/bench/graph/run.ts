@@ -3,6 +3,8 @@
 // noise of a shared machine falls on all of them alike), median of --runs rounds.
 //
 // Usage: npm run bench:graph [-- --hosts=1000 --runs=7 --only=none-0,built-0 --before=DIR]
+// With NX_ISOLATE_PLUGINS=false in the environment, Nx runs every plugin inside the nx process
+// instead of one worker process per plugin.
 // Workspaces (all with 50 profiles):
 //   none-0       no plugin, 0 hosts: Nx itself
 //   noop-0       a plugin that does nothing (one createNodesV2, no imports): Nx's cost of any plugin
@@ -205,7 +207,8 @@ function main() {
 function report(variants: Variant[]) {
   const by = (key: string) => variants.find((v) => v.key === key);
   const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
-  console.log(`nx show projects, daemon off, ${RUNS} rounds side by side, medians; ${new Date().toISOString().slice(0, 10)}\n`);
+  const isolation = process.env.NX_ISOLATE_PLUGINS === 'false' ? ', plugins in the nx process (NX_ISOLATE_PLUGINS=false)' : '';
+  console.log(`nx show projects, daemon off${isolation}, ${RUNS} rounds side by side, medians; ${new Date().toISOString().slice(0, 10)}\n`);
   console.log(line(['workspace', 'projects', 'nx show projects (ms)', 'fastest run (ms)', 'CPU, nx + workers (ms)', 'load plugin (ms)', 'createNodes+deps (ms)']));
   console.log(line(['---', '---:', '---:', '---:', '---:', '---:', '---:']));
   for (const v of variants) {
