@@ -1,7 +1,9 @@
 // nx g @nix-fleet/nx:host <name> --type=...: hosts/<name>/{host.json,configuration.nix,hardware-configuration.nix}.
 import { formatFiles, generateFiles, OverwriteStrategy, writeJson, type Tree } from '@nx/devkit';
 import { join } from 'node:path';
+import { assertHostNameFree } from '../../host/names';
 import { HOST_SCHEMA_REF, STATE_VERSION } from '../shared/constants';
+import { nameCheckContext } from '../shared/names';
 import { normalizeHostOptions, type NormalizedHostOptions } from './normalize';
 import type { HostGeneratorSchema } from './schema';
 
@@ -17,6 +19,8 @@ export const PLACEHOLDER_MARK = 'is still the placeholder written by nx g host';
 
 export async function hostGenerator(tree: Tree, schema: HostGeneratorSchema) {
   const options = normalizeHostOptions(tree, schema);
+  // Before anything is written: a name Nx already knows breaks every later nx command.
+  assertHostNameFree(options.name, 'name', nameCheckContext(tree));
   writeHostFiles(tree, options);
   if (!options.skipFormat) await formatFiles(tree);
   return () => {

@@ -71,6 +71,8 @@ describe('preset generator', () => {
     ['a semicolon', 'a;b:server', /Invalid --hosts entry "a;b"/],
     ['three parts', 'a:server:web', /Invalid --hosts entry "a:server:web"/],
     ['a host twice', 'a:server,a:vm', /Host "a" is twice in --hosts/],
+    ['the profile library\'s name', 'ares:laptop,profiles:vm', /^Invalid --hosts entry "profiles:vm": the host name "profiles" is reserved: it is the Nx project of the profile library \(packages\/profiles\)\. Pick another name, e\.g\. "profiles-1"\.$/],
+    ['a target name', 'deploy:server', /^Invalid --hosts entry "deploy:server": the host name "deploy" is reserved/],
   ])('rejects %s in --hosts before writing anything', async (_what, hosts, message) => {
     expect.assertions(2);
     const before = snapshotTree(tree);

@@ -9,13 +9,20 @@ export const PLUGIN_ROOT = join(__dirname, '..', '..', '..');
 
 export const GITIGNORE_ENTRIES = ['node_modules', 'dist', '.nx', 'result', 'result-*'];
 
-/** True when nx.json lists the plugin by npm name or, in this monorepo, by its local path. */
-export function isPluginRegistered(tree: Tree): boolean {
-  const plugins = readNxJson(tree)?.plugins ?? [];
-  return plugins.some((p) => {
+type PluginEntry = NonNullable<NonNullable<ReturnType<typeof readNxJson>>['plugins']>[number];
+
+/** nx.json's entry for the plugin, by npm name or, in this monorepo, by its local path. */
+export function pluginEntry(tree: Tree): PluginEntry | undefined {
+  const plugins = tree.exists('nx.json') ? (readNxJson(tree)?.plugins ?? []) : [];
+  return plugins.find((p) => {
     const name = typeof p === 'string' ? p : p.plugin;
     return name === PLUGIN_NAME || name.replace(/\/$/, '').endsWith('packages/nix-fleet-plugin');
   });
+}
+
+/** True when nx.json lists the plugin. */
+export function isPluginRegistered(tree: Tree): boolean {
+  return pluginEntry(tree) !== undefined;
 }
 
 /** Adds the plugin to nx.json once; creates nx.json when the workspace has none. */
