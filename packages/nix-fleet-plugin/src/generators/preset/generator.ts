@@ -6,14 +6,7 @@ import { PLUGIN_NAME } from '../../constants';
 import { hostGenerator } from '../host/generator';
 import { assertFleetName, parseHostsOption, type FleetHost } from '../../host/names';
 import { nameCheckContext } from '../shared/names';
-import {
-  copyIntoTree,
-  ensureGitignore,
-  fleetTemplate,
-  GITIGNORE_ENTRIES,
-  PLUGIN_ROOT,
-  registerPlugin,
-} from '../shared/workspace-files';
+import { ensureGitignore, GITIGNORE_ENTRIES, NO_LOCK_HINT, PLUGIN_ROOT, registerPlugin, writeFleetSkeleton } from '../shared/workspace-files';
 import type { PresetGeneratorSchema } from './schema';
 
 /** The first hosts of a new fleet: `--hosts=ares:laptop,web1:server` (see host/names.ts). */
@@ -46,20 +39,20 @@ export async function presetGenerator(tree: Tree, schema: PresetGeneratorSchema)
     analytics: false,
     cacheDirectory: '.nx/cache',
     defaultBase: nxJson.defaultBase ?? 'main',
+    // The terminal UI closes when the tasks end, failed or not, instead of waiting for "q".
+    tui: { autoExit: true, ...(nxJson.tui ?? {}) },
   });
   registerPlugin(tree);
   ensureGitignore(tree, GITIGNORE_ENTRIES);
 
-  const template = fleetTemplate();
-  for (const file of template.files) copyIntoTree(tree, join(template.base, file), file);
-  // flake.nix reads hosts/ with builtins.readDir; git (and so the flake) needs a file in it.
-  if (hosts.length === 0) tree.write('hosts/.gitkeep', '');
+  writeFleetSkeleton(tree, { keepHostsDir: hosts.length > 0 });
   generateFiles(tree, join(__dirname, 'files'), '.', { tmpl: '', name, hosts });
 
   for (const host of hosts) await hostGenerator(tree, { ...host, skipFormat: true });
   if (!schema.skipFormat) await formatFiles(tree);
   return () => {
     console.log(`Fleet ${name} is ready${hosts.length > 0 ? ` with ${hosts.map((h) => h.name).join(', ')}` : ''}.`);
+    if (!tree.exists('flake.lock')) console.log(NO_LOCK_HINT);
   };
 }
 
