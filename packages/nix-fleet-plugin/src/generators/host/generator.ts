@@ -2,6 +2,7 @@
 import { formatFiles, generateFiles, OverwriteStrategy, writeJson, type Tree } from '@nx/devkit';
 import { join } from 'node:path';
 import { assertHostNameFree } from '../../host/names';
+import { PLACEHOLDER_MARK } from '../../host/preflight';
 import { HOST_SCHEMA_REF, STATE_VERSION } from '../shared/constants';
 import { nameCheckContext } from '../shared/names';
 import { normalizeHostOptions, type NormalizedHostOptions } from './normalize';
@@ -13,9 +14,6 @@ const PURPOSE: Record<NormalizedHostOptions['type'], string> = {
   server: 'a headless server (from type "server"); its roles are listed in host.json.',
   vm: 'a headless virtual machine, a QEMU guest (from type "vm").',
 };
-
-/** The text that marks a hardware-configuration.nix as ours, so --force may replace it. */
-export const PLACEHOLDER_MARK = 'is still the placeholder written by nx g host';
 
 export async function hostGenerator(tree: Tree, schema: HostGeneratorSchema) {
   const options = normalizeHostOptions(tree, schema);
