@@ -1,6 +1,6 @@
 import { hostGenerator } from '../generators/host/generator';
 import { treeWithProfiles } from '../generators/shared/test-tree';
-import { explainNixFailure, preflightBuild, preflightDeploy, type PreflightFacts } from './preflight';
+import { explainNixFailure, preflightBuild, preflightDeploy, runDeploys, type PreflightFacts } from './preflight';
 
 const ready: PreflightFacts = {
   host: 'web1',
@@ -64,6 +64,24 @@ describe('preflight', () => {
       },
     ]);
   });
+});
+
+describe('runDeploys', () => {
+  const graph = {
+    tasks: {
+      'web1:build': { target: { project: 'web1', target: 'build' } },
+      'web1:deploy': { target: { project: 'web1', target: 'deploy' } },
+      'web2:build': { target: { project: 'web2', target: 'build' } },
+    },
+  };
+  it.each([
+    ['web1', 'deploy', true],
+    ['web2', 'deploy', false],
+    ['web1', 'ship', false],
+  ])('%s with deploy target %s: %s', (project, target, expected) => {
+    expect(runDeploys(graph, project, target)).toBe(expected);
+  });
+  it('is false without a task graph', () => expect(runDeploys(undefined, 'web1', 'deploy')).toBe(false));
 });
 
 // stderr as Nix 2.8 prints it (recorded here, offline, in a network namespace with no interfaces).

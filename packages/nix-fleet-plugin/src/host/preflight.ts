@@ -72,6 +72,19 @@ export function preflightDeploy(facts: PreflightFacts): PreflightProblem[] {
   return problems;
 }
 
+/** The part of Nx's task graph (ExecutorContext.taskGraph) that runDeploys reads. */
+export interface TaskGraphLike {
+  tasks: Record<string, { target: { project: string; target: string } }>;
+}
+
+/**
+ * True when this run also deploys `project`: deploy depends on build, so the build executor
+ * runs preflightDeploy instead of preflightBuild and a missing targetHost costs no build.
+ */
+export function runDeploys(taskGraph: TaskGraphLike | undefined, project: string, deployTargetName: string): boolean {
+  return Object.values(taskGraph?.tasks ?? {}).some((t) => t.target.project === project && t.target.target === deployTargetName);
+}
+
 /** The facts from disk: the flake folder and the host's hardware file. */
 export function readPreflightFacts(workspaceRoot: string, host: string, flake: string, targetHost?: string): PreflightFacts {
   const flakeDir = join(workspaceRoot, flake);
