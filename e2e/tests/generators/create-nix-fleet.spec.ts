@@ -94,7 +94,7 @@ describe('npx create-nix-fleet', () => {
     expect(missing).toEqual([]);
     const repoOnly = docs.flatMap((doc) => {
       const text = readFileSync(join(root(), doc), 'utf-8');
-      return ['tools/check-nix-parse.sh', 'npm run demo', 'e2e/', 'DESIGN.md'].filter((s) => text.includes(s)).map((s) => `${doc}: ${s}`);
+      return ['tools/', 'packages/nix-fleet-plugin', 'npm run demo', 'e2e/', 'DESIGN.md'].filter((s) => text.includes(s)).map((s) => `${doc}: ${s}`);
     });
     expect(repoOnly).toEqual([]);
   });
