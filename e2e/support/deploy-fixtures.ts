@@ -18,7 +18,18 @@ export interface SwitchBehaviour {
   linkDownSeconds?: number;
   /** Stop the host's sshd as activation ends (open sessions live on), start it again after this many seconds. */
   sshdDownSeconds?: number;
+  /**
+   * Print a line every 0.1 s for 3 s, and after this many seconds kill every ssh session of the
+   * host (the listener stays): a dropped connection while activation writes to its stdout.
+   * The last line of the activation log, "<mode> <system> complete", proves it ran to the end.
+   */
+  cutSessionsAfterSeconds?: number;
 }
+
+/** Kills the sshd processes below this host's listener (its sessions), never another host's. */
+const KILL_SESSIONS =
+  'l=$(cat /run/sshd.pid); kids() { for p in $(pgrep -P "$1"); do echo "$p"; kids "$p"; done; }; ' +
+  'for p in $(kids "$l"); do if [ "$(cat /proc/$p/comm 2>/dev/null)" = sshd ]; then kill -9 "$p"; fi; done';
 
 /** A switch-to-configuration that behaves like NixOS's for /run/current-system and records itself. */
 export function recordingSwitchScript(b: SwitchBehaviour = {}): string {
@@ -40,9 +51,20 @@ export function recordingSwitchScript(b: SwitchBehaviour = {}): string {
       `setsid sh -c "sleep ${b.sshdDownSeconds}; exec $cmd" </dev/null >/dev/null 2>&1 &`,
     );
   }
+  if (b.cutSessionsAfterSeconds) {
+    lines.push(
+      `setsid sh -c ${shellWord(`sleep ${b.cutSessionsAfterSeconds}; ${KILL_SESSIONS}`)} </dev/null >/dev/null 2>&1 &`,
+      'i=0; while [ $i -lt 30 ]; do echo "activating step $i"; sleep 0.1; i=$((i+1)); done',
+      `echo "$1 $sys complete" >> ${ACTIVATION_LOG}`,
+    );
+  }
   if (b.fail) lines.push(`echo "${b.fail}" >&2`, 'exit 1');
   lines.push('echo "activated $1 $sys"', '');
   return lines.join('\n');
+}
+
+function shellWord(text: string): string {
+  return `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
 /** extraConfig for a fixture host: its switch script. */
@@ -70,6 +92,12 @@ export async function readLink(host: TestHost, path: string): Promise<string> {
 export async function activations(host: TestHost): Promise<string[]> {
   const text = await host.exec(['sh', '-c', `cat ${ACTIVATION_LOG} 2>/dev/null || true`]);
   return text.split('\n').filter(Boolean);
+}
+
+/** The system profile's generations on a test host, as nix-env lists them: "<number> <link target>". */
+export async function generations(host: TestHost): Promise<string[]> {
+  const script = `cd /nix/var/nix/profiles && for l in system-*-link; do [ -e "$l" ] && echo "$(echo "$l" | sed 's/system-\\(.*\\)-link/\\1/') $(readlink -f "$l")"; done; true`;
+  return (await host.exec(['sh', '-c', script])).split('\n').filter(Boolean).sort((a, b) => parseInt(a) - parseInt(b));
 }
 
 export async function exists(host: TestHost, path: string): Promise<boolean> {

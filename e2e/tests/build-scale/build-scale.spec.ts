@@ -30,8 +30,11 @@ describe('builds that scale out', () => {
       { name: 'signed', packages: [{ name: `signed-app-${nonce}`, version: '1.0', size: 30000 }] },
       { name: 'remote', packages: [{ name: `remote-app-${nonce}`, version: '2.1', size: 50000 }] },
       { name: 'farmed', packages: [{ name: `farmed-app-${nonce}`, version: '0.3', size: 40000 }] },
-      { name: 'batch1', packages: [{ name: `batch1-app-${nonce}`, version: '1.0', size: 1000 }] },
-      { name: 'batch2', packages: [{ name: `batch2-app-${nonce}`, version: '1.0', size: 2000 }] },
+      // Sorted order, the order of --projects and Nix's printing order all differ.
+      { name: 'workstation', packages: [{ name: `workstation-app-${nonce}`, version: '1.0', size: 1000 }] },
+      { name: 'nas1', packages: [{ name: `nas1-app-${nonce}`, version: '1.0', size: 2000 }] },
+      { name: 'web1', packages: [{ name: `web1-app-${nonce}`, version: '1.0', size: 3000 }] },
+      { name: 'twin-a', packages: [{ name: `twin-app-${nonce}`, version: '1.0', size: 500 }] },
     ]);
     ws.commit('fixture fleet');
   });
@@ -83,18 +86,60 @@ describe('builds that scale out', () => {
     expect(output(run)).not.toContain('> nix build');
   });
 
-  it('--batch builds many hosts with one evaluating nix build, each with its own record and GC root', () => {
+  it('--batch evaluates once, builds by drvPath and gives every host its own system', () => {
+    const hosts = ['workstation', 'nas1', 'web1', 'twin-a'];
     const counter = createNixCounter();
-    const run = ws.nx(['run-many', '-t', 'build', '--projects=batch1,batch2', '--batch'], { env: counter.env });
-    const evaluating = counter.calls().filter((c) => c.startsWith('build ') && c.includes('#nixosConfigurations.'));
-    expect(evaluating).toHaveLength(1);
-    expect(evaluating[0]).toMatch(/#nixosConfigurations\.batch1\..*#nixosConfigurations\.batch2\./);
-    for (const host of ['batch1', 'batch2']) {
-      const { outPath } = record(ws, host);
-      expect(readlinkSync(join(ws.root, 'dist/hosts', host, 'system'))).toBe(outPath);
-      expect(readFileSync(join(outPath, 'hostname'), 'utf-8')).toBe(`${host}\n`);
+    const run = ws.nx(['run-many', '-t', 'build', `--projects=${hosts.join(',')}`, '--batch'], { env: counter.env });
+    const calls = counter.calls();
+    const evals = calls.filter((c) => c.startsWith('eval ') && c.includes('#nixosConfigurations'));
+    expect(evals).toHaveLength(1);
+    for (const h of hosts) expect(evals[0]).toContain(`"${h}"`);
+    // The one build names derivations only: nothing is evaluated twice.
+    const builds = calls.filter((c) => c.startsWith('build ') && !c.includes('--out-link'));
+    expect(builds).toHaveLength(1);
+    expect(builds[0]).not.toContain('#');
+    expect(builds[0].match(/\.drv/g)).toHaveLength(hosts.length);
+    for (const host of hosts) {
+      const r = record(ws, host);
+      expect(r.host).toBe(host);
+      expect(r.outPath).toMatch(new RegExp(`-nixos-system-${host}$`));
+      expect(r.drvPath).toMatch(new RegExp(`-nixos-system-${host}\\.drv$`));
+      expect(readlinkSync(join(ws.root, 'dist/hosts', host, 'system'))).toBe(r.outPath);
+      expect(readFileSync(join(r.outPath, 'hostname'), 'utf-8')).toBe(`${host}\n`);
+      expect(nix(['eval', '--raw', `${ws.root}#nixosConfigurations.${host}.config.system.build.toplevel.drvPath`])).toBe(r.drvPath);
     }
-    expect(output(run)).toMatch(/batch of 2: building batch1-app-\w+-1\.0 \(\d of \d\)/);
+    expect(output(run)).toMatch(/batch of 4: building \S+-app-\w+-1\.0 \(\d of \d\)/);
+  });
+
+  it('a consumer refuses a build.json that names another host or /etc, before measuring anything', () => {
+    const file = join(ws.root, 'dist/hosts/web1/build.json');
+    const own = record(ws, 'web1');
+    const other = record(ws, 'workstation');
+    for (const [label, tampered] of [
+      ['another host', { ...own, outPath: other.outPath, drvPath: other.drvPath }],
+      ['/etc', { ...own, outPath: '/etc' }],
+    ] as const) {
+      writeFileSync(file, JSON.stringify(tampered));
+      const counter = createNixCounter();
+      const run = ws.nx(['run', 'web1:closure-size', '--excludeTaskDependencies', '--skip-nx-cache'], { env: counter.env, allowFailure: true });
+      expect(run.status).not.toBe(0);
+      expect(counter.count('path-info')).toBe(0);
+      if (label === '/etc') {
+        expect(output(run)).toContain('dist/hosts/web1/build.json is not a record of host "web1"');
+      } else {
+        expect(output(run)).toContain(`The build record dist/hosts/web1/build.json names ${other.outPath} (${other.drvPath}), but the flake evaluates host "web1" to ${own.outPath}`);
+        expect(output(run)).toContain('Rebuild with "nx run web1:build --skip-nx-cache"');
+      }
+    }
+    writeFileSync(file, JSON.stringify(own));
+  });
+
+  it('a warm consumer proves the record without evaluating again: the build hash keys what this machine evaluated', () => {
+    const counter = createNixCounter();
+    const run = ws.nx(['run', 'web1:closure-size'], { env: counter.env });
+    expect(output(run)).toContain('read the output from the cache');
+    expect(counter.count('eval', 'build')).toBe(0);
+    expect(counter.count('path-info')).toBe(1);
   });
 
   describe('on test hosts in network namespaces', () => {

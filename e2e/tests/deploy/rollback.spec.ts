@@ -95,7 +95,7 @@ describe('deploy rollbacks on test hosts', () => {
     const out = r.stdout + r.stderr;
     expect(r.status).not.toBe(0);
     expect(out).toMatch(/Deploy of db3 failed at confirm and was rolled back by the watchdog/);
-    expect(out).toContain("The target's watchdog rolled back to the previous generation on its own");
+    expect(out).toContain(`The target's watchdog, on its own, rolled back to ${before}, the system that ran before this deploy.`);
     const v3 = builtOutPath(ws.root, 'db3');
     expect(await readLink(db3, SYSTEM_PROFILE)).toBe(before);
     expect(await readLink(db3, '/run/current-system')).toBe(before);

@@ -7,7 +7,7 @@ import { postTasksExecution } from './summary/post-tasks';
 
 export { createDependencies, createNodes, createNodesV2, postTasksExecution };
 export type { NixFleetPluginOptions };
-export type { HostJson } from './graph/host-json';
+export type { HostJson } from './host/host-json';
 
 const plugin: NxPluginV2<NixFleetPluginOptions> = {
   name: '@nix-fleet/nx',

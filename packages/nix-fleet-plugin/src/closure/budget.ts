@@ -1,5 +1,5 @@
 // Closure budgets: maxSize (bytes) and maxGrowth (bytes or percent of the baseline).
-import type { HostBudgets } from '../graph/host-json';
+import type { HostBudgets } from '../host/host-json';
 import { biggestPaths, type ClosureRecord } from './path-info';
 import { topGrowth, type PackageChange } from './diff';
 import { formatBytes, formatDelta, formatPercent, parseSizeLimit, type SizeLimit } from './size';

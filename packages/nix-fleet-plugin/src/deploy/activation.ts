@@ -1,18 +1,50 @@
-// Activation: arm the target's watchdog, set the profile, run switch-to-configuration.
+// Activation: arm the target's watchdog, start switch-to-configuration detached from the ssh
+// session, and follow its log until it ends. A dropped connection does not stop it: the
+// deployer follows it again over a new connection, from the byte where it was.
 import type { DeployPlan } from './options';
-import { activateArgv, type DeployContext } from './remote-scripts';
-import { DeployStepError } from './step-error';
+import { activateArgv, followArgv, type DeployContext } from './remote-scripts';
+import { DeployStepError, sleep } from './step-error';
 import { isConnectionFailure, outputOf, type Target } from './target';
 
-export async function activate(t: Target, plan: DeployPlan, ctx: DeployContext, log: (line: string) => void): Promise<string> {
-  try {
-    const r = await t.exec(activateArgv(ctx), { timeoutMs: plan.activationTimeout * 1000 });
-    const out = `${r.stdout}${r.stderr}`.trim();
-    if (out) log(out.replace(/^/gm, '  | '));
-    return out;
-  } catch (e) {
-    const lost = isConnectionFailure(e);
-    const why = lost ? `the connection was lost during switch-to-configuration ${plan.mode}: ${outputOf(e)}` : `switch-to-configuration ${plan.mode} failed: ${outputOf(e)}`;
-    throw new DeployStepError('activation', why, lost);
+const MARKER = /^nix-fleet-activation=(\S+)$/m;
+
+/** Reads the follower's final marker: an exit code, "running" or "missing". */
+export function activationOutcome(stdout: string): string | undefined {
+  return MARKER.exec(stdout)?.[1];
+}
+
+export async function activate(t: Target, plan: DeployPlan, ctx: DeployContext, log: (line: string) => void): Promise<void> {
+  const deadline = Date.now() + plan.activationTimeout * 1000;
+  const onStdoutLine = (line: string) => {
+    if (line.trim() && !MARKER.test(line)) log(`  | ${line}`);
+  };
+  let shown = 0;
+  let lostAt: string | undefined;
+  for (let first = true; ; first = false) {
+    const seconds = Math.max(1, Math.ceil((deadline - Date.now()) / 1000));
+    const argv = first ? activateArgv(ctx, seconds) : followArgv(ctx.runDir, shown, seconds);
+    try {
+      const r = await t.exec(argv, { fresh: !first, onStdoutLine, timeoutMs: (seconds + plan.target.connectTimeout + 10) * 1000 });
+      const outcome = activationOutcome(r.stdout);
+      if (outcome === '0') return;
+      if (outcome === 'running') {
+        throw new DeployStepError('activation', `switch-to-configuration ${plan.mode} did not finish within ${plan.activationTimeout}s (activationTimeout).`);
+      }
+      if (outcome === 'missing') {
+        throw new DeployStepError('activation', `the activation never started on ${plan.host}${lostAt ? ` (the connection was lost while starting it: ${lostAt})` : ''}.`);
+      }
+      const tail = r.stdout.replace(MARKER, '').trim().split('\n').slice(-8).join('\n');
+      throw new DeployStepError('activation', `switch-to-configuration ${plan.mode} failed (exit ${outcome ?? 'unknown'})${tail ? `:\n${tail}` : ''}`);
+    } catch (e) {
+      if (e instanceof DeployStepError) throw e;
+      if (!isConnectionFailure(e)) throw new DeployStepError('activation', `could not run the activation on ${plan.host}: ${outputOf(e)}`);
+      shown += Buffer.byteLength((e as { stdout?: string }).stdout ?? '');
+      lostAt = outputOf(e);
+      if (Date.now() + 1000 > deadline) {
+        throw new DeployStepError('activation', `the connection to ${plan.target.host} was lost during switch-to-configuration ${plan.mode} and not regained within ${plan.activationTimeout}s: ${lostAt}`, true);
+      }
+      log(`  connection lost during activation (${lostAt.split('\n')[0]}); it goes on detached on ${plan.host}: following it over a new connection`);
+      await sleep(1000);
+    }
   }
 }

@@ -12,12 +12,14 @@ export const DECIDED_EXIT = 76;
 export interface WatchdogDecision {
   by: string;
   result: string;
+  /** The system the host ran when the decision was read. */
+  running: string;
 }
 
 export function decisionOf(e: unknown): WatchdogDecision | undefined {
   if (!(e instanceof CommandError) || e.code !== DECIDED_EXIT) return undefined;
   const kv = parseKeyValues(e.stdout);
-  return { by: kv['decided-by'] || 'unknown', result: kv.result || 'unknown' };
+  return { by: kv['decided-by'] || 'unknown', result: kv.result || 'unknown', running: kv.running ?? '' };
 }
 
 /** Retries a fresh connection until it works or the deadline passes. */
@@ -43,11 +45,11 @@ export async function freshConnection(t: Target, plan: DeployPlan, deadline: num
  * Claims the decision over a fresh connection, retried until `deadline` while the host is
  * unreachable; returns the watchdog's decision instead if it came first.
  */
-export async function commit(t: Target, plan: DeployPlan, ctx: DeployContext, deadline: number): Promise<WatchdogDecision | undefined> {
+export async function commit(t: Target, plan: DeployPlan, ctx: DeployContext, deadline: number): Promise<{ running: string } | WatchdogDecision> {
   for (;;) {
     try {
-      await t.exec(commitArgv(ctx), { fresh: true, timeoutMs: Math.max(deadline - Date.now(), (plan.target.connectTimeout + 5) * 1000) });
-      return undefined;
+      const r = await t.exec(commitArgv(ctx), { fresh: true, timeoutMs: Math.max(deadline - Date.now(), (plan.target.connectTimeout + 5) * 1000) });
+      return { running: parseKeyValues(r.stdout).running ?? '' };
     } catch (e) {
       const decision = decisionOf(e);
       if (decision) return decision;

@@ -8,7 +8,7 @@ import { acquireLock, lockOwner, releaseLock } from './lock';
 import { watchdogWindow, type DeployPlan } from './options';
 import type { DeployContext } from './remote-scripts';
 import type { DeployResult } from './result';
-import { rollBack } from './rollback';
+import { rollBack, rollbackOutcome } from './rollback';
 import { DeployStepError } from './step-error';
 import { outputOf, Target } from './target';
 
@@ -31,7 +31,7 @@ export async function deployHost(plan: DeployPlan, outPath: string, log: (line: 
   log(`${plan.host}: locking ${plan.target.host}`);
   let state;
   try {
-    state = await acquireLock(t, plan, lockOwner(token));
+    state = await acquireLock(t, plan, lockOwner(token), log);
   } catch (e) {
     const err = e instanceof DeployStepError ? e : new DeployStepError('connect', outputOf(e));
     return finish({ status: 'failed', step: err.step, message: err.message });
@@ -65,6 +65,8 @@ export async function deployHost(plan: DeployPlan, outPath: string, log: (line: 
       lockDir: plan.lockDir,
       setProfile: plan.mode !== 'dry-activate' && plan.mode !== 'test',
       previousProfile: state.profile,
+      previousProfileLink: state.profileLink,
+      currentSystemPath: plan.currentSystemPath,
     };
     log(`${plan.host}: switch-to-configuration ${plan.mode}${window ? ` (watchdog: rollback unless confirmed within ${window}s)` : ''}`);
     let activatedAt: number | undefined;
@@ -81,20 +83,14 @@ export async function deployHost(plan: DeployPlan, outPath: string, log: (line: 
         await freshConnection(t, plan, confirmBy);
         await runHealthChecks(t, plan, log);
       }
-      const decision = await commit(t, plan, ctx, confirmBy);
+      const confirmed = await commit(t, plan, ctx, confirmBy);
       locked = false;
-      if (decision) {
-        const ok = decision.result === 'rolled-back';
-        return finish({
-          status: ok ? 'rolled-back' : 'failed',
-          previous,
-          step: 'confirm',
-          rolledBackBy: 'watchdog',
-          message: `not confirmed within ${window}s: the target's watchdog ${ok ? 'rolled back to the previous generation' : `could not roll back (${decision.result})`}.`,
-        });
+      if ('result' in confirmed) {
+        const outcome = rollbackOutcome(ctx, confirmed.result === 'rolled-back', confirmed.running, `not confirmed within ${window}s: the target's watchdog`);
+        return finish({ ...outcome, previous, step: 'confirm', rolledBackBy: 'watchdog' });
       }
       log(`${plan.host}: deployed`);
-      return finish({ status: 'deployed', previous });
+      return finish({ status: 'deployed', previous, running: confirmed.running });
     } catch (e) {
       const failure = e instanceof DeployStepError ? e : new DeployStepError('activation', outputOf(e));
       if (!plan.rollback || plan.mode === 'dry-activate') {

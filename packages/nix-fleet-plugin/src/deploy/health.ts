@@ -1,5 +1,5 @@
 // Health checks after activation: commands run on the target, URLs fetched from it.
-import type { HealthCheck } from '../graph/host-json';
+import type { HealthCheck } from '../host/host-json';
 import type { DeployPlan } from './options';
 import { fetchUrlArgv, healthCommandArgv } from './remote-scripts';
 import { DeployStepError, sleep } from './step-error';

@@ -1,5 +1,5 @@
-import type { HostJson } from '../graph/host-json';
-import { DEPLOY_DEFAULTS, deployPlan, watchdogWindow } from './options';
+import type { HostJson } from '../host/host-json';
+import { DEPLOY_DEFAULTS, DURATION_LIMITS, deployPlan, watchdogWindow } from './options';
 
 const hostJson = (deployment: HostJson['deployment'] = { targetHost: '10.0.0.11' }): HostJson => ({ type: 'server', system: 'x86_64-linux', deployment });
 
@@ -40,11 +40,14 @@ describe('deployPlan', () => {
     [hostJson(), { targetUser: 'Root;' }, /targetUser "Root;" is not a valid user name/],
     [hostJson(), { port: 70000 }, /--port=70000 is not a TCP port/],
     [hostJson(), { mode: 'reboot' as never }, /--mode=reboot is not a deploy mode. Use one of: switch, boot, test, dry-activate/],
-    [hostJson(), { confirmTimeout: 0 }, /--confirmTimeout=0 is not a positive number of seconds. Pass e.g. --confirmTimeout=30/],
+    [hostJson(), { confirmTimeout: 0 }, /--confirmTimeout=0 is not a number of seconds from more than 0 to 3600. Pass e.g. --confirmTimeout=30/],
+    [hostJson(), { connectTimeout: 3000000 }, /--connectTimeout=3000000 is not a number of seconds from more than 0 to 600. Pass e.g. --connectTimeout=10/],
+    [hostJson(), { activationTimeout: 2 ** 31 }, /--activationTimeout=2147483648 is not a number of seconds from more than 0 to 86400/],
+    [hostJson(), { confirmTimeout: Infinity }, /--confirmTimeout=Infinity is not a number of seconds/],
     [hostJson(), { profilePath: 'profiles/system' }, /--profilePath="profiles\/system" must be an absolute path/],
     [hostJson(), { lockDir: '/run/../etc' }, /--lockDir="\/run\/..\/etc" must be an absolute path on the target without ".."/],
     [hostJson(), { sshOptions: ['-o', 'StrictHostKeyChecking=no'] }, /turn off host key checking.*refuses/],
-    [hostJson({ targetHost: 'x', healthChecks: [{ command: 'true', timeout: -1 }] }), {}, /--healthChecks.timeout=-1 is not a positive number/],
+    [hostJson({ targetHost: 'x', healthChecks: [{ command: 'true', timeout: -1 }] }), {}, /--healthChecks.timeout=-1 is not a number of seconds from more than 0 to 3600/],
   ])('refuses bad input %#, naming it and the fix', (h, options, message) => {
     expect.assertions(1);
     try {
@@ -70,5 +73,23 @@ describe('watchdogWindow', () => {
   it('adds the health check timeouts', () => {
     const h = hostJson({ targetHost: 'x', healthChecks: [{ command: 'true', timeout: 5 }, { url: 'http://x/' }] });
     expect(watchdogWindow(deployPlan('web1', h, { confirmTimeout: 10 }))).toBe(45);
+  });
+});
+
+describe('duration limits', () => {
+  const schema = require('../executors/deploy/schema.json');
+  const hostSchema = require('../../host.schema.json');
+
+  it('are the maxima the schemas document', () => {
+    for (const name of ['connectTimeout', 'confirmTimeout', 'activationTimeout'] as const) {
+      expect([name, schema.properties[name].maximum]).toEqual([name, DURATION_LIMITS[name]]);
+    }
+    const check = hostSchema.properties.deployment.properties.healthChecks.items.properties.timeout;
+    expect(check.maximum).toBe(DURATION_LIMITS['healthChecks.timeout']);
+  });
+
+  it('keep every timeout deploy computes from them under the Node timer limit', () => {
+    const worst = (DURATION_LIMITS.activationTimeout + DURATION_LIMITS.connectTimeout + 10) * 1000;
+    expect(worst).toBeLessThan(2 ** 31 - 1);
   });
 });

@@ -1,5 +1,5 @@
 // Turns executor options and host.json's deployment record into one checked deploy plan.
-import type { HealthCheck, HostJson } from '../graph/host-json';
+import type { HealthCheck, HostJson } from '../host/host-json';
 import type { SshTarget } from '../nix/ssh-argv';
 import type { DeployExecutorSchema, DeployMode } from '../executors/deploy/schema';
 
@@ -24,6 +24,8 @@ export interface DeployPlan {
   target: SshTarget;
   mode: DeployMode;
   force: boolean;
+  /** Remove a lock a killed deployer left: when its owner is provably gone, or always. */
+  breakLock?: 'stale' | 'force';
   substituteOnTarget: boolean;
   checkSigs: boolean;
   /** Deployer rollback and the target-side watchdog. */
@@ -38,13 +40,22 @@ export interface DeployPlan {
   healthChecks: Array<HealthCheck & { timeout: number }>;
 }
 
+/** The longest each duration may be, in seconds: far below Node's timer limit (2^31-1 ms). */
+export const DURATION_LIMITS = {
+  connectTimeout: 600,
+  confirmTimeout: 3600,
+  activationTimeout: 86400,
+  'healthChecks.timeout': 3600,
+};
+
 const HOST_PATTERN = /^[A-Za-z0-9._:%[\]-]+$/;
 const USER_PATTERN = /^[a-z_][a-z0-9_-]*$/;
 
-function positive(name: string, value: number | undefined, fallback: number): number {
+function duration(name: keyof typeof DURATION_LIMITS, value: number | undefined, fallback: number): number {
   const v = value ?? fallback;
-  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) {
-    throw new Error(`--${name}=${value} is not a positive number of seconds. Pass e.g. --${name}=${fallback}.`);
+  const max = DURATION_LIMITS[name];
+  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0 || v > max) {
+    throw new Error(`--${name}=${value} is not a number of seconds from more than 0 to ${max}. Pass e.g. --${name}=${fallback}.`);
   }
   return v;
 }
@@ -55,6 +66,12 @@ function absolutePath(name: string, value: string | undefined, fallback: string)
     throw new Error(`--${name}=${JSON.stringify(value)} must be an absolute path on the target without "..", e.g. ${fallback}.`);
   }
   return v.replace(/\/+$/, '') || '/';
+}
+
+function breakLockOption(value: unknown): DeployPlan['breakLock'] {
+  if (value === undefined || value === false) return undefined;
+  if (value === 'stale' || value === 'force') return value;
+  throw new Error(`--breakLock=${value} is not a choice: pass --breakLock=stale (only a lock whose owner is provably gone) or --breakLock=force.`);
 }
 
 /** Checks everything before any host is touched; errors name the option and the fix. */
@@ -85,7 +102,7 @@ export function deployPlan(host: string, hostJson: HostJson, options: DeployExec
   }
   const healthChecks = (deployment.healthChecks ?? []).map((c) => ({
     ...c,
-    timeout: positive('healthChecks.timeout', c.timeout, DEPLOY_DEFAULTS.healthCheckTimeout),
+    timeout: duration('healthChecks.timeout', c.timeout, DEPLOY_DEFAULTS.healthCheckTimeout),
   }));
   return {
     host,
@@ -94,15 +111,16 @@ export function deployPlan(host: string, hostJson: HostJson, options: DeployExec
       user: targetUser,
       port,
       sshOptions,
-      connectTimeout: positive('connectTimeout', options.connectTimeout, DEPLOY_DEFAULTS.connectTimeout),
+      connectTimeout: duration('connectTimeout', options.connectTimeout, DEPLOY_DEFAULTS.connectTimeout),
     },
     mode,
     force: options.force ?? false,
+    breakLock: breakLockOption(options.breakLock),
     substituteOnTarget: options.substituteOnTarget ?? false,
     checkSigs: options.checkSigs ?? false,
     rollback: options.rollback ?? true,
-    confirmTimeout: positive('confirmTimeout', options.confirmTimeout, DEPLOY_DEFAULTS.confirmTimeout),
-    activationTimeout: positive('activationTimeout', options.activationTimeout, DEPLOY_DEFAULTS.activationTimeout),
+    confirmTimeout: duration('confirmTimeout', options.confirmTimeout, DEPLOY_DEFAULTS.confirmTimeout),
+    activationTimeout: duration('activationTimeout', options.activationTimeout, DEPLOY_DEFAULTS.activationTimeout),
     profilePath: absolutePath('profilePath', options.profilePath, DEPLOY_DEFAULTS.profilePath),
     currentSystemPath: absolutePath('currentSystemPath', options.currentSystemPath, DEPLOY_DEFAULTS.currentSystemPath),
     lockDir: absolutePath('lockDir', options.lockDir, DEPLOY_DEFAULTS.lockDir),

@@ -1,12 +1,16 @@
 // The remote scripts run here in a real /bin/sh against a temp dir standing in for the
 // target (mode "test" needs no nix-env: the profile is left alone).
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   activateArgv,
+  breakLockArgv,
   commitArgv,
+  followArgv,
+  ACTIVATION,
+  FOLLOW,
   contextArgs,
   fetchUrlArgv,
   healthCommandArgv,
@@ -35,7 +39,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 function system(name: string, exit = 0): string {
   const sys = join(dir, name);
   mkdirSync(join(sys, 'bin'), { recursive: true });
-  writeFileSync(join(sys, 'bin', 'switch-to-configuration'), `#!/bin/sh\necho "$1 ${sys}" >> ${dir}/log\nexit ${exit}\n`);
+  writeFileSync(
+    join(sys, 'bin', 'switch-to-configuration'),
+    `#!/bin/sh\necho "$1 ${sys}" >> ${dir}/log\ncase "$1" in switch|test) ln -sfn ${sys} ${dir}/current ;; esac\nexit ${exit}\n`,
+  );
   chmodSync(join(sys, 'bin', 'switch-to-configuration'), 0o755);
   return sys;
 }
@@ -53,6 +60,8 @@ function context(over: Partial<DeployContext> = {}): DeployContext {
     lockDir: join(dir, 'lock'),
     setProfile: false,
     previousProfile: '',
+    previousProfileLink: '',
+    currentSystemPath: join(dir, 'current'),
     ...over,
   };
 }
@@ -60,8 +69,9 @@ function context(over: Partial<DeployContext> = {}): DeployContext {
 describe('argv builders', () => {
   it('passes the context as positional parameters, script text first', () => {
     const c = context({ setProfile: true, windowSeconds: 34 });
-    expect(contextArgs(c)).toEqual([c.profile, c.outPath, 'test', c.runDir, '34', '5', c.previousCurrent, c.lockDir, '1', '']);
-    expect(activateArgv(c)).toEqual(['sh', '-c', ACTIVATE, 'nix-fleet', WATCHDOG, ...contextArgs(c)]);
+    expect(contextArgs(c)).toEqual([c.profile, c.outPath, 'test', c.runDir, '34', '5', c.previousCurrent, c.lockDir, '1', '', '', c.currentSystemPath]);
+    expect(activateArgv(c, 600)).toEqual(['sh', '-c', ACTIVATE, 'nix-fleet', WATCHDOG, ACTIVATION, FOLLOW, '600', ...contextArgs(c)]);
+    expect(followArgv(c.runDir, 1234, 60)).toEqual(['sh', '-c', FOLLOW, 'nix-fleet', c.runDir, '1234', '60']);
     expect(commitArgv(c)).toEqual(['sh', '-c', COMMIT, 'nix-fleet', ...contextArgs(c)]);
     expect(rollbackArgv(c)).toEqual(['sh', '-c', ROLLBACK, 'nix-fleet', ...contextArgs(c)]);
   });
@@ -71,7 +81,8 @@ describe('argv builders', () => {
     [probeArgv('/run/current-system'), ['readlink', '-f', '/run/current-system']],
     [unlockArgv('/run/l', 'tok'), ['sh', '-c', expect.any(String), 'nix-fleet', '/run/l', 'tok']],
     [fetchUrlArgv('http://x/', 5), ['sh', '-c', expect.any(String), 'nix-fleet', 'http://x/', '5']],
-    [lockAndReadArgv('/run/l', 'token=t by me', '/run/c', '/p'), ['sh', '-c', expect.any(String), 'nix-fleet', '/run/l', 'token=t by me', '/run/c', '/p']],
+    [lockAndReadArgv('/run/l', 'token=t by me', '/run/c', '/p', '/run/s'), ['sh', '-c', expect.any(String), 'nix-fleet', '/run/l', 'token=t by me', '/run/c', '/p', '/run/s']],
+    [breakLockArgv('/run/l', 'tok'), ['sh', '-c', expect.any(String), 'nix-fleet', '/run/l', 'tok']],
   ])('builder %#', (argv, expected) => {
     expect(argv).toEqual(expected);
   });
@@ -80,9 +91,9 @@ describe('argv builders', () => {
 describe('scripts in a real shell', () => {
   it('lock: the first mkdir wins, the second names the holder; unlock needs the token', () => {
     const lock = join(dir, 'run', 'lock');
-    const first = sh(lockAndReadArgv(lock, 'token=t1 by alice@laptop pid 7', join(dir, 'none'), join(dir, 'none2')));
-    expect(first).toMatchObject({ code: 0, out: 'current=\nprofile=\n' });
-    const second = sh(lockAndReadArgv(lock, 'token=t2 by bob', '/x', '/y'));
+    const first = sh(lockAndReadArgv(lock, 'token=t1 by alice@laptop pid 7', join(dir, 'none'), join(dir, 'none2'), join(dir, 'state')));
+    expect(first).toMatchObject({ code: 0, out: 'current=\nprofile=\nprofile-link=\n' });
+    const second = sh(lockAndReadArgv(lock, 'token=t2 by bob', '/x', '/y', join(dir, 'state')));
     expect(second).toMatchObject({ code: 75, out: 'locked-by=token=t1 by alice@laptop pid 7\n' });
     expect(sh(unlockArgv(lock, 't2')).code).toBe(0);
     expect(existsSync(lock)).toBe(true);
@@ -90,24 +101,38 @@ describe('scripts in a real shell', () => {
     expect(existsSync(lock)).toBe(false);
   });
 
+  it('lock: says when the holder already decided, and breaks only the holder named', () => {
+    const lock = join(dir, 'run', 'lock');
+    const state = join(dir, 'state');
+    sh(lockAndReadArgv(lock, 'token=d1abc by alice@laptop pid 7 since x', '/x', '/y', state));
+    expect(sh(lockAndReadArgv(lock, 'token=t2 by bob', '/x', '/y', state)).out).toBe('locked-by=token=d1abc by alice@laptop pid 7 since x\n');
+    mkdirSync(join(state, 'd1abc', 'decision'), { recursive: true });
+    writeFileSync(join(state, 'd1abc', 'decision', 'result'), 'confirmed\n');
+    expect(sh(lockAndReadArgv(lock, 'token=t2 by bob', '/x', '/y', state)).out).toBe('locked-by=token=d1abc by alice@laptop pid 7 since x\ndecided=1\n');
+    expect(sh(breakLockArgv(lock, 'd1')).out).toBe('');
+    expect(existsSync(lock)).toBe(true);
+    expect(sh(breakLockArgv(lock, 'd1abc')).out).toBe('broken=1\n');
+    expect(existsSync(lock)).toBe(false);
+  });
+
   it('watchdog: rolls back on its own when nobody confirms, and releases the lock', async () => {
     const c = context();
-    sh(lockAndReadArgv(c.lockDir, 'token=tok1 by test', '/x', '/y'));
-    expect(sh(activateArgv(c)).code).toBe(0);
+    sh(lockAndReadArgv(c.lockDir, 'token=tok1 by test', '/x', '/y', join(dir, 'state')));
+    expect(sh(activateArgv(c, 5)).code).toBe(0);
     expect(log()).toEqual([`test ${c.outPath}`]);
     await sleep(2500);
     expect(log()).toEqual([`test ${c.outPath}`, `test ${c.previousCurrent}`]);
     expect(readFileSync(join(c.runDir, 'decision', 'by'), 'utf-8').trim()).toBe('watchdog');
     expect(existsSync(c.lockDir)).toBe(false);
     // The deployer, arriving late, learns what happened instead of rolling back twice.
-    expect(sh(rollbackArgv(c))).toMatchObject({ code: 76, out: 'decided-by=watchdog\nresult=rolled-back\n' });
+    expect(sh(rollbackArgv(c))).toMatchObject({ code: 76, out: `decided-by=watchdog\nresult=rolled-back\nrunning=${c.previousCurrent}\n` });
     expect(log()).toHaveLength(2);
   });
 
   it('commit: the deployer decides first, the watchdog does nothing', async () => {
     const c = context({ windowSeconds: 1 });
-    sh(lockAndReadArgv(c.lockDir, 'token=tok1 by test', '/x', '/y'));
-    sh(activateArgv(c));
+    sh(lockAndReadArgv(c.lockDir, 'token=tok1 by test', '/x', '/y', join(dir, 'state')));
+    sh(activateArgv(c, 5));
     expect(sh(commitArgv(c)).code).toBe(0);
     await sleep(2500);
     expect(log()).toEqual([`test ${c.outPath}`]);
@@ -117,18 +142,68 @@ describe('scripts in a real shell', () => {
 
   it('a failing switch-to-configuration is reported and the deployer rolls back', () => {
     const c = context({ outPath: system('broken', 3), windowSeconds: 30 });
-    const r = sh(activateArgv(c));
-    expect(r.code).toBe(3);
-    expect(sh(rollbackArgv(c)).code).toBe(0);
+    const r = sh(activateArgv(c, 5));
+    expect(r.code).toBe(0);
+    expect(r.out.trim().split('\n').at(-1)).toBe('nix-fleet-activation=3');
+    const back = sh(rollbackArgv(c));
+    expect(back.code).toBe(0);
+    expect(back.out).toContain(`nix-fleet: returning to ${c.previousCurrent} (test)`);
+    expect(back.out).toContain(`running=${c.previousCurrent}`);
     expect(log()).toEqual([`test ${c.outPath}`, `test ${c.previousCurrent}`]);
     expect(readFileSync(join(c.runDir, 'decision', 'by'), 'utf-8').trim()).toBe('deployer');
   });
 
   it('rollback fails clearly when there is no previous system', () => {
     const c = context({ previousCurrent: '', windowSeconds: 0 });
-    sh(activateArgv(c));
+    sh(activateArgv(c, 5));
     const r = sh(rollbackArgv(c));
     expect(r.code).toBe(4);
-    expect(r.err).toContain('no previous generation');
+    expect(r.err).toContain('no system ran before this deploy, so there is nothing to return to');
+  });
+
+  it('activation runs detached: a follower killed with its pipe closed mid-activation stops nothing', async () => {
+    const slow = join(dir, 'slow');
+    mkdirSync(join(slow, 'bin'), { recursive: true });
+    // Writes to stdout all along: with stdout on a dead pipe it would die of SIGPIPE half-way.
+    writeFileSync(
+      join(slow, 'bin', 'switch-to-configuration'),
+      `#!/bin/sh\ni=0\nwhile [ $i -lt 15 ]; do echo "step $i"; sleep 0.1; i=$((i+1)); done\necho "$1 ${slow}" >> ${dir}/log\n`,
+    );
+    chmodSync(join(slow, 'bin', 'switch-to-configuration'), 0o755);
+    const c = context({ outPath: slow, windowSeconds: 0 });
+    const a = activateArgv(c, 30);
+    const follower = spawn(a[0], a.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
+    let seen = '';
+    follower.stdout.on('data', (d: Buffer) => (seen += d.toString()));
+    await sleep(500);
+    follower.stdout.destroy();
+    follower.kill('SIGKILL');
+    for (let i = 0; i < 50 && !existsSync(join(c.runDir, 'activation.rc')); i++) await sleep(100);
+    expect(readFileSync(join(c.runDir, 'activation.rc'), 'utf-8').trim()).toBe('0');
+    expect(log()).toEqual([`test ${slow}`]);
+    expect(seen).toContain('step 0');
+    // A new follower picks up where the old one was, and ends with the exit code.
+    const shown = Buffer.byteLength(seen);
+    const rest = sh(followArgv(c.runDir, shown, 5));
+    expect(seen + rest.out).toBe(`${Array.from({ length: 15 }, (_, i) => `step ${i}\n`).join('')}\nnix-fleet-activation=0\n`);
+  });
+
+  it('follow reports an activation still running, and a rollback stops it before returning', async () => {
+    const hung = join(dir, 'hung');
+    mkdirSync(join(hung, 'bin'), { recursive: true });
+    writeFileSync(join(hung, 'bin', 'switch-to-configuration'), `#!/bin/sh\necho "$1 ${hung}" >> ${dir}/log\nsleep 30\necho finished >> ${dir}/log\n`);
+    chmodSync(join(hung, 'bin', 'switch-to-configuration'), 0o755);
+    const c = context({ outPath: hung, windowSeconds: 0 });
+    const r = sh(activateArgv(c, 1));
+    expect(r.out.trim().split('\n').at(-1)).toBe('nix-fleet-activation=running');
+    const back = sh(rollbackArgv(c));
+    expect(back.code).toBe(0);
+    expect(back.err).toContain('stopped an activation that had not finished');
+    await sleep(300);
+    expect(log()).toEqual([`test ${hung}`, `test ${c.previousCurrent}`]);
+  });
+
+  it('follow says when no activation was started', () => {
+    expect(sh(followArgv(join(dir, 'nothing'), 0, 1)).out.trim()).toBe('nix-fleet-activation=missing');
   });
 });

@@ -27,6 +27,10 @@ export interface DeployContext {
   setProfile: boolean;
   /** $10: the profile's system before the deploy */
   previousProfile: string;
+  /** $11: the profile's generation link before the deploy, e.g. system-41-link; '' if none */
+  previousProfileLink: string;
+  /** $12: the link to the running system, e.g. /run/current-system */
+  currentSystemPath: string;
 }
 
 export function contextArgs(c: DeployContext): string[] {
@@ -41,26 +45,67 @@ export function contextArgs(c: DeployContext): string[] {
     c.lockDir,
     c.setProfile ? '1' : '0',
     c.previousProfile,
+    c.previousProfileLink,
+    c.currentSystemPath,
   ];
 }
 
-/** Shared functions (called with "$@": a function sees only its own positional parameters). */
+/**
+ * Shared functions (called with "$@": a function sees only its own positional parameters).
+ *
+ * Rolling back returns to exactly what ran before this deploy, as recorded under the lock:
+ * the profile goes back to its previous generation link (never "generation N-1", which may be
+ * an earlier failed deploy), the generation this deploy made is deleted so it is no boot
+ * entry and no later rollback target, and the previous system is activated again.
+ */
 export const PRELUDE = `
-rollback() {
-  if [ "$9" = 1 ] && [ "\${10}" != "$2" ] && [ "$(readlink -f "$1")" = "$2" ]; then
-    nix-env -p "$1" --rollback || { echo "nix-fleet: nix-env --rollback of $1 failed" >&2; return 4; }
+resolve() { if [ -e "$1" ]; then readlink -f "$1"; fi; }
+gen_of() { printf '%s\\n' "$1" | sed -n 's/^.*-\\([0-9][0-9]*\\)-link$/\\1/p'; }
+stop_activation() {
+  [ -e "$4/activated" ] && return 0
+  if [ -f "$4/activation.pid" ]; then kill -s TERM -- "-$(cat "$4/activation.pid")" 2>/dev/null; fi
+  if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then
+    systemctl stop "nix-fleet-activate-$(basename "$4").service" 2>/dev/null
   fi
-  case "$3" in
-    test) sys=$7; m=test ;;
-    boot) sys=$(readlink -f "$1"); m=boot ;;
-    *) sys=$(readlink -f "$1"); m=switch ;;
-  esac
-  if [ -z "$sys" ] || [ "$sys" = "$2" ] || [ ! -x "$sys/bin/switch-to-configuration" ]; then
-    echo "nix-fleet: no previous generation of $1 to roll back to" >&2
+  echo "nix-fleet: stopped an activation that had not finished" >&2
+  touch "$4/activated"
+}
+restore_profile() {
+  [ "$9" = 1 ] || return 0
+  now=$(readlink "$1" 2>/dev/null)
+  if [ -z "$now" ] || [ "$now" = "\${11}" ]; then return 0; fi
+  if [ -n "\${11}" ]; then
+    nix-env -p "$1" --switch-generation "$(gen_of "\${11}")" || { echo "nix-fleet: could not switch $1 back to \${11}" >&2; return 4; }
+  else
+    rm -f "$1"
+  fi
+  gen=$(gen_of "$now")
+  if [ -n "$gen" ]; then
+    nix-env -p "$1" --delete-generations "$gen" >/dev/null || { echo "nix-fleet: could not delete generation $gen of $1" >&2; return 4; }
+  fi
+}
+switch_to() {
+  if [ -z "$1" ] || [ ! -x "$1/bin/switch-to-configuration" ]; then
+    echo "nix-fleet: no system ran before this deploy, so there is nothing to return to" >&2
     return 4
   fi
-  echo "nix-fleet: rolling back to $sys ($m)"
-  "$sys/bin/switch-to-configuration" "$m"
+  echo "nix-fleet: returning to $1 ($2)"
+  "$1/bin/switch-to-configuration" "$2"
+}
+rollback() {
+  stop_activation "$@"
+  restore_profile "$@" || return 4
+  case "$3" in
+    test) switch_to "$7" test ;;
+    boot) switch_to "\${10}" boot ;;
+    *)
+      # A host with a newer profile than its running system (a pending boot) keeps both.
+      if [ -z "\${10}" ] || [ "\${10}" = "$7" ]; then switch_to "$7" switch
+      else switch_to "$7" test && switch_to "\${10}" boot; fi ;;
+  esac
+  rc=$?
+  echo "running=$(resolve "\${12}")"
+  [ "$rc" = 0 ] || return 4
 }
 unlock() {
   if grep -qF "token=$(basename "$4") " "$8/owner" 2>/dev/null; then rm -rf "$8"; fi
@@ -70,15 +115,22 @@ report_decision() {
   while [ ! -e "$4/decision/result" ] && [ "$i" -lt 120 ]; do sleep 1; i=$((i+1)); done
   echo "decided-by=$(cat "$4/decision/by" 2>/dev/null)"
   echo "result=$(cat "$4/decision/result" 2>/dev/null)"
+  echo "running=$(resolve "\${12}")"
   exit 76
 }
 `;
 
-/** $1 lockDir, $2 owner line, $3 current-system path, $4 profile. Exit 75 when locked. */
+/**
+ * $1 lockDir, $2 owner line, $3 current-system path, $4 profile, $5 stateDir. Exit 75 when
+ * locked, naming the holder and whether its deploy already took its decision (a leftover lock).
+ */
 export const LOCK_AND_READ = `
 mkdir -p "$(dirname "$1")" || exit 3
 if ! mkdir "$1" 2>/dev/null; then
-  echo "locked-by=$(cat "$1/owner" 2>/dev/null || echo unknown)"
+  owner=$(cat "$1/owner" 2>/dev/null || echo unknown)
+  echo "locked-by=$owner"
+  token=$(printf '%s\\n' "$owner" | sed -n 's/^token=\\([A-Za-z0-9]*\\) .*/\\1/p')
+  if [ -n "$token" ] && [ -e "$5/$token/decision/result" ]; then echo "decided=1"; fi
   exit 75
 fi
 printf '%s\\n' "$2" > "$1/owner"
@@ -86,6 +138,13 @@ printf '%s\\n' "$2" > "$1/owner"
 resolve() { if [ -e "$1" ]; then readlink -f "$1"; fi; }
 echo "current=$(resolve "$3")"
 echo "profile=$(resolve "$4")"
+echo "profile-link=$(readlink "$4" 2>/dev/null)"
+`;
+
+/** $1 lockDir, $2 token: breaks a lock only if that token still holds it (no newer deploy's). */
+export const BREAK_LOCK = `
+if grep -qF "token=$2 " "$1/owner" 2>/dev/null; then rm -rf "$1"; echo "broken=1"; fi
+exit 0
 `;
 
 /** $1 lockDir, $2 token: removes the lock only if it is still ours. */
@@ -106,24 +165,61 @@ unlock "$@"
 `;
 
 /**
- * $1 watchdog text, then the context. Starts the watchdog, sets the profile, activates.
- * HUP is ignored so a dropped connection cannot stop switch-to-configuration half-way.
+ * The activation itself, detached from any ssh session: it sets the profile, runs
+ * switch-to-configuration with its output in $4/activation.log, and records the exit code
+ * in $4/activation.rc (written whole by a rename) before it marks $4/activated.
+ */
+export const ACTIVATION = `
+rc=0
+if [ "$9" = 1 ]; then
+  nix-env -p "$1" --set "$2" || { echo "nix-fleet: nix-env --set of $1 failed" >&2; rc=3; }
+fi
+if [ "$rc" = 0 ]; then "$2/bin/switch-to-configuration" "$3"; rc=$?; fi
+echo "$rc" > "$4/activation.rc.tmp" && mv "$4/activation.rc.tmp" "$4/activation.rc"
+touch "$4/activated"
+`;
+
+/**
+ * $1 runDir, $2 bytes of the log already shown, $3 seconds to wait: prints the activation
+ * log from there as it grows, then one marker line: nix-fleet-activation=<exit code>, or
+ * =running when the wait ran out, or =missing when no activation was started. A dropped
+ * connection kills only this follower; the deployer starts another from where it was.
+ */
+export const FOLLOW = `
+d=$1; off=$2; n=0; max=$(($3 * 5))
+while :; do
+  if [ ! -e "$d/activation.log" ]; then echo; echo "nix-fleet-activation=missing"; exit 0; fi
+  fin=0; [ -f "$d/activation.rc" ] && fin=1
+  size=$(wc -c < "$d/activation.log")
+  if [ "$size" -gt "$off" ]; then tail -c "+$((off + 1))" "$d/activation.log" | head -c "$((size - off))"; off=$size; fi
+  if [ "$fin" = 1 ]; then echo; echo "nix-fleet-activation=$(cat "$d/activation.rc")"; exit 0; fi
+  if [ "$n" -ge "$max" ]; then echo; echo "nix-fleet-activation=running"; exit 0; fi
+  n=$((n + 1)); sleep 0.2
+done
+`;
+
+/**
+ * $1 watchdog text, $2 activation text, $3 follow text, $4 seconds to follow, then the context.
+ * Arms the watchdog, starts the activation detached (a transient systemd unit where the
+ * target runs systemd, as nixos-rebuild-ng does; else setsid), then follows its log.
  */
 export const ACTIVATE = `
-wd=$1; shift
-trap '' HUP
+wd=$1; act=$2; follow=$3; wait=$4; shift 4
 mkdir -p "$4" || exit 3
 if [ "$5" != 0 ]; then
   setsid sh -c "$wd" nix-fleet-watchdog "$@" </dev/null >"$4/watchdog.log" 2>&1 &
   echo $! > "$4/watchdog.pid"
 fi
-if [ "$9" = 1 ]; then
-  nix-env -p "$1" --set "$2" || { echo "nix-fleet: nix-env --set failed" >&2; touch "$4/activated"; exit 3; }
+: > "$4/activation.log"
+if [ -d /run/systemd/system ] && command -v systemd-run >/dev/null 2>&1; then
+  systemd-run --unit="nix-fleet-activate-$(basename "$4")" --collect --no-ask-password --quiet --service-type=exec \\
+    --setenv=PATH="$PATH" -p StandardOutput="append:$4/activation.log" -p StandardError="append:$4/activation.log" \\
+    "$(command -v sh)" -c "$act" nix-fleet-activate "$@" || { echo "nix-fleet: systemd-run could not start the activation" >&2; exit 3; }
+else
+  setsid sh -c "$act" nix-fleet-activate "$@" </dev/null >>"$4/activation.log" 2>&1 &
+  echo $! > "$4/activation.pid"
 fi
-"$2/bin/switch-to-configuration" "$3"
-rc=$?
-touch "$4/activated"
-exit $rc
+exec sh -c "$follow" nix-fleet-follow "$4" 0 "$wait"
 `;
 
 // The decision is already taken, so a watchdog that survives this (or its sleep) does nothing.
@@ -137,6 +233,7 @@ echo deployer > "$4/decision/by"
 echo confirmed > "$4/decision/result"
 ${STOP_WATCHDOG}
 unlock "$@"
+echo "running=$(resolve "\${12}")"
 exit 0
 `;
 
@@ -160,10 +257,12 @@ fi
 `;
 
 const NAME = 'nix-fleet';
-export const lockAndReadArgv = (lockDir: string, owner: string, currentSystem: string, profile: string) =>
-  ['sh', '-c', LOCK_AND_READ, NAME, lockDir, owner, currentSystem, profile];
+export const lockAndReadArgv = (lockDir: string, owner: string, currentSystem: string, profile: string, stateDir: string) =>
+  ['sh', '-c', LOCK_AND_READ, NAME, lockDir, owner, currentSystem, profile, stateDir];
+export const breakLockArgv = (lockDir: string, token: string) => ['sh', '-c', BREAK_LOCK, NAME, lockDir, token];
 export const unlockArgv = (lockDir: string, token: string) => ['sh', '-c', UNLOCK, NAME, lockDir, token];
-export const activateArgv = (c: DeployContext) => ['sh', '-c', ACTIVATE, NAME, WATCHDOG, ...contextArgs(c)];
+export const activateArgv = (c: DeployContext, followSeconds: number) => ['sh', '-c', ACTIVATE, NAME, WATCHDOG, ACTIVATION, FOLLOW, String(followSeconds), ...contextArgs(c)];
+export const followArgv = (runDir: string, shownBytes: number, seconds: number) => ['sh', '-c', FOLLOW, NAME, runDir, String(shownBytes), String(seconds)];
 export const commitArgv = (c: DeployContext) => ['sh', '-c', COMMIT, NAME, ...contextArgs(c)];
 export const rollbackArgv = (c: DeployContext) => ['sh', '-c', ROLLBACK, NAME, ...contextArgs(c)];
 export const fetchUrlArgv = (url: string, seconds: number) => ['sh', '-c', FETCH_URL, NAME, url, String(seconds)];

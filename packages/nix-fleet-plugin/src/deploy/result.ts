@@ -1,6 +1,7 @@
 // The outcome of one host's deploy, kept as JSON under dist/deploy/ for the fleet summary.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { HOSTNAME_PATTERN } from '../constants';
 
 export const DIST_DEPLOY = 'dist/deploy';
 
@@ -19,6 +20,8 @@ export interface DeployResult {
   step?: string;
   message?: string;
   rolledBackBy?: 'deployer' | 'watchdog';
+  /** The system the host runs when the deploy ends, read back from the host ('' if unknown). */
+  running?: string;
   durationMs: number;
   finishedAt: number;
 }
@@ -26,6 +29,7 @@ export interface DeployResult {
 export const SUCCESS: DeployStatus[] = ['deployed', 'unchanged', 'dry-activated'];
 
 export function resultPath(workspaceRoot: string, host: string): string {
+  if (!HOSTNAME_PATTERN.test(host)) throw new Error(`"${host}" is not a valid host name (lowercase letters, digits and "-").`);
   return join(workspaceRoot, DIST_DEPLOY, 'hosts', `${host}.json`);
 }
 

@@ -24,6 +24,13 @@ export function outputOf(e: unknown): string {
   return text || e.message;
 }
 
+export interface ExecOptions {
+  timeoutMs?: number;
+  /** A new connection, never a shared one: proves the host can still be reached. */
+  fresh?: boolean;
+  onStdoutLine?: (line: string) => void;
+}
+
 export class Target {
   constructor(
     readonly plan: DeployPlan,
@@ -31,9 +38,9 @@ export class Target {
   ) {}
 
   /** Runs a remote argv (privileged when targetUser is not root). */
-  exec(remote: string[], opts: { timeoutMs?: number; fresh?: boolean } = {}): Promise<RunResult> {
+  exec(remote: string[], opts: ExecOptions = {}): Promise<RunResult> {
     const argv = withPrivilege(remote, this.plan.target.user, this.plan.privilegeCommand);
-    return run('ssh', sshCommandArgs(this.plan.target, argv, { fresh: opts.fresh }), { timeoutMs: opts.timeoutMs });
+    return run('ssh', sshCommandArgs(this.plan.target, argv, { fresh: opts.fresh }), { timeoutMs: opts.timeoutMs, onStdoutLine: opts.onStdoutLine });
   }
 
   /** nix copy of the closure; NIX_SSHOPTS carries the same ssh options as every other call. */

@@ -7,7 +7,7 @@ import {
 } from '@nx/devkit';
 import { dirname, basename } from 'node:path';
 import { HOST_GLOB, HOSTNAME_PATTERN, PROFILES_GLOB, PROFILES_PROJECT, PROFILES_ROOT } from '../constants';
-import { HostJsonError, readHostJson } from './host-json';
+import { HostJsonError, readHostJson } from '../host/host-json';
 import { normalizeOptions, type NixFleetPluginOptions, type NormalizedPluginOptions } from './options';
 import { sharedHostInputs } from './shared-inputs';
 import { hostTargets } from './targets';

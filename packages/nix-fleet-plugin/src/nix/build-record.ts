@@ -1,14 +1,17 @@
 // build.json: the cached output of a host's build, and the contract for its consumers.
 //
-// A cache hit restores build.json but not the store paths it names (they may have been
-// built on another machine or garbage-collected). Consumers (closure-size, deploy) call
-// ensureRealised() first: it rebuilds or substitutes the toplevel and checks that the
-// flake still evaluates to the recorded outPath.
+// A cache hit restores build.json but not the store paths it names (they may have been built
+// on another machine or garbage-collected), and a record from a shared cache is only a claim.
+// Consumers (closure-size, deploy) call verifiedRecord() before they measure, lock, copy or
+// activate anything: the record must name this host's toplevel as the flake evaluates it at
+// this commit (evaluated once per build hash, see toplevels.ts), and is then realised.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { hostDistDir } from '../constants';
-import { nixBuildArgs, parseNixBuildJson, toplevelInstallable } from './nix-argv';
+import { drvInstallable, isStorePath, nixBuildArgs, parseNixBuildJson, toplevelInstallable, type Toplevel } from './nix-argv';
+import { nixVersion } from './nix-version';
 import { run } from './run';
+import { expectedToplevels } from './toplevels';
 
 export interface BuildRecord {
   host: string;
@@ -38,20 +41,49 @@ export function readBuildRecord(workspaceRoot: string, host: string): BuildRecor
   if (!existsSync(file)) {
     throw new Error(`No build record for host "${host}" at ${file}. Run "nx run ${host}:build" first.`);
   }
-  return JSON.parse(readFileSync(file, 'utf-8')) as BuildRecord;
-}
-
-/** Makes the record's outPath exist in the local store (substitute or rebuild), with a GC root. */
-export async function ensureRealised(workspaceRoot: string, record: BuildRecord, flakeRef: string): Promise<void> {
-  if (existsSync(record.outPath)) return;
-  const installable = toplevelInstallable(flakeRef, record.host);
-  const outLink = outLinkPath(workspaceRoot, record.host);
-  const result = await run('nix', nixBuildArgs({ installable, outLink }), { cwd: workspaceRoot, streamStderr: true, echo: true });
-  const { outPath } = parseNixBuildJson(result.stdout);
-  if (outPath !== record.outPath) {
+  let record: Partial<BuildRecord>;
+  try {
+    record = JSON.parse(readFileSync(file, 'utf-8'));
+  } catch (e) {
+    throw new Error(`The build record ${file} is not valid JSON (${(e as Error).message}). Rebuild with "nx run ${host}:build --skip-nx-cache".`);
+  }
+  if (record?.host !== host || !isStorePath(record.drvPath) || !record.drvPath.endsWith('.drv') || !isStorePath(record.outPath)) {
     throw new Error(
-      `The cached build of "${record.host}" names ${record.outPath}, but the flake now builds ${outPath}. ` +
-        `The cache key missed an input: rerun with "nx run ${record.host}:build --skip-nx-cache" and report the missing input.`,
+      `The build record ${file} is not a record of host "${host}" (host ${JSON.stringify(record?.host)}, ` +
+        `drvPath ${JSON.stringify(record?.drvPath)}, outPath ${JSON.stringify(record?.outPath)}). ` +
+        `Refusing to use it. Rebuild with "nx run ${host}:build --skip-nx-cache".`,
     );
   }
+  return record as BuildRecord;
+}
+
+/** Refuses a record that is not `expected`, naming the host, both paths and the fix. */
+export function checkRecord(record: BuildRecord, expected: Toplevel, file: string): void {
+  if (record.drvPath === expected.drvPath && record.outPath === expected.outPath) return;
+  throw new Error(
+    `The build record ${file} names ${record.outPath} (${record.drvPath}), but the flake evaluates ` +
+      `host "${record.host}" to ${expected.outPath} (${expected.drvPath}) at this commit. Refusing to use it: nothing was measured or sent. ` +
+      `Rebuild with "nx run ${record.host}:build --skip-nx-cache"; if it happens again, a cache input is missing or a shared cache holds a wrong record.`,
+  );
+}
+
+/**
+ * The host's build record, proven to be this host's system at this commit and present in the
+ * local store (built from its derivation when a cache hit restored only the record).
+ * `buildHash` keys the local proof, so a warm run does not evaluate again.
+ */
+export async function verifiedRecord(workspaceRoot: string, host: string, flakeRef: string, buildHash?: string): Promise<BuildRecord> {
+  const record = readBuildRecord(workspaceRoot, host);
+  const expected = (await expectedToplevels(workspaceRoot, flakeRef, { [host]: buildHash }))[host];
+  checkRecord(record, expected, relative(workspaceRoot, buildRecordPath(workspaceRoot, host)));
+  if (!existsSync(record.outPath)) {
+    // Evaluation wrote the derivation; only a garbage-collected one needs the flake again.
+    const installables = [existsSync(record.drvPath) ? drvInstallable(record.drvPath, await nixVersion()) : toplevelInstallable(flakeRef, host)];
+    const result = await run('nix', nixBuildArgs({ installables, outLink: outLinkPath(workspaceRoot, host) }), { cwd: workspaceRoot, streamStderr: true, echo: true });
+    const { outPath } = parseNixBuildJson(result.stdout);
+    if (outPath !== record.outPath) {
+      throw new Error(`Building ${record.drvPath} gave ${outPath}, not ${record.outPath} as recorded for "${host}". Rebuild with "nx run ${host}:build --skip-nx-cache".`);
+    }
+  }
+  return record;
 }

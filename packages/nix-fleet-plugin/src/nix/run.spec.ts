@@ -26,6 +26,23 @@ describe('run', () => {
     await expect(run('nix-fleet-no-such-tool', [])).rejects.toThrow(/is not on PATH; install it first/);
   });
 
+  it.each([2 ** 31, 3000030000, 0, -5, NaN])('refuses a timeout of %d ms Node cannot keep, and runs nothing', async (timeoutMs) => {
+    const marker = `/tmp/nix-fleet-run-spec-${process.pid}-${String(timeoutMs)}`;
+    await expect(run('touch', [marker], { timeoutMs })).rejects.toThrow(`a timeout of ${timeoutMs} ms is outside 1..2147483647 ms; nothing was run.`);
+    expect(require('node:fs').existsSync(marker)).toBe(false);
+  });
+
+  it('keeps the longest timeout Node can: a 2^31-1 ms timeout does not fire at once', async () => {
+    await expect(run('sh', ['-c', 'sleep 0.2; echo ok'], { timeoutMs: 2 ** 31 - 1 })).resolves.toMatchObject({ stdout: 'ok\n' });
+  });
+
+  it('hands complete stdout lines to a follower, and still captures them', async () => {
+    const lines: string[] = [];
+    const r = await run('sh', ['-c', 'printf "a\nb"; sleep 0.05; printf "c\nd"'], { onStdoutLine: (l) => lines.push(l) });
+    expect(lines).toEqual(['a', 'bc', 'd']);
+    expect(r.stdout).toBe('a\nbc\nd');
+  });
+
   it('hands complete stderr lines to a progress callback', async () => {
     const lines: string[] = [];
     await run('sh', ['-c', 'printf "one\\ntw" >&2; sleep 0.05; printf "o\\nthree" >&2'], { onStderrLine: (l) => lines.push(l) });

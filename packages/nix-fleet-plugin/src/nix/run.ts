@@ -12,6 +12,8 @@ export interface RunOptions {
   streamStdout?: boolean;
   /** Called with each complete stderr line, e.g. to report progress. */
   onStderrLine?: (line: string) => void;
+  /** Called with each complete stdout line (a followed log); stdout is captured either way. */
+  onStdoutLine?: (line: string) => void;
   input?: string;
   /** Print "> nix build ..." before running. */
   echo?: boolean;
@@ -27,6 +29,8 @@ export interface RunResult {
 }
 
 const TAIL_BYTES = 64 * 1024;
+/** Node fires a longer timer after 1 ms, so no timeout may be longer than this. */
+export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
 export class CommandError extends Error {
   constructor(
@@ -85,6 +89,9 @@ export function formatCommand(command: string, args: string[]): string {
 }
 
 export function run(command: string, args: string[], options: RunOptions = {}): Promise<RunResult> {
+  if (options.timeoutMs !== undefined && !(options.timeoutMs > 0 && options.timeoutMs <= MAX_TIMEOUT_MS)) {
+    return Promise.reject(new Error(`${formatCommand(command, args)}: a timeout of ${options.timeoutMs} ms is outside 1..${MAX_TIMEOUT_MS} ms; nothing was run.`));
+  }
   const log = options.log ?? process.stderr;
   if (options.echo) log.write(`> ${formatCommand(command, args)}\n`);
   const started = Date.now();
@@ -97,6 +104,7 @@ export function run(command: string, args: string[], options: RunOptions = {}): 
     let stdout = '';
     let stderr = '';
     let pending = '';
+    let pendingOut = '';
     let timedOut = false;
     let spawnError: Error | undefined;
     const timer =
@@ -109,8 +117,14 @@ export function run(command: string, args: string[], options: RunOptions = {}): 
           }, options.timeoutMs);
 
     child.stdout?.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
+      const text = chunk.toString();
+      stdout += text;
       if (options.streamStdout) log.write(chunk);
+      if (options.onStdoutLine) {
+        const lines = (pendingOut + text).split(/\r?\n/);
+        pendingOut = lines.pop() ?? '';
+        lines.forEach((l) => options.onStdoutLine?.(l));
+      }
     });
     child.stderr?.on('data', (chunk: Buffer) => {
       const text = chunk.toString();
@@ -129,6 +143,7 @@ export function run(command: string, args: string[], options: RunOptions = {}): 
     child.on('close', (code, signal) => {
       if (timer) clearTimeout(timer);
       if (pending && options.onStderrLine) options.onStderrLine(pending);
+      if (pendingOut && options.onStdoutLine) options.onStdoutLine(pendingOut);
       const durationMs = Date.now() - started;
       if (code === 0 && !timedOut && !spawnError) {
         resolve({ stdout, stderr, code, durationMs });

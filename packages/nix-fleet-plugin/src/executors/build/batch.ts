@@ -1,19 +1,22 @@
-// Batch build (`nx run-many -t build --batch`): many hosts in one `nix build`.
+// Batch build (`nx run-many -t build --batch`): many hosts, one evaluation, one `nix build`.
 //
 // Nx forks a process per task, which costs more than evaluating and building a small host.
-// In a batch, one nix build evaluates the flake once and lets Nix schedule every host's
-// derivations; then each host gets its GC root and build.json as the one-host executor writes
-// them. Hosts with buildHost, cacheTo or dryRun, and any batch that fails, run one by one
-// through the one-host executor, so every host reports its own result and error.
+// In a batch, one `nix eval` gives every host's drvPath and outPath, one `nix build` of those
+// derivations lets Nix schedule them all, and each result is matched to its host by drvPath
+// (Nix prints results in no fixed order). Then each host gets its GC root and build.json as
+// the one-host executor writes them. Hosts with buildHost, cacheTo or dryRun, and any batch
+// that fails, run one by one through the one-host executor, so each reports its own error.
 import type { ExecutorContext, TaskGraph } from '@nx/devkit';
 import { relative } from 'node:path';
-import { HOSTNAME_PATTERN, HOSTS_DIR, HOST_FILE } from '../../constants';
-import { readHostJson } from '../../graph/host-json';
+import { HOSTNAME_PATTERN } from '../../constants';
+import { hostFileOf } from '../../host/resolve-host';
+import { readHostJson } from '../../host/host-json';
 import { outLinkPath, writeBuildRecord } from '../../nix/build-record';
 import { flakeRefFor } from '../../nix/flake-ref';
-import { nixBuildArgs, toplevelInstallable } from '../../nix/nix-argv';
+import { drvInstallable, nixBuildArgs, nixGcRootArgs, parseNixBuildResults, type Toplevel } from '../../nix/nix-argv';
 import { nixVersion } from '../../nix/nix-version';
 import { CommandError, run } from '../../nix/run';
+import { evaluateToplevels, rememberToplevel } from '../../nix/toplevels';
 import buildExecutor from './executor';
 import { checkScaleOptions } from './options';
 import { ProgressReporter } from './progress';
@@ -27,13 +30,21 @@ export function batchKey(o: BuildExecutorSchema): string | undefined {
   return JSON.stringify([o.flake ?? '.', o.builders ?? null, o.extraArgs ?? [], o.progress !== false]);
 }
 
-/** `nix build --json` with several installables prints one entry per installable, in order. */
-export function parseBatchJson(stdout: string, count: number): Array<{ drvPath: string; outPath: string }> {
-  const parsed = JSON.parse(stdout) as Array<{ drvPath: string; outputs: Record<string, string> }>;
-  if (parsed.length !== count || parsed.some((p) => !p.drvPath || !p.outputs?.out)) {
-    throw new Error(`nix build --json printed ${parsed.length} results for ${count} hosts: ${stdout.slice(0, 200)}`);
+/**
+ * Pairs each host with what `nix build` printed for its derivation. Several hosts may share
+ * one derivation; a host whose derivation gave no result, or another output, is an error.
+ */
+export function matchBuildResults(toplevels: Record<string, Toplevel>, built: Toplevel[]): Record<string, Toplevel> {
+  const byDrv = new Map(built.map((b) => [b.drvPath, b.outPath]));
+  const matched: Record<string, Toplevel> = {};
+  for (const [host, t] of Object.entries(toplevels)) {
+    const out = byDrv.get(t.drvPath);
+    if (out !== t.outPath) {
+      throw new Error(`nix build printed ${out ? `${out}, not ${t.outPath},` : 'no result'} for ${t.drvPath} (host "${host}").`);
+    }
+    matched[host] = t;
   }
-  return parsed.map((p) => ({ drvPath: p.drvPath, outPath: p.outputs.out }));
+  return matched;
 }
 
 async function inParallel(jobs: Array<() => Promise<unknown>>, limit: number): Promise<void> {
@@ -43,30 +54,29 @@ async function inParallel(jobs: Array<() => Promise<unknown>>, limit: number): P
   }));
 }
 
-async function buildTogether(ids: string[], hosts: string[], options: BuildExecutorSchema, root: string): Promise<Results> {
+async function buildTogether(ids: string[], hosts: string[], hashes: Array<string | undefined>, options: BuildExecutorSchema, root: string): Promise<Results> {
   const progress = options.progress !== false ? new ProgressReporter(`batch of ${hosts.length}`, (l) => process.stderr.write(`${l}\n`)) : undefined;
-  const flake = flakeRefFor(root, options.flake);
   const { builders } = checkScaleOptions(options, root);
-  const installables = hosts.map((h) => toplevelInstallable(flake, h));
-  const [first, ...rest] = installables;
-  const args = nixBuildArgs({ installable: first, extraArgs: [...rest, ...(options.extraArgs ?? [])], builders, logFormat: progress ? 'internal-json' : undefined });
-  progress?.step(`evaluating and building ${hosts.join(', ')}`);
+  progress?.step(`evaluating ${hosts.join(', ')}`);
   const started = Date.now();
+  const toplevels = await evaluateToplevels(root, flakeRefFor(root, options.flake), hosts);
+  const version = await nixVersion();
+  const installables = [...new Set(Object.values(toplevels).map((t) => drvInstallable(t.drvPath, version)))];
+  const args = nixBuildArgs({ installables, extraArgs: options.extraArgs, builders, logFormat: progress ? 'internal-json' : undefined });
+  progress?.step(`building ${installables.length} systems`);
   const result = await run('nix', args, progress ? { cwd: root, echo: true, onStderrLine: (l) => progress.line(l) } : { cwd: root, echo: true, streamStderr: true }).catch(
     (e: unknown) => {
       throw progress?.firstError && e instanceof CommandError ? new Error(progress.firstError) : e;
     },
   );
-  const built = parseBatchJson(result.stdout, hosts.length);
-  const version = await nixVersion();
-  // One GC root per host; nix names several out-links of one call result, result-1, ...
-  await inParallel(hosts.map((host, i) => () => run('nix', nixBuildArgs({ installable: built[i].outPath, outLink: relative(root, outLinkPath(root, host)) }), { cwd: root })), 4);
+  const built = matchBuildResults(toplevels, parseNixBuildResults(result.stdout));
+  await inParallel(hosts.map((host) => () => run('nix', nixGcRootArgs(built[host].outPath, relative(root, outLinkPath(root, host))), { cwd: root })), 4);
   const results: Results = {};
   for (const [i, host] of hosts.entries()) {
-    const { drvPath, outPath } = built[i];
-    const hostJson = readHostJson(root, `${HOSTS_DIR}/${host}/${HOST_FILE}`);
-    const file = writeBuildRecord(root, { host, system: hostJson.system, drvPath, outPath, nixVersion: version });
-    const text = `${host}: ${outPath}\n  record: ${relative(root, file)}`;
+    const hostJson = readHostJson(root, hostFileOf(host));
+    const file = writeBuildRecord(root, { host, system: hostJson.system, ...built[host], nixVersion: version });
+    rememberToplevel(root, host, hashes[i], built[host]);
+    const text = `${host}: ${built[host].outPath}\n  record: ${relative(root, file)}`;
     console.log(text);
     results[ids[i]] = { success: true, terminalOutput: text, startTime: started, endTime: Date.now() };
   }
@@ -82,16 +92,16 @@ export default async function buildBatch(
   const results: Results = {};
   const groups = new Map<string, string[]>();
   const alone: string[] = [];
+  const hostOf = (id: string) => inputs[id].host ?? taskGraph.tasks[id].target.project;
   for (const id of Object.keys(inputs)) {
     const key = batchKey(inputs[id]);
-    const host = inputs[id].host ?? taskGraph.tasks[id].target.project;
-    if (key === undefined || !HOSTNAME_PATTERN.test(host)) alone.push(id);
+    if (key === undefined || !HOSTNAME_PATTERN.test(hostOf(id))) alone.push(id);
     else groups.set(key, [...(groups.get(key) ?? []), id]);
   }
   for (const ids of groups.values()) {
-    const hosts = ids.map((id) => inputs[id].host ?? taskGraph.tasks[id].target.project);
+    const hosts = ids.map(hostOf);
     try {
-      Object.assign(results, await buildTogether(ids, hosts, inputs[ids[0]], context.root));
+      Object.assign(results, await buildTogether(ids, hosts, ids.map((id) => taskGraph.tasks[id].hash), inputs[ids[0]], context.root));
     } catch (e) {
       const why = e instanceof CommandError ? e.reason : (e as Error).message;
       console.error(`\nThe batch build of ${hosts.join(', ')} failed (${why.split('\n')[0]}); building them one by one to tell which.`);
@@ -101,7 +111,7 @@ export default async function buildBatch(
   for (const id of alone) {
     const task = taskGraph.tasks[id];
     const startTime = Date.now();
-    const { success } = await buildExecutor(inputs[id], { ...context, projectName: task.target.project, targetName: task.target.target });
+    const { success } = await buildExecutor(inputs[id], { ...context, taskGraph, projectName: task.target.project, targetName: task.target.target, configurationName: task.target.configuration });
     results[id] = { success, terminalOutput: '', startTime, endTime: Date.now() };
   }
   return results;

@@ -13,7 +13,7 @@ describe('nix argv for builds that scale out', () => {
     [{ logFormat: 'internal-json' as const, extraArgs: ['-L'] }, ['build', top, '--out-link', 'o', '--json', '--print-build-logs', '-L', '--log-format', 'internal-json']],
     [{ dryRun: true, buildHost: 'b1' }, ['build', top, '--dry-run', '--store', 'ssh-ng://b1', '--eval-store', 'auto']],
   ])('nix build %j', (extra, expected) => {
-    expect(nixBuildArgs({ installable: top, outLink: 'o', ...extra })).toEqual(expected);
+    expect(nixBuildArgs({ installables: [top], outLink: 'o', ...extra })).toEqual(expected);
   });
 
   it('copies and signs', () => {

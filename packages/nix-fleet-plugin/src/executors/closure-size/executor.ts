@@ -1,30 +1,27 @@
 // @nix-fleet/nx:closure-size: closure size, biggest paths, package diff and budgets of a built host.
 import type { ExecutorContext } from '@nx/devkit';
 import { join } from 'node:path';
-import { HOSTNAME_PATTERN, HOSTS_DIR, HOST_FILE } from '../../constants';
-import { readHostJson } from '../../graph/host-json';
+import { resolveHost } from '../../host/resolve-host';
 import { readBaseline, reportPath, writeBaseline, writeJson } from '../../closure/baseline';
 import { resolveBudgets } from '../../closure/budget';
 import { parsePathInfoJson } from '../../closure/path-info';
 import { buildReport, renderReport, type ClosureReport } from '../../closure/report';
-import { ensureRealised, readBuildRecord } from '../../nix/build-record';
+import { verifiedRecord } from '../../nix/build-record';
 import { flakeRefFor } from '../../nix/flake-ref';
 import { nixPathInfoClosureArgs } from '../../nix/nix-argv';
 import { CommandError, run } from '../../nix/run';
-import { hostOf } from '../build/executor';
+import { buildHashOf } from '../task-hash';
 import type { ClosureSizeExecutorSchema } from './schema';
 
 /** Measures the host's closure and writes closure.json; throws on bad input before touching files. */
-export async function measureClosure(options: ClosureSizeExecutorSchema, root: string, host: string): Promise<ClosureReport> {
-  if (!HOSTNAME_PATTERN.test(host)) throw new Error(`"${host}" is not a valid host name (lowercase letters, digits and dashes).`);
-  const hostFile = `${HOSTS_DIR}/${host}/${HOST_FILE}`;
-  const hostJson = readHostJson(root, hostFile);
+export async function measureClosure(options: ClosureSizeExecutorSchema, context: Pick<ExecutorContext, 'root' | 'projectName'>, buildHash?: string): Promise<ClosureReport> {
+  const root = context.root;
+  const { host, hostFile, hostJson } = resolveHost(options, context);
   const budgets = resolveBudgets(hostJson.budgets, { maxSize: options.maxSize, maxGrowth: options.maxGrowth }, hostFile);
   const top = options.top ?? 10;
   if (!Number.isInteger(top) || top < 1) throw new Error(`--top is ${top}: expected a whole number of at least 1.`);
 
-  const record = readBuildRecord(root, host);
-  await ensureRealised(root, record, flakeRefFor(root, options.flake));
+  const record = await verifiedRecord(root, host, flakeRefFor(root, options.flake), buildHash);
   const result = await run('nix', nixPathInfoClosureArgs(record.outPath), { cwd: root });
   const current = parsePathInfoJson(result.stdout, record.outPath, host);
 
@@ -41,9 +38,9 @@ export async function measureClosure(options: ClosureSizeExecutorSchema, root: s
 }
 
 export default async function closureSizeExecutor(options: ClosureSizeExecutorSchema, context: ExecutorContext) {
-  const host = hostOf(options, context);
+  const host = options.host ?? context.projectName;
   try {
-    const report = await measureClosure(options, context.root, host);
+    const report = await measureClosure(options, context, buildHashOf(context, false));
     console.log(options.json ? JSON.stringify(report, null, 2) : renderReport(report));
     if (report.failures.length > 0) {
       console.error(`\n${report.failures.join('\n\n')}`);

@@ -1,13 +1,13 @@
 // @nix-fleet/nx:deploy: one host per task; copy, activate, confirm, roll back on failure.
 import type { ExecutorContext } from '@nx/devkit';
-import { HOSTS_DIR, HOST_FILE } from '../../constants';
+import { HOSTNAME_PATTERN } from '../../constants';
 import { deployHost } from '../../deploy/deploy-host';
 import { deployPlan } from '../../deploy/options';
 import { SUCCESS, writeResult, type DeployResult } from '../../deploy/result';
-import { readHostJson } from '../../graph/host-json';
-import { ensureRealised, readBuildRecord } from '../../nix/build-record';
+import { resolveHost } from '../../host/resolve-host';
+import { verifiedRecord } from '../../nix/build-record';
 import { flakeRefFor } from '../../nix/flake-ref';
-import { hostOf } from '../build/executor';
+import { buildHashOf } from '../task-hash';
 import type { DeployExecutorSchema } from './schema';
 
 export function resultLine(r: DeployResult): string {
@@ -27,19 +27,22 @@ export function resultLine(r: DeployResult): string {
 }
 
 export default async function deployExecutor(options: DeployExecutorSchema, context: ExecutorContext) {
-  const host = hostOf(options, context);
   const root = context.root;
   const log = (line: string) => console.log(line);
+  let host = options.host ?? context.projectName ?? '';
   let result: DeployResult;
   try {
-    const plan = deployPlan(host, readHostJson(root, `${HOSTS_DIR}/${host}/${HOST_FILE}`), options);
-    const record = readBuildRecord(root, host);
-    await ensureRealised(root, record, flakeRefFor(root, options.flake));
+    const resolved = resolveHost(options, context);
+    host = resolved.host;
+    const plan = deployPlan(host, resolved.hostJson, options);
+    // Proven to be this host's system at this commit before anything is sent to the host.
+    const record = await verifiedRecord(root, host, flakeRefFor(root, options.flake), buildHashOf(context, false));
     result = await deployHost(plan, record.outPath, log);
   } catch (e) {
     // Bad options or a missing build: nothing was sent to the host.
     console.error(`\nDeploy of ${host} failed: ${(e as Error).message}`);
-    writeResult(root, { host, status: 'failed', mode: options.mode ?? 'switch', outPath: '', copied: false, step: 'plan', message: (e as Error).message, durationMs: 0, finishedAt: Date.now() });
+    // A host name that failed its check names no file to write.
+    if (HOSTNAME_PATTERN.test(host)) writeResult(root, { host, status: 'failed', mode: options.mode ?? 'switch', outPath: '', copied: false, step: 'plan', message: (e as Error).message, durationMs: 0, finishedAt: Date.now() });
     return { success: false };
   }
   writeResult(root, result);

@@ -5,6 +5,7 @@ export interface DeployExecutorSchema {
   flake?: string;
   mode?: DeployMode;
   force?: boolean;
+  breakLock?: 'stale' | 'force';
   targetHost?: string;
   targetUser?: string;
   port?: number;

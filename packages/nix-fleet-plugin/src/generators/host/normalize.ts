@@ -1,7 +1,7 @@
 // Checks every host generator option before anything is written; errors name the flag and the fix.
 import type { Tree } from '@nx/devkit';
 import { HOST_SYSTEMS, HOST_TYPES, type HostType } from '../../constants';
-import { parseHostJson, type HostJson } from '../../graph/host-json';
+import { parseHostJson, type HostJson } from '../../host/host-json';
 import { existingHosts, existingProfiles, existingRoles, hostRoot, listForMessage } from '../shared/inventory';
 import { assertHostName, GeneratorInputError, parseList } from '../shared/names';
 import type { HostGeneratorSchema } from './schema';

@@ -1,7 +1,7 @@
 // Checks and edits of the host lists a generator may touch (host.json, never user-written Nix).
 import { updateJson, type Tree } from '@nx/devkit';
 import { HOST_FILE } from '../../constants';
-import type { HostJson } from '../../graph/host-json';
+import type { HostJson } from '../../host/host-json';
 import { existingHosts, hostRoot, listForMessage } from './inventory';
 import { GeneratorInputError } from './names';
 

@@ -1,0 +1,59 @@
+// What the flake evaluates each host's toplevel to: one `nix eval` for many hosts, and a local
+// record of it keyed by the Nx hash of the host's build, so a warm run evaluates nothing.
+//
+// The record lives under .nx/ on this machine, never in a cached output: it is what this
+// machine evaluated itself, the proof a build.json from any cache is checked against.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { isStorePath, nixEvalToplevelsArgs, parseEvalToplevels, type Toplevel } from './nix-argv';
+import { run } from './run';
+
+export const TOPLEVEL_CACHE_DIR = '.nx/nix-fleet/toplevels';
+
+/** Evaluates the hosts' toplevels in one nix evaluation (nothing is built). */
+export async function evaluateToplevels(workspaceRoot: string, flakeRef: string, hosts: string[]): Promise<Record<string, Toplevel>> {
+  const result = await run('nix', nixEvalToplevelsArgs(flakeRef, hosts), { cwd: workspaceRoot, echo: true });
+  return parseEvalToplevels(result.stdout, hosts);
+}
+
+function cacheFile(workspaceRoot: string, host: string): string {
+  return join(workspaceRoot, TOPLEVEL_CACHE_DIR, `${host}.json`);
+}
+
+/** The toplevel this machine evaluated for `host` when its build's hash was `key`. */
+export function rememberedToplevel(workspaceRoot: string, host: string, key: string | undefined): Toplevel | undefined {
+  const file = cacheFile(workspaceRoot, host);
+  if (!key || !existsSync(file)) return undefined;
+  try {
+    const saved = JSON.parse(readFileSync(file, 'utf-8'));
+    if (saved.key === key && isStorePath(saved.drvPath) && isStorePath(saved.outPath)) return { drvPath: saved.drvPath, outPath: saved.outPath };
+  } catch {
+    // A torn or foreign file is no proof: evaluate again.
+  }
+  return undefined;
+}
+
+export function rememberToplevel(workspaceRoot: string, host: string, key: string | undefined, toplevel: Toplevel): void {
+  if (!key) return;
+  mkdirSync(join(workspaceRoot, TOPLEVEL_CACHE_DIR), { recursive: true });
+  writeFileSync(cacheFile(workspaceRoot, host), JSON.stringify({ key, ...toplevel }) + '\n');
+}
+
+/** Remembered toplevels where the key matches; one evaluation for all the others. */
+export async function expectedToplevels(
+  workspaceRoot: string,
+  flakeRef: string,
+  keys: Record<string, string | undefined>,
+): Promise<Record<string, Toplevel>> {
+  const hosts = Object.keys(keys);
+  const known: Record<string, Toplevel> = {};
+  for (const host of hosts) {
+    const t = rememberedToplevel(workspaceRoot, host, keys[host]);
+    if (t) known[host] = t;
+  }
+  const missing = hosts.filter((h) => !known[h]);
+  if (missing.length === 0) return known;
+  const evaluated = await evaluateToplevels(workspaceRoot, flakeRef, missing);
+  for (const host of missing) rememberToplevel(workspaceRoot, host, keys[host], evaluated[host]);
+  return { ...known, ...evaluated };
+}
