@@ -1,6 +1,10 @@
+import type { ExecutorContext } from '@nx/devkit';
 import { hostGenerator } from '../generators/host/generator';
 import { treeWithProfiles } from '../generators/shared/test-tree';
-import { explainNixFailure, preflightBuild, preflightDeploy, runDeploys, type PreflightFacts } from './preflight';
+import { explainNixFailure, preflightBuild, preflightDeploy, runDeploys, type PreflightFacts, type RunContextLike } from './preflight';
+
+// The build executor passes its ExecutorContext as it is (checked by tsc).
+export const contextFits = (context: ExecutorContext): RunContextLike => context;
 
 const ready: PreflightFacts = {
   host: 'web1',
@@ -67,21 +71,25 @@ describe('preflight', () => {
 });
 
 describe('runDeploys', () => {
-  const graph = {
-    tasks: {
-      'web1:build': { target: { project: 'web1', target: 'build' } },
-      'web1:deploy': { target: { project: 'web1', target: 'deploy' } },
-      'web2:build': { target: { project: 'web2', target: 'build' } },
+  const targets = { build: { executor: '@nix-fleet/nx:build' }, ship: { executor: '@nix-fleet/nx:deploy' } };
+  const context = {
+    taskGraph: {
+      tasks: {
+        'web1:build': { target: { project: 'web1', target: 'build' } },
+        'web1:ship': { target: { project: 'web1', target: 'ship' } },
+        'web2:build': { target: { project: 'web2', target: 'build' } },
+      },
     },
+    projectsConfigurations: { projects: { web1: { targets }, web2: { targets } } },
   };
   it.each([
-    ['web1', 'deploy', true],
-    ['web2', 'deploy', false],
-    ['web1', 'ship', false],
-  ])('%s with deploy target %s: %s', (project, target, expected) => {
-    expect(runDeploys(graph, project, target)).toBe(expected);
+    ['web1', true],
+    ['web2', false],
+    ['web3', false],
+  ])('%s deployed in this run (deploy target renamed "ship"): %s', (project, expected) => {
+    expect(runDeploys(context, project)).toBe(expected);
   });
-  it('is false without a task graph', () => expect(runDeploys(undefined, 'web1', 'deploy')).toBe(false));
+  it('is false without a task graph', () => expect(runDeploys({}, 'web1')).toBe(false));
 });
 
 // stderr as Nix 2.8 prints it (recorded here, offline, in a network namespace with no interfaces).

@@ -2,7 +2,7 @@
 // into a fix. Pure functions over facts the caller reads (readPreflightFacts does it from disk).
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { HOSTS_DIR } from '../constants';
+import { HOSTS_DIR, PLUGIN_NAME } from '../constants';
 
 /** The text that marks a hardware-configuration.nix as the generator's placeholder (see its template). */
 export const PLACEHOLDER_MARK = 'is still the placeholder written by nx g host';
@@ -72,17 +72,22 @@ export function preflightDeploy(facts: PreflightFacts): PreflightProblem[] {
   return problems;
 }
 
-/** The part of Nx's task graph (ExecutorContext.taskGraph) that runDeploys reads. */
-export interface TaskGraphLike {
-  tasks: Record<string, { target: { project: string; target: string } }>;
+/** The parts of Nx's ExecutorContext that runDeploys reads (pass the context itself). */
+export interface RunContextLike {
+  taskGraph?: { tasks: Record<string, { target: { project: string; target: string } }> };
+  projectsConfigurations?: { projects: Record<string, { targets?: Record<string, { executor?: string }> }> };
 }
 
 /**
- * True when this run also deploys `project`: deploy depends on build, so the build executor
- * runs preflightDeploy instead of preflightBuild and a missing targetHost costs no build.
+ * True when this run also deploys `project` (a task of it runs the deploy executor, whatever
+ * the target is called): deploy depends on build, so the build executor runs preflightDeploy
+ * instead of preflightBuild and a missing targetHost costs no build.
  */
-export function runDeploys(taskGraph: TaskGraphLike | undefined, project: string, deployTargetName: string): boolean {
-  return Object.values(taskGraph?.tasks ?? {}).some((t) => t.target.project === project && t.target.target === deployTargetName);
+export function runDeploys(context: RunContextLike, project: string): boolean {
+  const targets = context.projectsConfigurations?.projects[project]?.targets ?? {};
+  return Object.values(context.taskGraph?.tasks ?? {}).some(
+    (t) => t.target.project === project && targets[t.target.target]?.executor === `${PLUGIN_NAME}:deploy`,
+  );
 }
 
 /** The facts from disk: the flake folder and the host's hardware file. */
