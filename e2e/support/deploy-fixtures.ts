@@ -72,9 +72,23 @@ export function switchScriptConfig(b: SwitchBehaviour = {}): string {
   return `  switchScript = ${nixString(recordingSwitchScript(b))};\n`;
 }
 
-/** host.json fields that point deploy at a test host through the network's ssh config. */
-export function deploymentFor(net: TestNetwork, host: TestHost, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return { deployment: { targetHost: host.name, sshOptions: ['-F', net.sshConfigFile], ...extra } };
+/** host.json fields that point deploy at a test host: its name is a Host block of the network's ssh config. */
+export function deploymentFor(_net: TestNetwork, host: TestHost, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { deployment: { targetHost: host.name, ...extra } };
+}
+
+/**
+ * Makes every deploy in this process use the network's ssh config, as an operator would with
+ * NIX_FLEET_SSH_CONFIG (host.json may not name an ssh config: -F is not an allowed option).
+ * Returns the function that puts the environment back.
+ */
+export function useNetworkSshConfig(net: TestNetwork): () => void {
+  const before = process.env.NIX_FLEET_SSH_CONFIG;
+  process.env.NIX_FLEET_SSH_CONFIG = net.sshConfigFile;
+  return () => {
+    if (before === undefined) delete process.env.NIX_FLEET_SSH_CONFIG;
+    else process.env.NIX_FLEET_SSH_CONFIG = before;
+  };
 }
 
 export function builtOutPath(workspaceRoot: string, host: string): string {

@@ -1,4 +1,4 @@
-// A `nix` first on PATH that logs each call and then runs the real nix: proves what ran.
+// A `nix` (or another command) first on PATH that logs each call and then runs the real one: proves what ran.
 import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,11 +14,11 @@ export interface NixCounter {
   reset(): void;
 }
 
-export function createNixCounter(): NixCounter {
-  const dir = mkdtempSync(join(tmpdir(), 'nix-counter-'));
+export function createNixCounter(command = 'nix'): NixCounter {
+  const dir = mkdtempSync(join(tmpdir(), `${command}-counter-`));
   const log = join(dir, 'calls.log');
-  const realNix = execFileSync('sh', ['-c', 'command -v nix'], { encoding: 'utf-8' }).trim();
-  const wrapper = join(dir, 'nix');
+  const realNix = execFileSync('sh', ['-c', `command -v ${command}`], { encoding: 'utf-8' }).trim();
+  const wrapper = join(dir, command);
   writeFileSync(wrapper, `#!/bin/sh\necho "$*" >> '${log}'\nexec '${realNix}' "$@"\n`);
   chmodSync(wrapper, 0o755);
   const calls = () => (existsSync(log) ? readFileSync(log, 'utf-8').split('\n').filter(Boolean) : []);

@@ -34,6 +34,8 @@ in
       xwayland.enable = true;
     };
     programs.waybar.enable = true;
+    # Installs hyprlock and gives it its PAM service; without that it cannot check a password.
+    programs.hyprlock.enable = true;
 
     services.displayManager.sddm = mkIf cfg.displayManager.enable {
       enable = true;
@@ -72,7 +74,6 @@ in
       grim
       slurp
       wl-clipboard
-      hyprlock
       hypridle
       pavucontrol
       brightnessctl

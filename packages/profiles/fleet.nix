@@ -9,6 +9,21 @@ let
   inherit (lib) mkOption types;
 in
 {
+  options.profiles.fleet.subnets = mkOption {
+    type = types.listOf types.str;
+    default = [ ];
+    example = [
+      "10.0.10.0/24"
+      "fd00:10::/64"
+    ];
+    description = ''
+      Networks (CIDR) or addresses that belong to the fleet besides the hosts' own
+      `deployment.targetHost` addresses, e.g. the LAN your laptop browses from. Ports a
+      profile opens "to the fleet" (fleet-firewall.nix) accept connections from these and
+      from every host's address, never from anywhere else. `0.0.0.0/0` and `::/0` are refused.
+    '';
+  };
+
   options.profiles.fleet.hosts = mkOption {
     type = types.attrsOf types.anything;
     default = { };

@@ -1,4 +1,4 @@
-# Power-user profile: advanced CLI tools, plus scientific tools one sub-option each (all off).
+# Power-user profile: advanced CLI tools; scientific tools are one switch each (all off), usable alone.
 {
   config,
   lib,
@@ -8,7 +8,7 @@
 let
   cfg = config.profiles."power-user";
   sci = cfg.scientific;
-  inherit (lib) mkIf mkEnableOption optionals;
+  inherit (lib) mkIf mkMerge mkEnableOption optionals;
 in
 {
   options.profiles."power-user" = {
@@ -24,18 +24,24 @@ in
     };
   };
 
-  config = mkIf cfg.enable {
-    environment.systemPackages =
-      (with pkgs; [
+  # Each scientific switch installs its tool on its own: `scientific.octave.enable = true` alone
+  # gives Octave without the CLI tools of `enable`.
+  config = mkMerge [
+    (mkIf cfg.enable {
+      environment.systemPackages = with pkgs; [
         tmux
         btop
         ncdu
         nmap
         lsof
         strace
-      ])
-      ++ optionals sci.octave.enable [ sci.octave.package ]
-      ++ optionals sci.r.enable [ pkgs.R ]
-      ++ optionals sci.gnuplot.enable [ pkgs.gnuplot ];
-  };
+      ];
+    })
+    (mkIf (sci.octave.enable || sci.r.enable || sci.gnuplot.enable) {
+      environment.systemPackages =
+        optionals sci.octave.enable [ sci.octave.package ]
+        ++ optionals sci.r.enable [ pkgs.R ]
+        ++ optionals sci.gnuplot.enable [ pkgs.gnuplot ];
+    })
+  ];
 }

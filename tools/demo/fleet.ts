@@ -54,7 +54,7 @@ export function hostJson(host: DemoHost, net: TestNetwork): Record<string, unkno
     type: host.type,
     system: 'x86_64-linux',
     ...(host.importsWeb ? { roles: ['web'] } : {}),
-    deployment: { targetHost: host.target.name, sshOptions: ['-F', net.sshConfigFile] },
+    deployment: { targetHost: host.target.name },
   };
 }
 

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { activations, builtOutPath, readLink } from '../../e2e/support/deploy-fixtures';
 import { startTestHosts, type TestNetwork } from '../../e2e/support/test-hosts';
+import { useNetworkSshConfig } from '../../e2e/support/deploy-fixtures';
 import { createWorkspace, nxEnv, REPO_ROOT, type Workspace } from '../../e2e/support/workspace';
 import { bumpVersion, demoHosts, writeDemoFleet, type DemoHost } from './fleet';
 import { check, note, sh, step, table } from './say';
@@ -48,6 +49,8 @@ async function tour(): Promise<void> {
 
   step('Start three test hosts', 'Each is a network namespace with a 10.x address, its own empty /nix, /run and sshd: a stand-in for a NixOS machine.');
   net = await startTestHosts(3, { namePrefix: 'node' });
+  // The test hosts' ssh config is the deploying machine's own: host.json cannot name one.
+  useNetworkSshConfig(net);
   table(['test host', 'address', 'namespace'], net.hosts.map((h) => [h.name, h.address, h.namespace]));
 
   step('Write a fleet of three hosts in a temp workspace', 'web1 and web2 import the web profile, the laptop ares does not. The flake is a fixture that stands in for nixpkgs.');

@@ -1,7 +1,7 @@
 // deploy on real SSH test hosts: one host, a parallel fleet, unchanged reruns, dry-activate,
 // the per-host lock and host key checking. Real nx, nix, ssh and sshd.
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   activations,
@@ -14,8 +14,10 @@ import {
   SYSTEM_PROFILE,
   waitFor,
   type SwitchBehaviour,
+  useNetworkSshConfig,
 } from '../../support/deploy-fixtures';
 import { writeFixtureHost, writeFixtureFleet, type FixtureHost } from '../../support/fixture-fleet';
+import { createNixCounter } from '../../support/nix-counter';
 import { startTestHosts, type TestNetwork } from '../../support/test-hosts';
 import { createWorkspace, nxEnv, type Workspace } from '../../support/workspace';
 
@@ -23,6 +25,7 @@ const NX_BIN = join(__dirname, '..', '..', '..', 'node_modules', 'nx', 'dist', '
 
 describe('deploy to test hosts', () => {
   let net: TestNetwork;
+  let restoreSsh: (() => void) | undefined;
   let ws: Workspace;
   const hostJsonExtra: Record<string, Record<string, unknown>> = {};
 
@@ -42,6 +45,7 @@ describe('deploy to test hosts', () => {
 
   beforeAll(async () => {
     net = await startTestHosts(5, { namePrefix: 'web' });
+    restoreSsh = useNetworkSshConfig(net);
     ws = createWorkspace('nix-fleet-deploy-');
     // web1's checks: a command, and a URL only reachable from inside the host (its loopback).
     await net.hosts[0].exec(['busybox', 'httpd', '-p', '127.0.0.1:8080', '-h', '/etc']);
@@ -56,6 +60,7 @@ describe('deploy to test hosts', () => {
   });
 
   afterAll(async () => {
+    restoreSsh?.();
     await net?.teardown();
     ws?.remove();
   });
@@ -122,7 +127,7 @@ describe('deploy to test hosts', () => {
 
     const second = ws.nx(['run', 'web3:deploy'], { allowFailure: true });
     expect(second.status).not.toBe(0);
-    expect(second.stdout + second.stderr).toMatch(/web3 is already being deployed \(lock \/run\/nix-fleet\/deploy\.lock held by \S+ pid \d+ since /);
+    expect(second.stdout + second.stderr).toMatch(/web3 is already being deployed \(lock \/run\/nix-fleet\/deploy\.lock on web3 held by \S+ pid \d+ since /);
     expect(first.exitCode).toBeNull(); // refused while the first one was still activating
 
     expect(await firstDone).toBe(0);
@@ -138,17 +143,65 @@ describe('deploy to test hosts', () => {
     const web5Key = lines.find((l) => l.startsWith('web5 '))!.split(' ').slice(1).join(' ');
     const badKnownHosts = join(ws.root, 'bad_known_hosts');
     writeFileSync(badKnownHosts, `web4 ${web5Key}\n`);
+    // The operator's own ssh config (NIX_FLEET_SSH_CONFIG), pointing at that known_hosts.
+    const badConfig = join(ws.root, 'bad_ssh_config');
+    writeFileSync(badConfig, readFileSync(net.sshConfigFile, 'utf-8').replaceAll(net.knownHostsFile, badKnownHosts));
     const profileBefore = await readLink(web4, SYSTEM_PROFILE);
     const logBefore = await activations(web4);
     rewrite([3], '5.0');
 
-    // ssh keeps the first value of an option: this one beats the ssh config's UserKnownHostsFile.
-    const r = ws.nx(['run', 'web4:deploy', `--sshOptions=-oUserKnownHostsFile=${badKnownHosts}`], { allowFailure: true });
+    const r = ws.nx(['run', 'web4:deploy'], { allowFailure: true, env: { NIX_FLEET_SSH_CONFIG: badConfig } });
     expect(r.status).not.toBe(0);
     expect(r.stdout + r.stderr).toMatch(/Deploy of web4 failed at connect: .*Host key verification failed/s);
     expect(deployResult(ws.root, 'web4')).toMatchObject({ status: 'failed', step: 'connect', copied: false });
     expect(await readLink(web4, SYSTEM_PROFILE)).toBe(profileBefore);
     expect(await activations(web4)).toEqual(logBefore);
     expect(await exists(web4, builtOutPath(ws.root, 'web4'))).toBe(false);
+  });
+
+  describe('untrusted host.json and flags', () => {
+    const pwned = () => join(ws.root, 'pwned');
+    let version = 6;
+
+    it.each([
+      ['host.json', { sshOptions: ['-o', 'ProxyCommand=touch pwned'] }, [], 'hosts/web5/host.json deployment.sshOptions: "-o ProxyCommand=touch pwned" is not an allowed ssh option'],
+      ['host.json', { sshOptions: ['-oLocalCommand=touch pwned', '-oPermitLocalCommand=yes'] }, [], '"-o LocalCommand=touch pwned" is not an allowed ssh option'],
+      ['host.json', { sshOptions: ['-F', 'evil_config'] }, [], '"-F" is not an allowed ssh option'],
+      ['host.json', { sshOptions: ['-J', 'x$(touch${IFS}pwned)'] }, [], 'is not a list of [user@]host[:port] jump hosts'],
+      ['a flag', {}, ['--sshOptions=-oProxyCommand=touch pwned'], '--sshOptions: "-o ProxyCommand=touch pwned" is not an allowed ssh option'],
+      ['a flag', {}, ['--sshOptions=-oStrictHostKeyChecking=false'], '--sshOptions: "-o StrictHostKeyChecking=false" is not an allowed ssh option'],
+      ['a flag', {}, ['--sshOptions=-oUserKnownHostsFile=/dev/null'], 'is not an allowed ssh option'],
+      ['a flag', {}, ['--host=../../x'], '--host="../../x" is not a valid host name'],
+    ])('refuses ssh options from %s that run commands or skip host keys: %j %j, before any ssh', async (_from, deployment, flags, message) => {
+      const web5 = net.hosts[4];
+      writeFileSync(join(ws.root, 'evil_config'), 'Host *\n  ProxyCommand touch pwned\n');
+      hostJsonExtra.web5 = deployment;
+      rewrite([4], `${version++}.0`);
+      const before = await activations(web5);
+      const ssh = createNixCounter('ssh');
+      const r = ws.nx(['run', 'web5:deploy', '--mode=dry-activate', ...flags], { allowFailure: true, env: ssh.env });
+      expect(r.status).not.toBe(0);
+      expect(r.stdout + r.stderr).toContain(message);
+      expect(ssh.calls()).toEqual([]);
+      expect(existsSync(pwned())).toBe(false);
+      expect(await activations(web5)).toEqual(before);
+      hostJsonExtra.web5 = {};
+    });
+
+    it('refuses an effective ssh config without host key checking, however it is spelled, before connecting', async () => {
+      const web5 = net.hosts[4];
+      rewrite([4], `${version++}.0`);
+      const before = await activations(web5);
+      for (const setting of ['StrictHostKeyChecking no', 'StrictHostKeyChecking=off', 'StrictHostKeyChecking "false"']) {
+        const loose = join(ws.root, 'loose_ssh_config');
+        writeFileSync(loose, `Host web5\n  ${setting}\n\n${readFileSync(net.sshConfigFile, 'utf-8')}`);
+        const ssh = createNixCounter('ssh');
+        const r = ws.nx(['run', 'web5:deploy'], { allowFailure: true, env: { ...ssh.env, NIX_FLEET_SSH_CONFIG: loose } });
+        expect(r.status).not.toBe(0);
+        expect(r.stdout + r.stderr).toContain('ssh to web5 would not check its host key (StrictHostKeyChecking false');
+        expect(ssh.calls().every((c) => c.startsWith('-G '))).toBe(true);
+      }
+      expect(await activations(web5)).toEqual(before);
+    });
   });
 });

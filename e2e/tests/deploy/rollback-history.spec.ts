@@ -11,6 +11,7 @@ import {
   switchScriptConfig,
   SYSTEM_PROFILE,
   type SwitchBehaviour,
+  useNetworkSshConfig,
 } from '../../support/deploy-fixtures';
 import { writeFixtureFleet, writeFixtureHost, type FixtureHost } from '../../support/fixture-fleet';
 import { startTestHosts, type TestNetwork } from '../../support/test-hosts';
@@ -18,6 +19,7 @@ import { createWorkspace, type Workspace } from '../../support/workspace';
 
 describe('rollback history and detached activation on test hosts', () => {
   let net: TestNetwork;
+  let restoreSsh: (() => void) | undefined;
   let ws: Workspace;
 
   const fixtureHost = (i: number, version: string, behaviour: SwitchBehaviour = {}): FixtureHost => {
@@ -33,6 +35,7 @@ describe('rollback history and detached activation on test hosts', () => {
 
   beforeAll(async () => {
     net = await startTestHosts(2, { namePrefix: 'hist' });
+    restoreSsh = useNetworkSshConfig(net);
     ws = createWorkspace('nix-fleet-history-');
     writeFixtureFleet(ws.root, [fixtureHost(0, '1.0'), fixtureHost(1, '1.0')]);
     ws.commit('fleet v1');
@@ -40,6 +43,7 @@ describe('rollback history and detached activation on test hosts', () => {
   });
 
   afterAll(async () => {
+    restoreSsh?.();
     await net?.teardown();
     ws?.remove();
   });

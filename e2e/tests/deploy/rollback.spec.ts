@@ -12,6 +12,7 @@ import {
   switchScriptConfig,
   SYSTEM_PROFILE,
   type SwitchBehaviour,
+  useNetworkSshConfig,
 } from '../../support/deploy-fixtures';
 import { writeFixtureFleet, writeFixtureHost, type FixtureHost } from '../../support/fixture-fleet';
 import { startTestHosts, type TestNetwork } from '../../support/test-hosts';
@@ -19,6 +20,7 @@ import { createWorkspace, type Workspace } from '../../support/workspace';
 
 describe('deploy rollbacks on test hosts', () => {
   let net: TestNetwork;
+  let restoreSsh: (() => void) | undefined;
   let ws: Workspace;
   const v1: Record<string, string> = {};
 
@@ -34,6 +36,7 @@ describe('deploy rollbacks on test hosts', () => {
 
   beforeAll(async () => {
     net = await startTestHosts(3, { namePrefix: 'db' });
+    restoreSsh = useNetworkSshConfig(net);
     ws = createWorkspace('nix-fleet-rollback-');
     writeFixtureFleet(ws.root, [0, 1, 2].map((i) => fixtureHost(i, '1.0')));
     ws.commit('fleet v1');
@@ -43,6 +46,7 @@ describe('deploy rollbacks on test hosts', () => {
   });
 
   afterAll(async () => {
+    restoreSsh?.();
     await net?.teardown();
     ws?.remove();
   });

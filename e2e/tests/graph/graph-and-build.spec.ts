@@ -110,12 +110,27 @@ describe('graph and build on a fixture fleet', () => {
     expect(counter.calls().filter((c) => c.startsWith('build'))).toEqual([expect.stringContaining('nixosConfigurations.db1.')]);
   });
 
-  it('fails on a bad host.json with the file, the field and what is allowed', () => {
-    writeFileSync(join(ws.root, 'hosts/ares/host.json'), JSON.stringify({ type: 'toaster', system: 'x86_64-linux' }));
-    const result = ws.nx(['show', 'projects'], { allowFailure: true });
-    expect(result.status).not.toBe(0);
-    const output = result.stdout + result.stderr;
-    expect(output).toContain('hosts/ares/host.json');
-    expect(output).toContain('"type" must be one of laptop, desktop, server, vm (got "toaster")');
+  it.each([
+    ['a wrong field', JSON.stringify({ type: 'toaster', system: 'x86_64-linux' }), '"type" must be one of laptop, desktop, server, vm (got "toaster")'],
+    ['invalid JSON', '{ "type": "laptop", ', 'not valid JSON'],
+  ])('one host.json with %s fails only its own targets: the graph and the other hosts keep working', (_what, text, message) => {
+    const file = join(ws.root, 'hosts/ares/host.json');
+    const good = readFileSync(file, 'utf-8');
+    writeFileSync(file, text);
+    try {
+      const projects = JSON.parse(ws.nx(['show', 'projects', '--json']).stdout) as string[];
+      expect(projects.sort()).toEqual(['ares', 'db1', 'profiles', 'web1']);
+      expect(JSON.parse(ws.nx(['show', 'project', 'ares', '--json']).stdout).tags).toEqual(['nix-fleet:invalid']);
+      expect(ws.nx(['run', 'web1:build']).status).toBe(0);
+      const bad = ws.nx(['run', 'ares:build', '--skip-nx-cache'], { allowFailure: true });
+      expect(bad.status).not.toBe(0);
+      const output = bad.stdout + bad.stderr;
+      expect(output).toContain('Invalid hosts/ares/host.json');
+      expect(output).toContain(message);
+      expect(output).toContain('See the host.json reference in docs/reference/host-json.md.');
+      expect(output).not.toContain('> nix build');
+    } finally {
+      writeFileSync(file, good);
+    }
   });
 });

@@ -6,7 +6,7 @@ import { lstatSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { publishBuilt, startLocalRegistry, type LocalRegistry } from '../../../tools/local-registry/registry';
-import { activations, builtOutPath, deployResult, deploymentFor, readLink, switchScriptConfig, SYSTEM_PROFILE } from '../../support/deploy-fixtures';
+import { activations, builtOutPath, deployResult, deploymentFor, readLink, switchScriptConfig, SYSTEM_PROFILE, useNetworkSshConfig } from '../../support/deploy-fixtures';
 import { writeFixtureFleet, writeFixtureHost, type FixtureHost } from '../../support/fixture-fleet';
 import { startTestHosts, type TestNetwork } from '../../support/test-hosts';
 import { nixFiles, unparsable } from '../../support/nix-parse';
@@ -89,6 +89,7 @@ describe('a new user with only the local registry', () => {
     let net: TestNetwork;
     let ws: string;
     let wsNx: Nx;
+    let restoreSsh: (() => void) | undefined;
     const host = (i: number, appVersion: string): FixtureHost => ({
       name: net.hosts[i].name,
       packages: [{ name: `${net.hosts[i].name}-app`, version: appVersion, size: 65536 }],
@@ -99,6 +100,7 @@ describe('a new user with only the local registry', () => {
 
     beforeAll(async () => {
       net = await startTestHosts(3, { namePrefix: 'edge' });
+      restoreSsh = useNetworkSshConfig(net);
       ws = join(parent, 'fixture-fleet');
       const fleetPkg = JSON.parse(readFileSync(join(fleet, 'package.json'), 'utf-8'));
       installedWorkspace(ws, { nx: fleetPkg.devDependencies.nx, plugin: version }, registry!.env);
@@ -106,7 +108,10 @@ describe('a new user with only the local registry', () => {
       writeFixtureFleet(ws, [0, 1, 2].map((i) => host(i, '1.0')));
       commitAll(ws, 'three hosts');
     });
-    afterAll(async () => net?.teardown());
+    afterAll(async () => {
+      restoreSsh?.();
+      await net?.teardown();
+    });
 
     it('installs the plugin from the registry, and nx affected -t build builds the new hosts, then only the changed one', () => {
       expect(resolvedUrls(ws).filter((u) => !u.startsWith(`${registry!.url}/`))).toEqual([]);

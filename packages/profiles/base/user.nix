@@ -27,6 +27,18 @@ in
       description = "Public SSH keys allowed to log in as the primary user.";
     };
 
+    hashedPasswordFile = mkOption {
+      type = types.nullOr types.str;
+      default = null;
+      example = lib.literalExpression "config.sops.secrets.admin-password.path";
+      description = ''
+        File holding the primary user's password hash (`mkpasswd -m yescrypt`), read on every
+        activation (`users.users.<name>.hashedPasswordFile`): the way to give a desktop user a
+        password from sops-nix (a secret with `neededForUsers = true`). `null` sets no password:
+        set one once with `passwd` (Homelab-Guide.md, "A first password"); SSH stays key-only.
+      '';
+    };
+
     extraGroups = mkOption {
       type = types.listOf types.str;
       default = [ "wheel" ];
@@ -39,7 +51,8 @@ in
       description = ''
         Also authorize {option}`profiles.base.user.sshKeys` for root, so deploys with
         `targetUser: "root"` in host.json work. Root still never logs in with a password.
-        Server hosts switch this on through `profiles.machineType`.
+        Switched on for servers (`profiles.machineType`) and for every deploy target whose
+        host.json says `targetUser: "root"` (`profiles.deployTarget`).
       '';
     };
   };
@@ -47,7 +60,7 @@ in
   config = mkIf cfg.enable {
     users.users.${cfg.user.name} = {
       isNormalUser = true;
-      inherit (cfg.user) description extraGroups;
+      inherit (cfg.user) description extraGroups hashedPasswordFile;
       openssh.authorizedKeys.keys = cfg.user.sshKeys;
     };
 

@@ -1,4 +1,4 @@
-# Turns one host.json record into the NixOS settings it implies (hostname, platform, profiles).
+# Turns one host.json record into the NixOS settings it implies (hostname, platform, profiles, sshd).
 {
   # Folder name under hosts/.
   name,
@@ -20,6 +20,8 @@ in
       {
         machineType = host.type;
         fleet.hosts = hosts;
+        # Not mkDefault: a deploy target cannot quietly stop being one (see deploy-target.nix).
+        deployTarget = import ./deploy-target.nix host;
       }
       # A typo in a role name fails evaluation: roles are typed options, not strings.
       { server.roles = lib.genAttrs (host.roles or [ ]) (_: { enable = true; }); }

@@ -7,6 +7,16 @@
 }:
 let
   cfg = config.profiles.server;
+  fw = import ../lib/firewall.nix;
+  firewall = config.networking.firewall;
+  # What this server opens to everyone beyond SSH, 80 and 443 (after every module has spoken).
+  worldOpen = fw.worldViolations {
+    tcp = firewall.allowedTCPPorts;
+    udp = firewall.allowedUDPPorts;
+    tcpRanges = firewall.allowedTCPPortRanges;
+    udpRanges = firewall.allowedUDPPortRanges;
+    allowed = fw.publicTCPPorts ++ config.services.openssh.ports;
+  };
   inherit (lib) mkIf mkEnableOption mkOption types;
 in
 {
@@ -23,7 +33,10 @@ in
       type = types.listOf types.port;
       default = [ ];
       example = [ 8080 ];
-      description = "Extra TCP ports to open; roles open their own ports through their `openFirewall` options.";
+      description = ''
+        Extra TCP ports open to the fleet only ({option}`profiles.fleet.firewall.fleetTCPPorts`),
+        never to everyone. Roles open their own ports through their `openFirewall` options.
+      '';
     };
   };
 
@@ -33,12 +46,15 @@ in
         assertion = !config.profiles.desktop.enable;
         message = "profiles.server is headless: it needs profiles.desktop.enable = false; use machine type \"desktop\" for a graphical machine.";
       }
+      {
+        # Catches any module's openFirewall too, since it reads the merged firewall options.
+        assertion = worldOpen == [ ];
+        message = "profiles.server: ${config.networking.hostName} opens ${lib.concatStringsSep ", " worldOpen} to everyone, but a server opens only SSH, 80 and 443 to everyone. Set that service's openFirewall = false and add the port to profiles.fleet.firewall.fleetTCPPorts (fleet only).";
+      }
     ];
 
-    networking.firewall = {
-      enable = true;
-      allowedTCPPorts = cfg.openPorts;
-    };
+    networking.firewall.enable = true;
+    profiles.fleet.firewall.fleetTCPPorts = cfg.openPorts;
 
     # Headless: the interpreters and tools NixOS installs by default are not needed here.
     environment.defaultPackages = lib.mkDefault [ ];

@@ -61,14 +61,17 @@ in
 
   config = mkIf (server.enable && cfg.enable) {
     services.openssh = {
-      enable = true;
+      # mkDefault: a deploy target that turns sshd off must meet deploy-target.nix's assertion.
+      enable = mkDefault true;
       ports = [ cfg.ssh.port ];
+      # SSH is one of the three ports a server opens to everyone (with 80 and 443).
       openFirewall = true;
       settings = {
-        # Keys only: no passwords, no keyboard-interactive, root by key only (deploys).
+        # Keys only: no passwords, no keyboard-interactive; root by key only unless
+        # deploy-target.nix says the deploy user is not root (then root may not log in at all).
         PasswordAuthentication = false;
         KbdInteractiveAuthentication = false;
-        PermitRootLogin = "prohibit-password";
+        PermitRootLogin = mkDefault "prohibit-password";
         X11Forwarding = false;
         AllowUsers = cfg.ssh.allowUsers;
       };

@@ -2,7 +2,7 @@
 // Run as root: node -r @swc-node/register tools/bench/deploy/run.ts [--hosts=20] [--activation-seconds=0]
 // Builds are done (and cached) before each timed run, so the times are deploys only.
 import { performance } from 'node:perf_hooks';
-import { deploymentFor, switchScriptConfig } from '../../../e2e/support/deploy-fixtures';
+import { deploymentFor, switchScriptConfig, useNetworkSshConfig } from '../../../e2e/support/deploy-fixtures';
 import { writeFixtureFleet, type FixtureHost } from '../../../e2e/support/fixture-fleet';
 import { startTestHosts, type TestNetwork } from '../../../e2e/support/test-hosts';
 import { createWorkspace } from '../../../e2e/support/workspace';
@@ -27,6 +27,7 @@ async function main() {
   const count = arg('hosts', 20);
   const sleepSeconds = arg('activation-seconds', 0);
   const net = await startTestHosts(count, { namePrefix: 'bench' });
+  useNetworkSshConfig(net);
   const ws = createWorkspace('nix-fleet-bench-deploy-', {}, { builtPlugin: true });
   try {
     const rows: Array<[string, number, number, string]> = [];

@@ -28,9 +28,12 @@ export async function deployHost(plan: DeployPlan, outPath: string, log: (line: 
     finishedAt: Date.now(),
   });
 
-  log(`${plan.host}: locking ${plan.target.host}`);
   let state;
   try {
+    await t.checkHostKeys().catch((e: unknown) => {
+      throw new DeployStepError('connect', outputOf(e));
+    });
+    log(`${plan.host}: locking ${plan.target.host}`);
     state = await acquireLock(t, plan, lockOwner(token), log);
   } catch (e) {
     const err = e instanceof DeployStepError ? e : new DeployStepError('connect', outputOf(e));

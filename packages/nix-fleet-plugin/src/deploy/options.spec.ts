@@ -8,7 +8,7 @@ describe('deployPlan', () => {
     const plan = deployPlan('web1', hostJson(), {});
     expect(plan).toMatchObject({
       host: 'web1',
-      target: { host: '10.0.0.11', user: undefined, port: undefined, sshOptions: [], connectTimeout: 10 },
+      target: { host: '10.0.0.11', user: undefined, port: undefined, sshOptions: [], connectTimeout: 10, configFile: undefined },
       mode: 'switch',
       force: false,
       rollback: true,
@@ -26,17 +26,19 @@ describe('deployPlan', () => {
     const plan = deployPlan(
       'web1',
       hostJson({ targetHost: 'web1.lan', targetUser: 'deploy', port: 2222, sshOptions: ['-J', 'bastion'], healthChecks: [{ url: 'http://localhost/' }, { command: 'true', timeout: 3 }] }),
-      { targetHost: 'web1.vpn', sshOptions: ['-F', 'cfg'], mode: 'boot', confirmTimeout: 5 },
+      { targetHost: 'web1.vpn', sshOptions: ['-i', 'deploy_key'], mode: 'boot', confirmTimeout: 5 },
     );
-    expect(plan.target).toEqual({ host: 'web1.vpn', user: 'deploy', port: 2222, sshOptions: ['-J', 'bastion', '-F', 'cfg'], connectTimeout: 10 });
+    expect(plan.target).toEqual({ host: 'web1.vpn', user: 'deploy', port: 2222, sshOptions: ['-J', 'bastion', '-i', 'deploy_key'], connectTimeout: 10, configFile: undefined });
     expect(plan.healthChecks).toEqual([{ url: 'http://localhost/', timeout: DEPLOY_DEFAULTS.healthCheckTimeout }, { command: 'true', timeout: 3 }]);
     expect(plan.mode).toBe('boot');
   });
 
   it.each([
     [hostJson({}), {}, /Host "web1" has no deployment.targetHost in hosts\/web1\/host.json. Add it .* or pass --targetHost/],
-    [hostJson(), { targetHost: '-oProxyCommand=x' }, /targetHost "-oProxyCommand=x" is not a hostname/],
-    [hostJson(), { targetHost: 'a b' }, /targetHost "a b" is not a hostname/],
+    [hostJson(), { targetHost: '-oProxyCommand=x' }, /^--targetHost="-oProxyCommand=x" starts with "-": ssh would read it as an option/],
+    [hostJson(), { targetHost: 'a b' }, /^--targetHost="a b" is not a target address: give \[user@\]host\[:port\]/],
+    [hostJson({ targetHost: '-Jevil' }), {}, /^hosts\/web1\/host.json deployment.targetHost="-Jevil" starts with "-"/],
+    [hostJson({ targetHost: 'web1', targetUser: 'admin' }), { targetHost: 'root@web1' }, /names user "root", but the target user is "admin"/],
     [hostJson(), { targetUser: 'Root;' }, /targetUser "Root;" is not a valid user name/],
     [hostJson(), { port: 70000 }, /--port=70000 is not a TCP port/],
     [hostJson(), { mode: 'reboot' as never }, /--mode=reboot is not a deploy mode. Use one of: switch, boot, test, dry-activate/],
@@ -46,7 +48,8 @@ describe('deployPlan', () => {
     [hostJson(), { confirmTimeout: Infinity }, /--confirmTimeout=Infinity is not a number of seconds/],
     [hostJson(), { profilePath: 'profiles/system' }, /--profilePath="profiles\/system" must be an absolute path/],
     [hostJson(), { lockDir: '/run/../etc' }, /--lockDir="\/run\/..\/etc" must be an absolute path on the target without ".."/],
-    [hostJson(), { sshOptions: ['-o', 'StrictHostKeyChecking=no'] }, /turn off host key checking.*refuses/],
+    [hostJson(), { sshOptions: ['-o', 'StrictHostKeyChecking=no'] }, /^--sshOptions: "-o StrictHostKeyChecking=no" is not an allowed ssh option/],
+    [hostJson({ targetHost: 'x', sshOptions: ['-o', 'ProxyCommand=touch pwned'] }), {}, /^hosts\/web1\/host.json deployment.sshOptions: "-o ProxyCommand=touch pwned" is not an allowed ssh option/],
     [hostJson({ targetHost: 'x', healthChecks: [{ command: 'true', timeout: -1 }] }), {}, /--healthChecks.timeout=-1 is not a number of seconds from more than 0 to 3600/],
   ])('refuses bad input %#, naming it and the fix', (h, options, message) => {
     expect.assertions(1);
@@ -91,5 +94,23 @@ describe('duration limits', () => {
   it('keep every timeout deploy computes from them under the Node timer limit', () => {
     const worst = (DURATION_LIMITS.activationTimeout + DURATION_LIMITS.connectTimeout + 10) * 1000;
     expect(worst).toBeLessThan(2 ** 31 - 1);
+  });
+});
+
+describe('target addresses', () => {
+  it('splits --targetHost=user@host:port, with a note', () => {
+    const plan = deployPlan('web1', hostJson(), { targetHost: 'deploy@web1.lan:2222' });
+    expect(plan.target).toMatchObject({ host: 'web1.lan', user: 'deploy', port: 2222 });
+    expect(plan.addressNote).toBe('--targetHost=deploy@web1.lan:2222 was split: targetHost "web1.lan", targetUser "deploy", port 2222.');
+  });
+});
+
+describe('NIX_FLEET_SSH_CONFIG', () => {
+  it('is the deploying machine\'s own ssh config, passed first', () => {
+    expect(deployPlan('web1', hostJson(), {}, { NIX_FLEET_SSH_CONFIG: '/etc/nix-fleet/ssh_config' }).target.configFile).toBe('/etc/nix-fleet/ssh_config');
+  });
+
+  it.each(['relative/cfg', '/a b'])('refuses %j', (file) => {
+    expect(() => deployPlan('web1', hostJson(), {}, { NIX_FLEET_SSH_CONFIG: file })).toThrow('NIX_FLEET_SSH_CONFIG=');
   });
 });

@@ -1,6 +1,8 @@
 // Turns executor options and host.json's deployment record into one checked deploy plan.
 import type { HealthCheck, HostJson } from '../host/host-json';
 import type { SshTarget } from '../nix/ssh-argv';
+import { checkSshOptions } from '../nix/ssh-options';
+import { parseTargetAddress, TARGET_USER_PATTERN } from '../host/target-address';
 import type { DeployExecutorSchema, DeployMode } from '../executors/deploy/schema';
 
 export const DEPLOY_MODES: DeployMode[] = ['switch', 'boot', 'test', 'dry-activate'];
@@ -38,6 +40,8 @@ export interface DeployPlan {
   stateDir: string;
   privilegeCommand: string[];
   healthChecks: Array<HealthCheck & { timeout: number }>;
+  /** Set when --targetHost was given as user@host or host:port and split. */
+  addressNote?: string;
 }
 
 /** The longest each duration may be, in seconds: far below Node's timer limit (2^31-1 ms). */
@@ -48,8 +52,6 @@ export const DURATION_LIMITS = {
   'healthChecks.timeout': 3600,
 };
 
-const HOST_PATTERN = /^[A-Za-z0-9._:%[\]-]+$/;
-const USER_PATTERN = /^[a-z_][a-z0-9_-]*$/;
 
 function duration(name: keyof typeof DURATION_LIMITS, value: number | undefined, fallback: number): number {
   const v = value ?? fallback;
@@ -68,6 +70,16 @@ function absolutePath(name: string, value: string | undefined, fallback: string)
   return v.replace(/\/+$/, '') || '/';
 }
 
+/** NIX_FLEET_SSH_CONFIG: the deploying machine's own ssh config file, set by whoever runs the deploy. */
+function sshConfigFile(env: NodeJS.ProcessEnv): string | undefined {
+  const file = env.NIX_FLEET_SSH_CONFIG;
+  if (!file) return undefined;
+  if (!file.startsWith('/') || /[\s\0]/.test(file)) {
+    throw new Error(`NIX_FLEET_SSH_CONFIG=${JSON.stringify(file)} must be an absolute path without whitespace (Nix passes ssh options split on whitespace).`);
+  }
+  return file;
+}
+
 function breakLockOption(value: unknown): DeployPlan['breakLock'] {
   if (value === undefined || value === false) return undefined;
   if (value === 'stale' || value === 'force') return value;
@@ -75,31 +87,33 @@ function breakLockOption(value: unknown): DeployPlan['breakLock'] {
 }
 
 /** Checks everything before any host is touched; errors name the option and the fix. */
-export function deployPlan(host: string, hostJson: HostJson, options: DeployExecutorSchema): DeployPlan {
+export function deployPlan(host: string, hostJson: HostJson, options: DeployExecutorSchema, env: NodeJS.ProcessEnv = process.env): DeployPlan {
   const deployment = hostJson.deployment ?? {};
-  const targetHost = options.targetHost ?? deployment.targetHost;
-  if (!targetHost) {
+  const given = options.targetHost ?? deployment.targetHost;
+  if (!given) {
     throw new Error(`Host "${host}" has no deployment.targetHost in hosts/${host}/host.json. Add it (an address or ssh alias) or pass --targetHost.`);
   }
-  if (!HOST_PATTERN.test(targetHost) || targetHost.startsWith('-')) {
-    throw new Error(`targetHost ${JSON.stringify(targetHost)} is not a hostname, address or ssh alias.`);
+  const userGiven = options.targetUser ?? deployment.targetUser;
+  if (userGiven !== undefined && !TARGET_USER_PATTERN.test(userGiven)) {
+    throw new Error(`targetUser ${JSON.stringify(userGiven)} is not a valid user name.`);
   }
-  const targetUser = options.targetUser ?? deployment.targetUser;
-  if (targetUser !== undefined && !USER_PATTERN.test(targetUser)) {
-    throw new Error(`targetUser ${JSON.stringify(targetUser)} is not a valid user name.`);
+  const portGiven = options.port ?? deployment.port;
+  if (portGiven !== undefined && (!Number.isInteger(portGiven) || portGiven < 1 || portGiven > 65535)) {
+    throw new Error(`--port=${portGiven} is not a TCP port (1-65535).`);
   }
-  const port = options.port ?? deployment.port;
-  if (port !== undefined && (!Number.isInteger(port) || port < 1 || port > 65535)) {
-    throw new Error(`--port=${port} is not a TCP port (1-65535).`);
-  }
+  const address = parseTargetAddress(given, options.targetHost !== undefined ? '--targetHost' : `hosts/${host}/host.json deployment.targetHost`, {
+    user: userGiven,
+    port: portGiven,
+  });
+  const { host: targetHost, user: targetUser, port } = address;
   const mode = options.mode ?? DEPLOY_DEFAULTS.mode;
   if (!DEPLOY_MODES.includes(mode)) {
     throw new Error(`--mode=${mode} is not a deploy mode. Use one of: ${DEPLOY_MODES.join(', ')}.`);
   }
-  const sshOptions = [...(deployment.sshOptions ?? []), ...(options.sshOptions ?? [])];
-  if (sshOptions.some((o) => /StrictHostKeyChecking\s*=?\s*(no|off)/i.test(o))) {
-    throw new Error('sshOptions turn off host key checking (StrictHostKeyChecking=no); nix-fleet refuses. Add the host key to known_hosts instead.');
-  }
+  const sshOptions = [
+    ...checkSshOptions(deployment.sshOptions ?? [], `hosts/${host}/host.json deployment.sshOptions`),
+    ...checkSshOptions(options.sshOptions ?? [], '--sshOptions'),
+  ];
   const healthChecks = (deployment.healthChecks ?? []).map((c) => ({
     ...c,
     timeout: duration('healthChecks.timeout', c.timeout, DEPLOY_DEFAULTS.healthCheckTimeout),
@@ -112,6 +126,7 @@ export function deployPlan(host: string, hostJson: HostJson, options: DeployExec
       port,
       sshOptions,
       connectTimeout: duration('connectTimeout', options.connectTimeout, DEPLOY_DEFAULTS.connectTimeout),
+      configFile: sshConfigFile(env),
     },
     mode,
     force: options.force ?? false,
@@ -127,6 +142,7 @@ export function deployPlan(host: string, hostJson: HostJson, options: DeployExec
     stateDir: absolutePath('stateDir', options.stateDir, DEPLOY_DEFAULTS.stateDir),
     privilegeCommand: options.privilegeCommand ?? DEPLOY_DEFAULTS.privilegeCommand,
     healthChecks,
+    addressNote: address.note,
   };
 }
 

@@ -1,5 +1,6 @@
 // One deploy target: runs quoted remote argv over ssh and copies closures, through run().
-import { nixCopyArgs, nixSshOpts, sshCommandArgs, sshNgStoreUri, withPrivilege } from '../nix/ssh-argv';
+import { nixCopyArgs, nixSshOpts, sshCommandArgs, sshEffectiveConfigArgs, sshNgStoreUri, withPrivilege } from '../nix/ssh-argv';
+import { checkHostKeyPolicy } from '../nix/ssh-options';
 import { CommandError, run, type RunResult } from '../nix/run';
 import type { DeployPlan } from './options';
 
@@ -41,6 +42,12 @@ export class Target {
   exec(remote: string[], opts: ExecOptions = {}): Promise<RunResult> {
     const argv = withPrivilege(remote, this.plan.target.user, this.plan.privilegeCommand);
     return run('ssh', sshCommandArgs(this.plan.target, argv, { fresh: opts.fresh }), { timeoutMs: opts.timeoutMs, onStdoutLine: opts.onStdoutLine });
+  }
+
+  /** Reads the ssh configuration for the target without connecting and refuses one that skips host key checks. */
+  async checkHostKeys(): Promise<void> {
+    const r = await run('ssh', sshEffectiveConfigArgs(this.plan.target), { timeoutMs: 30000 });
+    checkHostKeyPolicy(r.stdout, this.plan.target.host);
   }
 
   /** nix copy of the closure; NIX_SSHOPTS carries the same ssh options as every other call. */

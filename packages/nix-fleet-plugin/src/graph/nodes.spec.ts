@@ -6,17 +6,6 @@ import { createNodesV2, NODES_GLOB } from './nodes';
 
 const [glob, createNodesFn] = createNodesV2;
 
-/** Nx collects per-file failures in an AggregateCreateNodesError: [file, error] pairs. */
-async function failureOf(promise: unknown): Promise<{ text: string; partial: unknown }> {
-  try {
-    await promise;
-  } catch (e) {
-    const errors = ((e as { errors?: Array<[string, Error]> }).errors ?? []).map(([file, err]) => `${file}: ${err.message}`);
-    return { text: errors.join('\n'), partial: (e as { partialResults?: unknown }).partialResults };
-  }
-  throw new Error('expected createNodes to fail');
-}
-
 describe('createNodesV2', () => {
   let root: string;
   let context: CreateNodesContextV2;
@@ -100,18 +89,46 @@ describe('createNodesV2', () => {
     expect(targets['nix-build'].inputs).toEqual(expect.arrayContaining(['{workspaceRoot}/nix/flake.nix', '{workspaceRoot}/nix/flake.lock', '{workspaceRoot}/secrets/**']));
   });
 
-  it('fails on a bad host.json naming the file, the field and what is allowed', async () => {
-    write('hosts/bad/host.json', JSON.stringify({ type: 'toaster', system: 'x86_64-linux' }));
-    const { text, partial } = await failureOf(createNodesFn(['hosts/ares/host.json', 'hosts/bad/host.json'], {}, context));
-    expect(text).toContain('hosts/bad/host.json: Invalid hosts/bad/host.json');
-    expect(text).toContain('"type" must be one of laptop, desktop, server, vm (got "toaster")');
-    // The good hosts are still inferred; Nx reports the bad file instead of dropping the graph.
-    expect(JSON.stringify(partial)).toContain('"name":"ares"');
+  it.each([
+    ['invalid JSON', '{"type": "server",'],
+    ['a wrong field', JSON.stringify({ type: 'toaster', system: 'x86_64-linux' })],
+    ['an unknown role', JSON.stringify({ type: 'server', system: 'x86_64-linux', roles: ['mail'] })],
+  ])('a host.json with %s breaks only its own host: the others are inferred, it is tagged invalid', async (_what, text) => {
+    write('packages/profiles/server/roles/web.nix', '{ }');
+    write('hosts/bad/host.json', text);
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const results = await createNodesFn(['hosts/ares/host.json', 'hosts/bad/host.json'], {}, context);
+    const projects = Object.assign({}, ...results.map(([, r]) => r.projects ?? {}));
+    expect(projects['hosts/ares']).toMatchObject({ name: 'ares', tags: expect.arrayContaining(['type:laptop']) });
+    expect(projects['hosts/bad']).toMatchObject({ name: 'bad', tags: ['nix-fleet:invalid'] });
+    expect(Object.keys(projects['hosts/bad'].targets)).toEqual(['build', 'closure-size', 'deploy']);
+    expect(projects['hosts/bad'].metadata.description).toBe('NixOS host bad: hosts/bad/host.json is invalid, its targets fail until it is fixed');
+    expect(warn.mock.calls.flat().join('\n')).toContain('Invalid hosts/bad/host.json');
+    warn.mockRestore();
   });
 
-  it('rejects a host folder that is not a valid host name', async () => {
-    write('hosts/Bad_Name/host.json', JSON.stringify({ type: 'vm', system: 'x86_64-linux' }));
-    const { text } = await failureOf(createNodesFn(['hosts/Bad_Name/host.json'], {}, context));
-    expect(text).toMatch(/"Bad_Name" is not a valid host name/);
+  it('reports an unknown role at graph time with the known ones', async () => {
+    write('packages/profiles/server/roles/web.nix', '{ }');
+    write('packages/profiles/server/roles/database.nix', '{ }');
+    write('hosts/bad/host.json', JSON.stringify({ type: 'server', system: 'x86_64-linux', roles: ['mail'] }));
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    await createNodesFn(['hosts/bad/host.json'], {}, context);
+    expect(warn.mock.calls.flat().join('\n')).toContain('"roles" has "mail", which packages/profiles does not define. Known roles: database, web. Fix the name, or create it with: nx g @nix-fleet/nx:server-role mail');
+    warn.mockRestore();
+  });
+
+  it.each([
+    ['hosts/Bad_Name/host.json', '"Bad_Name" is not a valid host name'],
+    ['hosts/profiles/host.json', '"profiles" is the name of another project'],
+  ])('leaves out %s with a warning instead of failing the graph', async (file, message) => {
+    write(file, JSON.stringify({ type: 'vm', system: 'x86_64-linux' }));
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const results = await createNodesFn([file, 'hosts/ares/host.json'], {}, context);
+    expect(results.map(([f, r]) => [f, Object.values(r.projects ?? {}).map((p) => p.name)])).toEqual([
+      [file, []],
+      ['hosts/ares/host.json', ['ares']],
+    ]);
+    expect(warn.mock.calls.flat().join('\n')).toContain(message);
+    warn.mockRestore();
   });
 });

@@ -7,10 +7,17 @@ import {
 } from '@nx/devkit';
 import { dirname, basename } from 'node:path';
 import { HOST_GLOB, HOSTNAME_PATTERN, PROFILES_GLOB, PROFILES_PROJECT, PROFILES_ROOT } from '../constants';
-import { HostJsonError, readHostJson } from '../host/host-json';
+import { logger } from '@nx/devkit';
+import { readHostJson, type HostJson } from '../host/host-json';
+import { checkHostModules, fsReader, knownModules, type KnownModules } from '../host/known-modules';
 import { normalizeOptions, type NixFleetPluginOptions, type NormalizedPluginOptions } from './options';
 import { sharedHostInputs } from './shared-inputs';
 import { hostTargets } from './targets';
+
+/** Tag of a host whose host.json does not load: `nx show projects -p tag:nix-fleet:invalid`. */
+export const INVALID_TAG = 'nix-fleet:invalid';
+/** Names a host folder cannot have: they are other projects of every fleet. */
+export const RESERVED_PROJECT_NAMES = [PROFILES_PROJECT];
 
 export const NODES_GLOB = `{${HOST_GLOB},${PROFILES_GLOB}}`;
 
@@ -19,11 +26,13 @@ export const createNodesV2: CreateNodesV2<NixFleetPluginOptions> = [
   async (files, rawOptions, context) => {
     const options = normalizeOptions(rawOptions);
     let shared: string[] | undefined;
-    // Shared inputs are found once per graph computation, not once per host.
+    let known: KnownModules | undefined;
+    // Shared inputs and the known roles and profiles are read once per graph computation.
     const sharedInputs = () => (shared ??= sharedHostInputs(context.workspaceRoot, options.flake));
+    const modules = () => (known ??= knownModules(fsReader(context.workspaceRoot)));
     return createNodesFromFiles(
       (file, _opts, ctx) =>
-        file === PROFILES_GLOB ? profilesNode() : hostNode(file, ctx, options, sharedInputs()),
+        file === PROFILES_GLOB ? profilesNode() : hostNode(file, ctx, options, sharedInputs(), modules()),
       files,
       options,
       context,
@@ -47,25 +56,40 @@ function profilesNode(): CreateNodesResult {
   };
 }
 
+/**
+ * One host's project. A host.json that does not load (bad JSON, a wrong field, an unknown role)
+ * still gives a project with its targets, so every other host keeps working; its targets fail
+ * with the file, the field and the fix when they read host.json. A folder that cannot be a
+ * project name is left out with a warning.
+ */
 export function hostNode(
   file: string,
   context: CreateNodesContextV2,
   options: NormalizedPluginOptions,
   sharedInputs: string[],
+  known: KnownModules = {},
 ): CreateNodesResult {
   const root = dirname(file);
   const name = basename(root);
-  if (!HOSTNAME_PATTERN.test(name)) {
-    throw new HostJsonError(file, [
-      `the folder name "${name}" is not a valid host name: use lowercase letters, digits and "-" (RFC 1123), e.g. hosts/web-1`,
-    ]);
+  if (!HOSTNAME_PATTERN.test(name) || RESERVED_PROJECT_NAMES.includes(name)) {
+    logger.warn(
+      `nix-fleet: ${root} is not a host: "${name}" ${HOSTNAME_PATTERN.test(name) ? 'is the name of another project' : 'is not a valid host name'}. ` +
+        'Rename the folder (lowercase letters, digits and "-", RFC 1123), e.g. hosts/web-1.',
+    );
+    return {};
   }
-  const host = readHostJson(context.workspaceRoot, file);
-  const tags = [
-    `type:${host.type}`,
-    ...(host.roles ?? []).map((role) => `role:${role}`),
-    ...(host.deployment?.tags ?? []),
-  ];
+  let host: HostJson | undefined;
+  let problem: string | undefined;
+  try {
+    host = readHostJson(context.workspaceRoot, file);
+    checkHostModules(host, file, known);
+  } catch (e) {
+    problem = (e as Error).message;
+    logger.warn(`nix-fleet: ${problem}`);
+  }
+  const tags = host && !problem
+    ? [`type:${host.type}`, ...(host.roles ?? []).map((role) => `role:${role}`), ...(host.deployment?.tags ?? [])]
+    : [INVALID_TAG];
   return {
     projects: {
       [root]: {
@@ -73,7 +97,10 @@ export function hostNode(
         projectType: 'application',
         tags: [...new Set(tags)],
         targets: hostTargets(name, sharedInputs, options),
-        metadata: { description: `NixOS ${host.type} ${name} (${host.system})`, technologies: ['nix'] },
+        metadata: {
+          description: host && !problem ? `NixOS ${host.type} ${name} (${host.system})` : `NixOS host ${name}: ${file} is invalid, its targets fail until it is fixed`,
+          technologies: ['nix'],
+        },
       },
     },
   };

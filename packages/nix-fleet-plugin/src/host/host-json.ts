@@ -45,6 +45,16 @@ function validate(data: unknown): ErrorObject[] {
   return validator(data) ? [] : [...(validator.errors ?? [])];
 }
 
+/** What a pattern means, in words: a person reads the rule, not the regex. */
+const PATTERN_RULES: Array<[RegExp, string]> = [
+  [/^deployment\.targetHost$/, 'a hostname, an IP address or an ssh alias alone, e.g. "10.0.0.11" (a user goes in "deployment.targetUser", a port in "deployment.port")'],
+  [/^deployment\.targetUser$/, 'a Unix user name, e.g. "root"'],
+  [/^deployment\.tags\.\d+$/, 'a tag of letters, digits and : . _ / -, e.g. "site:home"'],
+  [/^deployment\.healthChecks\.\d+\.url$/, 'an http:// or https:// URL'],
+  [/^budgets\./, 'a size such as "8 GiB", "500 MB" or a number of bytes'],
+  [/^(roles|profiles)\.\d+$/, 'a name of lowercase letters, digits and "-"'],
+];
+
 /** Turns one Ajv error into "field: what is wrong, what is allowed". */
 export function describeSchemaError(error: ErrorObject, data: unknown): string {
   const path = error.instancePath.replace(/^\//, '').replace(/\//g, '.');
@@ -56,8 +66,10 @@ export function describeSchemaError(error: ErrorObject, data: unknown): string {
       return `"${join2(path, error.params.additionalProperty)}" is not a known field${path ? ` of "${path}"` : ''}`;
     case 'enum':
       return `"${path}" must be one of ${error.params.allowedValues.join(', ')} (got ${JSON.stringify(got)})`;
-    case 'pattern':
-      return `"${path}" must match ${error.params.pattern} (got ${JSON.stringify(got)})`;
+    case 'pattern': {
+      const rule = PATTERN_RULES.find(([field]) => field.test(path))?.[1];
+      return `"${path}" must be ${rule ?? `text matching ${error.params.pattern}`} (got ${JSON.stringify(got)})`;
+    }
     default:
       return `"${path || '(root)'}" ${error.message}${got === undefined ? '' : ` (got ${JSON.stringify(got)})`}`;
   }

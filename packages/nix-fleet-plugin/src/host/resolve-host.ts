@@ -2,6 +2,7 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { HOSTNAME_PATTERN, HOSTS_DIR, HOST_FILE } from '../constants';
 import { readHostJson, type HostJson } from './host-json';
+import { checkHostModules, fsReader, knownModules } from './known-modules';
 
 /** The host name from --host or the project; throws naming the flag and the fix. */
 export function hostName(options: { host?: string }, context: Pick<ExecutorContext, 'projectName'>): string {
@@ -23,9 +24,11 @@ export interface ResolvedHost {
   hostJson: HostJson;
 }
 
-/** Name check, then host.json read and validated; every executor starts here. */
+/** Name check, then host.json read and validated (roles and profiles too); every executor starts here. */
 export function resolveHost(options: { host?: string }, context: Pick<ExecutorContext, 'projectName' | 'root'>): ResolvedHost {
   const host = hostName(options, context);
   const hostFile = hostFileOf(host);
-  return { host, hostFile, hostJson: readHostJson(context.root, hostFile) };
+  const hostJson = readHostJson(context.root, hostFile);
+  checkHostModules(hostJson, hostFile, knownModules(fsReader(context.root)));
+  return { host, hostFile, hostJson };
 }

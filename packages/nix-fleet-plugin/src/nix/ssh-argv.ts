@@ -25,6 +25,12 @@ export interface SshTarget {
   sshOptions: string[];
   /** Seconds for the TCP connect and key exchange. */
   connectTimeout: number;
+  /** The deploying machine's own ssh config (NIX_FLEET_SSH_CONFIG), passed as -F before anything else. */
+  configFile?: string;
+}
+
+function configArgs(target: Pick<SshTarget, 'configFile'>): string[] {
+  return target.configFile ? ['-F', target.configFile] : [];
 }
 
 /** user@host, or host alone when no user is set (the ssh config may name one). */
@@ -39,6 +45,7 @@ export function sshDestination(target: Pick<SshTarget, 'host' | 'user'>): string
  */
 export function sshBaseOptions(target: SshTarget): string[] {
   return [
+    ...configArgs(target),
     ...target.sshOptions,
     ...(target.port ? ['-p', String(target.port)] : []),
     '-o',
@@ -62,6 +69,11 @@ export function sshCommandArgs(target: SshTarget, remote: string[], opts: { fres
   return [...sshBaseOptions(target), ...fresh, '-T', '--', sshDestination(target), shJoin(remote)];
 }
 
+/** `ssh -G`: the configuration ssh would use for the target, printed without connecting. */
+export function sshEffectiveConfigArgs(target: SshTarget): string[] {
+  return ['-G', ...sshBaseOptions(target), '--', sshDestination(target)];
+}
+
 /** The store URL for nix copy: never with a port (ssh would look up "host:port" as a name). */
 export function sshNgStoreUri(target: Pick<SshTarget, 'host' | 'user'>): string {
   return `ssh-ng://${sshDestination(target)}`;
@@ -72,7 +84,7 @@ export function sshNgStoreUri(target: Pick<SshTarget, 'host' | 'user'>): string 
  * containing whitespace cannot be passed and is refused with the fix.
  */
 export function nixSshOpts(target: SshTarget, inherited?: string): string {
-  const opts = [...target.sshOptions, ...(target.port ? ['-p', String(target.port)] : []), '-o', 'BatchMode=yes', '-o', `ConnectTimeout=${target.connectTimeout}`];
+  const opts = [...configArgs(target), ...target.sshOptions, ...(target.port ? ['-p', String(target.port)] : []), '-o', 'BatchMode=yes', '-o', `ConnectTimeout=${target.connectTimeout}`];
   const bad = opts.find((o) => /\s/.test(o) || o === '');
   if (bad !== undefined) {
     throw new Error(

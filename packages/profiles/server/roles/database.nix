@@ -8,6 +8,9 @@
 let
   cfg = config.profiles.server.roles.database;
   pg = cfg.postgresql;
+  psql = "${pg.package}/bin/psql";
+  # Role names go into SQL unquoted by the shell; keep them plain identifiers.
+  plainName = name: builtins.match "[a-z_][a-z0-9_]*" name != null;
   inherit (lib) mkIf mkEnableOption mkMerge mkOption types;
 in
 {
@@ -30,7 +33,23 @@ in
         type = types.listOf types.str;
         default = [ ];
         example = [ "10.0.10.0/24" ];
-        description = "Networks whose clients may log in with a password (scram-sha-256); non-empty opens port 5432.";
+        description = ''
+          Networks whose clients may log in with a password (scram-sha-256); non-empty makes
+          PostgreSQL listen on TCP and opens port 5432 to the fleet only
+          ({option}`profiles.fleet.firewall.fleetTCPPorts`; add a LAN to
+          {option}`profiles.fleet.subnets`).
+        '';
+      };
+      passwordFiles = mkOption {
+        type = types.attrsOf types.str;
+        default = { };
+        example = lib.literalExpression ''{ app = config.sops.secrets.postgresql-app-password.path; }'';
+        description = ''
+          Password of each database role, read from a file (readable by `postgres`, e.g. a
+          sops-nix secret with `owner = "postgres"`) and set with `ALTER ROLE` after every
+          start, so rotating the secret rotates the password. A role without a file has no
+          password and can only log in locally as the Unix user of the same name.
+        '';
       };
       backup = {
         enable = mkEnableOption "nightly pg_dump of every database" // {
@@ -64,13 +83,22 @@ in
       openFirewall = mkOption {
         type = types.bool;
         default = false;
-        description = "Open the Redis port; set a password (requirePassFile via sops) first.";
+        description = "Open the Redis port to the fleet only; set a password (`services.redis.servers.main.requirePassFile`, via sops) first.";
       };
     };
   };
 
   config = mkIf (config.profiles.server.enable && cfg.enable) (mkMerge [
     (mkIf pg.enable {
+      assertions = [
+        {
+          assertion = lib.all (role: lib.elem role pg.databases && plainName role) (
+            lib.attrNames pg.passwordFiles
+          );
+          message = "profiles.server.roles.database.postgresql.passwordFiles: each name must be one of postgresql.databases (lowercase letters, digits, _); got ${toString (lib.attrNames pg.passwordFiles)}.";
+        }
+      ];
+
       services.postgresql = {
         enable = true;
         package = pg.package;
@@ -91,17 +119,45 @@ in
         compression = "zstd";
       };
 
-      networking.firewall.allowedTCPPorts = lib.optionals (pg.allowedNetworks != [ ]) [ 5432 ];
+      profiles.fleet.firewall.fleetTCPPorts = lib.optionals (pg.allowedNetworks != [ ]) [ 5432 ];
+
+      # psql reads the file itself (\set with backquotes), so the password is never in argv.
+      systemd.services.postgresql-passwords = mkIf (pg.passwordFiles != { }) {
+        description = "Set PostgreSQL role passwords from their files";
+        after = [
+          "postgresql.service"
+          "postgresql-setup.service"
+        ];
+        requires = [ "postgresql.service" ];
+        wantedBy = [ "multi-user.target" ];
+        serviceConfig = {
+          Type = "oneshot";
+          User = "postgres";
+          RemainAfterExit = true;
+        };
+        script = lib.concatStrings (
+          lib.mapAttrsToList (role: file: ''
+            ${psql} -X -v ON_ERROR_STOP=1 -d postgres <<'SQL'
+            \set password `cat ${lib.escapeShellArg file}`
+            ALTER ROLE "${role}" WITH PASSWORD :'password';
+            SQL
+          '') pg.passwordFiles
+        );
+      };
     })
     (mkIf cfg.redis.enable {
       services.redis.servers.main = {
         enable = true;
-        inherit (cfg.redis) port bind openFirewall;
+        inherit (cfg.redis) port bind;
+        # Redis's own openFirewall would open the port to everyone.
+        openFirewall = false;
         settings = {
           maxmemory = cfg.redis.maxMemory;
           maxmemory-policy = "allkeys-lru";
         };
       };
+
+      profiles.fleet.firewall.fleetTCPPorts = lib.optional cfg.redis.openFirewall cfg.redis.port;
     })
   ]);
 }

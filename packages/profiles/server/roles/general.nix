@@ -23,7 +23,10 @@ in
       openFirewall = mkOption {
         type = types.bool;
         default = true;
-        description = "Open the node exporter port, so the monitoring server can reach it.";
+        description = ''
+          Open the node exporter port to the fleet only ({option}`profiles.fleet.firewall.fleetTCPPorts`),
+          so the monitoring server can scrape it; it is never open to everyone.
+        '';
       };
 
       collectors = mkOption {
@@ -67,9 +70,13 @@ in
 
     services.prometheus.exporters.node = {
       enable = true;
-      inherit (cfg.nodeExporter) port openFirewall;
+      inherit (cfg.nodeExporter) port;
+      # The exporter's own openFirewall would open the port to everyone.
+      openFirewall = false;
       enabledCollectors = cfg.nodeExporter.collectors;
     };
+
+    profiles.fleet.firewall.fleetTCPPorts = lib.optional cfg.nodeExporter.openFirewall cfg.nodeExporter.port;
 
     system.autoUpgrade = mkIf cfg.autoUpgrade.enable {
       enable = true;

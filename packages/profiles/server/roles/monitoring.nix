@@ -62,6 +62,19 @@ in
           secret (`config.sops.secrets.<name>.path`) to manage it yourself.
         '';
       };
+      adminPasswordFile = mkOption {
+        type = types.str;
+        default = "/var/lib/grafana/admin-password";
+        example = lib.literalExpression "config.sops.secrets.grafana-admin-password.path";
+        description = ''
+          File holding the password of Grafana's `admin` user, read through Grafana's
+          `$__file{}` provider (never in the Nix store, never the default "admin"). Created
+          with a random password on first start if missing (`sudo cat` it to log in), or
+          point it at a sops-nix secret owned by `grafana` (docs/Secrets.md). Grafana applies
+          it when it creates the admin user, on first start only; change it later in the UI
+          or with `grafana cli admin reset-admin-password`.
+        '';
+      };
     };
 
     loki = {
@@ -83,7 +96,11 @@ in
     openFirewall = mkOption {
       type = types.bool;
       default = true;
-      description = "Open the Grafana, Prometheus and Loki ports to the network.";
+      description = ''
+        Open the Grafana, Prometheus and Loki ports to the fleet only
+        ({option}`profiles.fleet.firewall.fleetTCPPorts`: every host's address and
+        {option}`profiles.fleet.subnets`), never to everyone. Loki has no authentication.
+      '';
     };
   };
 
@@ -107,8 +124,9 @@ in
           http_port = cfg.grafana.port;
           inherit (cfg.grafana) domain;
         };
-        # Grafana's file provider keeps the key out of the world-readable store.
+        # Grafana's file provider keeps the key and the password out of the world-readable store.
         security.secret_key = "$__file{${cfg.grafana.secretKeyFile}}";
+        security.admin_password = "$__file{${cfg.grafana.adminPasswordFile}}";
       };
       provision = {
         enable = true;
@@ -132,6 +150,9 @@ in
       if [ ! -s ${cfg.grafana.secretKeyFile} ]; then
         (umask 077; printf %s "$(${pkgs.openssl}/bin/openssl rand -hex 32)" > ${cfg.grafana.secretKeyFile})
       fi
+      if [ ! -s ${cfg.grafana.adminPasswordFile} ]; then
+        (umask 077; printf %s "$(${pkgs.openssl}/bin/openssl rand -base64 18)" > ${cfg.grafana.adminPasswordFile})
+      fi
     '';
 
     services.loki = mkIf cfg.loki.enable {
@@ -142,7 +163,7 @@ in
       };
     };
 
-    networking.firewall.allowedTCPPorts = lib.optionals cfg.openFirewall (
+    profiles.fleet.firewall.fleetTCPPorts = lib.optionals cfg.openFirewall (
       [
         cfg.grafana.port
         cfg.prometheus.port

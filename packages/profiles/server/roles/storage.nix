@@ -23,7 +23,7 @@ in
     openFirewall = mkOption {
       type = types.bool;
       default = true;
-      description = "Open TCP 2049 for NFSv4 clients.";
+      description = "Open TCP 2049 for NFSv4 clients of the fleet only ({option}`profiles.fleet.firewall.fleetTCPPorts`).";
     };
 
     smartd.enable = mkEnableOption "S.M.A.R.T. disk monitoring (only useful on bare metal or with passed-through disks)";
@@ -39,6 +39,6 @@ in
 
     services.smartd.enable = cfg.smartd.enable;
 
-    networking.firewall.allowedTCPPorts = lib.optionals cfg.openFirewall [ 2049 ];
+    profiles.fleet.firewall.fleetTCPPorts = lib.optionals cfg.openFirewall [ 2049 ];
   };
 }

@@ -52,7 +52,7 @@ in
     openFirewall = mkOption {
       type = types.bool;
       default = true;
-      description = "Open ports 80 and 443.";
+      description = "Open ports 80 and 443 to everyone (the only ports besides SSH a server opens to everyone).";
     };
 
     acme = {
@@ -109,7 +109,7 @@ in
       lib.filterAttrs (_: vhost: vhost.root != null) cfg.virtualHosts
     );
 
-    networking.firewall.allowedTCPPorts = lib.optionals cfg.openFirewall [
+    profiles.fleet.firewall.publicTCPPorts = lib.optionals cfg.openFirewall [
       80
       443
     ];

@@ -35,6 +35,7 @@ export default async function deployExecutor(options: DeployExecutorSchema, cont
     const resolved = resolveHost(options, context);
     host = resolved.host;
     const plan = deployPlan(host, resolved.hostJson, options);
+    if (plan.addressNote) log(plan.addressNote);
     // Proven to be this host's system at this commit before anything is sent to the host.
     const record = await verifiedRecord(root, host, flakeRefFor(root, options.flake), buildHashOf(context, false));
     result = await deployHost(plan, record.outPath, log);

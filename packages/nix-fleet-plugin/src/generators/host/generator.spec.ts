@@ -1,3 +1,4 @@
+import { parseHostJson } from '../../host/host-json';
 import { readJson, type Tree } from '@nx/devkit';
 import { parseNixFiles, nixFilesIn } from '../shared/parse-check';
 import { snapshotTree, treeWithProfiles } from '../shared/test-tree';
@@ -100,7 +101,10 @@ describe('host generator', () => {
     ['an unknown profile', { profiles: 'media' }, /Unknown profile "media" in --profiles\. Known profiles: base, desktop, development, gaming, power-user, server\. .*profile media/],
     ['a file that is no profile', { profiles: 'machine-type' }, /Unknown profile "machine-type" in --profiles/],
     ['a bad tag', { tags: 'ok,bad tag' }, /Invalid --tags entry "bad tag"/],
-    ['a bad target host', { targetHost: 'a;rm -rf' }, /Invalid --target-host "a;rm -rf"/],
+    ['a bad target host', { targetHost: 'a;rm -rf' }, /^--target-host="a;rm -rf" is not a target address: give \[user@\]host\[:port\]/],
+    ['a target host like an option', { targetHost: '-Jevil' }, /^--target-host="-Jevil" starts with "-": ssh would read it as an option/],
+    ['a target host with another user', { targetHost: 'root@10.0.0.5', targetUser: 'admin' }, /names user "root", but the target user is "admin"/],
+    ['a target port out of range', { targetHost: 'web1.lan:70000' }, /port 70000 is not a TCP port/],
     ['a bad target user', { targetUser: 'Root User' }, /Invalid --target-user "Root User"/],
   ];
   it.each(bad)('rejects %s before writing anything', async (_what, override, message) => {
@@ -164,6 +168,17 @@ describe('host generator', () => {
         `Invalid name: the host name "web1" is taken by the Nx project at ${root}, and Nx needs every project name once. Pick another name.`,
       );
     });
+  });
+
+  it.each([
+    ['root@10.0.0.5', { targetHost: '10.0.0.5', targetUser: 'root' }],
+    ['web1.lan:2222', { targetHost: 'web1.lan', port: 2222 }],
+    ['deploy@[2001:db8::7]:22', { targetHost: '2001:db8::7', targetUser: 'deploy', port: 22 }],
+  ])('splits --target-host=%s into host.json fields, and the graph accepts them', async (targetHost, deployment) => {
+    await hostGenerator(tree, { name: 'split1', type: 'server', targetHost } as HostGeneratorSchema);
+    const written = JSON.parse(tree.read('hosts/split1/host.json', 'utf-8')!);
+    expect(written.deployment).toEqual(deployment);
+    expect(() => parseHostJson(JSON.stringify(written), 'hosts/split1/host.json')).not.toThrow();
   });
 
   it('writes Nix that real nix-instantiate parses, for every type with and without roles', async () => {

@@ -7,6 +7,7 @@ import { HOST_SCHEMA_REF, STATE_VERSION } from '../shared/constants';
 import { nameCheckContext } from '../shared/names';
 import { normalizeHostOptions, type NormalizedHostOptions } from './normalize';
 import type { HostGeneratorSchema } from './schema';
+import { planSopsStep } from './sops';
 
 const PURPOSE: Record<NormalizedHostOptions['type'], string> = {
   laptop: 'a laptop. Desktop and Home Manager (from type "laptop"); more profiles in host.json.',
@@ -19,10 +20,15 @@ export async function hostGenerator(tree: Tree, schema: HostGeneratorSchema) {
   const options = normalizeHostOptions(tree, schema);
   // Before anything is written: a name Nx already knows breaks every later nx command.
   assertHostNameFree(options.name, 'name', nameCheckContext(tree));
+  // Checks --age-key before anything is written.
+  const sops = planSopsStep(tree, options, schema.ageKey);
   writeHostFiles(tree, options);
+  sops.apply();
   if (!options.skipFormat) await formatFiles(tree);
   return () => {
+    if (options.addressNote) console.log(options.addressNote);
     console.log(`Host ${options.name} added: build it with "nx build ${options.name}".`);
+    for (const line of sops.messages()) console.log(line);
     if (options.type !== 'vm') {
       console.log(
         `Before the first build, replace ${options.root}/hardware-configuration.nix with the output of ` +

@@ -2,6 +2,7 @@
 import type { Tree } from '@nx/devkit';
 import { HOST_SYSTEMS, HOST_TYPES, type HostType } from '../../constants';
 import { parseHostJson, type HostJson } from '../../host/host-json';
+import { parseTargetAddress, TARGET_USER_PATTERN, type TargetAddress } from '../../host/target-address';
 import { existingHosts, existingProfiles, existingRoles, hostRoot, listForMessage } from '../shared/inventory';
 import { assertHostName, GeneratorInputError, parseList } from '../shared/names';
 import type { HostGeneratorSchema } from './schema';
@@ -25,8 +26,6 @@ export const TYPE_PRESETS: Record<HostType, string[]> = {
   vm: [],
 };
 
-const TARGET_HOST = /^[A-Za-z0-9._:%[\]-]+$/;
-const TARGET_USER = /^[a-z_][a-z0-9_-]*$/;
 const TAG = /^[A-Za-z0-9:._/-]+$/;
 
 export interface NormalizedHostOptions {
@@ -36,6 +35,8 @@ export interface NormalizedHostOptions {
   hostJson: HostJson;
   overwrite: boolean;
   skipFormat: boolean;
+  /** Said to the user when --target-host was split into host, user and port. */
+  addressNote?: string;
 }
 
 export function normalizeHostOptions(tree: Tree, options: HostGeneratorSchema): NormalizedHostOptions {
@@ -90,18 +91,22 @@ export function normalizeHostOptions(tree: Tree, options: HostGeneratorSchema): 
       throw new GeneratorInputError(`Invalid --tags entry "${tag}": use letters, digits and : . _ / - only, e.g. --tags=site:home.`);
     }
   }
-  if (options.targetHost !== undefined && !TARGET_HOST.test(options.targetHost)) {
-    throw new GeneratorInputError(
-      `Invalid --target-host "${options.targetHost}": give a hostname, an IP address or an ssh alias, e.g. --target-host=10.0.0.11.`,
-    );
-  }
-  if (options.targetUser !== undefined && !TARGET_USER.test(options.targetUser)) {
+  if (options.targetUser !== undefined && !TARGET_USER_PATTERN.test(options.targetUser)) {
     throw new GeneratorInputError(`Invalid --target-user "${options.targetUser}": give a Unix user name, e.g. --target-user=root.`);
+  }
+  let address: TargetAddress | undefined;
+  if (options.targetHost !== undefined) {
+    try {
+      address = parseTargetAddress(options.targetHost, '--target-host', { user: options.targetUser });
+    } catch (e) {
+      throw new GeneratorInputError((e as Error).message);
+    }
   }
 
   const deployment: NonNullable<HostJson['deployment']> = {};
-  if (options.targetHost) deployment.targetHost = options.targetHost;
-  if (options.targetUser) deployment.targetUser = options.targetUser;
+  if (address) deployment.targetHost = address.host;
+  if (address?.user ?? options.targetUser) deployment.targetUser = address?.user ?? options.targetUser;
+  if (address?.port !== undefined) deployment.port = address.port;
   if (tags.length > 0) deployment.tags = tags;
   const hostJson: HostJson = {
     type,
@@ -112,5 +117,5 @@ export function normalizeHostOptions(tree: Tree, options: HostGeneratorSchema): 
   };
   // The same schema check the graph runs: a host the generator writes always loads.
   parseHostJson(JSON.stringify(hostJson), `${root}/host.json`);
-  return { name, type, root, hostJson, overwrite: Boolean(options.force), skipFormat: Boolean(options.skipFormat) };
+  return { name, type, root, hostJson, overwrite: Boolean(options.force), skipFormat: Boolean(options.skipFormat), addressNote: address?.note };
 }

@@ -9,6 +9,8 @@ export interface HostGeneratorSchema {
   roles?: string | string[];
   profiles?: string | string[];
   tags?: string | string[];
+  /** The host's age public key (from its SSH host key via ssh-to-age), added to .sops.yaml. */
+  ageKey?: string;
   force?: boolean;
   skipFormat?: boolean;
 }

@@ -20,7 +20,8 @@ describe('server-role generator', () => {
     expect(text).toContain('enable = mkEnableOption "the media role (Jellyfin for the house)";');
     expect(text).toContain('config = mkIf (config.profiles.server.enable && cfg.enable) {');
     expect(text).toContain('default = [ ];');
-    expect(text).toContain('networking.firewall.allowedTCPPorts = lib.optionals cfg.openFirewall cfg.ports;');
+    expect(text).toContain('profiles.fleet.firewall.fleetTCPPorts = lib.optionals cfg.openFirewall cfg.ports;');
+    expect(text).not.toContain('networking.firewall');
     expect(text).toContain('# The NixOS services of this role go here');
     expect(text).not.toContain('with lib;');
   });

@@ -1,0 +1,106 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { checkHostKeyPolicy, checkSshOptions, parseSshG } from './ssh-options';
+
+const where = 'hosts/web1/host.json deployment.sshOptions';
+
+describe('checkSshOptions', () => {
+  it.each([
+    [['-J', 'bastion']],
+    [['-J', 'admin@bastion.lan:2222,jump2']],
+    [['-i', '/root/.ssh/deploy_ed25519', '-o', 'IdentitiesOnly=yes']],
+    [['-oServerAliveInterval=5', '-o', 'serveraliveCountMax=2', '-4', '-C']],
+    [['-p2222', '-l', 'deploy']],
+    [['-o', 'HostKeyAlias=web1', '-o', 'ProxyJump=none']],
+    [['-o', 'IdentityFile=~/.ssh/id_%h']],
+    [[]],
+  ])('allows %j', (options) => {
+    expect(checkSshOptions(options, where)).toEqual(options);
+  });
+
+  it.each([
+    [['-o', 'ProxyCommand=touch pwned'], '"-o ProxyCommand=touch pwned" is not an allowed ssh option'],
+    [['-oProxyCommand=touch pwned'], '"-o ProxyCommand=touch pwned" is not an allowed ssh option'],
+    [['-o', 'proxycommand=sh -c id'], 'is not an allowed ssh option'],
+    [['-o', 'LocalCommand=id', '-o', 'PermitLocalCommand=yes'], '"-o LocalCommand=id" is not an allowed ssh option'],
+    [['-o', 'KnownHostsCommand=/bin/id'], 'is not an allowed ssh option'],
+    [['-o', 'RemoteCommand=id'], 'is not an allowed ssh option'],
+    [['-F', '/tmp/evil_config'], '"-F" is not an allowed ssh option'],
+    [['-F/tmp/evil_config'], '"-F/tmp/evil_config" is not an allowed ssh option'],
+    [['-o', 'StrictHostKeyChecking=no'], 'is not an allowed ssh option'],
+    [['-o', 'StrictHostKeyChecking=false'], 'is not an allowed ssh option'],
+    [['-o', 'StrictHostKeyChecking="no"'], 'is not an allowed ssh option'],
+    [['-o', 'UserKnownHostsFile=/dev/null'], 'is not an allowed ssh option'],
+    [['-o', 'GlobalKnownHostsFile=/dev/null'], 'is not an allowed ssh option'],
+    [['-o', 'Include=/tmp/x'], 'is not an allowed ssh option'],
+    [['-o', 'Match=exec "id"'], 'is not an allowed ssh option'],
+    [['-L', '80:localhost:80'], '"-L" is not an allowed ssh option'],
+    [['-A'], '"-A" is not an allowed ssh option'],
+    [['-o', 'ForwardAgent=yes'], 'is not an allowed ssh option'],
+    [['-W', 'x:1'], '"-W" is not an allowed ssh option'],
+    [['-J', '-oProxyCommand=id'], 'ProxyJump="-oProxyCommand=id" is empty, starts with "-"'],
+    [['-J', 'a$(id)b'], 'is not a list of [user@]host[:port] jump hosts'],
+    [['-o', 'ProxyJump=x`id`'], 'is not a list of [user@]host[:port] jump hosts'],
+    [['-J', "us'er@h"], 'is not a list of [user@]host[:port] jump hosts'],
+    [['-J', 'h:99999'], 'is not a list of [user@]host[:port] jump hosts'],
+    [['-p', '0'], 'Port="0" is not a TCP port'],
+    [['-l', 'root;id'], 'User="root;id" is not a Unix user name'],
+    [['-o', 'User=a b'], 'must be written KEY=VALUE|contains whitespace'],
+    [['-i'], '-i needs a value after it'],
+    [['-o', 'HostKeyAlias=$(id)'], 'contains characters ssh or a shell would expand'],
+    [['-o', 'Ciphers=aes\nProxyCommand=id'], 'contains whitespace'],
+    [['--', 'x'], '"--" is not an allowed ssh option'],
+    [['web1'], '"web1" is not an allowed ssh option'],
+  ])('refuses %j, naming it', (options, message) => {
+    expect.assertions(2);
+    try {
+      checkSshOptions(options, where);
+    } catch (e) {
+      expect((e as Error).message).toMatch(message.includes('|') ? new RegExp(message) : message);
+      expect((e as Error).message.startsWith(`${where}: `)).toBe(true);
+    }
+  });
+
+  it('names what is allowed and where the rest belongs', () => {
+    expect(() => checkSshOptions(['-o', 'ProxyCommand=x'], where)).toThrow(/Allowed: -4 -6 -C -q, -i -J -l -p -o VALUE.*ProxyJump.*own ssh config \(~\/\.ssh\/config or NIX_FLEET_SSH_CONFIG\)/);
+  });
+});
+
+/** What the real ssh on this machine makes of options, without connecting. */
+function sshG(...options: string[]): string {
+  const r = spawnSync('ssh', ['-G', '-F', '/dev/null', ...options, '--', 'web1.test'], { encoding: 'utf-8' });
+  if (r.status !== 0) throw new Error(r.stderr);
+  return r.stdout;
+}
+const haveSsh = existsSync('/usr/bin/ssh');
+
+(haveSsh ? describe : describe.skip)('checkHostKeyPolicy on real ssh -G output', () => {
+  it.each([
+    ['StrictHostKeyChecking=no'],
+    ['StrictHostKeyChecking=off'],
+    ['StrictHostKeyChecking=false'],
+    ['StrictHostKeyChecking="no"'],
+    ['StrictHostKeyChecking=NO'],
+  ])('refuses %s, whatever the spelling', (option) => {
+    expect(() => checkHostKeyPolicy(sshG('-o', option), 'web1.test')).toThrow(
+      'ssh to web1.test would not check its host key (StrictHostKeyChecking false',
+    );
+  });
+
+  it('refuses accept-new with nowhere to remember keys', () => {
+    expect(() => checkHostKeyPolicy(sshG('-o', 'StrictHostKeyChecking=accept-new', '-o', 'UserKnownHostsFile=/dev/null'), 'web1.test')).toThrow(
+      'StrictHostKeyChecking accept-new, UserKnownHostsFile /dev/null',
+    );
+  });
+
+  it.each([[[]], [['-o', 'StrictHostKeyChecking=yes']], [['-o', 'StrictHostKeyChecking=accept-new']], [['-o', 'UserKnownHostsFile=/dev/null']]])(
+    'accepts %j (checked, or failing closed under BatchMode)',
+    (options) => {
+      expect(() => checkHostKeyPolicy(sshG(...options), 'web1.test')).not.toThrow();
+    },
+  );
+
+  it('reads the first value of each key', () => {
+    expect(parseSshG('user root\nport 22\nport 23\n')).toEqual({ user: 'root', port: '22' });
+  });
+});

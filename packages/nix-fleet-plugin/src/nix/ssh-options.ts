@@ -1,0 +1,121 @@
+// ssh options from host.json and flags: an allowlist, then a check of what ssh really ends up with.
+//
+// Inventory data is untrusted (DESIGN.md, decision 10): no option that runs a command (ProxyCommand,
+// LocalCommand, KnownHostsCommand, Match exec via -F, RemoteCommand, PermitLocalCommand), reads
+// another config file, forwards ports or agents, or touches host key checking may come from it.
+// The deploying machine's own ssh config (~/.ssh/config, or NIX_FLEET_SSH_CONFIG) is the
+// operator's and is used as it is; but whatever the source, a deploy whose effective config
+// (`ssh -G`) would not check host keys is refused.
+
+/** `-o` keys inventory may set (compared case-insensitively, as ssh does). */
+export const ALLOWED_SSH_KEYS = [
+  'AddressFamily',
+  'CertificateFile',
+  'Ciphers',
+  'Compression',
+  'ConnectionAttempts',
+  'ConnectTimeout',
+  'HostKeyAlgorithms',
+  'HostKeyAlias',
+  'IdentitiesOnly',
+  'IdentityFile',
+  'IPQoS',
+  'KexAlgorithms',
+  'LogLevel',
+  'MACs',
+  'Port',
+  'PreferredAuthentications',
+  'ProxyJump',
+  'PubkeyAcceptedAlgorithms',
+  'RekeyLimit',
+  'ServerAliveCountMax',
+  'ServerAliveInterval',
+  'TCPKeepAlive',
+  'User',
+];
+/** Flags without a value, and flags whose value is the next item (or joined: -p2222). */
+const BARE_FLAGS = ['-4', '-6', '-C', '-q'];
+const VALUE_FLAGS: Record<string, string> = { '-i': 'IdentityFile', '-J': 'ProxyJump', '-l': 'User', '-p': 'Port', '-o': '' };
+
+const USER = /^[a-z_][a-z0-9_-]*$/;
+const HOST = /^([A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$|^\[[0-9A-Fa-f:.]+\]$/;
+/** One ProxyJump hop, [user@]host[:port]: ssh turns ProxyJump into a command line, so nothing else. */
+function isJumpHop(hop: string): boolean {
+  const m = /^(?:([^@]+)@)?(\[[^\]]+\]|[^:@]+)(?::(\d{1,5}))?$/.exec(hop);
+  return !!m && (m[1] === undefined || USER.test(m[1])) && HOST.test(m[2]) && (m[3] === undefined || (Number(m[3]) >= 1 && Number(m[3]) <= 65535));
+}
+
+function checkValue(key: string, value: string, where: string): void {
+  const lower = key.toLowerCase();
+  const bad = (why: string) => new Error(`${where}: ${key}=${JSON.stringify(value)} ${why}`);
+  if (value === '' || value.startsWith('-') || /[\s\0]/.test(value)) throw bad('is empty, starts with "-" or contains whitespace.');
+  if (lower === 'proxyjump' && value !== 'none' && !value.split(',').every(isJumpHop)) {
+    throw bad('is not a list of [user@]host[:port] jump hosts (e.g. ProxyJump=admin@bastion.lan:2222).');
+  }
+  if (lower === 'user' && !USER.test(value)) throw bad('is not a Unix user name.');
+  if (lower === 'port' && !(/^\d{1,5}$/.test(value) && Number(value) >= 1 && Number(value) <= 65535)) throw bad('is not a TCP port (1-65535).');
+  if (lower !== 'identityfile' && lower !== 'certificatefile' && /[%$`'"\\;&|<>(){}]/.test(value)) throw bad('contains characters ssh or a shell would expand.');
+}
+
+/**
+ * Checks ssh options from `where` (e.g. "hosts/web1/host.json deployment.sshOptions") against
+ * the allowlist; returns them unchanged or throws naming the option and what is allowed.
+ */
+export function checkSshOptions(options: string[], where: string): string[] {
+  const allowed = new Map(ALLOWED_SSH_KEYS.map((k) => [k.toLowerCase(), k]));
+  const refuse = (item: string) =>
+    new Error(
+      `${where}: ${JSON.stringify(item)} is not an allowed ssh option. Allowed: ${BARE_FLAGS.join(' ')}, ` +
+        `${Object.keys(VALUE_FLAGS).join(' ')} VALUE, and -o KEY=VALUE with KEY one of ${ALLOWED_SSH_KEYS.join(', ')}. ` +
+        `Anything else (ProxyCommand, -F, host key settings, forwarding) belongs in the deploying machine's own ssh config (~/.ssh/config or NIX_FLEET_SSH_CONFIG).`,
+    );
+  for (let i = 0; i < options.length; i++) {
+    const item = options[i];
+    if (typeof item !== 'string') throw refuse(String(item));
+    if (BARE_FLAGS.includes(item)) continue;
+    const flag = item.slice(0, 2);
+    if (!(flag in VALUE_FLAGS)) throw refuse(item);
+    let value = item.slice(2);
+    if (value === '') {
+      value = options[++i];
+      if (value === undefined) throw new Error(`${where}: ${item} needs a value after it.`);
+    }
+    if (flag === '-o') {
+      const m = /^([A-Za-z]+)=(.*)$/s.exec(value);
+      if (!m) throw new Error(`${where}: -o ${JSON.stringify(value)} must be written KEY=VALUE (no spaces: Nix passes ssh options split on whitespace).`);
+      const key = allowed.get(m[1].toLowerCase());
+      if (!key) throw refuse(`-o ${value}`);
+      checkValue(key, m[2], where);
+    } else {
+      checkValue(VALUE_FLAGS[flag], value, where);
+    }
+  }
+  return options;
+}
+
+/** Reads `ssh -G` output ("key value" lines, keys in lowercase). */
+export function parseSshG(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of text.split('\n')) {
+    const sp = line.indexOf(' ');
+    if (sp > 0 && !(line.slice(0, sp) in out)) out[line.slice(0, sp)] = line.slice(sp + 1).trim();
+  }
+  return out;
+}
+
+/**
+ * Refuses an effective ssh config that would not check host keys: StrictHostKeyChecking off
+ * (no, off or false all print "false"), or accept-new with no known_hosts file to remember in.
+ */
+export function checkHostKeyPolicy(sshG: string, host: string): void {
+  const cfg = parseSshG(sshG);
+  const strict = cfg.stricthostkeychecking ?? 'ask';
+  const userFiles = (cfg.userknownhostsfile ?? '').split(/\s+/).filter(Boolean);
+  const nowhere = userFiles.length > 0 && userFiles.every((f) => f === '/dev/null');
+  if (strict === 'false' || (strict === 'accept-new' && nowhere)) {
+    throw new Error(
+      `ssh to ${host} would not check its host key (StrictHostKeyChecking ${strict}, UserKnownHostsFile ${userFiles.join(' ') || 'default'}). ` +
+        `nix-fleet refuses: put the host key in known_hosts (ssh-keyscan ${host} >> ~/.ssh/known_hosts, after checking it) and remove the setting from your ssh config or sshOptions.`,
+    );
+  }
+}
