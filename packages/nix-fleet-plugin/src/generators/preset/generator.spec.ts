@@ -34,7 +34,8 @@ describe('preset generator', () => {
     expect(pkg.devDependencies).toMatchObject({ nx, '@nix-fleet/nx': plugin });
     const nxJson = readJson(tree, 'nx.json');
     expect(nxJson).toMatchObject({ analytics: false, cacheDirectory: '.nx/cache' });
-    expect(nxJson.plugins.filter((p: unknown) => p === '@nix-fleet/nx')).toHaveLength(1);
+    // One registration, whose options make the sops secrets an input of every host's build.
+    expect(nxJson.plugins).toEqual([{ plugin: '@nix-fleet/nx', options: { extraInputs: ['{workspaceRoot}/secrets/**/*'] } }]);
     const ignored = (tree.read('.gitignore', 'utf-8') ?? '').split('\n');
     expect(ignored).toEqual(expect.arrayContaining(['node_modules', 'dist', '.nx', 'result']));
     expect(tree.read('README.md', 'utf-8')).toMatch(/^# my-fleet\n[\s\S]*Hosts: none yet\./);

@@ -26,14 +26,21 @@ export function isPluginRegistered(tree: Tree): boolean {
   return pluginEntry(tree) !== undefined;
 }
 
-/** Adds the plugin to nx.json once; creates nx.json when the workspace has none. */
-export function registerPlugin(tree: Tree): boolean {
+/**
+ * Adds the plugin to nx.json once (with `options` when given); creates nx.json when the
+ * workspace has none.
+ */
+export function registerPlugin(tree: Tree, options?: Record<string, unknown>): boolean {
   if (!tree.exists('nx.json')) tree.write('nx.json', '{}');
   if (isPluginRegistered(tree)) return false;
   const nxJson = readNxJson(tree) ?? {};
-  updateNxJson(tree, { ...nxJson, plugins: [...(nxJson.plugins ?? []), PLUGIN_NAME] });
+  const entry = options ? { plugin: PLUGIN_NAME, options } : PLUGIN_NAME;
+  updateNxJson(tree, { ...nxJson, plugins: [...(nxJson.plugins ?? []), entry] });
   return true;
 }
+
+/** Plugin options of a new fleet: its sops secrets change the hosts' systems, so they are build inputs. */
+export const FLEET_PLUGIN_OPTIONS = { extraInputs: ['{workspaceRoot}/secrets/**/*'] };
 
 /** Appends the entries .gitignore lacks (comparing without a leading or trailing "/"). */
 export function ensureGitignore(tree: Tree, entries: string[]): string[] {
