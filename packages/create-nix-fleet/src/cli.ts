@@ -172,7 +172,9 @@ export async function main(argv: string[]): Promise<number> {
     for (const command of plannedCommands(options)) await runStep(typeof command === 'function' ? command(dir) : command, dir);
   } catch (e) {
     cleanUp(dir, created);
-    console.error(`create-nix-fleet: ${(e as Error).message.replace(/\.$/, '')}. ${created ? 'Removed' : 'Emptied'} ${dir}; fix the cause and run it again.`);
+    const undone = `${created ? 'Removed' : 'Emptied'} ${dir}`;
+    const next = interrupted ? '' : '; fix the cause and run it again';
+    console.error(`create-nix-fleet: ${(e as Error).message.replace(/\.$/, '')}. ${undone}${next}.`);
     return interrupted ? 130 : 1;
   } finally {
     process.off('SIGINT', onSignal);
