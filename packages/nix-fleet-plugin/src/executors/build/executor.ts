@@ -10,7 +10,7 @@ import { CommandError, run, type RunOptions } from '../../nix/run';
 import { rememberToplevel } from '../../nix/toplevels';
 import { buildHashOf } from '../task-hash';
 import { checkScaleOptions, checkSigningKeyLocation } from './options';
-import { ProgressReporter } from './progress';
+import { ProgressReporter } from '../../nix/progress';
 import type { BuildExecutorSchema } from './schema';
 
 export default async function buildExecutor(options: BuildExecutorSchema, context: ExecutorContext) {

@@ -1,5 +1,5 @@
 import { readJson, type Tree } from '@nx/devkit';
-import { emptyTree } from '../shared/test-tree';
+import { emptyTree } from '../../../testing/test-tree';
 import { initGenerator } from './generator';
 
 describe('init generator', () => {

@@ -2,8 +2,8 @@ import { readJson, type Tree } from '@nx/devkit';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { nixFilesIn, parseNixFiles } from '../shared/parse-check';
-import { emptyTree, snapshotTree } from '../shared/test-tree';
+import { nixFilesIn, parseNixFiles } from '../../../testing/nix-parse';
+import { emptyTree, snapshotTree } from '../../../testing/test-tree';
 import { fleetTemplate, PLUGIN_ROOT } from '../shared/workspace-files';
 import { parseHostsOption, presetGenerator, versions } from './generator';
 
