@@ -5,7 +5,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { pathsNamedIn } from '../../../packages/nix-fleet-plugin/src/generators/shared/fleet-docs';
+import { pathsNamedIn } from '../../../packages/nix-fleet-plugin/testing/doc-paths';
 import { publishBuilt, startLocalRegistry, type LocalRegistry } from '../../../tools/local-registry/registry';
 import { nixFiles, unparsable } from '../../support/nix-parse';
 import { nxEnv, REPO_ROOT } from '../../support/workspace';

@@ -43,7 +43,7 @@ describe('graph and build on a fixture fleet', () => {
     expect(Object.keys(web1.targets).sort()).toEqual(['build', 'closure-size', 'deploy']);
     for (const target of ['build', 'closure-size', 'deploy']) {
       expect(web1.targets[target].inputs).toEqual(
-        expect.arrayContaining(['{projectRoot}/**/*', '{workspaceRoot}/flake.nix', '{workspaceRoot}/flake.lock', '{workspaceRoot}/packages/profiles/**/*', '{workspaceRoot}/nix/**/*.nix', { runtime: 'nix --version' }]),
+        expect.arrayContaining(['{projectRoot}/**/*', '{workspaceRoot}/flake.nix', '{workspaceRoot}/nix/**/*', '{workspaceRoot}/packages/profiles/**/*', '!{workspaceRoot}/docs/**', '!{workspaceRoot}/hosts/*/*.nix', '{workspaceRoot}/hosts/*/host.json', { runtime: 'nix --version' }]),
       );
       expect(web1.targets[target].metadata).toMatchObject({ technologies: ['nix'], description: expect.stringContaining('web1') });
     }
@@ -54,7 +54,7 @@ describe('graph and build on a fixture fleet', () => {
   });
 
   it('makes every host depend on the profiles project', () => {
-    const graphFile = join(ws.root, 'graph.json');
+    const graphFile = join(ws.root, 'dist', 'graph.json');
     ws.nx(['graph', `--file=${graphFile}`]);
     const deps = JSON.parse(readFileSync(graphFile, 'utf-8')).graph.dependencies;
     for (const host of HOSTS) expect(deps[host]).toEqual([expect.objectContaining({ target: 'profiles' })]);
@@ -96,6 +96,36 @@ describe('graph and build on a fixture fleet', () => {
 
   it('marks every host affected when any host.json changes: the flake gives each host the whole inventory', () => {
     expect(affectedBy('hosts/db1/host.json', (p) => writeFileSync(p, JSON.stringify({ type: 'server', system: 'x86_64-linux', roles: ['database', 'backup'] })))).toEqual(['ares', 'db1', 'web1']);
+  });
+
+  it.each(['nix/a/b/c/d/e/x.nix', 'secrets/web1.yaml', '.sops.yaml', 'tmp/overlay.nix', 'dist-tools/x.nix'])(
+    'marks every host affected when %s changes: every tracked file outside the exclusions is an input',
+    (file) => {
+      expect(affectedBy(file, (p) => appendFileSync(p, '# change\n'))).toEqual(['ares', 'db1', 'web1']);
+    },
+  );
+
+  it('marks only that host affected when a host\'s own other files change', () => {
+    expect(affectedBy('hosts/ares/hardware-configuration.nix', (p) => appendFileSync(p, '# disk\n'))).toEqual(['ares']);
+    expect(affectedBy('hosts/ares/modules/wifi.nix', (p) => appendFileSync(p, '# ssid\n'))).toEqual(['ares']);
+  });
+
+  it('a change four folders deep gives a new system, not a stale cache hit', () => {
+    const deep = join(ws.root, 'modules/a/b/c/d/e/switch.nix');
+    mkdirSync(join(deep, '..'), { recursive: true });
+    writeFileSync(deep, '"#!/bin/sh\\necho one $1\\n"\n');
+    const conf = join(ws.root, 'hosts/db1/configuration.nix');
+    writeFileSync(conf, readFileSync(conf, 'utf-8').replace(/}\s*$/, '  switchScript = import ../../modules/a/b/c/d/e/switch.nix;\n}\n'));
+    ws.commit('db1 takes its switch script from deep down');
+    ws.nx(['run', 'db1:build']);
+    const first = JSON.parse(readFileSync(join(ws.root, 'dist/hosts/db1/build.json'), 'utf-8')).outPath;
+    writeFileSync(deep, '"#!/bin/sh\\necho two $1\\n"\n');
+    ws.commit('the deep file changes');
+    const r = ws.nx(['run', 'db1:build']);
+    expect(r.stdout + r.stderr).not.toContain('read the output from the cache');
+    const second = JSON.parse(readFileSync(join(ws.root, 'dist/hosts/db1/build.json'), 'utf-8')).outPath;
+    expect(second).not.toBe(first);
+    expect(readFileSync(join(second, 'bin/switch-to-configuration'), 'utf-8')).toContain('echo two');
   });
 
   it('marks no project affected when only docs change', () => {

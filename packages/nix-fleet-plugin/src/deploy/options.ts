@@ -3,7 +3,7 @@ import type { HealthCheck, HostJson } from '../host/host-json';
 import type { SshTarget } from '../nix/ssh-argv';
 import { checkSshOptions } from '../nix/ssh-options';
 import { parseTargetAddress, TARGET_USER_PATTERN } from '../host/target-address';
-import type { DeployExecutorSchema, DeployMode } from '../executors/deploy/schema';
+import type { DeployMode, DeployOptions } from './deploy-options';
 
 export const DEPLOY_MODES: DeployMode[] = ['switch', 'boot', 'test', 'dry-activate'];
 
@@ -87,7 +87,7 @@ function breakLockOption(value: unknown): DeployPlan['breakLock'] {
 }
 
 /** Checks everything before any host is touched; errors name the option and the fix. */
-export function deployPlan(host: string, hostJson: HostJson, options: DeployExecutorSchema, env: NodeJS.ProcessEnv = process.env): DeployPlan {
+export function deployPlan(host: string, hostJson: HostJson, options: DeployOptions, env: NodeJS.ProcessEnv = process.env): DeployPlan {
   const deployment = hostJson.deployment ?? {};
   const given = options.targetHost ?? deployment.targetHost;
   if (!given) {

@@ -2,7 +2,8 @@
 import type { PostTasksExecutionContext } from '@nx/devkit';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { renderTable } from '../closure/table';
+import { renderTable } from '../summary/table';
+import { plural, taskRows } from '../summary/task-rows';
 import { normalizeOptions, type NixFleetPluginOptions } from '../graph/options';
 import { DIST_DEPLOY, readResult, type DeployResult } from './result';
 
@@ -15,17 +16,11 @@ export interface DeployRow {
 
 export function deployRows(options: NixFleetPluginOptions | undefined, context: PostTasksExecutionContext): DeployRow[] {
   const target = normalizeOptions(options).deployTargetName;
-  return Object.values(context.taskResults)
-    .filter((r) => r.task.target.target === target)
-    .map((r) => {
-      const host = r.task.target.project;
-      // A result file from an earlier run says nothing about this one.
-      const result = readResult(context.workspaceRoot, host);
-      const fresh = result && result.finishedAt >= context.startTime ? result : undefined;
-      const status = fresh?.status ?? (r.status === 'failure' ? 'failed' : r.status);
-      return { host, status, result: fresh };
-    })
-    .sort((a, b) => (a.host < b.host ? -1 : 1));
+  return taskRows(context, target, (host) => {
+    // A result file from an earlier run says nothing about this one.
+    const result = readResult(context.workspaceRoot, host);
+    return result && result.finishedAt >= context.startTime ? result : undefined;
+  }).map(({ host, status, data }) => ({ host, status: data?.status ?? (status === 'failure' ? 'failed' : status), result: data }));
 }
 
 export function countByStatus(rows: DeployRow[]): Record<string, number> {
@@ -55,5 +50,5 @@ export function deploySummary(options: NixFleetPluginOptions | undefined, contex
   mkdirSync(dir, { recursive: true });
   const file = join(dir, 'summary.json');
   writeFileSync(file, JSON.stringify({ startedAt: context.startTime, counts, hosts: rows }, null, 2) + '\n');
-  console.log(`\nDeploy (${rows.length} host${rows.length === 1 ? '' : 's'}): ${line}\n${renderDeployTable(rows)}\n(JSON: ${DIST_DEPLOY}/summary.json)\n`);
+  console.log(`\nDeploy (${plural(rows.length, 'host')}): ${line}\n${renderDeployTable(rows)}\n(JSON: ${DIST_DEPLOY}/summary.json)\n`);
 }

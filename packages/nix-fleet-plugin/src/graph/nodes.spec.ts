@@ -43,11 +43,17 @@ describe('createNodesV2', () => {
   "executor": "@nix-fleet/nx:build",
   "inputs": [
     "{projectRoot}/**/*",
-    "{workspaceRoot}/flake.lock",
     "{workspaceRoot}/flake.nix",
+    "{workspaceRoot}/hosts/*",
     "{workspaceRoot}/hosts/*/host.json",
-    "{workspaceRoot}/lib/**/*.nix",
+    "{workspaceRoot}/lib/**/*",
     "{workspaceRoot}/packages/profiles/**/*",
+    "!{workspaceRoot}/dist/**",
+    "!{workspaceRoot}/docs/**",
+    "!{workspaceRoot}/**/*.md",
+    "!{workspaceRoot}/hosts/*/*.nix",
+    "!{workspaceRoot}/hosts/*/*/**",
+    "!{workspaceRoot}/packages/nix-fleet-plugin/**",
     {
       "runtime": "nix --version",
     },
@@ -86,7 +92,7 @@ describe('createNodesV2', () => {
     expect(Object.keys(targets)).toEqual(['nix-build', 'size', 'ship']);
     expect(targets.size.dependsOn).toEqual(['nix-build']);
     expect(targets['nix-build'].options).toEqual({ host: 'ares', flake: 'nix' });
-    expect(targets['nix-build'].inputs).toEqual(expect.arrayContaining(['{workspaceRoot}/nix/flake.nix', '{workspaceRoot}/nix/flake.lock', '{workspaceRoot}/secrets/**']));
+    expect(targets['nix-build'].inputs).toEqual(expect.arrayContaining(['{workspaceRoot}/lib/**/*', '!{workspaceRoot}/docs/**', '{workspaceRoot}/secrets/**']));
   });
 
   it.each([

@@ -28,7 +28,7 @@ export const createNodesV2: CreateNodesV2<NixFleetPluginOptions> = [
     let shared: string[] | undefined;
     let known: KnownModules | undefined;
     // Shared inputs and the known roles and profiles are read once per graph computation.
-    const sharedInputs = () => (shared ??= sharedHostInputs(context.workspaceRoot, options.flake));
+    const sharedInputs = () => (shared ??= sharedHostInputs(context.workspaceRoot, options.excludeInputs));
     const modules = () => (known ??= knownModules(fsReader(context.workspaceRoot)));
     return createNodesFromFiles(
       (file, _opts, ctx) =>

@@ -6,8 +6,14 @@ export interface NixFleetPluginOptions {
   deployTargetName?: string;
   /** The flake that defines nixosConfigurations, relative to the workspace root. */
   flake?: string;
-  /** More cache inputs for every host, e.g. "{workspaceRoot}/secrets/**". */
+  /** More cache inputs for every host (every tracked file already is one, see shared-inputs.ts). */
   extraInputs?: string[];
+  /**
+   * Workspace-relative globs that are no input of any host's build, after the defaults (dist,
+   * docs, Markdown, other hosts' folders). Only for files the flake cannot read: a missed input
+   * is a stale build.
+   */
+  excludeInputs?: string[];
 }
 
 export type NormalizedPluginOptions = Required<NixFleetPluginOptions>;
@@ -19,5 +25,6 @@ export function normalizeOptions(options: NixFleetPluginOptions | undefined): No
     deployTargetName: options?.deployTargetName ?? 'deploy',
     flake: options?.flake ?? '.',
     extraInputs: options?.extraInputs ?? [],
+    excludeInputs: options?.excludeInputs ?? [],
   };
 }

@@ -1,7 +1,8 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { sharedHostInputs } from './shared-inputs';
+import { globToRegExp } from './glob';
+import { DEFAULT_INPUT_EXCLUDES, sharedHostInputs } from './shared-inputs';
 
 describe('sharedHostInputs', () => {
   let root: string;
@@ -12,21 +13,57 @@ describe('sharedHostInputs', () => {
   beforeEach(() => (root = mkdtempSync(join(tmpdir(), 'shared-inputs-'))));
   afterEach(() => rmSync(root, { recursive: true, force: true }));
 
-  it('covers the flake, the profiles, every host.json and every other folder of Nix, but not host Nix or build output', () => {
-    ['flake.nix', 'overlays.nix', 'modules/net/wifi.nix', 'lib/mk-host.nix', 'packages/profiles/base.nix', 'hosts/ares/configuration.nix', 'node_modules/x/default.nix', 'dist/y.nix', 'docs/guide.md'].forEach(touch);
-    expect(sharedHostInputs(root, '.')).toEqual([
+  it('covers every top-level entry however deep (tmp too), every host.json, and leaves out only the exclusions', () => {
+    [
+      'flake.nix',
+      'flake.lock',
+      'README.md',
+      '.sops.yaml',
+      'nix/a/b/c/d/e/x.nix',
+      'secrets/web1.yaml',
+      'tmp/overlay.nix',
+      'packages/profiles/base.nix',
+      'packages/nix-fleet-plugin/src/index.ts',
+      'hosts/ares/configuration.nix',
+      'hosts/ares/host.json',
+      'node_modules/x/default.nix',
+      '.git/HEAD',
+      'dist/y.nix',
+      'docs/guide.md',
+    ].forEach(touch);
+    expect(sharedHostInputs(root)).toEqual([
+      '{workspaceRoot}/.sops.yaml',
       '{workspaceRoot}/flake.lock',
       '{workspaceRoot}/flake.nix',
+      '{workspaceRoot}/hosts/*',
       '{workspaceRoot}/hosts/*/host.json',
-      '{workspaceRoot}/lib/**/*.nix',
-      '{workspaceRoot}/modules/**/*.nix',
-      '{workspaceRoot}/overlays.nix',
+      '{workspaceRoot}/nix/**/*',
       '{workspaceRoot}/packages/profiles/**/*',
+      '{workspaceRoot}/secrets/**/*',
+      '{workspaceRoot}/tmp/**/*',
+      '!{workspaceRoot}/dist/**',
+      '!{workspaceRoot}/docs/**',
+      '!{workspaceRoot}/**/*.md',
+      '!{workspaceRoot}/hosts/*/*.nix',
+      '!{workspaceRoot}/hosts/*/*/**',
+      '!{workspaceRoot}/packages/nix-fleet-plugin/**',
     ]);
   });
 
-  it('follows a flake that lives in a sub-folder', () => {
-    touch('infra/flake.nix');
-    expect(sharedHostInputs(root, 'infra')).toEqual(['{workspaceRoot}/hosts/*/host.json', '{workspaceRoot}/infra/**/*.nix', '{workspaceRoot}/infra/flake.lock', '{workspaceRoot}/infra/flake.nix', '{workspaceRoot}/packages/profiles/**/*']);
+  it('adds the workspace own exclusions after the defaults, and leaves those folders out', () => {
+    ['e2e/a.spec.ts', 'tools/x/y.ts', 'nix/z.nix'].forEach(touch);
+    const inputs = sharedHostInputs(root, ['e2e/**', 'tools/x/**']);
+    expect(inputs.filter((i) => !i.startsWith('!'))).toEqual(['{workspaceRoot}/nix/**/*']);
+    expect(inputs.slice(-2)).toEqual(['!{workspaceRoot}/e2e/**', '!{workspaceRoot}/tools/x/**']);
+  });
+
+  it('never excludes what a flake reads: Nix outside hosts, secrets, lock files, tmp/', () => {
+    const excluded = (path: string) => DEFAULT_INPUT_EXCLUDES.some((glob) => globToRegExp(glob).test(path));
+    for (const path of ['nix/a/b/c/d/e/x.nix', 'secrets/web1.yaml', '.sops.yaml', 'flake.lock', 'tmp/x.nix', 'hosts/web1/host.json', 'packages/profiles/server/roles/web.nix']) {
+      expect([path, excluded(path)]).toEqual([path, false]);
+    }
+    for (const path of ['docs/guide.txt', 'README.md', 'hosts/web1/configuration.nix', 'hosts/web1/secrets/x.yaml', 'dist/hosts/web1/build.json']) {
+      expect([path, excluded(path)]).toEqual([path, true]);
+    }
   });
 });

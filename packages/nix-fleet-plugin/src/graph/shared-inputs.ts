@@ -1,52 +1,64 @@
-// Finds the Nix outside hosts/ that a flake may import, so every host's cache key covers it.
-import { existsSync, readdirSync } from 'node:fs';
-import { join, posix } from 'node:path';
-import { HOSTS_DIR, HOST_FILE, PROFILES_ROOT } from '../constants';
+// The inputs every host's build shares: every file git tracks, except a short documented list.
+//
+// The flake sees every tracked file, so any of them may change a system: a module six folders
+// deep, a sops file under secrets/, a lock file. A missed input is a stale build, an extra one
+// only a rebuild, so inputs are complete by construction and only DEFAULT_INPUT_EXCLUDES (and
+// a workspace's own excludeInputs) are left out.
+//
+// Nx's hasher applies `!` exclusions, but `nx affected` reads only the positive globs, so a
+// catch-all `{workspaceRoot}/**/*` would mark every host affected by any change. The positive
+// globs are therefore one per top-level entry of the workspace (all of it, however deep), with
+// excluded folders left out; the exclusions follow for the hasher.
+import { readdirSync } from 'node:fs';
+import { HOSTS_DIR, HOST_FILE } from '../constants';
+import { globToRegExp, matchesAny } from './glob';
 
-const SKIP = new Set(['node_modules', 'dist', '.nx', '.git', 'tmp', HOSTS_DIR]);
-const MAX_DEPTH = 4;
+export const DEFAULT_INPUT_EXCLUDES = [
+  // Build output, including other hosts' build records.
+  'dist/**',
+  // Prose.
+  'docs/**',
+  '**/*.md',
+  // Other hosts' own Nix and sub-folders (the host's own folder is its {projectRoot} input).
+  // Their host.json stays an input: the flake hands every host the whole inventory.
+  `${HOSTS_DIR}/*/*.nix`,
+  `${HOSTS_DIR}/*/*/**`,
+  // The plugin's own sources, where a workspace develops it (a fleet has it in node_modules).
+  'packages/nix-fleet-plugin/**',
+];
 
-/**
- * Workspace-root inputs shared by every host. A missed input is a stale build, an extra one
- * only a rebuild, so every top-level folder holding a .nix file gives all its .nix files.
- */
-export function sharedHostInputs(workspaceRoot: string, flake: string): string[] {
-  const flakeDir = posix.normalize(flake) === '.' ? '' : `${posix.normalize(flake)}/`;
-  const inputs = new Set<string>([
-    `{workspaceRoot}/${flakeDir}flake.nix`,
-    `{workspaceRoot}/${flakeDir}flake.lock`,
-    `{workspaceRoot}/${PROFILES_ROOT}/**/*`,
-    // The flake hands every host the whole inventory (profiles.fleet.hosts: monitoring scrapes
-    // the other servers, a web server proxies to the monitoring host), so any host.json can
-    // change any host's system.
-    `{workspaceRoot}/${HOSTS_DIR}/*/${HOST_FILE}`,
-  ]);
-  for (const file of nixFilesOutsideHosts(workspaceRoot)) {
-    const dir = posix.dirname(file);
-    if (dir === '.') {
-      inputs.add(`{workspaceRoot}/${file}`);
-    } else if (!`${dir}/`.startsWith(`${PROFILES_ROOT}/`)) {
-      const top = dir.split('/')[0];
-      inputs.add(`{workspaceRoot}/${top}/**/*.nix`);
+/** Never workspace files: git's own data and what package managers and Nx keep. */
+const NOT_WORKSPACE = new Set(['.git', 'node_modules', '.nx']);
+
+/** Positive globs covering every entry of `dir` (relative), descending only where an exclusion lies inside. */
+function coveringGlobs(workspaceRoot: string, dir: string, excludes: string[], excluded: RegExp[]): string[] {
+  const globs: string[] = [];
+  let entries;
+  try {
+    entries = readdirSync(dir ? `${workspaceRoot}/${dir}` : workspaceRoot, { withFileTypes: true });
+  } catch {
+    return globs;
+  }
+  for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+    const path = dir ? `${dir}/${entry.name}` : entry.name;
+    if (NOT_WORKSPACE.has(path)) continue;
+    if (!entry.isDirectory()) {
+      if (!matchesAny(path, excluded)) globs.push(`{workspaceRoot}/${path}`);
+    } else if (path === HOSTS_DIR) {
+      globs.push(`{workspaceRoot}/${HOSTS_DIR}/*`, `{workspaceRoot}/${HOSTS_DIR}/*/${HOST_FILE}`);
+    } else if (excludes.includes(`${path}/**`)) {
+      continue;
+    } else if (excludes.some((g) => g.startsWith(`${path}/`))) {
+      globs.push(...coveringGlobs(workspaceRoot, path, excludes, excluded));
+    } else {
+      globs.push(`{workspaceRoot}/${path}/**/*`);
     }
   }
-  return [...inputs].sort();
+  return globs;
 }
 
-function nixFilesOutsideHosts(root: string): string[] {
-  const found: string[] = [];
-  const walk = (rel: string, depth: number) => {
-    const abs = rel ? join(root, rel) : root;
-    if (!existsSync(abs)) return;
-    for (const entry of readdirSync(abs, { withFileTypes: true })) {
-      const path = rel ? `${rel}/${entry.name}` : entry.name;
-      if (entry.isDirectory()) {
-        if (depth < MAX_DEPTH && !SKIP.has(entry.name) && path !== PROFILES_ROOT) walk(path, depth + 1);
-      } else if (entry.name.endsWith('.nix')) {
-        found.push(path);
-      }
-    }
-  };
-  walk('', 0);
-  return found;
+/** Every host's shared inputs; `excludes` are more workspace-relative globs to leave out. */
+export function sharedHostInputs(workspaceRoot: string, excludes: string[] = []): string[] {
+  const all = [...DEFAULT_INPUT_EXCLUDES, ...excludes];
+  return [...coveringGlobs(workspaceRoot, '', all, all.map(globToRegExp)), ...all.map((glob) => `!{workspaceRoot}/${glob}`)];
 }

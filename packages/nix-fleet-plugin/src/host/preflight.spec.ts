@@ -1,6 +1,6 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { hostGenerator } from '../generators/host/generator';
-import { treeWithProfiles } from '../generators/shared/test-tree';
+import { treeWithProfiles } from '../../testing/test-tree';
 import { explainNixFailure, preflightBuild, preflightDeploy, runDeploys, type PreflightFacts, type RunContextLike } from './preflight';
 
 // The build executor passes its ExecutorContext as it is (checked by tsc).

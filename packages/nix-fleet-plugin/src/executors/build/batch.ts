@@ -19,7 +19,7 @@ import { CommandError, run } from '../../nix/run';
 import { evaluateToplevels, rememberToplevel } from '../../nix/toplevels';
 import buildExecutor from './executor';
 import { checkScaleOptions } from './options';
-import { ProgressReporter } from './progress';
+import { ProgressReporter } from '../../nix/progress';
 import type { BuildExecutorSchema } from './schema';
 
 type Results = Record<string, { success: boolean; terminalOutput: string; startTime?: number; endTime?: number }>;

@@ -2,7 +2,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { nixBuildArgs, nixCopyToArgs, nixStoreSignArgs } from '../../nix/nix-argv';
-import { checkScaleOptions } from './options';
+import { checkScaleOptions, checkSigningKeyLocation } from './options';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 
 const top = '/fleet#nixosConfigurations.ares.config.system.build.toplevel';
 
@@ -45,5 +47,32 @@ describe('checkScaleOptions', () => {
     [{ builders: 'a\nb' }, '--builders must be one line'],
   ])('refuses %j', (options, message) => {
     expect(() => checkScaleOptions(options, root)).toThrow(message);
+  });
+});
+
+describe('checkSigningKeyLocation', () => {
+  const repo = mkdtempSync(join(tmpdir(), 'signing-key-'));
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: repo, stdio: 'ignore' });
+  git('init', '-q');
+  mkdirSync(join(repo, 'secrets'));
+  writeFileSync(join(repo, '.gitignore'), '*.sec\n');
+  writeFileSync(join(repo, 'secrets', 'tracked.sec'), 'k');
+  writeFileSync(join(repo, 'secrets', 'ignored.sec'), 'k');
+  writeFileSync(join(repo, 'secrets', 'loose.key'), 'k');
+  git('add', '-f', 'secrets/tracked.sec');
+
+  it('allows a key outside the workspace or git-ignored inside it', async () => {
+    await expect(checkSigningKeyLocation('/etc/nix/cache-key.sec', repo)).resolves.toBeUndefined();
+    await expect(checkSigningKeyLocation(join(repo, 'secrets', 'ignored.sec'), repo)).resolves.toBeUndefined();
+  });
+
+  it('refuses a key git tracks, naming the fix', async () => {
+    await expect(checkSigningKeyLocation(join(repo, 'secrets', 'tracked.sec'), repo)).rejects.toThrow(
+      '--signingKey secrets/tracked.sec is inside the workspace and tracked by git: the flake would copy it into the world-readable /nix/store. Move it outside the repository (e.g. /etc/nix/cache-key.sec), then "git rm --cached secrets/tracked.sec"',
+    );
+  });
+
+  it('refuses a key that git add -A would track', async () => {
+    await expect(checkSigningKeyLocation(join(repo, 'secrets', 'loose.key'), repo)).rejects.toThrow('--signingKey secrets/loose.key is inside the workspace and not ignored by git');
   });
 });

@@ -9,8 +9,8 @@ import { nixVersion } from '../../nix/nix-version';
 import { CommandError, run, type RunOptions } from '../../nix/run';
 import { rememberToplevel } from '../../nix/toplevels';
 import { buildHashOf } from '../task-hash';
-import { checkScaleOptions } from './options';
-import { ProgressReporter } from './progress';
+import { checkScaleOptions, checkSigningKeyLocation } from './options';
+import { ProgressReporter } from '../../nix/progress';
 import type { BuildExecutorSchema } from './schema';
 
 export default async function buildExecutor(options: BuildExecutorSchema, context: ExecutorContext) {
@@ -23,6 +23,7 @@ export default async function buildExecutor(options: BuildExecutorSchema, contex
     const { host, hostJson } = resolveHost(options, context);
     const root = context.root;
     const scale = checkScaleOptions(options, root);
+    if (scale.signingKey) await checkSigningKeyLocation(scale.signingKey, root);
     const installable = toplevelInstallable(flakeRefFor(root, options.flake), host);
     const outLink = relative(root, outLinkPath(root, host));
     const args = nixBuildArgs({ installables: [installable], outLink, dryRun: options.dryRun, extraArgs: options.extraArgs, builders: scale.builders, buildHost: scale.buildHost, logFormat });

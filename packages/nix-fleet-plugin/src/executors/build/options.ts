@@ -1,6 +1,8 @@
 // Checks the build executor's scale-out options before anything runs.
 import { existsSync } from 'node:fs';
-import { isAbsolute, join } from 'node:path';
+import { isAbsolute, join, relative } from 'node:path';
+import { gitIsIgnoredArgs, gitIsTrackedArgs } from '../../nix/git-argv';
+import { run } from '../../nix/run';
 import type { BuildExecutorSchema } from './schema';
 
 /** [user@]host, an IPv4/IPv6 address or an ssh_config alias; never an option or a path. */
@@ -34,4 +36,21 @@ export function checkScaleOptions(options: BuildExecutorSchema, root: string): S
     if (!existsSync(key)) throw new Error(`--signingKey file ${signingKey} does not exist. Create one with "nix key generate-secret --key-name NAME > FILE".`);
   }
   return { builders, buildHost, cacheTo, signingKey: key };
+}
+
+/**
+ * A signing key inside the workspace that git tracks, or would track after `git add -A`, ends
+ * up in the flake's source and so world-readable in /nix/store. Refuse it before anything runs.
+ */
+export async function checkSigningKeyLocation(key: string, root: string): Promise<void> {
+  const rel = relative(root, key);
+  if (rel.startsWith('..') || isAbsolute(rel)) return;
+  const ok = (args: string[]) => run('git', args, { cwd: root }).then(() => true, () => false);
+  const tracked = await ok(gitIsTrackedArgs(rel));
+  if (tracked || !(await ok(gitIsIgnoredArgs(rel)))) {
+    throw new Error(
+      `--signingKey ${rel} is inside the workspace and ${tracked ? 'tracked by git' : 'not ignored by git'}: the flake would copy it into the world-readable /nix/store. ` +
+        `Move it outside the repository (e.g. /etc/nix/cache-key.sec)${tracked ? `, then "git rm --cached ${rel}"` : ' or add it to .gitignore'}, and make a new key if it was ever committed or built.`,
+    );
+  }
 }

@@ -1,7 +1,7 @@
 import { parseHostJson } from '../../host/host-json';
 import { readJson, type Tree } from '@nx/devkit';
-import { parseNixFiles, nixFilesIn } from '../shared/parse-check';
-import { snapshotTree, treeWithProfiles } from '../shared/test-tree';
+import { parseNixFiles, nixFilesIn } from '../../../testing/nix-parse';
+import { snapshotTree, treeWithProfiles } from '../../../testing/test-tree';
 import { hostGenerator } from './generator';
 import type { HostGeneratorSchema } from './schema';
 

@@ -1,5 +1,5 @@
 import { readJson, type Tree } from '@nx/devkit';
-import { emptyTree } from '../shared/test-tree';
+import { emptyTree } from '../../../testing/test-tree';
 import { initGenerator, SKELETON_HINT } from './generator';
 
 describe('init generator', () => {
@@ -13,7 +13,7 @@ describe('init generator', () => {
     await initGenerator(tree);
     await initGenerator(tree);
     expect(readJson(tree, 'nx.json').plugins).toEqual(['@nix-fleet/nx']);
-    expect(tree.read('.gitignore', 'utf-8')).toBe('node_modules/\n/dist\ncoverage\n.nx\nresult\nresult-*\n');
+    expect(tree.read('.gitignore', 'utf-8')).toBe('node_modules/\n/dist\ncoverage\n.nx\nresult\nresult-*\n*.sec\n*.key\n');
   });
 
   it('keeps other plugins and their options', async () => {
@@ -35,7 +35,7 @@ describe('init generator', () => {
     tree.delete('nx.json');
     await initGenerator(tree);
     expect(readJson(tree, 'nx.json').plugins).toEqual(['@nix-fleet/nx']);
-    expect(tree.read('.gitignore', 'utf-8')).toBe('node_modules\ndist\n.nx\nresult\nresult-*\n');
+    expect(tree.read('.gitignore', 'utf-8')).toBe('node_modules\ndist\n.nx\nresult\nresult-*\n*.sec\n*.key\n');
   });
 
   it('without --fleet writes no skeleton, and says how to add it when the workspace has no flake', async () => {

@@ -6,7 +6,7 @@ import { PLUGIN_NAME } from '../../constants';
 import { hostGenerator } from '../host/generator';
 import { assertFleetName, parseHostsOption, type FleetHost } from '../../host/names';
 import { nameCheckContext } from '../shared/names';
-import { ensureGitignore, FLEET_PLUGIN_OPTIONS, GITIGNORE_ENTRIES, NO_LOCK_HINT, PLUGIN_ROOT, registerPlugin, writeFleetSkeleton } from '../shared/workspace-files';
+import { ensureGitignore, GITIGNORE_ENTRIES, NO_LOCK_HINT, PLUGIN_ROOT, registerPlugin, writeFleetSkeleton } from '../shared/workspace-files';
 import type { PresetGeneratorSchema } from './schema';
 
 /** The first hosts of a new fleet: `--hosts=ares:laptop,web1:server` (see host/names.ts). */
@@ -42,7 +42,7 @@ export async function presetGenerator(tree: Tree, schema: PresetGeneratorSchema)
     // The terminal UI closes when the tasks end, failed or not, instead of waiting for "q".
     tui: { autoExit: true, ...(nxJson.tui ?? {}) },
   });
-  registerPlugin(tree, FLEET_PLUGIN_OPTIONS);
+  registerPlugin(tree);
   ensureGitignore(tree, GITIGNORE_ENTRIES);
 
   writeFleetSkeleton(tree, { keepHostsDir: hosts.length > 0 });

@@ -1,4 +1,5 @@
-import { fleetMarkdown, pathsNamedIn } from './fleet-docs';
+import { pathsNamedIn } from '../../../testing/doc-paths';
+import { fleetMarkdown } from './fleet-docs';
 
 describe('fleet docs', () => {
   it('drops repository-only passages and runs nx through npx', () => {

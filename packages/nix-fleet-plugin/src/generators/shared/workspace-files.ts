@@ -8,7 +8,8 @@ import { fleetMarkdown } from './fleet-docs';
 /** The plugin package's root folder, from src/generators/shared (source) or its compiled copy. */
 export const PLUGIN_ROOT = join(__dirname, '..', '..', '..');
 
-export const GITIGNORE_ENTRIES = ['node_modules', 'dist', '.nx', 'result', 'result-*'];
+/** Build output, and secret keys: a file git tracks is in the flake, so in the world-readable store. */
+export const GITIGNORE_ENTRIES = ['node_modules', 'dist', '.nx', 'result', 'result-*', '*.sec', '*.key'];
 
 type PluginEntry = NonNullable<NonNullable<ReturnType<typeof readNxJson>>['plugins']>[number];
 
@@ -26,21 +27,15 @@ export function isPluginRegistered(tree: Tree): boolean {
   return pluginEntry(tree) !== undefined;
 }
 
-/**
- * Adds the plugin to nx.json once (with `options` when given); creates nx.json when the
- * workspace has none.
- */
-export function registerPlugin(tree: Tree, options?: Record<string, unknown>): boolean {
+/** Adds the plugin to nx.json once; creates nx.json when the workspace has none. */
+export function registerPlugin(tree: Tree): boolean {
   if (!tree.exists('nx.json')) tree.write('nx.json', '{}');
   if (isPluginRegistered(tree)) return false;
   const nxJson = readNxJson(tree) ?? {};
-  const entry = options ? { plugin: PLUGIN_NAME, options } : PLUGIN_NAME;
-  updateNxJson(tree, { ...nxJson, plugins: [...(nxJson.plugins ?? []), entry] });
+  updateNxJson(tree, { ...nxJson, plugins: [...(nxJson.plugins ?? []), PLUGIN_NAME] });
   return true;
 }
 
-/** Plugin options of a new fleet: its sops secrets change the hosts' systems, so they are build inputs. */
-export const FLEET_PLUGIN_OPTIONS = { extraInputs: ['{workspaceRoot}/secrets/**/*'] };
 
 /** Appends the entries .gitignore lacks (comparing without a leading or trailing "/"). */
 export function ensureGitignore(tree: Tree, entries: string[]): string[] {
