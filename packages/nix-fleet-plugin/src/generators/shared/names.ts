@@ -1,8 +1,9 @@
 // Validation of names and lists given to the generators: every error names the flag and the fix.
 import { HOSTNAME_PATTERN } from '../../constants';
 
-/** Profile, role and sub-option names: lowercase, usable as a Nix attribute and a file name. */
-export const MODULE_NAME_PATTERN = /^[a-z][a-z0-9-]*$/;
+import { MODULE_NAME_PATTERN } from '../../host/patterns';
+
+export { MODULE_NAME_PATTERN };
 /** A dotted Nix attribute path below pkgs, e.g. `ripgrep` or `python3Packages.numpy`. */
 export const NIX_ATTR_PATH_PATTERN = /^[A-Za-z_][A-Za-z0-9_'-]*(\.[A-Za-z_][A-Za-z0-9_'-]*)*$/;
 
