@@ -41,6 +41,8 @@ function buildPlugin() {
   const pkg = readJson(join(src, 'package.json'));
   pkg.main = pkg.main.replace(/\.ts$/, '.js');
   pkg.types = pkg.types.replace(/\.ts$/, '.d.ts');
+  // The repository's own Nx targets (typecheck) are not part of the package.
+  delete pkg.nx;
   writeJson(join(out, 'package.json'), pkg);
   const { files } = readJson(join(src, 'fleet-template.json'));
   const copied = files.filter((file) => existsSync(join(root, file)));

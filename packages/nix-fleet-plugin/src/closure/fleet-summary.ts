@@ -1,6 +1,6 @@
 // The fleet-wide table at the end of `nx run-many -t closure-size`, read from each closure.json.
-import type { PostTasksExecutionContext } from '@nx/devkit';
-import { existsSync, readFileSync } from 'node:fs';
+import { readJsonFile, type PostTasksExecutionContext } from '@nx/devkit';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { normalizeOptions, type NixFleetPluginOptions } from '../graph/options';
 import { reportPath } from './baseline';
@@ -19,7 +19,7 @@ export function closureSizeRows(options: NixFleetPluginOptions | undefined, cont
   const target = normalizeOptions(options).closureSizeTargetName;
   return taskRows(context, target, (host) => {
     const file = join(context.workspaceRoot, reportPath(host));
-    return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf-8')) as ClosureReport) : undefined;
+    return existsSync(file) ? readJsonFile<ClosureReport>(file) : undefined;
   }).map(({ host, status, data }) => ({ host, status, report: data }));
 }
 

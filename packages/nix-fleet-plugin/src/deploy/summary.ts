@@ -1,6 +1,5 @@
 // The fleet table at the end of `nx run-many -t deploy`, and dist/deploy/summary.json.
-import type { PostTasksExecutionContext } from '@nx/devkit';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeJsonFile, type PostTasksExecutionContext } from '@nx/devkit';
 import { join } from 'node:path';
 import { renderTable } from '../summary/table';
 import { plural, taskRows } from '../summary/task-rows';
@@ -47,8 +46,6 @@ export function deploySummary(options: NixFleetPluginOptions | undefined, contex
     .map(([k, n]) => `${n} ${k.replace('-', ' ')}`)
     .join(', ');
   const dir = join(context.workspaceRoot, DIST_DEPLOY);
-  mkdirSync(dir, { recursive: true });
-  const file = join(dir, 'summary.json');
-  writeFileSync(file, JSON.stringify({ startedAt: context.startTime, counts, hosts: rows }, null, 2) + '\n');
+  writeJsonFile(join(dir, 'summary.json'), { startedAt: context.startTime, counts, hosts: rows }, { appendNewLine: true });
   console.log(`\nDeploy (${plural(rows.length, 'host')}): ${line}\n${renderDeployTable(rows)}\n(JSON: ${DIST_DEPLOY}/summary.json)\n`);
 }

@@ -1,4 +1,5 @@
 // One deploy target: runs quoted remote argv over ssh and copies closures, through run().
+// The deploy sequence sees only the Target interface, so its unit specs drive it with a fake.
 import { nixCopyArgs, nixSshOpts, sshCommandArgs, sshEffectiveConfigArgs, sshNgStoreUri, withPrivilege } from '../nix/ssh-argv';
 import { checkHostKeyPolicy } from '../nix/ssh-options';
 import { CommandError, run, type RunResult } from '../nix/run';
@@ -32,7 +33,16 @@ export interface ExecOptions {
   onStdoutLine?: (line: string) => void;
 }
 
-export class Target {
+/** What the deploy sequence needs of a host: run a remote argv, copy a closure, vet ssh. */
+export interface Target {
+  exec(remote: string[], opts?: ExecOptions): Promise<RunResult>;
+  copy(outPath: string): Promise<RunResult>;
+  /** Refuses a configuration that would not check the host's key, before any connection. */
+  checkHostKeys(): Promise<void>;
+}
+
+/** A host reached over ssh: the one real Target. */
+export class SshHost implements Target {
   constructor(
     readonly plan: DeployPlan,
     private readonly log: (line: string) => void,

@@ -2,6 +2,7 @@
 import { getProjects, type Tree } from '@nx/devkit';
 import { normalizeOptions, type NixFleetPluginOptions } from '../../graph/options';
 import { GeneratorInputError, type NameCheckContext } from '../../host/names';
+import { MODULE_NAME_PATTERN } from '../../host/patterns';
 import { pluginEntry } from './workspace-files';
 
 // One home for host names and the input error, shared with create-nix-fleet.
@@ -19,8 +20,7 @@ export function nameCheckContext(tree: Tree): NameCheckContext {
   return { projects, targetNames: [options.buildTargetName, options.closureSizeTargetName, options.deployTargetName] };
 }
 
-/** Profile, role and sub-option names: lowercase, usable as a Nix attribute and a file name. */
-export const MODULE_NAME_PATTERN = /^[a-z][a-z0-9-]*$/;
+export { MODULE_NAME_PATTERN };
 /** A dotted Nix attribute path below pkgs, e.g. `ripgrep` or `python3Packages.numpy`. */
 export const NIX_ATTR_PATH_PATTERN = /^[A-Za-z_][A-Za-z0-9_'-]*(\.[A-Za-z_][A-Za-z0-9_'-]*)*$/;
 

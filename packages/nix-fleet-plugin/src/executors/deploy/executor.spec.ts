@@ -1,0 +1,48 @@
+// The deploy executor's own paths: what it refuses before anything reaches a host.
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ExecutorContext } from '@nx/devkit';
+import deployExecutor, { resultLine } from './executor';
+
+describe('deploy executor', () => {
+  const root = mkdtempSync(join(tmpdir(), 'deploy-executor-'));
+  const context = { root, projectName: 'web1', targetName: 'deploy', cwd: root, isVerbose: false } as unknown as ExecutorContext;
+  mkdirSync(join(root, 'hosts', 'web1'), { recursive: true });
+  const errors: string[] = [];
+  beforeEach(() => {
+    errors.length = 0;
+    jest.spyOn(console, 'error').mockImplementation((m: string) => void errors.push(m));
+    jest.spyOn(console, 'log').mockImplementation(() => undefined);
+  });
+  afterEach(() => jest.restoreAllMocks());
+
+  it('refuses --host=../../x without reading or writing outside the workspace', async () => {
+    expect(await deployExecutor({ host: '../../x' }, context)).toEqual({ success: false });
+    expect(errors.join('\n')).toContain('--host="../../x" is not a valid host name');
+    expect(existsSync(join(root, 'dist'))).toBe(false);
+  });
+
+  it('fails a host with no targetHost at the plan step and records it', async () => {
+    writeFileSync(join(root, 'hosts', 'web1', 'host.json'), JSON.stringify({ type: 'server', system: 'x86_64-linux' }));
+    expect(await deployExecutor({}, context)).toEqual({ success: false });
+    const result = JSON.parse(readFileSync(join(root, 'dist/deploy/hosts/web1.json'), 'utf-8'));
+    expect(result).toMatchObject({ host: 'web1', status: 'failed', step: 'plan', copied: false });
+    expect(result.message).toContain('Host "web1" has no deployment.targetHost');
+  });
+
+  it('fails a host without a build record before any ssh', async () => {
+    writeFileSync(join(root, 'hosts', 'web1', 'host.json'), JSON.stringify({ type: 'server', system: 'x86_64-linux', deployment: { targetHost: 'web1.lan' } }));
+    expect(await deployExecutor({}, context)).toEqual({ success: false });
+    expect(errors.join('\n')).toContain('No build record for host "web1"');
+  });
+
+  it.each([
+    [{ status: 'deployed', mode: 'switch' }, 'web1: deployed /nix/store/x (switch)'],
+    [{ status: 'unchanged' }, 'web1: unchanged, already running /nix/store/x; nothing copied (pass --force to redeploy)'],
+    [{ status: 'rolled-back', step: 'activation', rolledBackBy: 'watchdog', previous: '/nix/store/old', message: 'm' }, 'Deploy of web1 failed at activation and was rolled back by the watchdog to /nix/store/old:\nm'],
+    [{ status: 'failed', step: 'copy', message: 'disk full' }, 'Deploy of web1 failed at copy: disk full'],
+  ])('says %j as one line a person reads', (r, line) => {
+    expect(resultLine({ host: 'web1', outPath: '/nix/store/x', mode: 'switch', copied: false, durationMs: 1, finishedAt: 1, ...r } as never)).toBe(line);
+  });
+});
