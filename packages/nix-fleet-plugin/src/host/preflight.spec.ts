@@ -11,6 +11,7 @@ const ready: PreflightFacts = {
   flake: '.',
   hasFlakeNix: true,
   hasFlakeLock: true,
+  hasInputs: true,
   hardwareConfiguration: '# detected\n{ ... }: { }\n',
   targetHost: '10.0.0.11',
 };
@@ -45,6 +46,10 @@ describe('preflight', () => {
           '"nixos-generate-config --show-hardware-config > hosts/web1/hardware-configuration.nix" and commit the file.',
       },
     ]);
+  });
+
+  it('needs no flake.lock for a flake without inputs', () => {
+    expect(preflightBuild({ ...ready, hasFlakeLock: false, hasInputs: false })).toEqual([]);
   });
 
   it('warns, without stopping, when flake.lock is missing: nix flake lock is step one', () => {

@@ -13,6 +13,8 @@ export interface PreflightFacts {
   flake: string;
   hasFlakeNix: boolean;
   hasFlakeLock: boolean;
+  /** The flake declares inputs (a flake without any, like a test fixture, needs no lock). */
+  hasInputs: boolean;
   /** hosts/<host>/hardware-configuration.nix, or undefined when the host has none. */
   hardwareConfiguration?: string;
   /** deployment.targetHost after any --target-host override; undefined when unset. */
@@ -49,7 +51,7 @@ export function preflightBuild(facts: PreflightFacts): PreflightProblem[] {
         `"nixos-generate-config --show-hardware-config > ${hardware}" and commit the file.`,
     });
   }
-  if (!facts.hasFlakeLock) {
+  if (!facts.hasFlakeLock && facts.hasInputs) {
     problems.push({
       severity: 'warning',
       message: `No flake.lock beside ${flakeNix}: Nix must download every flake input (nixpkgs) before it can build; ${LOCK_FIX}.`,
@@ -94,10 +96,12 @@ export function runDeploys(context: RunContextLike, project: string): boolean {
 export function readPreflightFacts(workspaceRoot: string, host: string, flake: string, targetHost?: string): PreflightFacts {
   const flakeDir = join(workspaceRoot, flake);
   const hardware = join(workspaceRoot, HOSTS_DIR, host, 'hardware-configuration.nix');
+  const flakeNix = join(flakeDir, 'flake.nix');
   return {
     host,
     flake,
-    hasFlakeNix: existsSync(join(flakeDir, 'flake.nix')),
+    hasFlakeNix: existsSync(flakeNix),
+    hasInputs: existsSync(flakeNix) && /^\s*inputs\b/m.test(readFileSync(flakeNix, 'utf-8')),
     hasFlakeLock: existsSync(join(flakeDir, 'flake.lock')),
     hardwareConfiguration: existsSync(hardware) ? readFileSync(hardware, 'utf-8') : undefined,
     targetHost,

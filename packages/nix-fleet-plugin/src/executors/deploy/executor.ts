@@ -4,7 +4,9 @@ import { HOSTNAME_PATTERN } from '../../constants';
 import { deployHost } from '../../deploy/deploy-host';
 import { deployPlan } from '../../deploy/options';
 import { SUCCESS, writeResult, type DeployResult } from '../../deploy/result';
+import { explainNixFailure } from '../../host/preflight';
 import { resolveHost } from '../../host/resolve-host';
+import { CommandError } from '../../nix/run';
 import { hostsSharingTarget } from '../../host/shared-targets';
 import { verifiedRecord } from '../../nix/build-record';
 import { flakeRefFor } from '../../nix/flake-ref';
@@ -49,7 +51,8 @@ export default async function deployExecutor(options: DeployExecutorSchema, cont
     result = await deployHost(plan, record.outPath, log);
   } catch (e) {
     // Bad options or a missing build: nothing was sent to the host.
-    console.error(`\nDeploy of ${host} failed: ${(e as Error).message}`);
+    const fix = e instanceof CommandError ? explainNixFailure(e.stderr) : undefined;
+    console.error(`\nDeploy of ${host} failed: ${(e as Error).message}${fix ? `\n${fix}` : ''}`);
     // A host name that failed its check names no file to write.
     if (HOSTNAME_PATTERN.test(host)) writeResult(root, { host, status: 'failed', mode: options.mode ?? 'switch', outPath: '', copied: false, step: 'plan', message: (e as Error).message, durationMs: 0, finishedAt: Date.now() });
     return { success: false };
