@@ -62,8 +62,8 @@ describe('generators with the real nx CLI', () => {
   it.each([
     [['web1', '--type=server'], /Host "web1" already exists at hosts\/web1\. Pick another name or pass --force\./],
     [['db1', '--type=server', '--roles=mail'], /Unknown role "mail" in --roles\./],
-    [['db1', '--type=router'], /type|router/],
-    [['a;b', '--type=vm'], /a;b/],
+    [['db1', '--type=router'], /Property 'type' does not match the schema\. 'router' should be one of laptop,desktop,server,vm\./],
+    [['a;b', '--type=vm'], /Property 'name' does not match the schema\. 'a;b' should match the pattern/],
   ])('nx g host %j fails with a clear message and leaves the workspace untouched', (args, message) => {
     const before = ws.git(['status', '--porcelain', '--untracked-files=all']);
     const result = ws.nx(['g', '@nix-fleet/nx:host', ...args], { allowFailure: true });
