@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { countChanges } from '../closure/version';
 import { writePlanResult } from './plan';
 import { writeResult, type DeployResult } from './result';
+import { recordRunTasks } from './run-tasks';
 import { deployRows, deploySummary } from './summary';
 
 let root: string;
@@ -22,11 +23,13 @@ const result = (host: string, over: Partial<DeployResult>): DeployResult => ({
   ...over,
 });
 
-function context(tasks: Array<[string, string, string, Record<string, unknown>?]>): PostTasksExecutionContext {
+const task = (project: string, overrides: Record<string, unknown>) => ({ target: { project, target: 'deploy' }, overrides });
+
+function context(tasks: Array<[string, string, string, Record<string, unknown>?]>, startTime = 1000): PostTasksExecutionContext {
   const taskResults = Object.fromEntries(
     tasks.map(([project, target, status, overrides]) => [`${project}:${target}`, { task: { target: { project, target }, overrides: overrides ?? {} }, status, code: status === 'success' ? 0 : 1 }]),
   );
-  return { id: 'x', workspaceRoot: root, nxJsonConfiguration: {}, taskResults, argv: [], startTime: 1000, endTime: 3000 } as unknown as PostTasksExecutionContext;
+  return { id: 'x', workspaceRoot: root, nxJsonConfiguration: {}, taskResults, argv: [], startTime, endTime: 3000 } as unknown as PostTasksExecutionContext;
 }
 
 describe('deploy summary', () => {
@@ -60,10 +63,12 @@ describe('deploy summary', () => {
       mkdirSync(join(root, 'hosts', host), { recursive: true });
       writeFileSync(join(root, 'hosts', host, 'host.json'), JSON.stringify({ deployment: { wave } }));
     }
-    writeResult(root, result('canary', { status: 'rolled-back', step: 'activation', message: 'activation failed' }));
+    writeResult(root, result('canary', { status: 'rolled-back', step: 'activation', message: 'activation failed', finishedAt: Date.now() }));
     const lines: string[] = [];
     const spy = jest.spyOn(console, 'log').mockImplementation((s: string) => void lines.push(s));
-    deploySummary(undefined, context([['canary', 'deploy', 'failure'], ['web1', 'deploy', 'skipped', { waveOf: 'web1' }], ['web2', 'deploy', 'success', { waveOf: 'web1' }]]));
+    // Nx reports no result for a task it never started: the run's deploy tasks come from run-tasks.json.
+    recordRunTasks({ root, targetName: 'deploy', taskGraph: { tasks: { a: task('canary', {}), b: task('web1', { waveOf: 'web1' }), c: task('web2', { waveOf: 'web1' }) } } as never });
+    deploySummary(undefined, context([['canary', 'deploy', 'failure'], ['web2', 'deploy', 'success', { waveOf: 'web1' }]], Date.now() - 1000));
     spy.mockRestore();
     const json = JSON.parse(readFileSync(join(root, 'dist/deploy/summary.json'), 'utf-8'));
     expect(json.hosts.map((h: { host: string }) => h.host)).toEqual(['canary', 'web1']);

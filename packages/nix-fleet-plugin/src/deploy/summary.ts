@@ -9,6 +9,7 @@ import { readWaves, taskAddedForWave, type WaveIndex } from '../graph/waves';
 import { hostFileOf } from '../host/resolve-host';
 import { readPlanResult } from './plan';
 import { reportPlans, type PlanRow } from './plan-report';
+import { readRunTasks } from './run-tasks';
 import { DIST_DEPLOY, readResult, type DeployResult } from './result';
 
 export interface DeployRow {
@@ -32,8 +33,13 @@ export function deployAndPlanRows(options: NixFleetPluginOptions | undefined, co
   const selected = selectedHosts(context, target);
   // A result file from an earlier run says nothing about this one.
   const fresh = <T extends { finishedAt: number }>(r: T | undefined) => (r && r.finishedAt >= context.startTime ? r : undefined);
-  const rows = taskRows(context, target, (host) => ({ deploy: fresh(readResult(context.workspaceRoot, host)), plan: fresh(readPlanResult(context.workspaceRoot, host)) }))
-    .filter((r) => selected.has(r.host));
+  const read = (host: string) => ({ deploy: fresh(readResult(context.workspaceRoot, host)), plan: fresh(readPlanResult(context.workspaceRoot, host)) });
+  const ran = taskRows(context, target, read).filter((r) => selected.has(r.host));
+  // Tasks Nx never started (a lower wave failed) are missing from its results.
+  const notStarted = readRunTasks(context.workspaceRoot, context.startTime)
+    .filter((host) => !ran.some((r) => r.host === host))
+    .map((host) => ({ host, status: 'skipped', data: read(host) }));
+  const rows = [...ran, ...notStarted].sort((a, b) => (a.host < b.host ? -1 : a.host > b.host ? 1 : 0));
   const nxStatus = (status: string) => (status === 'failure' ? 'failed' : status);
   // A run is a plan run when any host wrote a plan; hosts that wrote nothing keep Nx's status.
   if (rows.some((r) => r.data.plan)) {

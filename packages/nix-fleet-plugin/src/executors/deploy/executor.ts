@@ -3,6 +3,7 @@ import type { ExecutorContext } from '@nx/devkit';
 import { HOSTNAME_PATTERN } from '../../constants';
 import { deployHost } from '../../deploy/deploy-host';
 import { deployPlan } from '../../deploy/options';
+import { recordRunTasks } from '../../deploy/run-tasks';
 import { SUCCESS, writeResult, type DeployResult } from '../../deploy/result';
 import { resolveHost } from '../../host/resolve-host';
 import { verifiedRecord } from '../../nix/build-record';
@@ -37,6 +38,7 @@ export default async function deployExecutor(options: DeployExecutorSchema, cont
     log(`${context.projectName}: not selected in this run; its deploy task is here only to keep ${options.waveOf} in a later wave. Nothing done.`);
     return { success: true };
   }
+  recordRunTasks(context);
   let host = options.host ?? context.projectName ?? '';
   let result: DeployResult;
   try {
