@@ -66,6 +66,9 @@ describe('deploy waves on test hosts', () => {
     expect(await activations(canary)).toEqual(before.log);
     expect(await readLink(net.hosts[1], '/run/current-system')).toBe(builtOutPath(ws.root, 'wv2'));
     expect(summary().hosts.map((h: { host: string }) => h.host)).toEqual(['wv2']);
+    // The summary counts package changes of a deployed host as a plan does: wv2-app 1.0 -> 2.0.
+    expect(deployResult(ws.root, 'wv2').packages).toEqual({ upgraded: 1, downgraded: 0, changed: 0, added: 0, removed: 0 });
+    expect(out).toMatch(/wv2\s+deployed\s+switch\s+yes\s+↑1 ↓0 ~0 \+0 -0/);
   });
 
   it('a failing canary keeps every wave-1 host from starting, and the summary says why', async () => {
