@@ -33,12 +33,12 @@ export function resultLine(r: DeployResult): string {
 export default async function deployExecutor(options: DeployExecutorSchema, context: ExecutorContext) {
   const root = context.root;
   const log = (line: string) => console.log(line);
+  recordRunTasks(context);
   // Nx added this task only to keep the waves in order (src/graph/waves.ts): not selected.
   if (addedForWave(options, context.projectName)) {
     log(`${context.projectName}: not selected in this run; its deploy task is here only to keep ${options.waveOf} in a later wave. Nothing done.`);
     return { success: true };
   }
-  recordRunTasks(context);
   let host = options.host ?? context.projectName ?? '';
   let result: DeployResult;
   try {
