@@ -59,6 +59,10 @@ function duration(name: keyof typeof DURATION_LIMITS, value: number | undefined,
   if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0 || v > max) {
     throw new Error(`--${name}=${value} is not a number of seconds from more than 0 to ${max}. Pass e.g. --${name}=${fallback}.`);
   }
+  // ssh takes whole seconds for ConnectTimeout and refuses anything else.
+  if (name === 'connectTimeout' && !Number.isInteger(v)) {
+    throw new Error(`--connectTimeout=${value} is not a whole number of seconds (ssh's ConnectTimeout). Pass e.g. --connectTimeout=${Math.max(1, Math.round(v))}.`);
+  }
   return v;
 }
 

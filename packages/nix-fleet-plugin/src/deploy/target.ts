@@ -58,8 +58,12 @@ export class SshHost implements Target {
 
   /** Reads the ssh configuration for the target without connecting and refuses one that skips host key checks. */
   async checkHostKeys(): Promise<void> {
-    const r = await run('ssh', sshEffectiveConfigArgs(this.plan.target), { timeoutMs: 30000 });
-    checkHostKeyPolicy(r.stdout, this.plan.target.host);
+    // Remote commands use our options; nix copy puts an inherited NIX_SSHOPTS first: check both.
+    const inherited = (process.env.NIX_SSHOPTS ?? '').split(/\s+/).filter(Boolean);
+    for (const before of inherited.length > 0 ? [[], inherited] : [[]]) {
+      const r = await run('ssh', sshEffectiveConfigArgs(this.plan.target, before), { timeoutMs: 30000 });
+      checkHostKeyPolicy(r.stdout, this.plan.target.host);
+    }
   }
 
   /** nix copy of the closure; NIX_SSHOPTS carries the same ssh options as every other call. */

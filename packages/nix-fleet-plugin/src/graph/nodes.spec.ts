@@ -61,7 +61,7 @@ describe('createNodesV2', () => {
   "metadata": {
     "description": "Build the NixOS system of web1 (nix build of its toplevel)",
     "help": {
-      "command": "nix build --help",
+      "command": "npx nx run web1:build --help",
       "example": {
         "options": {
           "dryRun": true,

@@ -31,7 +31,7 @@ export function hostTargets(
       metadata: {
         description: `Build the NixOS system of ${host} (nix build of its toplevel)`,
         technologies: ['nix'],
-        help: { command: 'nix build --help', example: { options: { dryRun: true } } },
+        help: { command: `npx nx run ${host}:${options.buildTargetName} --help`, example: { options: { dryRun: true } } },
       },
     },
     [options.closureSizeTargetName]: {
@@ -44,7 +44,7 @@ export function hostTargets(
       metadata: {
         description: `Report the closure size of ${host}, its growth against the baseline and its biggest paths`,
         technologies: ['nix'],
-        help: { command: 'nix path-info --help', example: { options: { json: true } } },
+        help: { command: `npx nx run ${host}:${options.closureSizeTargetName} --help`, example: { options: { json: true } } },
       },
     },
     [options.deployTargetName]: {
@@ -56,7 +56,7 @@ export function hostTargets(
       metadata: {
         description: `Copy the system of ${host} to the machine, activate it, confirm it and roll back on failure`,
         technologies: ['nix'],
-        help: { command: 'nix copy --help', example: { options: { mode: 'boot' } } },
+        help: { command: `npx nx run ${host}:${options.deployTargetName} --help`, example: { options: { mode: 'boot' } } },
       },
     },
   };

@@ -39,7 +39,7 @@ export default async function buildExecutor(options: BuildExecutorSchema, contex
       await run('nix', [...nixCopyToArgs(scale.cacheTo, toplevel.outPath, logFormat), ...from], output);
     }
     const file = writeBuildRecord(root, { host, system: hostJson.system, ...toplevel, nixVersion: await nixVersion() });
-    rememberToplevel(root, host, buildHashOf(context, true), toplevel);
+    rememberToplevel(root, host, buildHashOf(context, true, host), toplevel);
     console.log(`${host}: ${toplevel.outPath}\n  record: ${relative(root, file)}`);
     return { success: true };
   } catch (e) {

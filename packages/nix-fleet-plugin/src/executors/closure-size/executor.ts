@@ -40,7 +40,7 @@ export async function measureClosure(options: ClosureSizeExecutorSchema, context
 export default async function closureSizeExecutor(options: ClosureSizeExecutorSchema, context: ExecutorContext) {
   const host = options.host ?? context.projectName;
   try {
-    const report = await measureClosure(options, context, buildHashOf(context, false));
+    const report = await measureClosure(options, context, buildHashOf(context, false, host ?? ''));
     console.log(options.json ? JSON.stringify(report, null, 2) : renderReport(report));
     if (report.failures.length > 0) {
       console.error(`\n${report.failures.join('\n\n')}`);

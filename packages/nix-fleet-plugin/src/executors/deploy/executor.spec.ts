@@ -54,6 +54,14 @@ describe('deploy executor', () => {
     expect(existsSync(join(root, 'dist/deploy/hosts/web1.json'))).toBe(false);
   });
 
+  it('refuses a host whose targetHost another host.json names too, before any ssh', async () => {
+    writeFileSync(join(root, 'hosts', 'web1', 'host.json'), JSON.stringify({ type: 'server', system: 'x86_64-linux', deployment: { targetHost: 'web1.lan' } }));
+    mkdirSync(join(root, 'hosts', 'web2'), { recursive: true });
+    writeFileSync(join(root, 'hosts', 'web2', 'host.json'), JSON.stringify({ type: 'server', system: 'x86_64-linux', deployment: { targetHost: 'web1.lan' } }));
+    expect(await deployExecutor({}, context)).toEqual({ success: false });
+    expect(errors.join('\n')).toContain('hosts/web1/host.json and hosts/web2/host.json all deploy to web1.lan: one machine would get another host\'s system. Give each host its own deployment.targetHost.');
+  });
+
   it.each([
     [{ status: 'deployed', mode: 'switch' }, 'web1: deployed /nix/store/x (switch)'],
     [{ status: 'unchanged' }, 'web1: unchanged, already running /nix/store/x; nothing copied (pass --force to redeploy)'],

@@ -6,6 +6,7 @@ import { deployPlan } from '../../deploy/options';
 import { recordRunTasks } from '../../deploy/run-tasks';
 import { SUCCESS, writeResult, type DeployResult } from '../../deploy/result';
 import { resolveHost } from '../../host/resolve-host';
+import { hostsSharingTarget } from '../../host/shared-targets';
 import { verifiedRecord } from '../../nix/build-record';
 import { flakeRefFor } from '../../nix/flake-ref';
 import { addedForWave } from '../../graph/waves';
@@ -46,8 +47,15 @@ export default async function deployExecutor(options: DeployExecutorSchema, cont
     host = resolved.host;
     const plan = deployPlan(host, resolved.hostJson, options);
     if (plan.addressNote) log(plan.addressNote);
+    const twins = options.targetHost === undefined ? hostsSharingTarget(root, host, plan.target) : [];
+    if (twins.length > 0) {
+      throw new Error(
+        `hosts/${host}/host.json and ${twins.map((t) => `hosts/${t}/host.json`).join(', ')} all deploy to ${plan.target.host}` +
+          `${plan.target.port ? ` port ${plan.target.port}` : ''}: one machine would get another host's system. Give each host its own deployment.targetHost.`,
+      );
+    }
     // Proven to be this host's system at this commit before anything is sent to the host.
-    const record = await verifiedRecord(root, host, flakeRefFor(root, options.flake), buildHashOf(context, false));
+    const record = await verifiedRecord(root, host, flakeRefFor(root, options.flake), buildHashOf(context, false, host));
     if (options.mode === 'plan') {
       const planned = await planOne(root, plan, record.outPath, log);
       // An unreachable host is an outcome of the plan: later waves' plans must not be skipped.
