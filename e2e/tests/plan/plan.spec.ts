@@ -85,4 +85,11 @@ describe('deploy --mode=plan on test hosts', () => {
     expect([await state(h1), await state(h2)]).toEqual(before);
     expect(await h1.exec(['sh', '-c', `test -e ${v2} && echo copied || echo absent`])).toBe('absent\n');
   });
+
+  it('works with nx affected: only the host the last commit touched is planned', () => {
+    const r = ws.nx(['affected', '-t', 'deploy', '--mode=plan', '--base=HEAD~1', '--output-style=static']);
+    const out = r.stdout + r.stderr;
+    expect(out).toContain('Plan (1 host): 1 would change, 0 unchanged, 0 unreachable, 0 failed');
+    expect(out).not.toContain('nx run plan2:deploy');
+  });
 });
