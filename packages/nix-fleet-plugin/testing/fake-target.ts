@@ -2,9 +2,10 @@
 // every call, and fails on demand (a lost connection is ssh's exit 255, as with a real host).
 import { CommandError, type RunResult } from '../src/nix/run';
 import { ACTIVATE, BREAK_LOCK, COMMIT, FOLLOW, LOCK_AND_READ, ROLLBACK, UNLOCK } from '../src/deploy/remote-scripts';
+import { PLAN_READ } from '../src/deploy/plan-script';
 import type { ExecOptions, Target } from '../src/deploy/target';
 
-export type Step = 'lock' | 'unlock' | 'break-lock' | 'activate' | 'follow' | 'commit' | 'rollback' | 'probe' | 'health' | 'copy' | 'host-keys';
+export type Step = 'plan-read' | 'lock' | 'unlock' | 'break-lock' | 'activate' | 'follow' | 'commit' | 'rollback' | 'probe' | 'health' | 'copy' | 'host-keys';
 
 const SCRIPTS: Array<[string, Step]> = [
   [LOCK_AND_READ, 'lock'],
@@ -14,6 +15,7 @@ const SCRIPTS: Array<[string, Step]> = [
   [FOLLOW, 'follow'],
   [COMMIT, 'commit'],
   [ROLLBACK, 'rollback'],
+  [PLAN_READ, 'plan-read'],
 ];
 
 export function stepOf(argv: string[]): Step {
@@ -26,6 +28,8 @@ export type Answer = { stdout?: string; stderr?: string; fail?: number };
 
 export class FakeTarget implements Target {
   readonly calls: Step[] = [];
+  /** What each exec sent on stdin, in call order ('' for none). */
+  readonly inputs: string[] = [];
   private readonly answers = new Map<Step, Answer[]>();
 
   constructor(private readonly defaults: Partial<Record<Step, Answer>> = {}) {}
@@ -47,6 +51,7 @@ export class FakeTarget implements Target {
 
   exec(remote: string[], opts: ExecOptions = {}): Promise<RunResult> {
     const step = stepOf(remote);
+    this.inputs.push(opts.input ?? '');
     return this.answer(step, remote).then((r) => {
       r.stdout.split('\n').forEach((l) => opts.onStdoutLine?.(l));
       return r;

@@ -2,6 +2,7 @@
 import { readJsonFile, writeJsonFile } from '@nx/devkit';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ChangeCounts } from '../closure/version';
 import { HOSTNAME_PATTERN } from '../constants';
 
 export const DIST_DEPLOY = 'dist/deploy';
@@ -23,6 +24,8 @@ export interface DeployResult {
   rolledBackBy?: 'deployer' | 'watchdog';
   /** The system the host runs when the deploy ends, read back from the host ('' if unknown). */
   running?: string;
+  /** Package changes from the previous system, for deployed hosts (as a plan counts them). */
+  packages?: ChangeCounts;
   durationMs: number;
   finishedAt: number;
 }

@@ -113,6 +113,17 @@ describe('createNodesV2', () => {
     warn.mockRestore();
   });
 
+  it('makes a wave-1 deploy depend on the wave-0 deploys, reading all host files in one call', async () => {
+    write('hosts/web1/host.json', JSON.stringify({ type: 'server', system: 'x86_64-linux', deployment: { wave: 1 } }));
+    const results = await createNodesFn(['hosts/ares/host.json', 'hosts/web1/host.json'], {}, context);
+    const deploy = (i: number) => Object.values(results[i][1].projects ?? {})[0].targets?.deploy;
+    expect(deploy(0)).toMatchObject({ options: { host: 'ares' }, dependsOn: ['build'] });
+    expect(deploy(1)).toMatchObject({
+      options: { host: 'web1', waveOf: 'web1' },
+      dependsOn: ['build', { target: 'deploy', projects: ['ares'], options: 'forward' }],
+    });
+  });
+
   it('reports an unknown role at graph time with the known ones', async () => {
     write('packages/profiles/server/roles/web.nix', '{ }');
     write('packages/profiles/server/roles/database.nix', '{ }');

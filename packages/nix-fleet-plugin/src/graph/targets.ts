@@ -2,6 +2,7 @@
 import type { TargetConfiguration } from '@nx/devkit';
 import { PLUGIN_NAME, hostDistDir } from '../constants';
 import type { NormalizedPluginOptions } from './options';
+import { waveDependency, type WaveIndex } from './waves';
 
 /** A cheap runtime input: a new Nix version can evaluate the same flake differently. */
 export const NIX_VERSION_INPUT = { runtime: 'nix --version' };
@@ -14,7 +15,9 @@ export function hostTargets(
   host: string,
   sharedInputs: string[],
   options: NormalizedPluginOptions,
+  waves: WaveIndex = new Map(),
 ): Record<string, TargetConfiguration> {
+  const wave = waveDependency(host, waves, options.deployTargetName);
   const inputs = hostInputs(sharedInputs, options);
   const dist = `{workspaceRoot}/${hostDistDir(host)}`;
   const flake = options.flake === '.' ? {} : { flake: options.flake };
@@ -46,8 +49,8 @@ export function hostTargets(
     },
     [options.deployTargetName]: {
       executor: `${PLUGIN_NAME}:deploy`,
-      options: { host },
-      dependsOn: [options.buildTargetName],
+      options: { host, ...wave.options },
+      dependsOn: [options.buildTargetName, ...(wave.dependsOn ? [wave.dependsOn] : [])],
       cache: false,
       inputs,
       metadata: {

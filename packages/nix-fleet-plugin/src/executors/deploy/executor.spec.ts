@@ -1,5 +1,5 @@
 // The deploy executor's own paths: what it refuses before anything reaches a host.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { executorWorkspace } from '../../../testing/executor-workspace';
 import deployExecutor, { resultLine } from './executor';
@@ -25,6 +25,23 @@ describe('deploy executor', () => {
     hostJson({ type: 'server', system: 'x86_64-linux', deployment: { targetHost: 'web1.lan' } });
     expect(await deployExecutor({}, context)).toEqual({ success: false });
     expect(errors.join('\n')).toContain('No build record for host "web1"');
+  });
+
+  it('does nothing for a task Nx added only to keep a later wave in order', async () => {
+    const logs: string[] = [];
+    jest.spyOn(console, 'log').mockImplementation((m: string) => void logs.push(m));
+    expect(await deployExecutor({ host: 'web2', waveOf: 'web2' }, context)).toEqual({ success: true });
+    expect(logs.join('\n')).toContain('web1: not selected in this run; its deploy task is here only to keep web2 in a later wave. Nothing done.');
+    expect(existsSync(join(root, 'dist/deploy/hosts/web2.json'))).toBe(false);
+  });
+
+  it('--mode=plan without a build record fails its plan before any ssh and records it as a plan, not a deploy', async () => {
+    writeFileSync(join(root, 'hosts', 'web1', 'host.json'), JSON.stringify({ type: 'server', system: 'x86_64-linux', deployment: { targetHost: 'web1.lan' } }));
+    rmSync(join(root, 'dist'), { recursive: true, force: true });
+    expect(await deployExecutor({ mode: 'plan' }, context)).toEqual({ success: false });
+    expect(errors.join('\n')).toContain('Plan of web1 failed: No build record for host "web1"');
+    expect(JSON.parse(readFileSync(join(root, 'dist/deploy/plans/web1.json'), 'utf-8'))).toMatchObject({ host: 'web1', status: 'failed' });
+    expect(existsSync(join(root, 'dist/deploy/hosts/web1.json'))).toBe(false);
   });
 
   it('refuses a host whose targetHost another host.json names too, before any ssh', async () => {
