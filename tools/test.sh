@@ -12,10 +12,11 @@ step() {
   "$@" || failed+=("$label")
 }
 step "nix syntax (nix-instantiate --parse)" bash tools/check-nix-parse.sh
-step "typecheck (plugin)" npx tsc -p packages/nix-fleet-plugin/tsconfig.json --noEmit
+# The plugin's typecheck and unit tests are Nx targets (cached and affected-aware; CI starts cold).
+step "typecheck (plugin)" npx nx run @nix-fleet/nx:typecheck
 step "typecheck (e2e)" npx tsc -p e2e/tsconfig.json --noEmit
 step "typecheck (tools)" npx tsc -p tools/tsconfig.json --noEmit
-step "unit tests" npx jest -c packages/nix-fleet-plugin/jest.config.js --ci
+step "unit tests" npx nx run @nix-fleet/nx:test --ci
 step "integration and e2e tests" npx jest -c e2e/jest.config.js --ci --runInBand
 if [ "${#failed[@]}" -gt 0 ]; then
   echo "FAILED: ${failed[*]}"

@@ -1,7 +1,7 @@
 // Finds a workspace's .nix files and runs the real `nix-instantiate --parse` on them.
-import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { parseNixFilesIn } from '../../packages/nix-fleet-plugin/testing/nix-parse';
 
 /** Every .nix file under root, relative to it; node_modules, dist and dot folders are not the user's Nix. */
 export function nixFiles(root: string, dir = root): string[] {
@@ -15,8 +15,5 @@ export function nixFiles(root: string, dir = root): string[] {
 
 /** The files (relative to root) that real `nix-instantiate --parse` rejects, each with its message. */
 export function unparsable(root: string, files: string[]): string[] {
-  return files.flatMap((file) => {
-    const r = spawnSync('nix-instantiate', ['--parse', join(root, file)], { encoding: 'utf-8' });
-    return r.status === 0 ? [] : [`${file}: ${r.stderr.trim()}`];
-  });
+  return parseNixFilesIn(root, files).map((f) => `${f.file}: ${f.error}`);
 }

@@ -1,6 +1,6 @@
 // How the tour talks: numbered steps, every command it runs shown as "$ ...", its output indented.
 import { spawnSync } from 'node:child_process';
-import { renderTable } from '../../packages/nix-fleet-plugin/src/closure/table';
+import { renderTable } from '../../packages/nix-fleet-plugin/src/summary/table';
 
 const bold = (s: string) => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m` : s);
 const started = Date.now();

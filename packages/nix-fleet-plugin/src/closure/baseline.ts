@@ -1,6 +1,7 @@
 // Where a host's closure is compared from: the committed baseline, else the previous report.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readJsonFile, writeJsonFile } from '@nx/devkit';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { HOSTS_DIR, hostDistDir } from '../constants';
 import type { ClosureRecord } from './path-info';
 
@@ -23,7 +24,7 @@ export interface Baseline {
 }
 
 function readRecord(root: string, file: string): ClosureRecord {
-  const data = JSON.parse(readFileSync(join(root, file), 'utf-8')) as Partial<ClosureRecord>;
+  const data = readJsonFile<Partial<ClosureRecord>>(join(root, file));
   if (typeof data.closureSize !== 'number' || !Array.isArray(data.paths) || typeof data.outPath !== 'string') {
     throw new Error(`${file} is not a closure record (needs outPath, closureSize and paths). Recreate it with --update-baseline.`);
   }
@@ -46,7 +47,6 @@ export function writeBaseline(root: string, record: ClosureRecord): string {
   return file;
 }
 
-export function writeJson(path: string, data: unknown): void {
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, JSON.stringify(data, null, 2) + '\n');
+export function writeJson(path: string, data: object): void {
+  writeJsonFile(path, data, { appendNewLine: true });
 }

@@ -1,12 +1,13 @@
 // The fleet-wide table at the end of `nx run-many -t closure-size`, read from each closure.json.
-import type { PostTasksExecutionContext } from '@nx/devkit';
-import { existsSync, readFileSync } from 'node:fs';
+import { readJsonFile, type PostTasksExecutionContext } from '@nx/devkit';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { normalizeOptions, type NixFleetPluginOptions } from '../graph/options';
 import { reportPath } from './baseline';
 import type { ClosureReport } from './report';
 import { formatBytes, formatDelta, formatPercent } from './size';
-import { renderTable } from './table';
+import { renderTable } from '../summary/table';
+import { plural, taskRows } from '../summary/task-rows';
 
 export interface FleetRow {
   host: string;
@@ -16,15 +17,10 @@ export interface FleetRow {
 
 export function closureSizeRows(options: NixFleetPluginOptions | undefined, context: PostTasksExecutionContext): FleetRow[] {
   const target = normalizeOptions(options).closureSizeTargetName;
-  return Object.values(context.taskResults)
-    .filter((r) => r.task.target.target === target)
-    .map((r) => {
-      const host = r.task.target.project;
-      const file = join(context.workspaceRoot, reportPath(host));
-      const report = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf-8')) as ClosureReport) : undefined;
-      return { host, status: r.status, report };
-    })
-    .sort((a, b) => (a.host < b.host ? -1 : 1));
+  return taskRows(context, target, (host) => {
+    const file = join(context.workspaceRoot, reportPath(host));
+    return existsSync(file) ? readJsonFile<ClosureReport>(file) : undefined;
+  }).map(({ host, status, data }) => ({ host, status, report: data }));
 }
 
 export function renderFleetTable(rows: FleetRow[]): string {
@@ -47,5 +43,5 @@ export function closureSizeSummary(options: NixFleetPluginOptions | undefined, c
   // `nx run host:closure-size` already printed the one report; a table is for many hosts.
   const many = context.argv.some((a) => a === 'run-many' || a === 'affected');
   if (rows.length === 0 || (rows.length === 1 && !many)) return;
-  console.log(`\nClosure sizes (${rows.length} host${rows.length === 1 ? '' : 's'})\n${renderFleetTable(rows)}\n`);
+  console.log(`\nClosure sizes (${plural(rows.length, 'host')})\n${renderFleetTable(rows)}\n`);
 }

@@ -4,7 +4,7 @@ import { checkBudgets, describeLimit, versionText, type Budgets } from './budget
 import { diffClosures, type PackageChange } from './diff';
 import { biggestPaths, type ClosureRecord, type PathSize } from './path-info';
 import { formatBytes, formatDelta, formatPercent } from './size';
-import { renderTable } from './table';
+import { renderTable } from '../summary/table';
 
 export interface ClosureReport extends ClosureRecord {
   biggest: PathSize[];

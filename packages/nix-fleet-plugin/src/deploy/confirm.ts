@@ -3,7 +3,8 @@
 import { CommandError } from '../nix/run';
 import type { DeployPlan } from './options';
 import { commitArgv, probeArgv, type DeployContext } from './remote-scripts';
-import { DeployStepError, parseKeyValues, sleep } from './step-error';
+import { retryUntil } from './retry';
+import { DeployStepError, parseKeyValues } from './step-error';
 import { isConnectionFailure, outputOf, type Target } from './target';
 
 export const DECIDED_EXIT = 76;
@@ -22,22 +23,20 @@ export function decisionOf(e: unknown): WatchdogDecision | undefined {
   return { by: kv['decided-by'] || 'unknown', result: kv.result || 'unknown', running: kv.running ?? '' };
 }
 
+const lostConnection = (plan: DeployPlan, e: unknown) =>
+  new DeployStepError('confirm', `no new ssh connection to ${plan.target.host} within ${plan.confirmTimeout}s after activation: ${outputOf(e)}`, true);
+
 /** Retries a fresh connection until it works or the deadline passes. */
 export async function freshConnection(t: Target, plan: DeployPlan, deadline: number): Promise<string> {
-  let last = '';
-  for (;;) {
-    const remaining = deadline - Date.now();
-    try {
-      const r = await t.exec(probeArgv(plan.currentSystemPath), { fresh: true, timeoutMs: Math.max(remaining, 1000) });
-      return r.stdout.trim();
-    } catch (e) {
-      if (!isConnectionFailure(e)) throw new DeployStepError('confirm', `the confirmation command failed on ${plan.host}: ${outputOf(e)}`);
-      last = outputOf(e);
-    }
-    if (Date.now() + 1000 > deadline) {
-      throw new DeployStepError('confirm', `no new ssh connection to ${plan.target.host} within ${plan.confirmTimeout}s after activation: ${last}`, true);
-    }
-    await sleep(1000);
+  try {
+    return await retryUntil(
+      deadline,
+      async () => (await t.exec(probeArgv(plan.currentSystemPath), { fresh: true, timeoutMs: Math.max(deadline - Date.now(), 1000) })).stdout.trim(),
+      { retryable: isConnectionFailure },
+    );
+  } catch (e) {
+    if (!isConnectionFailure(e)) throw new DeployStepError('confirm', `the confirmation command failed on ${plan.host}: ${outputOf(e)}`);
+    throw lostConnection(plan, e);
   }
 }
 
@@ -46,18 +45,20 @@ export async function freshConnection(t: Target, plan: DeployPlan, deadline: num
  * unreachable; returns the watchdog's decision instead if it came first.
  */
 export async function commit(t: Target, plan: DeployPlan, ctx: DeployContext, deadline: number): Promise<{ running: string } | WatchdogDecision> {
-  for (;;) {
+  const attempt = async () => {
     try {
       const r = await t.exec(commitArgv(ctx), { fresh: true, timeoutMs: Math.max(deadline - Date.now(), (plan.target.connectTimeout + 5) * 1000) });
       return { running: parseKeyValues(r.stdout).running ?? '' };
     } catch (e) {
       const decision = decisionOf(e);
       if (decision) return decision;
-      if (!isConnectionFailure(e)) throw new DeployStepError('confirm', `could not record the confirmation on ${plan.host}: ${outputOf(e)}`);
-      if (Date.now() + 1000 > deadline) {
-        throw new DeployStepError('confirm', `no new ssh connection to ${plan.target.host} within ${plan.confirmTimeout}s after activation: ${outputOf(e)}`, true);
-      }
+      throw e;
     }
-    await sleep(1000);
+  };
+  try {
+    return await retryUntil(deadline, attempt, { retryable: isConnectionFailure });
+  } catch (e) {
+    if (!isConnectionFailure(e)) throw new DeployStepError('confirm', `could not record the confirmation on ${plan.host}: ${outputOf(e)}`);
+    throw lostConnection(plan, e);
   }
 }

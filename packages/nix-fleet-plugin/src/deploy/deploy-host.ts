@@ -10,16 +10,20 @@ import type { DeployContext } from './remote-scripts';
 import type { DeployResult } from './result';
 import { rollBack, rollbackOutcome } from './rollback';
 import { DeployStepError } from './step-error';
-import { outputOf, Target } from './target';
+import { outputOf, SshHost, type Target } from './target';
 
 export function newToken(): string {
   return `d${Date.now().toString(36)}${randomBytes(4).toString('hex')}`;
 }
 
-export async function deployHost(plan: DeployPlan, outPath: string, log: (line: string) => void): Promise<DeployResult> {
+export async function deployHost(
+  plan: DeployPlan,
+  outPath: string,
+  log: (line: string) => void,
+  t: Target = new SshHost(plan, log),
+): Promise<DeployResult> {
   const started = Date.now();
   const token = newToken();
-  const t = new Target(plan, log);
   const base = { host: plan.host, mode: plan.mode, outPath, copied: false };
   const finish = (r: Partial<DeployResult> & Pick<DeployResult, 'status'>): DeployResult => ({
     ...base,

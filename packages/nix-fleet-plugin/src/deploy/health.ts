@@ -2,7 +2,8 @@
 import type { HealthCheck } from '../host/host-json';
 import type { DeployPlan } from './options';
 import { fetchUrlArgv, healthCommandArgv } from './remote-scripts';
-import { DeployStepError, sleep } from './step-error';
+import { retryUntil } from './retry';
+import { DeployStepError } from './step-error';
 import { outputOf, type Target } from './target';
 
 export function describeCheck(check: HealthCheck): string {
@@ -18,19 +19,11 @@ export function checkArgv(check: HealthCheck & { timeout: number }): string[] {
 export async function runHealthChecks(t: Target, plan: DeployPlan, log: (line: string) => void): Promise<void> {
   for (const check of plan.healthChecks) {
     const deadline = Date.now() + check.timeout * 1000;
-    let last = '';
-    for (;;) {
-      try {
-        await t.exec(checkArgv(check), { fresh: true, timeoutMs: Math.max(deadline - Date.now(), 1000) });
-        log(`  health check passed: ${describeCheck(check)}`);
-        break;
-      } catch (e) {
-        last = outputOf(e);
-      }
-      if (Date.now() + 1000 > deadline) {
-        throw new DeployStepError('health check', `${describeCheck(check)} did not pass within ${check.timeout}s: ${last}`);
-      }
-      await sleep(1000);
+    try {
+      await retryUntil(deadline, () => t.exec(checkArgv(check), { fresh: true, timeoutMs: Math.max(deadline - Date.now(), 1000) }), { retryable: () => true });
+    } catch (e) {
+      throw new DeployStepError('health check', `${describeCheck(check)} did not pass within ${check.timeout}s: ${outputOf(e)}`);
     }
+    log(`  health check passed: ${describeCheck(check)}`);
   }
 }

@@ -1,6 +1,8 @@
 // The outcome of one host's deploy, kept as JSON under dist/deploy/ for the fleet summary.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readJsonFile, writeJsonFile } from '@nx/devkit';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ChangeCounts } from '../closure/version';
 import { HOSTNAME_PATTERN } from '../constants';
 
 export const DIST_DEPLOY = 'dist/deploy';
@@ -22,6 +24,8 @@ export interface DeployResult {
   rolledBackBy?: 'deployer' | 'watchdog';
   /** The system the host runs when the deploy ends, read back from the host ('' if unknown). */
   running?: string;
+  /** Package changes from the previous system, for deployed hosts (as a plan counts them). */
+  packages?: ChangeCounts;
   durationMs: number;
   finishedAt: number;
 }
@@ -35,8 +39,7 @@ export function resultPath(workspaceRoot: string, host: string): string {
 
 export function writeResult(workspaceRoot: string, result: DeployResult): string {
   const file = resultPath(workspaceRoot, result.host);
-  mkdirSync(join(workspaceRoot, DIST_DEPLOY, 'hosts'), { recursive: true });
-  writeFileSync(file, JSON.stringify(result, null, 2) + '\n');
+  writeJsonFile(file, result, { appendNewLine: true });
   return file;
 }
 
@@ -44,7 +47,7 @@ export function readResult(workspaceRoot: string, host: string): DeployResult | 
   const file = resultPath(workspaceRoot, host);
   if (!existsSync(file)) return undefined;
   try {
-    return JSON.parse(readFileSync(file, 'utf-8')) as DeployResult;
+    return readJsonFile<DeployResult>(file);
   } catch {
     return undefined;
   }

@@ -9,7 +9,8 @@ import type { DeployPlan } from './options';
 import { rollbackArgv, type DeployContext } from './remote-scripts';
 import type { DeployResult } from './result';
 import { decisionOf } from './confirm';
-import { parseKeyValues, sleep, type DeployStepError } from './step-error';
+import { retryUntil } from './retry';
+import { parseKeyValues, type DeployStepError } from './step-error';
 import { isConnectionFailure, outputOf, type Target } from './target';
 
 export type RollbackOutcome = Pick<DeployResult, 'status' | 'rolledBackBy' | 'message' | 'running'>;
@@ -44,8 +45,7 @@ export async function rollBack(
   const cause = `${failure.step} failed: ${failure.message}`;
   const deadline = Math.max(Date.now(), watchdogAt ?? 0) + plan.confirmTimeout * 1000;
   log(`  rolling back ${plan.host} (${failure.step} failed)`);
-  let last = '';
-  for (;;) {
+  const attempt = async (): Promise<RollbackOutcome> => {
     try {
       const r = await t.exec(rollbackArgv(ctx), { fresh: true, timeoutMs: plan.activationTimeout * 1000 });
       const out = `${r.stdout}${r.stderr}`.trim();
@@ -54,18 +54,18 @@ export async function rollBack(
       return { ...outcome, rolledBackBy: 'deployer', message: `${cause}\n${outcome.message}` };
     } catch (e) {
       const decision = decisionOf(e);
-      if (decision) {
-        const by = decision.by === 'watchdog' ? 'watchdog' : 'deployer';
-        const outcome = rollbackOutcome(ctx, decision.result === 'rolled-back', decision.running, by === 'watchdog' ? "The target's watchdog, on its own," : 'The deployer');
-        return { ...outcome, rolledBackBy: by, message: `${cause}\n${outcome.message}` };
-      }
-      if (!isConnectionFailure(e)) {
-        return { status: 'failed', message: `${cause}\nRollback failed too: ${outputOf(e)}` };
-      }
-      last = outputOf(e);
+      if (!decision) throw e;
+      const by = decision.by === 'watchdog' ? 'watchdog' : 'deployer';
+      const outcome = rollbackOutcome(ctx, decision.result === 'rolled-back', decision.running, by === 'watchdog' ? "The target's watchdog, on its own," : 'The deployer');
+      return { ...outcome, rolledBackBy: by, message: `${cause}\n${outcome.message}` };
     }
-    if (Date.now() + 1000 > deadline) break;
-    await sleep(1000);
+  };
+  let last: string;
+  try {
+    return await retryUntil(deadline, attempt, { retryable: isConnectionFailure });
+  } catch (e) {
+    if (!isConnectionFailure(e)) return { status: 'failed', message: `${cause}\nRollback failed too: ${outputOf(e)}` };
+    last = outputOf(e);
   }
   const watchdog = watchdogAt
     ? `The target's watchdog rolls back on its own ${plan.confirmTimeout}s after activation; it could not be verified.`

@@ -1,4 +1,5 @@
 // One deploy target: runs quoted remote argv over ssh and copies closures, through run().
+// The deploy sequence sees only the Target interface, so its unit specs drive it with a fake.
 import { nixCopyArgs, nixSshOpts, sshCommandArgs, sshEffectiveConfigArgs, sshNgStoreUri, withPrivilege } from '../nix/ssh-argv';
 import { checkHostKeyPolicy } from '../nix/ssh-options';
 import { CommandError, run, type RunResult } from '../nix/run';
@@ -30,9 +31,20 @@ export interface ExecOptions {
   /** A new connection, never a shared one: proves the host can still be reached. */
   fresh?: boolean;
   onStdoutLine?: (line: string) => void;
+  /** Sent on stdin: a list too long for a command line (ssh joins argv into one string). */
+  input?: string;
 }
 
-export class Target {
+/** What the deploy sequence needs of a host: run a remote argv, copy a closure, vet ssh. */
+export interface Target {
+  exec(remote: string[], opts?: ExecOptions): Promise<RunResult>;
+  copy(outPath: string): Promise<RunResult>;
+  /** Refuses a configuration that would not check the host's key, before any connection. */
+  checkHostKeys(): Promise<void>;
+}
+
+/** A host reached over ssh: the one real Target. */
+export class SshHost implements Target {
   constructor(
     readonly plan: DeployPlan,
     private readonly log: (line: string) => void,
@@ -41,13 +53,17 @@ export class Target {
   /** Runs a remote argv (privileged when targetUser is not root). */
   exec(remote: string[], opts: ExecOptions = {}): Promise<RunResult> {
     const argv = withPrivilege(remote, this.plan.target.user, this.plan.privilegeCommand);
-    return run('ssh', sshCommandArgs(this.plan.target, argv, { fresh: opts.fresh }), { timeoutMs: opts.timeoutMs, onStdoutLine: opts.onStdoutLine });
+    return run('ssh', sshCommandArgs(this.plan.target, argv, { fresh: opts.fresh }), { timeoutMs: opts.timeoutMs, onStdoutLine: opts.onStdoutLine, input: opts.input });
   }
 
   /** Reads the ssh configuration for the target without connecting and refuses one that skips host key checks. */
   async checkHostKeys(): Promise<void> {
-    const r = await run('ssh', sshEffectiveConfigArgs(this.plan.target), { timeoutMs: 30000 });
-    checkHostKeyPolicy(r.stdout, this.plan.target.host);
+    // Remote commands use our options; nix copy puts an inherited NIX_SSHOPTS first: check both.
+    const inherited = (process.env.NIX_SSHOPTS ?? '').split(/\s+/).filter(Boolean);
+    for (const before of inherited.length > 0 ? [[], inherited] : [[]]) {
+      const r = await run('ssh', sshEffectiveConfigArgs(this.plan.target, before), { timeoutMs: 30000 });
+      checkHostKeyPolicy(r.stdout, this.plan.target.host);
+    }
   }
 
   /** nix copy of the closure; NIX_SSHOPTS carries the same ssh options as every other call. */

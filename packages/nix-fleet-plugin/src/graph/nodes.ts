@@ -2,44 +2,71 @@
 //
 // Every nx command computes the graph, so this path imports nothing heavy: no @nx/devkit at run
 // time (only its types; it is loaded when a warning is printed), no JSON-schema compiler (host.json
-// is checked by generated code). Per host it reads one small JSON file; what all hosts share (the
-// inputs, the target templates, the known roles and profiles) is computed once per call.
+// is checked by generated code). Per host it reads one small JSON file, once; what all hosts share
+// (the inputs, the target templates, the known roles and profiles, the deploy waves) is computed
+// once per call.
 import type { CreateNodesContextV2, CreateNodesResult, CreateNodesV2 } from '@nx/devkit';
-import { dirname, basename } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { dirname, basename, join } from 'node:path';
 import { HOST_GLOB, HOSTNAME_PATTERN, PROFILES_GLOB, PROFILES_PROJECT, PROFILES_ROOT } from '../constants';
-import { readHostJson, type HostJson } from '../host/host-json';
+import { parseHostJson, type HostJson } from '../host/host-json';
 import { checkHostModules, fsReader, knownModules, type KnownModules } from '../host/known-modules';
 import { normalizeOptions, type NixFleetPluginOptions } from './options';
 import { sharedHostInputs } from './shared-inputs';
 import { hostTargetsFactory, type HostTargets } from './targets';
+import { readWaves, type WaveIndex } from './waves';
 
 /** Tag of a host whose host.json does not load: `nx show projects -p tag:nix-fleet:invalid`. */
 export const INVALID_TAG = 'nix-fleet:invalid';
 /** Names a host folder cannot have: they are other projects of every fleet. */
 export const RESERVED_PROJECT_NAMES = [PROFILES_PROJECT];
 
+const isHostName = (name: string) => HOSTNAME_PATTERN.test(name) && !RESERVED_PROJECT_NAMES.includes(name);
+
 export const NODES_GLOB = `{${HOST_GLOB},${PROFILES_GLOB}}`;
+
+/** A workspace file's text, read from disk once per graph computation. */
+export type FileReader = (file: string) => string;
+
+export function cachedReader(workspaceRoot: string): FileReader {
+  const texts = new Map<string, string>();
+  return (file) => {
+    let text = texts.get(file);
+    if (text === undefined) texts.set(file, (text = readFileSync(join(workspaceRoot, file), 'utf-8')));
+    return text;
+  };
+}
 
 /** What every host of one graph computation shares, computed on the first host that needs it. */
 export interface SharedHostWork {
   targets(): HostTargets;
   known(): KnownModules;
+  read: FileReader;
 }
 
-export function sharedHostWork(workspaceRoot: string, rawOptions: NixFleetPluginOptions | undefined): SharedHostWork {
+export function sharedHostWork(
+  workspaceRoot: string,
+  rawOptions: NixFleetPluginOptions | undefined,
+  waves: WaveIndex = new Map(),
+  read: FileReader = cachedReader(workspaceRoot),
+): SharedHostWork {
   const options = normalizeOptions(rawOptions);
   let targets: HostTargets | undefined;
   let known: KnownModules | undefined;
   return {
-    targets: () => (targets ??= hostTargetsFactory(sharedHostInputs(workspaceRoot, options.excludeInputs), options)),
+    targets: () => (targets ??= hostTargetsFactory(sharedHostInputs(workspaceRoot, options.excludeInputs), options, waves)),
     known: () => (known ??= knownModules(fsReader(workspaceRoot))),
+    read,
   };
 }
 
 export const createNodesV2: CreateNodesV2<NixFleetPluginOptions> = [
   NODES_GLOB,
   async (files, rawOptions, context) => {
-    const shared = sharedHostWork(context.workspaceRoot, rawOptions);
+    // Each host.json is read once: the deploy waves need every host's before any host's targets.
+    const read = cachedReader(context.workspaceRoot);
+    const hostFiles = files.filter((f) => f !== PROFILES_GLOB && isHostName(basename(dirname(f))));
+    const shared = sharedHostWork(context.workspaceRoot, rawOptions, readWaves(context.workspaceRoot, hostFiles, read), read);
     // What devkit's createNodesFromFiles does, without loading devkit: every file's result, in order.
     const results: Array<readonly [string, CreateNodesResult]> = [];
     const errors: Array<[string, Error]> = [];
@@ -88,7 +115,7 @@ function profilesNode(): CreateNodesResult {
 export function hostNode(file: string, context: CreateNodesContextV2, shared: SharedHostWork): CreateNodesResult {
   const root = dirname(file);
   const name = basename(root);
-  if (!HOSTNAME_PATTERN.test(name) || RESERVED_PROJECT_NAMES.includes(name)) {
+  if (!isHostName(name)) {
     warn(
       `nix-fleet: ${root} is not a host: "${name}" ${HOSTNAME_PATTERN.test(name) ? 'is the name of another project' : 'is not a valid host name'}. ` +
         'Rename the folder (lowercase letters, digits and "-", RFC 1123), e.g. hosts/web-1.',
@@ -98,7 +125,7 @@ export function hostNode(file: string, context: CreateNodesContextV2, shared: Sh
   let host: HostJson | undefined;
   let problem: string | undefined;
   try {
-    host = readHostJson(context.workspaceRoot, file);
+    host = parseHostJson(shared.read(file), file);
     checkHostModules(host, file, shared.known());
   } catch (e) {
     problem = (e as Error).message;

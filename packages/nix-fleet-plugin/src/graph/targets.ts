@@ -2,6 +2,7 @@
 import type { TargetConfiguration } from '@nx/devkit';
 import { PLUGIN_NAME, hostDistDir } from '../constants';
 import type { NormalizedPluginOptions } from './options';
+import { waveDependency, type WaveIndex } from './waves';
 
 /** A cheap runtime input: a new Nix version can evaluate the same flake differently. */
 export const NIX_VERSION_INPUT = { runtime: 'nix --version' };
@@ -17,12 +18,13 @@ export type HostTargets = (host: string) => Record<string, TargetConfiguration>;
  * The targets of every host of one graph computation: the inputs, which every host shares, are
  * built once; per host only the strings that name it are new.
  */
-export function hostTargetsFactory(sharedInputs: string[], options: NormalizedPluginOptions): HostTargets {
+export function hostTargetsFactory(sharedInputs: string[], options: NormalizedPluginOptions, waves: WaveIndex = new Map()): HostTargets {
   const inputs = hostInputs(sharedInputs, options);
-  return (host) => hostTargets(host, inputs.slice(), options);
+  return (host) => hostTargets(host, inputs.slice(), options, waves);
 }
 
-function hostTargets(host: string, inputs: ReturnType<typeof hostInputs>, options: NormalizedPluginOptions): Record<string, TargetConfiguration> {
+function hostTargets(host: string, inputs: ReturnType<typeof hostInputs>, options: NormalizedPluginOptions, waves: WaveIndex): Record<string, TargetConfiguration> {
+  const wave = waveDependency(host, waves, options.deployTargetName);
   const dist = `{workspaceRoot}/${hostDistDir(host)}`;
   const flake = options.flake === '.' ? {} : { flake: options.flake };
   return {
@@ -35,7 +37,7 @@ function hostTargets(host: string, inputs: ReturnType<typeof hostInputs>, option
       metadata: {
         description: `Build the NixOS system of ${host} (nix build of its toplevel)`,
         technologies: ['nix'],
-        help: { command: 'nix build --help', example: { options: { dryRun: true } } },
+        help: { command: `npx nx run ${host}:${options.buildTargetName} --help`, example: { options: { dryRun: true } } },
       },
     },
     [options.closureSizeTargetName]: {
@@ -48,19 +50,19 @@ function hostTargets(host: string, inputs: ReturnType<typeof hostInputs>, option
       metadata: {
         description: `Report the closure size of ${host}, its growth against the baseline and its biggest paths`,
         technologies: ['nix'],
-        help: { command: 'nix path-info --help', example: { options: { json: true } } },
+        help: { command: `npx nx run ${host}:${options.closureSizeTargetName} --help`, example: { options: { json: true } } },
       },
     },
     [options.deployTargetName]: {
       executor: `${PLUGIN_NAME}:deploy`,
-      options: { host },
-      dependsOn: [options.buildTargetName],
+      options: { host, ...wave.options },
+      dependsOn: [options.buildTargetName, ...(wave.dependsOn ? [wave.dependsOn] : [])],
       cache: false,
       inputs,
       metadata: {
         description: `Copy the system of ${host} to the machine, activate it, confirm it and roll back on failure`,
         technologies: ['nix'],
-        help: { command: 'nix copy --help', example: { options: { mode: 'boot' } } },
+        help: { command: `npx nx run ${host}:${options.deployTargetName} --help`, example: { options: { mode: 'boot' } } },
       },
     },
   };

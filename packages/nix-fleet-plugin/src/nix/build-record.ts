@@ -5,8 +5,9 @@
 // Consumers (closure-size, deploy) call verifiedRecord() before they measure, lock, copy or
 // activate anything: the record must name this host's toplevel as the flake evaluates it at
 // this commit (evaluated once per build hash, see toplevels.ts), and is then realised.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { writeJsonFile } from '@nx/devkit';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { hostDistDir } from '../constants';
 import { drvInstallable, isStorePath, nixBuildArgs, parseNixBuildJson, toplevelInstallable, type Toplevel } from './nix-argv';
 import { nixVersion } from './nix-version';
@@ -31,8 +32,7 @@ export function outLinkPath(workspaceRoot: string, host: string): string {
 
 export function writeBuildRecord(workspaceRoot: string, record: BuildRecord): string {
   const file = buildRecordPath(workspaceRoot, record.host);
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, JSON.stringify(record, null, 2) + '\n');
+  writeJsonFile(file, record, { appendNewLine: true });
   return file;
 }
 

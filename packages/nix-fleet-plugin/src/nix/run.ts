@@ -1,5 +1,6 @@
 // The one place that spawns nix, ssh and git: argument arrays only, streamed output, timeouts.
 import { spawn } from 'node:child_process';
+import { shQuote } from './sh-quote';
 
 export interface RunOptions {
   cwd?: string;
@@ -85,7 +86,7 @@ export function lastErrorLine(stderr: string): string | undefined {
 
 /** Quotes a command for display only; it is never passed to a shell. */
 export function formatCommand(command: string, args: string[]): string {
-  return [command, ...args].map((a) => (/^[\w@%+=:,./#^-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
+  return [command, ...args].map(shQuote).join(' ');
 }
 
 export function run(command: string, args: string[], options: RunOptions = {}): Promise<RunResult> {

@@ -17,6 +17,10 @@ describe('shQuote', () => {
     ['`id`', "'`id`'"],
     ['line\nbreak', "'line\nbreak'"],
     ['*', "'*'"],
+    ['#comment', "'#comment'"],
+    ['.#web1', '.#web1'],
+    ['/fleet#nixosConfigurations.web1', '/fleet#nixosConfigurations.web1'],
+    ['drv^out', 'drv^out'],
     ['~', "'~'"],
   ])('%j -> %s', (word, quoted) => {
     expect(shQuote(word)).toBe(quoted);

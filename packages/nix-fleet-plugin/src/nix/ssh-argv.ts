@@ -1,14 +1,11 @@
-// Pure builders of ssh and nix copy argument arrays, and POSIX shell quoting for remote argv.
+// Pure builders of ssh and nix copy argument arrays, and the remote command line they carry.
+import { shQuote } from './sh-quote';
+
+export { shQuote };
 //
 // ssh always hands the remote side ONE string that the login shell parses, so every remote
 // command is an argv we quote ourselves with shQuote; nothing from host.json reaches a
 // shell unquoted.
-
-/** Quotes one word for a POSIX shell: safe characters stay bare, the rest go in single quotes. */
-export function shQuote(word: string): string {
-  if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(word)) return word;
-  return `'${word.replace(/'/g, `'\\''`)}'`;
-}
 
 /** Quotes an argv into the one command string ssh sends. */
 export function shJoin(argv: string[]): string {
@@ -69,9 +66,12 @@ export function sshCommandArgs(target: SshTarget, remote: string[], opts: { fres
   return [...sshBaseOptions(target), ...fresh, '-T', '--', sshDestination(target), shJoin(remote)];
 }
 
-/** `ssh -G`: the configuration ssh would use for the target, printed without connecting. */
-export function sshEffectiveConfigArgs(target: SshTarget): string[] {
-  return ['-G', ...sshBaseOptions(target), '--', sshDestination(target)];
+/**
+ * `ssh -G`: the configuration ssh would use for the target, printed without connecting.
+ * `before` are options ahead of ours, as nix copy puts an inherited NIX_SSHOPTS.
+ */
+export function sshEffectiveConfigArgs(target: SshTarget, before: string[] = []): string[] {
+  return ['-G', ...before, ...sshBaseOptions(target), '--', sshDestination(target)];
 }
 
 /** The store URL for nix copy: never with a port (ssh would look up "host:port" as a name). */

@@ -3,7 +3,8 @@
 //
 // The record lives under .nx/ on this machine, never in a cached output: it is what this
 // machine evaluated itself, the proof a build.json from any cache is checked against.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readJsonFile, writeJsonFile } from '@nx/devkit';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { isStorePath, nixEvalToplevelsArgs, parseEvalToplevels, type Toplevel } from './nix-argv';
 import { run } from './run';
@@ -25,7 +26,7 @@ export function rememberedToplevel(workspaceRoot: string, host: string, key: str
   const file = cacheFile(workspaceRoot, host);
   if (!key || !existsSync(file)) return undefined;
   try {
-    const saved = JSON.parse(readFileSync(file, 'utf-8'));
+    const saved = readJsonFile(file);
     if (saved.key === key && isStorePath(saved.drvPath) && isStorePath(saved.outPath)) return { drvPath: saved.drvPath, outPath: saved.outPath };
   } catch {
     // A torn or foreign file is no proof: evaluate again.
@@ -35,8 +36,7 @@ export function rememberedToplevel(workspaceRoot: string, host: string, key: str
 
 export function rememberToplevel(workspaceRoot: string, host: string, key: string | undefined, toplevel: Toplevel): void {
   if (!key) return;
-  mkdirSync(join(workspaceRoot, TOPLEVEL_CACHE_DIR), { recursive: true });
-  writeFileSync(cacheFile(workspaceRoot, host), JSON.stringify({ key, ...toplevel }) + '\n');
+  writeJsonFile(cacheFile(workspaceRoot, host), { key, ...toplevel }, { appendNewLine: true });
 }
 
 /** Remembered toplevels where the key matches; one evaluation for all the others. */

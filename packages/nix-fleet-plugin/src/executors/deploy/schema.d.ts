@@ -1,24 +1,2 @@
-export type DeployMode = 'switch' | 'boot' | 'test' | 'dry-activate';
-
-export interface DeployExecutorSchema {
-  host?: string;
-  flake?: string;
-  mode?: DeployMode;
-  force?: boolean;
-  breakLock?: 'stale' | 'force';
-  targetHost?: string;
-  targetUser?: string;
-  port?: number;
-  sshOptions?: string[];
-  substituteOnTarget?: boolean;
-  checkSigs?: boolean;
-  rollback?: boolean;
-  confirmTimeout?: number;
-  activationTimeout?: number;
-  connectTimeout?: number;
-  profilePath?: string;
-  currentSystemPath?: string;
-  lockDir?: string;
-  stateDir?: string;
-  privilegeCommand?: string[];
-}
+// The deploy executor's options are the deploy domain's (src/deploy/deploy-options.ts).
+export type { DeployMode, DeployOptions as DeployExecutorSchema } from '../../deploy/deploy-options';

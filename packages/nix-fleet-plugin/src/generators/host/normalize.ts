@@ -2,6 +2,7 @@
 import type { Tree } from '@nx/devkit';
 import { HOST_SYSTEMS, HOST_TYPES, type HostType } from '../../constants';
 import { parseHostJson, type HostJson } from '../../host/host-json';
+import { TAG_PATTERN } from '../../host/patterns';
 import { parseTargetAddress, TARGET_USER_PATTERN, type TargetAddress } from '../../host/target-address';
 import { existingHosts, existingProfiles, existingRoles, hostRoot, listForMessage } from '../shared/inventory';
 import { assertHostName, GeneratorInputError, parseList } from '../shared/names';
@@ -26,7 +27,6 @@ export const TYPE_PRESETS: Record<HostType, string[]> = {
   vm: [],
 };
 
-const TAG = /^[A-Za-z0-9:._/-]+$/;
 
 export interface NormalizedHostOptions {
   name: string;
@@ -87,7 +87,7 @@ export function normalizeHostOptions(tree: Tree, options: HostGeneratorSchema): 
 
   const tags = parseList(options.tags);
   for (const tag of tags) {
-    if (!TAG.test(tag)) {
+    if (!TAG_PATTERN.test(tag)) {
       throw new GeneratorInputError(`Invalid --tags entry "${tag}": use letters, digits and : . _ / - only, e.g. --tags=site:home.`);
     }
   }

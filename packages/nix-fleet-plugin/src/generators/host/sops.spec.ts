@@ -1,5 +1,5 @@
 import { readJson, type Tree } from '@nx/devkit';
-import { snapshotTree, treeWithProfiles } from '../shared/test-tree';
+import { snapshotTree, treeWithProfiles } from '../../../testing/test-tree';
 import { hostGenerator } from './generator';
 import { addHostToSopsConfig, checkAgeKey, SOPS_CONFIG } from './sops';
 

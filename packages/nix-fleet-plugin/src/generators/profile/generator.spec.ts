@@ -1,7 +1,7 @@
 import { readJson, type Tree } from '@nx/devkit';
 import { hostGenerator } from '../host/generator';
-import { nixFilesIn, parseNixFiles } from '../shared/parse-check';
-import { snapshotTree, treeWithProfiles } from '../shared/test-tree';
+import { nixFilesIn, parseNixFiles } from '../../../testing/nix-parse';
+import { snapshotTree, treeWithProfiles } from '../../../testing/test-tree';
 import { profileGenerator } from './generator';
 import type { ProfileGeneratorSchema } from './schema';
 

@@ -1,7 +1,7 @@
 import type { Tree } from '@nx/devkit';
 import { hostGenerator } from '../host/generator';
-import { parseNixFiles } from '../shared/parse-check';
-import { snapshotTree, treeWithProfiles } from '../shared/test-tree';
+import { parseNixFiles } from '../../../testing/nix-parse';
+import { snapshotTree, treeWithProfiles } from '../../../testing/test-tree';
 import { serverRoleGenerator } from './generator';
 import type { ServerRoleGeneratorSchema } from './schema';
 

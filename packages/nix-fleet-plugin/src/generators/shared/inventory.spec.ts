@@ -2,8 +2,8 @@ import { join } from 'node:path';
 import { hostGenerator } from '../host/generator';
 import { TYPE_PROFILES } from '../host/normalize';
 import { existingProfiles, existingRoles } from './inventory';
-import { nixFilesIn, parseNixFiles } from './parse-check';
-import { emptyTree } from './test-tree';
+import { nixFilesIn, parseNixFiles } from '../../../testing/nix-parse';
+import { emptyTree } from '../../../testing/test-tree';
 import { copyIntoTree, PLUGIN_ROOT } from './workspace-files';
 
 // The real profile library of this repository, as a fleet made by the preset has it.

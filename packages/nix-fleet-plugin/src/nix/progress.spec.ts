@@ -4,7 +4,7 @@ import { ProgressReporter } from './progress';
 
 // Recorded from `nix build -L --log-format internal-json` (Nix 2.8.0): three derivations, the
 // first two echo "compiling foo"; then the two error messages of a failed build.
-const RECORDED = readFileSync(join(__dirname, '__fixtures__', 'nix-2.8-build.internal-json.log'), 'utf-8').split('\n').filter(Boolean);
+const RECORDED = readFileSync(join(__dirname, '..', '..', 'testing', 'fixtures', 'nix-2.8-build.internal-json.log'), 'utf-8').split('\n').filter(Boolean);
 
 describe('ProgressReporter', () => {
   it('turns nix events into per-host steps, N of M derivations and prefixed build logs', () => {

@@ -1,8 +1,8 @@
 // Trees for generator specs: an empty Nx workspace (formatting off) with a small profile library.
 import type { Tree } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
-import { PROFILES_ROOT } from '../../constants';
-import { ROLES_DIR } from './inventory';
+import { PROFILES_ROOT } from '../src/constants';
+import { ROLES_DIR } from '../src/generators/shared/inventory';
 
 /** Nx 23's test tree formats with oxfmt, which is not installed: keep formatting off. */
 export function emptyTree(): Tree {

@@ -1,0 +1,132 @@
+// The deploy sequence, driven through a fake host: which steps run, in which order, and what
+// the result says, for each way a deploy can go.
+import { FakeTarget } from '../../testing/fake-target';
+import { deployHost } from './deploy-host';
+import { deployPlan, type DeployPlan } from './options';
+
+const NEW = '/nix/store/gwxlv4905z6b77356xgi21z5k9pga7hk-nixos-system-web1';
+const OLD = '/nix/store/b89fn0x1c41p4jd1qvzf3lhs98ydmplf-nixos-system-web1';
+const OTHER = '/nix/store/zhz6kk8inmyhpklvnqhhipn1if2gqvig-nixos-system-web1';
+
+const plan = (over: Partial<DeployPlan> = {}): DeployPlan => ({
+  ...deployPlan('web1', { type: 'server', system: 'x86_64-linux', deployment: { targetHost: 'web1.lan' } }, { confirmTimeout: 2 }, {}),
+  ...over,
+});
+const running = (system: string) => ({ stdout: `current=${system}\nprofile=${system}\nprofile-link=system-3-link\n` });
+const activation = (rc: string) => ({ stdout: `activating\n\nnix-fleet-activation=${rc}\n` });
+const lost = { fail: 255, stderr: 'Connection to web1.lan closed by remote host.' };
+
+async function deploy(t: FakeTarget, p = plan()) {
+  const lines: string[] = [];
+  const result = await deployHost(p, NEW, (l) => lines.push(l), t);
+  return { result, lines };
+}
+
+describe('deployHost', () => {
+  it('deploys: vets ssh, locks, copies, activates detached, confirms; the confirmation releases the lock', async () => {
+    const t = new FakeTarget({ lock: running(OLD), activate: activation('0'), commit: { stdout: `running=${NEW}\n` } });
+    const { result } = await deploy(t);
+    expect(t.calls).toEqual(['host-keys', 'lock', 'copy', 'activate', 'commit']);
+    expect(result).toMatchObject({ status: 'deployed', previous: OLD, running: NEW, copied: true });
+  });
+
+  it('leaves a host that runs the system unchanged, copies nothing and unlocks', async () => {
+    const t = new FakeTarget({ lock: running(NEW) });
+    const { result } = await deploy(t);
+    expect(t.calls).toEqual(['host-keys', 'lock', 'unlock']);
+    expect(result).toMatchObject({ status: 'unchanged', copied: false });
+  });
+
+  it('deploys it again with --force', async () => {
+    const t = new FakeTarget({ lock: running(NEW), activate: activation('0'), commit: { stdout: `running=${NEW}\n` } });
+    const { result } = await deploy(t, plan({ force: true }));
+    expect(t.calls).toEqual(['host-keys', 'lock', 'copy', 'activate', 'commit']);
+    expect(result.status).toBe('deployed');
+  });
+
+  it('for boot, compares with the profile, not the running system', async () => {
+    const t = new FakeTarget({ lock: { stdout: `current=${OLD}\nprofile=${NEW}\nprofile-link=system-4-link\n` } });
+    expect((await deploy(t, plan({ mode: 'boot' }))).result.status).toBe('unchanged');
+  });
+
+  it('refuses an ssh config without host key checks before connecting', async () => {
+    const t = new FakeTarget().on('host-keys', { fail: 1, stderr: 'ssh to web1.lan would not check its host key' });
+    const { result } = await deploy(t);
+    expect(t.calls).toEqual(['host-keys']);
+    expect(result).toMatchObject({ status: 'failed', step: 'connect', copied: false });
+  });
+
+  it('stops at a held lock: nothing copied, the other deploy\'s lock left alone', async () => {
+    const t = new FakeTarget().on('lock', { fail: 75, stdout: 'locked-by=token=d1 by alice@laptop pid 7 since x\n' });
+    const { result } = await deploy(t);
+    expect(t.calls).toEqual(['host-keys', 'lock']);
+    expect(result).toMatchObject({ status: 'failed', step: 'lock' });
+    expect(result.message).toContain('held by alice@laptop pid 7 since x');
+  });
+
+  it('a failed copy changes nothing and releases the lock', async () => {
+    const t = new FakeTarget({ lock: running(OLD) }).on('copy', { fail: 1, stderr: 'error: cannot add path: disk full' });
+    const { result } = await deploy(t);
+    expect(t.calls).toEqual(['host-keys', 'lock', 'copy', 'unlock']);
+    expect(result).toMatchObject({ status: 'failed', step: 'copy', copied: false });
+    expect(result.message).toContain('disk full');
+  });
+
+  it('a failed activation is rolled back by the deployer, judged by what runs afterwards', async () => {
+    const t = new FakeTarget({ lock: running(OLD), activate: activation('1'), rollback: { stdout: `nix-fleet: returning to ${OLD} (switch)\nrunning=${OLD}\n` } });
+    const { result } = await deploy(t);
+    expect(t.calls).toEqual(['host-keys', 'lock', 'copy', 'activate', 'rollback']);
+    expect(result).toMatchObject({ status: 'rolled-back', step: 'activation', rolledBackBy: 'deployer', previous: OLD, running: OLD });
+    expect(result.message).toContain(`The deployer rolled back to ${OLD}, the system that ran before this deploy.`);
+  });
+
+  it('a rollback that leaves another system running is a failure, not a rollback', async () => {
+    const t = new FakeTarget({ lock: running(OLD), activate: activation('1'), rollback: { stdout: `running=${OTHER}\n` } });
+    const { result } = await deploy(t);
+    expect(result).toMatchObject({ status: 'failed', running: OTHER });
+    expect(result.message).toContain(`the host runs ${OTHER}, not ${OLD} as before the deploy`);
+  });
+
+  it('without --rollback a failed activation is left as it is, and the lock released', async () => {
+    const t = new FakeTarget({ lock: running(OLD), activate: activation('1') });
+    const { result } = await deploy(t, plan({ rollback: false }));
+    expect(t.calls).toEqual(['host-keys', 'lock', 'copy', 'activate', 'unlock']);
+    expect(result).toMatchObject({ status: 'failed', step: 'activation' });
+  });
+
+  it('follows the activation again over a new connection when the first one drops', async () => {
+    const t = new FakeTarget({ lock: running(OLD), commit: { stdout: `running=${NEW}\n` } })
+      .on('activate', { ...lost, stdout: 'step 1\n' })
+      .on('follow', lost, activation('0'));
+    const { result, lines } = await deploy(t);
+    expect(t.calls).toEqual(['host-keys', 'lock', 'copy', 'activate', 'follow', 'follow', 'commit']);
+    expect(result.status).toBe('deployed');
+    expect(lines.join('\n')).toContain('connection lost during activation');
+  });
+
+  it('reports the watchdog\'s decision when it rolled back before the confirmation came', async () => {
+    const t = new FakeTarget({ lock: running(OLD), activate: activation('0') }).on('commit', {
+      fail: 76,
+      stdout: `decided-by=watchdog\nresult=rolled-back\nrunning=${OLD}\n`,
+    });
+    const { result } = await deploy(t);
+    expect(t.calls).toEqual(['host-keys', 'lock', 'copy', 'activate', 'commit']);
+    expect(result).toMatchObject({ status: 'rolled-back', rolledBackBy: 'watchdog', step: 'confirm', running: OLD });
+  });
+
+  it('a failed health check rolls back; the checks run over fresh connections after one succeeds', async () => {
+    const p = plan({ healthChecks: [{ command: 'systemctl is-active nginx', timeout: 1 }] });
+    const t = new FakeTarget({ lock: running(OLD), activate: activation('0'), health: { fail: 3, stderr: 'inactive' }, rollback: { stdout: `running=${OLD}\n` } });
+    const { result } = await deploy(t, p);
+    expect(t.calls.filter((c) => c !== 'health')).toEqual(['host-keys', 'lock', 'copy', 'activate', 'probe', 'rollback']);
+    expect(result).toMatchObject({ status: 'rolled-back', step: 'health check' });
+    expect(result.message).toContain('command "systemctl is-active nginx" did not pass within 1s');
+  });
+
+  it('dry-activate never rolls back and never confirms', async () => {
+    const t = new FakeTarget({ lock: running(OLD), activate: activation('0') });
+    const { result } = await deploy(t, plan({ mode: 'dry-activate' }));
+    expect(t.calls).toEqual(['host-keys', 'lock', 'copy', 'activate', 'unlock']);
+    expect(result.status).toBe('dry-activated');
+  });
+});
