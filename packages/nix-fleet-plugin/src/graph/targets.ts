@@ -2,7 +2,7 @@
 import type { TargetConfiguration } from '@nx/devkit';
 import { PLUGIN_NAME, hostDistDir } from '../constants';
 import type { NormalizedPluginOptions } from './options';
-import { waveDependency, type WaveIndex } from './waves';
+import { waveDependencies, type WaveDependency, type WaveIndex } from './waves';
 
 /** A cheap runtime input: a new Nix version can evaluate the same flake differently. */
 export const NIX_VERSION_INPUT = { runtime: 'nix --version' };
@@ -15,16 +15,16 @@ export function hostInputs(sharedInputs: string[], options: NormalizedPluginOpti
 export type HostTargets = (host: string) => Record<string, TargetConfiguration>;
 
 /**
- * The targets of every host of one graph computation: the inputs, which every host shares, are
- * built once; per host only the strings that name it are new.
+ * The targets of every host of one graph computation: the inputs and the deploy waves, which
+ * every host shares, are worked out once; per host only the strings that name it are new.
  */
 export function hostTargetsFactory(sharedInputs: string[], options: NormalizedPluginOptions, waves: WaveIndex = new Map()): HostTargets {
   const inputs = hostInputs(sharedInputs, options);
-  return (host) => hostTargets(host, inputs.slice(), options, waves);
+  const waveOf = waveDependencies(waves, options.deployTargetName);
+  return (host) => hostTargets(host, inputs.slice(), options, waveOf(host));
 }
 
-function hostTargets(host: string, inputs: ReturnType<typeof hostInputs>, options: NormalizedPluginOptions, waves: WaveIndex): Record<string, TargetConfiguration> {
-  const wave = waveDependency(host, waves, options.deployTargetName);
+function hostTargets(host: string, inputs: ReturnType<typeof hostInputs>, options: NormalizedPluginOptions, wave: WaveDependency): Record<string, TargetConfiguration> {
   const dist = `{workspaceRoot}/${hostDistDir(host)}`;
   const flake = options.flake === '.' ? {} : { flake: options.flake };
   return {

@@ -2,7 +2,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { addedForWave, previousWave, readWaves, waveDependency } from './waves';
+import { addedForWave, previousWave, readWaves, waveDependencies, waveDependency } from './waves';
 
 describe('waves', () => {
   const waves = new Map([
@@ -24,6 +24,11 @@ describe('waves', () => {
       dependsOn: { target: 'ship', projects: ['web1', 'web2'], options: 'forward' },
       options: { waveOf: 'db' },
     });
+  });
+
+  it('the once-per-graph form gives every host what waveDependency gives it', () => {
+    const of = waveDependencies(waves, 'deploy');
+    for (const host of [...waves.keys(), 'db', 'web2', 'unknown']) expect(of(host)).toEqual(waveDependency(host, waves, 'deploy'));
   });
 
   it('a task whose waveOf names another host was added for order only', () => {

@@ -50,9 +50,31 @@ export function previousWave(host: string, waves: WaveIndex): string[] {
     .sort();
 }
 
+export interface WaveDependency {
+  dependsOn?: TargetDependencyConfig;
+  options?: { waveOf: string };
+}
+
 /** The dependsOn entry and the options marker of a host's deploy target ({} in the lowest wave). */
-export function waveDependency(host: string, waves: WaveIndex, deployTarget: string): { dependsOn?: TargetDependencyConfig; options?: { waveOf: string } } {
-  const projects = previousWave(host, waves);
+export function waveDependency(host: string, waves: WaveIndex, deployTarget: string): WaveDependency {
+  return dependencyOn(host, previousWave(host, waves), deployTarget);
+}
+
+/**
+ * waveDependency for every host of one graph computation: the hosts of the wave below are found
+ * once per wave, not once per host (which is quadratic in the fleet).
+ */
+export function waveDependencies(waves: WaveIndex, deployTarget: string): (host: string) => WaveDependency {
+  const below = new Map<number, string[]>();
+  return (host) => {
+    const wave = waves.get(host) ?? 0;
+    let projects = below.get(wave);
+    if (!projects) below.set(wave, (projects = previousWave(host, waves)));
+    return dependencyOn(host, projects.slice(), deployTarget);
+  };
+}
+
+function dependencyOn(host: string, projects: string[], deployTarget: string): WaveDependency {
   if (projects.length === 0) return {};
   return { dependsOn: { target: deployTarget, projects, options: 'forward' }, options: { waveOf: host } };
 }
