@@ -3,8 +3,9 @@
 import { CommandError, type RunResult } from '../src/nix/run';
 import { ACTIVATE, BREAK_LOCK, COMMIT, FOLLOW, LOCK_AND_READ, ROLLBACK, UNLOCK } from '../src/deploy/remote-scripts';
 import type { ExecOptions, Target } from '../src/deploy/target';
+import { LIST_GENERATIONS } from '../src/operations/generations-script';
 
-export type Step = 'lock' | 'unlock' | 'break-lock' | 'activate' | 'follow' | 'commit' | 'rollback' | 'probe' | 'health' | 'copy' | 'host-keys';
+export type Step = 'lock' | 'unlock' | 'break-lock' | 'activate' | 'follow' | 'commit' | 'rollback' | 'probe' | 'health' | 'copy' | 'host-keys' | 'generations';
 
 const SCRIPTS: Array<[string, Step]> = [
   [LOCK_AND_READ, 'lock'],
@@ -14,6 +15,7 @@ const SCRIPTS: Array<[string, Step]> = [
   [FOLLOW, 'follow'],
   [COMMIT, 'commit'],
   [ROLLBACK, 'rollback'],
+  [LIST_GENERATIONS, 'generations'],
 ];
 
 export function stepOf(argv: string[]): Step {
@@ -26,6 +28,8 @@ export type Answer = { stdout?: string; stderr?: string; fail?: number };
 
 export class FakeTarget implements Target {
   readonly calls: Step[] = [];
+  /** The argv of every exec, in order. */
+  readonly argvs: string[][] = [];
   private readonly answers = new Map<Step, Answer[]>();
 
   constructor(private readonly defaults: Partial<Record<Step, Answer>> = {}) {}
@@ -47,6 +51,7 @@ export class FakeTarget implements Target {
 
   exec(remote: string[], opts: ExecOptions = {}): Promise<RunResult> {
     const step = stepOf(remote);
+    this.argvs.push(remote);
     return this.answer(step, remote).then((r) => {
       r.stdout.split('\n').forEach((l) => opts.onStdoutLine?.(l));
       return r;

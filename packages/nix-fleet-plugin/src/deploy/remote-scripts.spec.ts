@@ -62,6 +62,7 @@ function context(over: Partial<DeployContext> = {}): DeployContext {
     previousProfile: '',
     previousProfileLink: '',
     currentSystemPath: join(dir, 'current'),
+    switchGeneration: '',
     ...over,
   };
 }
@@ -69,7 +70,7 @@ function context(over: Partial<DeployContext> = {}): DeployContext {
 describe('argv builders', () => {
   it('passes the context as positional parameters, script text first', () => {
     const c = context({ setProfile: true, windowSeconds: 34 });
-    expect(contextArgs(c)).toEqual([c.profile, c.outPath, 'test', c.runDir, '34', '5', c.previousCurrent, c.lockDir, '1', '', '', c.currentSystemPath]);
+    expect(contextArgs(c)).toEqual([c.profile, c.outPath, 'test', c.runDir, '34', '5', c.previousCurrent, c.lockDir, '1', '', '', c.currentSystemPath, '']);
     expect(activateArgv(c, 600)).toEqual(['sh', '-c', ACTIVATE, 'nix-fleet', WATCHDOG, ACTIVATION, FOLLOW, '600', ...contextArgs(c)]);
     expect(followArgv(c.runDir, 1234, 60)).toEqual(['sh', '-c', FOLLOW, 'nix-fleet', c.runDir, '1234', '60']);
     expect(commitArgv(c)).toEqual(['sh', '-c', COMMIT, 'nix-fleet', ...contextArgs(c)]);

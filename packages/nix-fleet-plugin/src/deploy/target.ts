@@ -31,6 +31,7 @@ export interface ExecOptions {
   /** A new connection, never a shared one: proves the host can still be reached. */
   fresh?: boolean;
   onStdoutLine?: (line: string) => void;
+  onStderrLine?: (line: string) => void;
 }
 
 /** What the deploy sequence needs of a host: run a remote argv, copy a closure, vet ssh. */
@@ -51,7 +52,11 @@ export class SshHost implements Target {
   /** Runs a remote argv (privileged when targetUser is not root). */
   exec(remote: string[], opts: ExecOptions = {}): Promise<RunResult> {
     const argv = withPrivilege(remote, this.plan.target.user, this.plan.privilegeCommand);
-    return run('ssh', sshCommandArgs(this.plan.target, argv, { fresh: opts.fresh }), { timeoutMs: opts.timeoutMs, onStdoutLine: opts.onStdoutLine });
+    return run('ssh', sshCommandArgs(this.plan.target, argv, { fresh: opts.fresh }), {
+      timeoutMs: opts.timeoutMs,
+      onStdoutLine: opts.onStdoutLine,
+      onStderrLine: opts.onStderrLine,
+    });
   }
 
   /** Reads the ssh configuration for the target without connecting and refuses one that skips host key checks. */
