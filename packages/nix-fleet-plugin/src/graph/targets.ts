@@ -1,6 +1,7 @@
 // The inferred targets of a host project: build, closure-size and deploy.
 import type { TargetConfiguration } from '@nx/devkit';
 import { PLUGIN_NAME, hostDistDir } from '../constants';
+import { operationTargets } from './operation-targets';
 import type { NormalizedPluginOptions } from './options';
 
 /** A cheap runtime input: a new Nix version can evaluate the same flake differently. */
@@ -56,5 +57,6 @@ export function hostTargets(
         help: { command: 'nix copy --help', example: { options: { mode: 'boot' } } },
       },
     },
+    ...operationTargets(host, options),
   };
 }

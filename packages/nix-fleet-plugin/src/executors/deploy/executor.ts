@@ -2,6 +2,7 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { HOSTNAME_PATTERN } from '../../constants';
 import { deployHost } from '../../deploy/deploy-host';
+import { localOptions, targetFor } from '../../deploy/local-target';
 import { deployPlan } from '../../deploy/options';
 import { SUCCESS, writeResult, type DeployResult } from '../../deploy/result';
 import { resolveHost } from '../../host/resolve-host';
@@ -34,11 +35,11 @@ export default async function deployExecutor(options: DeployExecutorSchema, cont
   try {
     const resolved = resolveHost(options, context);
     host = resolved.host;
-    const plan = deployPlan(host, resolved.hostJson, options);
+    const plan = deployPlan(host, resolved.hostJson, localOptions(options));
     if (plan.addressNote) log(plan.addressNote);
     // Proven to be this host's system at this commit before anything is sent to the host.
     const record = await verifiedRecord(root, host, flakeRefFor(root, options.flake), buildHashOf(context, false));
-    result = await deployHost(plan, record.outPath, log);
+    result = await deployHost(plan, record.outPath, log, targetFor(plan, log));
   } catch (e) {
     // Bad options or a missing build: nothing was sent to the host.
     console.error(`\nDeploy of ${host} failed: ${(e as Error).message}`);
