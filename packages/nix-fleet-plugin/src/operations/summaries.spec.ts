@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { writeHostResult } from '../summary/host-results';
 import { operationRows, operationSummary, renderOperation } from '../summary/operation-summary';
 import type { ExecResult } from './exec-host';
-import { DIST_EXEC, execTable, rollbackStatus, rollbackTable } from './summaries';
+import { DIST_EXEC, execOutput, execTable, rollbackStatus, rollbackTable } from './summaries';
 
 let root: string;
 beforeEach(() => (root = mkdtempSync(join(tmpdir(), 'nix-fleet-ops-summary-'))));
@@ -28,6 +28,9 @@ describe('operation summaries', () => {
     expect(rows.map((r) => [r.host, r.status])).toEqual([['web1', 'ok'], ['web2', 'failed'], ['web3', 'failed']]);
     expect(renderOperation(execTable, rows)).toBe(
       [
+        'web1 | active',
+        'web2 | inactive',
+        '',
         'Exec (3 hosts): 1 ok, 2 failed',
         'host  result  exit  time  detail',
         '----  ------  ----  ----  -----------',
@@ -40,6 +43,14 @@ describe('operation summaries', () => {
     operationSummary(execTable)(undefined, ctx);
     log.mockRestore();
     expect(JSON.parse(readFileSync(join(root, 'dist/exec/summary.json'), 'utf-8'))).toMatchObject({ counts: { ok: 1, failed: 2 }, hosts: [{ host: 'web1' }, { host: 'web2' }, { host: 'web3' }] });
+  });
+
+  it('exec shows each host\'s last lines, and where the rest is', () => {
+    const long = Array.from({ length: 25 }, (_, i) => `line ${i}`).join('\n');
+    const text = execOutput([{ host: 'web1', result: exec('web1', { stdout: `${long}\n`, stderr: 'warn' }) }]).split('\n');
+    expect(text[0]).toBe('web1 | ... (6 lines before; all in dist/exec/hosts/web1.json)');
+    expect(text.slice(-2)).toEqual(['web1 | line 24', 'web1 | warn']);
+    expect(text).toHaveLength(21);
   });
 
   it.each([

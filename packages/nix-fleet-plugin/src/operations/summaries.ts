@@ -39,7 +39,23 @@ export const generationsTable: OperationTable<GenerationsResult> = {
   },
 };
 
+/** At most this many of each host's last output lines above the exec table; the JSON keeps more. */
+export const EXEC_LINES = 20;
+
+/** Every host's output, prefixed with its name: run-many shows only failed tasks' own output. */
+export function execOutput(rows: Array<{ host: string; result?: ExecResult }>): string {
+  return rows
+    .filter((r) => r.result && `${r.result.stdout}${r.result.stderr}`.trim())
+    .map(({ host, result }) => {
+      const lines = [result!.stdout, result!.stderr].flatMap((text) => (text ? text.replace(/\n$/, '').split('\n') : []));
+      const cut = lines.length > EXEC_LINES ? [`${host} | ... (${lines.length - EXEC_LINES} lines before; all in ${DIST_EXEC}/hosts/${host}.json)`] : [];
+      return [...cut, ...lines.slice(-EXEC_LINES).map((l) => `${host} | ${l}`)].join('\n');
+    })
+    .join('\n');
+}
+
 export const execTable: OperationTable<ExecResult> = {
+  preamble: execOutput,
   title: 'Exec',
   dist: DIST_EXEC,
   targetName: (o) => o.execTargetName,

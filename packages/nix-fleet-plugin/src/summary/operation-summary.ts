@@ -19,6 +19,8 @@ export interface OperationTable<R> {
   headers: string[];
   cells: (host: string, status: string, r: R | undefined) => string[];
   rightAligned?: number[];
+  /** Text printed above the table, e.g. every host's output (Nx hides successful tasks' output in run-many). */
+  preamble?: (rows: Array<OperationRow<R>>) => string;
 }
 
 export interface OperationRow<R> {
@@ -46,7 +48,8 @@ export function renderOperation<R>(spec: OperationTable<R>, rows: Array<Operatio
     .map(([k, n]) => `${n} ${k}`)
     .join(', ');
   const table = renderTable(spec.headers, rows.map((r) => spec.cells(r.host, r.status, r.result)), spec.rightAligned);
-  return `${spec.title} (${plural(rows.length, 'host')}): ${line}\n${table}`;
+  const preamble = spec.preamble?.(rows);
+  return `${preamble ? `${preamble}\n\n` : ''}${spec.title} (${plural(rows.length, 'host')}): ${line}\n${table}`;
 }
 
 export function operationSummary<R extends { finishedAt: number }>(spec: OperationTable<R>): FleetSummary {
