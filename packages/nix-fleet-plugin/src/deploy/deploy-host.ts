@@ -118,7 +118,7 @@ export async function deployHost(
         const outcome = rollbackOutcome(ctx, confirmed.result === 'rolled-back', confirmed.running, `not confirmed within ${window}s: the target's watchdog`);
         return finish({ ...outcome, previous, step: 'confirm', rolledBackBy: 'watchdog' });
       }
-      log(`${plan.host}: deployed`);
+      log(`${plan.host}: ${generation ? `confirmed on generation ${generation}` : 'deployed'}`);
       return finish({ status: 'deployed', previous, running: confirmed.running });
     } catch (e) {
       const failure = e instanceof DeployStepError ? e : new DeployStepError('activation', outputOf(e));

@@ -58,6 +58,15 @@ describe('rollbackHost', () => {
     expect(result).toMatchObject({ status: 'rolled-back', step: 'activation', running: B, toGeneration: 1 });
   });
 
+  it('--mode=boot switches the profile for the next boot: no watchdog, no confirmation, lock released', async () => {
+    const t = new FakeTarget({ lock, generations: gens(), activate: { stdout: 'nix-fleet-activation=0\n' } });
+    const { result } = await rollback(t, undefined, plan({ mode: 'boot' }));
+    expect(t.calls).toEqual(['host-keys', 'lock', 'generations', 'activate', 'unlock']);
+    expect(result).toMatchObject({ status: 'deployed', mode: 'boot', toGeneration: 1 });
+    // $5, the watchdog's window, is 0.
+    expect(t.argvs[2].at(-9)).toBe('0');
+  });
+
   it('a lost connection while reading generations fails at connect and unlocks', async () => {
     const t = new FakeTarget({ lock }).on('generations', { fail: 255, stderr: 'Connection reset' });
     const { result } = await rollback(t);
