@@ -1,23 +1,11 @@
 // The exec executor: option checks, and one command on a local host end to end.
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ExecutorContext } from '@nx/devkit';
+import { executorHarness } from '../../../testing/executor-harness';
 import execExecutor, { checkExecOptions } from './executor';
 
 describe('exec executor', () => {
-  const root = mkdtempSync(join(tmpdir(), 'exec-executor-'));
-  const context = { root, projectName: 'ares', targetName: 'exec', cwd: root, isVerbose: false } as unknown as ExecutorContext;
-  mkdirSync(join(root, 'hosts', 'ares'), { recursive: true });
-  writeFileSync(join(root, 'hosts', 'ares', 'host.json'), JSON.stringify({ type: 'laptop', system: 'x86_64-linux', deployment: { targetHost: 'localhost' } }));
-  const out: string[] = [];
-  const errors: string[] = [];
-  beforeEach(() => {
-    out.length = errors.length = 0;
-    jest.spyOn(console, 'error').mockImplementation((m: string) => void errors.push(m));
-    jest.spyOn(console, 'log').mockImplementation((m: string) => void out.push(m));
-  });
-  afterEach(() => jest.restoreAllMocks());
+  const { root, context, out, errors } = executorHarness('ares', 'exec', { type: 'laptop', system: 'x86_64-linux', deployment: { targetHost: 'localhost' } });
 
   it.each([
     [{}, 'No command: pass --command="..."'],

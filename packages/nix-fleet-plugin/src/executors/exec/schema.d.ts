@@ -1,13 +1,7 @@
 // The exec executor's options (schema.json documents each).
-export interface ExecExecutorSchema {
-  host?: string;
+import type { HostConnectionOptions } from '../../operations/operation-options';
+
+export interface ExecExecutorSchema extends HostConnectionOptions {
   command: string;
   timeout?: number;
-  local?: boolean;
-  targetHost?: string;
-  targetUser?: string;
-  port?: number;
-  sshOptions?: string[];
-  connectTimeout?: number;
-  privilegeCommand?: string[];
 }

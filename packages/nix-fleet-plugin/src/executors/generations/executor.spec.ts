@@ -1,23 +1,11 @@
 // The generations executor: a local host's profile read and printed, and refused input.
-import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ExecutorContext } from '@nx/devkit';
+import { executorHarness } from '../../../testing/executor-harness';
 import generationsExecutor from './executor';
 
 describe('generations executor', () => {
-  const root = mkdtempSync(join(tmpdir(), 'generations-executor-'));
-  const context = { root, projectName: 'ares', targetName: 'generations', cwd: root, isVerbose: false } as unknown as ExecutorContext;
-  mkdirSync(join(root, 'hosts', 'ares'), { recursive: true });
-  writeFileSync(join(root, 'hosts', 'ares', 'host.json'), JSON.stringify({ type: 'laptop', system: 'x86_64-linux', deployment: { targetHost: 'ares.lan' } }));
-  const out: string[] = [];
-  const errors: string[] = [];
-  beforeEach(() => {
-    out.length = errors.length = 0;
-    jest.spyOn(console, 'error').mockImplementation((m: string) => void errors.push(m));
-    jest.spyOn(console, 'log').mockImplementation((m: string) => void out.push(m));
-  });
-  afterEach(() => jest.restoreAllMocks());
+  const { root, context, out, errors } = executorHarness('ares', 'generations', { type: 'laptop', system: 'x86_64-linux', deployment: { targetHost: 'ares.lan' } });
 
   it('reads a profile on this machine with --local and marks what runs and boots', async () => {
     if (process.getuid?.() !== 0) return; // LocalHost would go through sudo

@@ -1,15 +1,9 @@
 // The generations executor's options (schema.json documents each).
-export interface GenerationsExecutorSchema {
-  host?: string;
+import type { HostConnectionOptions } from '../../operations/operation-options';
+
+export interface GenerationsExecutorSchema extends HostConnectionOptions {
   json?: boolean;
-  local?: boolean;
-  targetHost?: string;
-  targetUser?: string;
-  port?: number;
-  sshOptions?: string[];
-  connectTimeout?: number;
   profilePath?: string;
   currentSystemPath?: string;
   stateDir?: string;
-  privilegeCommand?: string[];
 }

@@ -1,22 +1,11 @@
 // The rollback executor's own paths: what it refuses before anything reaches a host.
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ExecutorContext } from '@nx/devkit';
+import { executorHarness } from '../../../testing/executor-harness';
 import rollbackExecutor, { checkRollbackOptions, rollbackLine } from './executor';
 
 describe('rollback executor', () => {
-  const root = mkdtempSync(join(tmpdir(), 'rollback-executor-'));
-  const context = { root, projectName: 'web1', targetName: 'rollback', cwd: root, isVerbose: false } as unknown as ExecutorContext;
-  mkdirSync(join(root, 'hosts', 'web1'), { recursive: true });
-  writeFileSync(join(root, 'hosts', 'web1', 'host.json'), JSON.stringify({ type: 'server', system: 'x86_64-linux', deployment: { targetHost: 'web1.lan' } }));
-  const errors: string[] = [];
-  beforeEach(() => {
-    errors.length = 0;
-    jest.spyOn(console, 'error').mockImplementation((m: string) => void errors.push(m));
-    jest.spyOn(console, 'log').mockImplementation(() => undefined);
-  });
-  afterEach(() => jest.restoreAllMocks());
+  const { root, context, errors } = executorHarness('web1', 'rollback', { type: 'server', system: 'x86_64-linux', deployment: { targetHost: 'web1.lan' } });
 
   it.each([
     [{ to: 0 }, '--to=0 is not a generation number'],

@@ -5,5 +5,4 @@ export interface RollbackExecutorSchema extends Omit<DeployOptions, 'flake' | 'f
   /** The generation number to switch to; default: the newest one before the current one. */
   to?: number;
   mode?: 'switch' | 'boot';
-  local?: boolean;
 }
