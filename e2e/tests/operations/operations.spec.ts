@@ -43,7 +43,8 @@ describe('rollback, generations and exec on test hosts', () => {
     net = await startTestHosts(2, { namePrefix: 'ops' });
     restoreSsh = useNetworkSshConfig(net);
     ws = createWorkspace('nix-fleet-ops-');
-    writeFixtureFleet(ws.root, [fixtureHost(0, '1.0'), fixtureHost(1, '1.0')]);
+    // ops2's first system breaks when /run/fail-1.0 exists: a rollback to it that fails.
+    writeFixtureFleet(ws.root, [fixtureHost(0, '1.0'), fixtureHost(1, '1.0', { failIf: '/run/fail-1.0' })]);
     ws.commit('fleet 1.0');
     ws.nx(['run-many', '-t', 'deploy', '--parallel=2']);
     for (const h of net.hosts) A[h.name] = builtOutPath(ws.root, h.name);
@@ -143,5 +144,26 @@ describe('rollback, generations and exec on test hosts', () => {
     expect(readJson(ws.root, `dist/exec/hosts/${h2.name}.json`)).toMatchObject({ status: 'failed', exitCode: 1, command: 'readlink /run/current-system; test -e /run/ready' });
     // Never cached: the same command runs again.
     expect(nx(['run', `${h1.name}:exec`, '--command=echo again']).out).toContain(`${h1.name} | again`);
+  });
+
+  it('a rollback that fails is undone: the host runs what it ran, and neither generation is lost', async () => {
+    const h = net.hosts[1];
+    release(1, '2.0');
+    expect(nx(['run', `${h.name}:deploy`]).status).toBe(0);
+    const B = builtOutPath(ws.root, h.name);
+    await h.exec(['touch', '/run/fail-1.0']);
+    const r = nx(['run', `${h.name}:rollback`]);
+    expect(r.status).not.toBe(0);
+    expect(r.out).toContain(`Rollback of ${h.name} to generation 1 (${A[h.name]}) failed at activation; the host went back to what it ran before:`);
+    expect(r.out).toContain(`The deployer rolled back to ${B}`);
+    expect(r.out).toMatch(/Rollback \(1 host\): 1 undone/);
+    expect(await readLink(h, '/run/current-system')).toBe(B);
+    expect((await h.exec(['readlink', SYSTEM_PROFILE])).trim()).toBe('system-2-link');
+    expect(await generations(h)).toEqual([`1 ${A[h.name]}`, `2 ${B}`]);
+    expect((await activations(h)).slice(-2)).toEqual([`switch ${A[h.name]}`, `switch ${B}`]);
+    // Once the cause is gone the same rollback works: a failed rollback marks no generation failed.
+    await h.exec(['rm', '/run/fail-1.0']);
+    expect(nx(['run', `${h.name}:rollback`]).status).toBe(0);
+    expect(await readLink(h, '/run/current-system')).toBe(A[h.name]);
   });
 });

@@ -204,6 +204,24 @@ describe('scripts in a real shell', () => {
     expect(log()).toEqual([`test ${hung}`, `test ${c.previousCurrent}`]);
   });
 
+  it('a deploy records the system it activates (generations names failed ones); a rollback on demand records none', () => {
+    const deploy = context({ windowSeconds: 0 });
+    sh(activateArgv(deploy, 5));
+    expect(readFileSync(join(deploy.runDir, 'system'), 'utf-8')).toBe(`${deploy.outPath}\n`);
+    const back = context({ windowSeconds: 0, runDir: join(dir, 'state', 'tok2'), switchGeneration: '1' });
+    sh(activateArgv(back, 5));
+    expect(existsSync(join(back.runDir, 'activation.rc'))).toBe(true);
+    expect(existsSync(join(back.runDir, 'system'))).toBe(false);
+  });
+
+  it('a rollback on demand switches only to a generation link of the profile that holds its system', () => {
+    const c = context({ windowSeconds: 0, mode: 'switch', setProfile: true, switchGeneration: '7' });
+    const r = sh(activateArgv(c, 5));
+    expect(r.out).toContain(`nix-fleet: ${c.profile}-7-link is not a generation of ${c.profile} holding ${c.outPath}`);
+    expect(r.out.trim().split('\n').at(-1)).toBe('nix-fleet-activation=3');
+    expect(log()).toEqual([]);
+  });
+
   it('follow says when no activation was started', () => {
     expect(sh(followArgv(join(dir, 'nothing'), 0, 1)).out.trim()).toBe('nix-fleet-activation=missing');
   });

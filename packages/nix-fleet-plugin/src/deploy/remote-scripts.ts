@@ -220,8 +220,9 @@ done
 export const ACTIVATE = `
 wd=$1; act=$2; follow=$3; wait=$4; shift 4
 mkdir -p "$4" || exit 3
-# What this run activates: generations lists the systems of failed runs, and rollback skips them.
-printf '%s\\n' "$2" > "$4/system"
+# What a deploy activates: generations lists the systems of failed deploys, and rollback skips
+# them. A rollback on demand ($13) records none: its target was a generation before it failed.
+[ -n "\${13}" ] || printf '%s\\n' "$2" > "$4/system"
 if [ "$5" != 0 ]; then
   setsid sh -c "$wd" nix-fleet-watchdog "$@" </dev/null >"$4/watchdog.log" 2>&1 &
   echo $! > "$4/watchdog.pid"
