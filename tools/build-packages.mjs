@@ -63,6 +63,9 @@ function buildCreateNixFleet(plugin) {
     throw new Error(`create-nix-fleet ${pkg.version} and @nix-fleet/nx ${plugin.version} differ: release them at one version.`);
   }
   pkg.nxVersion = readJson(join(root, 'package.json')).devDependencies.nx;
+  // rootDir is packages/: the CLI sits in create-nix-fleet/ beside the plugin's name checks
+  // (nix-fleet-plugin/src/host/names.js), which it runs before npm installs anything.
+  pkg.bin = Object.fromEntries(Object.entries(pkg.bin ?? {}).map(([name, file]) => [name, `./create-nix-fleet/${file.replace(/^\.\//, '')}`]));
   writeJson(join(out, 'package.json'), pkg);
   if (existsSync(join(src, 'README.md'))) copy(join(src, 'README.md'), join(out, 'README.md'));
   for (const bin of Object.values(pkg.bin ?? {})) chmodSync(join(out, bin), 0o755);

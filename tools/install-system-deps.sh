@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the system tools the tests use (Nix 2.8 from Debian, OpenSSH, iproute2, busybox)
-# and writes an offline Nix configuration. Idempotent: safe to run on every CI start.
+# writes an offline Nix configuration and makes the Nix store (/nix). Idempotent: safe to run on
+# every CI start.
 set -euo pipefail
 
 pkgs=(nix-bin busybox-static git openssh-server openssh-client iproute2 util-linux procps)
@@ -39,4 +40,9 @@ done
 git config --global --get-all safe.directory 2>/dev/null | grep -qx '\*' || git config --global --add safe.directory '*'
 git config --global user.email >/dev/null 2>&1 || git config --global user.email ci@nix-fleet.invalid
 git config --global user.name >/dev/null 2>&1 || git config --global user.name nix-fleet-ci
+# Nix makes /nix on first use, but the tour's and the tests' hosts bind-mount onto /nix before
+# anything has used Nix: on a machine where Nix never ran that failed with "mount: /nix: mount
+# point does not exist". Make the store now.
+[ -d /nix/store ] || nix-store --init
+[ -d /nix/store ] || { echo "setup: nix-store --init did not make /nix/store" >&2; exit 1; }
 nix --version

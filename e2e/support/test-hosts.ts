@@ -200,7 +200,9 @@ export async function startTestHosts(count: number, opts: { namePrefix?: string 
       const sshdFile = join(hostDir, 'sshd_config');
       writeFileSync(sshdFile, sshdConfig(address, hostDir, authorizedKeys));
 
-      const mountScript = 'mount --bind "$1" /nix && mount -t tmpfs -o mode=755 tmpfs /run && mkdir -p /run/sshd && echo ready && exec sleep infinity';
+      // On a machine where Nix never ran there is no /nix yet (Nix makes it on first use): make the mount point.
+      const mountScript =
+        'mkdir -p /nix && mount --bind "$1" /nix && mount -t tmpfs -o mode=755 tmpfs /run && mkdir -p /run/sshd && echo ready && exec sleep infinity';
       const anchor = spawn('ip', ['netns', 'exec', namespace, 'unshare', '-m', '--propagation', 'private', 'sh', '-c', mountScript, 'anchor', storeDir], {
         stdio: ['ignore', 'pipe', 'pipe'],
       });

@@ -110,6 +110,10 @@ describe('graph and build on a fixture fleet', () => {
     },
   );
 
+  it('marks every host affected when shared Nix in a folder of hosts/ that is no host changes', () => {
+    expect(affectedBy('hosts/common/pkgs.nix', (p) => appendFileSync(p, '# shared\n'))).toEqual(['ares', 'db1', 'web1']);
+  });
+
   it('marks only that host affected when a host\'s own other files change', () => {
     expect(affectedBy('hosts/ares/hardware-configuration.nix', (p) => appendFileSync(p, '# disk\n'))).toEqual(['ares']);
     expect(affectedBy('hosts/ares/modules/wifi.nix', (p) => appendFileSync(p, '# ssid\n'))).toEqual(['ares']);

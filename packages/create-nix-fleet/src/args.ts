@@ -1,10 +1,14 @@
 // Command-line arguments of create-nix-fleet, checked before anything is created.
 import { parseArgs } from 'node:util';
+// The plugin's own name checks (compiled into this package too): one rule for both.
+import { assertFleetName, parseHostsOption, type FleetHost } from '../../nix-fleet-plugin/src/host/names';
 
 export interface CreateOptions {
   name: string;
   hosts?: string;
-  /** Skip git init and git add (a flake only sees files git tracks). */
+  /** --hosts, parsed and checked. */
+  hostList: FleetHost[];
+  /** false with --no-git: no repository and no first commit (a flake only sees files git tracks). */
   git: boolean;
   help: boolean;
 }
@@ -12,9 +16,10 @@ export interface CreateOptions {
 export const USAGE = `Usage: npx create-nix-fleet <name> [--hosts=ares:laptop,web1:server] [--no-git]
 
 Creates the folder <name> with a nix-fleet workspace: nx.json with @nix-fleet/nx,
-package.json, flake.nix, the profile library, docs and the first hosts.`;
+package.json, flake.nix, the profile library, docs and the first hosts, committed on the
+git branch main (--no-git: no repository).
 
-const NAME = /^[a-z0-9][a-z0-9._-]*$/;
+--hosts  the first hosts as name:type pairs; types: laptop, desktop, server, vm.`;
 
 export class UsageError extends Error {}
 
@@ -34,16 +39,16 @@ export function parseCreateArgs(argv: string[]): CreateOptions {
     throw new UsageError(`${(e as Error).message}\n\n${USAGE}`);
   }
   const { values, positionals } = parsed;
-  if (values.help) return { name: '', git: true, help: true };
+  if (values.help) return { name: '', hostList: [], git: true, help: true };
   if (positionals.length !== 1) {
     throw new UsageError(`Give the fleet's name once, e.g. npx create-nix-fleet my-fleet.\n\n${USAGE}`);
   }
-  const name = positionals[0];
-  if (!NAME.test(name)) {
-    throw new UsageError(
-      `Invalid name "${name}": it becomes the folder and the package.json name, so use lowercase letters, ` +
-        'digits, ".", "_" and "-", e.g. my-fleet.',
-    );
+  // Everything is checked here, before the folder exists or npm installs anything.
+  try {
+    const name = assertFleetName(positionals[0]);
+    const hostList = parseHostsOption(values.hosts);
+    return { name, hosts: values.hosts, hostList, git: !values['no-git'], help: false };
+  } catch (e) {
+    throw new UsageError((e as Error).message);
   }
-  return { name, hosts: values.hosts, git: !values['no-git'], help: false };
 }

@@ -1,18 +1,29 @@
-// create-nix-fleet: a folder, a package.json with nx and @nix-fleet/nx, npm install, then the preset.
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+// create-nix-fleet: a folder, a package.json with nx and @nix-fleet/nx, npm install, the preset,
+// then a git repository on main with a first commit. Any failure removes what it made.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { parseCreateArgs, UsageError, USAGE, type CreateOptions } from './args';
 
 interface OwnPackage {
+  name?: string;
   version: string;
   /** Set by tools/build-packages.mjs: the nx version the plugin is built and tested with. */
   nxVersion?: string;
 }
 
-export function ownPackage(): OwnPackage {
-  // bin/ and src/ sit side by side both in the source and in the built package.
-  return JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf-8')) as OwnPackage;
+/** The branch a new fleet is on; its nx.json names it as defaultBase. */
+export const BRANCH = 'main';
+
+/** This package's package.json: the nearest one named create-nix-fleet above this file (source or built layout). */
+export function ownPackage(from = __dirname): OwnPackage {
+  for (let dir = from; dirname(dir) !== dir; dir = dirname(dir)) {
+    const file = join(dir, 'package.json');
+    if (!existsSync(file)) continue;
+    const pkg = JSON.parse(readFileSync(file, 'utf-8')) as OwnPackage;
+    if (pkg.name === 'create-nix-fleet') return pkg;
+  }
+  throw new Error(`No package.json of create-nix-fleet above ${from}.`);
 }
 
 /** The first package.json of the new fleet: enough for npm install; the preset completes it. */
@@ -44,23 +55,80 @@ export function plannedCommands(options: CreateOptions): (string[] | ((dir: stri
     '--no-interactive',
     ...(options.hosts ? [`--hosts=${options.hosts}`] : []),
   ];
-  return [
-    ['npm', 'install', '--no-audit', '--no-fund'],
-    preset,
-    ...(options.git ? [['git', 'init', '-q'], ['git', 'add', '-A']] : []),
+  const git = [
+    ['git', 'init', '-q', '-b', BRANCH],
+    ['git', 'add', '-A'],
+    ['git', 'commit', '-q', '-m', `New fleet ${options.name} (npx create-nix-fleet)`],
   ];
+  return [['npm', 'install', '--no-audit', '--no-fund'], preset, ...(options.git ? git : [])];
 }
 
-function runStep(command: string[], cwd: string): void {
+/** What the user does next; printed when the fleet is made. */
+export function nextSteps(options: CreateOptions): string {
+  const machines = options.hostList.filter((h) => h.type !== 'vm').map((h) => h.name);
+  const hardware =
+    machines.length > 0
+      ? `On each machine (${machines.join(', ')}), replace the placeholder hardware file:\n` +
+        '       nixos-generate-config --show-hardware-config > hosts/<name>/hardware-configuration.nix'
+      : 'Add a machine: npx nx g host <name> --type=laptop|desktop|server|vm, then on it:\n' +
+        '       nixos-generate-config --show-hardware-config > hosts/<name>/hardware-configuration.nix';
+  const commit = options.git ? 'git add -A && git commit -m "Lock nixpkgs; hardware"' : 'git init -b main && git add -A && git commit -m "First commit"';
+  return [
+    `Next steps:`,
+    `  1. cd ${options.name}`,
+    `  2. ${hardware}`,
+    '  3. nix flake lock          (pins nixpkgs; needs the network once, then builds are reproducible)',
+    `  4. ${commit}   (a flake sees only files git tracks)`,
+    '  5. npx nx run-many -t build    then    npx nx run <host>:deploy --mode=dry-activate',
+  ].join('\n');
+}
+
+/** Fails before anything is made when git cannot commit (no git, or no user.name/user.email). */
+export function checkGit(options: CreateOptions): string | undefined {
+  if (!options.git) return undefined;
+  const r = spawnSync('git', ['var', 'GIT_AUTHOR_IDENT'], { encoding: 'utf-8' });
+  if (r.error) return 'git is not installed: install it, or pass --no-git to make the fleet without a repository.';
+  if (r.status !== 0) {
+    return (
+      'git cannot make the first commit: it has no user.name and user.email. Set them with ' +
+      'git config --global user.name "Your Name" && git config --global user.email you@example.com, or pass --no-git.'
+    );
+  }
+  return undefined;
+}
+
+let current: ReturnType<typeof spawn> | undefined;
+let interrupted: NodeJS.Signals | undefined;
+
+function onSignal(signal: NodeJS.Signals): void {
+  interrupted = signal;
+  current?.kill(signal);
+}
+
+function runStep(command: string[], cwd: string): Promise<void> {
   console.log(`> ${command.join(' ')}`);
   const [cmd, ...args] = command;
-  const result = spawnSync(cmd === 'node' ? process.execPath : cmd, args, {
-    cwd,
-    stdio: 'inherit',
-    env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' },
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(cmd === 'node' ? process.execPath : cmd, args, {
+      cwd,
+      stdio: 'inherit',
+      env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' },
+    });
+    current = child;
+    child.on('error', (e) => reject(new Error(`${cmd} could not start: ${e.message}`)));
+    child.on('close', (code, signal) => {
+      current = undefined;
+      if (interrupted) reject(new Error(`stopped by ${interrupted}`));
+      else if (code !== 0) reject(new Error(`"${command.join(' ')}" failed with ${signal ? `signal ${signal}` : `exit code ${code}`}; see its output above.`));
+      else resolvePromise();
+    });
   });
-  if (result.error) throw new Error(`${cmd} could not start: ${result.error.message}`);
-  if (result.status !== 0) throw new Error(`"${command.join(' ')}" failed with exit code ${result.status}; see its output above.`);
+}
+
+/** Removes what this run made: the folder if it created it, else the folder's content. */
+function cleanUp(dir: string, created: boolean): void {
+  if (created) rmSync(dir, { recursive: true, force: true });
+  else if (existsSync(dir)) for (const entry of readdirSync(dir)) rmSync(join(dir, entry), { recursive: true, force: true });
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -80,17 +148,39 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`The folder ${dir} exists and is not empty. Pick another name or remove it.`);
     return 2;
   }
+  let pkg: Record<string, unknown>;
   try {
-    const pkg = initialPackageJson(options.name, ownPackage());
+    pkg = initialPackageJson(options.name, ownPackage());
+  } catch (e) {
+    console.error(`create-nix-fleet: ${(e as Error).message}`);
+    return 2;
+  }
+  const gitProblem = checkGit(options);
+  if (gitProblem) {
+    console.error(`create-nix-fleet: ${gitProblem}`);
+    return 2;
+  }
+
+  const created = !existsSync(dir);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);
     // analytics: false keeps nx from asking a question before the preset has written nx.json.
     writeFileSync(join(dir, 'nx.json'), `${JSON.stringify({ analytics: false }, null, 2)}\n`);
-    for (const command of plannedCommands(options)) runStep(typeof command === 'function' ? command(dir) : command, dir);
+    for (const command of plannedCommands(options)) await runStep(typeof command === 'function' ? command(dir) : command, dir);
   } catch (e) {
-    console.error(`create-nix-fleet: ${(e as Error).message}`);
-    return 1;
+    cleanUp(dir, created);
+    const undone = `${created ? 'Removed' : 'Emptied'} ${dir}`;
+    const next = interrupted ? '' : '; fix the cause and run it again';
+    console.error(`create-nix-fleet: ${(e as Error).message.replace(/\.$/, '')}. ${undone}${next}.`);
+    return interrupted ? 130 : 1;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
-  console.log(`\nFleet ${options.name} created in ${dir}.\n  cd ${options.name}\n  npx nx g host <name> --type=laptop|desktop|server|vm\n  npx nx show projects`);
+  const where = options.git ? `, committed on branch ${BRANCH}` : '';
+  console.log(`\nFleet ${options.name} created in ${dir}${where}.\n\n${nextSteps(options)}`);
   return 0;
 }

@@ -2,10 +2,11 @@
 // every call, and fails on demand (a lost connection is ssh's exit 255, as with a real host).
 import { CommandError, type RunResult } from '../src/nix/run';
 import { ACTIVATE, BREAK_LOCK, COMMIT, FOLLOW, LOCK_AND_READ, ROLLBACK, UNLOCK } from '../src/deploy/remote-scripts';
+import { PLAN_READ } from '../src/deploy/plan-script';
 import type { ExecOptions, Target } from '../src/deploy/target';
 import { LIST_GENERATIONS } from '../src/operations/generations-script';
 
-export type Step = 'lock' | 'unlock' | 'break-lock' | 'activate' | 'follow' | 'commit' | 'rollback' | 'probe' | 'health' | 'copy' | 'host-keys' | 'generations';
+export type Step = 'plan-read' | 'lock' | 'unlock' | 'break-lock' | 'activate' | 'follow' | 'commit' | 'rollback' | 'probe' | 'health' | 'copy' | 'host-keys' | 'generations';
 
 const SCRIPTS: Array<[string, Step]> = [
   [LOCK_AND_READ, 'lock'],
@@ -16,6 +17,7 @@ const SCRIPTS: Array<[string, Step]> = [
   [COMMIT, 'commit'],
   [ROLLBACK, 'rollback'],
   [LIST_GENERATIONS, 'generations'],
+  [PLAN_READ, 'plan-read'],
 ];
 
 export function stepOf(argv: string[]): Step {
@@ -30,6 +32,8 @@ export class FakeTarget implements Target {
   readonly calls: Step[] = [];
   /** The argv of every exec, in order. */
   readonly argvs: string[][] = [];
+  /** What each exec sent on stdin, in call order ('' for none). */
+  readonly inputs: string[] = [];
   private readonly answers = new Map<Step, Answer[]>();
 
   constructor(private readonly defaults: Partial<Record<Step, Answer>> = {}) {}
@@ -52,6 +56,7 @@ export class FakeTarget implements Target {
   exec(remote: string[], opts: ExecOptions = {}): Promise<RunResult> {
     const step = stepOf(remote);
     this.argvs.push(remote);
+    this.inputs.push(opts.input ?? '');
     return this.answer(step, remote).then((r) => {
       r.stdout.split('\n').forEach((l) => opts.onStdoutLine?.(l));
       return r;

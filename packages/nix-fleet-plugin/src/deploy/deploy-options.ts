@@ -1,11 +1,13 @@
 // What a deploy can be asked: the deploy executor's options (its schema.json documents each).
 
 export type DeployMode = 'switch' | 'boot' | 'test' | 'dry-activate';
+/** plan reads each host and changes nothing (src/deploy/plan.ts); the others activate. */
+export type ExecutorMode = DeployMode | 'plan';
 
 export interface DeployOptions {
   host?: string;
   flake?: string;
-  mode?: DeployMode;
+  mode?: ExecutorMode;
   force?: boolean;
   breakLock?: 'stale' | 'force';
   /** This machine, without ssh: as if targetHost were localhost. */
@@ -25,4 +27,9 @@ export interface DeployOptions {
   lockDir?: string;
   stateDir?: string;
   privilegeCommand?: string[];
+  /**
+   * Set by the plugin's wave dependencies, never by hand: the host whose deploy made Nx add this
+   * task (src/graph/waves.ts). A task whose waveOf names another host was not selected.
+   */
+  waveOf?: string;
 }

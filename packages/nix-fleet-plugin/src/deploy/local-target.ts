@@ -19,7 +19,7 @@ export class LocalHost implements Target {
   exec(remote: string[], opts: ExecOptions = {}): Promise<RunResult> {
     const [command, ...args] = localArgv(remote, this.uid);
     // Its own process group, so a timeout stops what the command started too (ssh's hang-up does that remotely).
-    return run(command, args, { timeoutMs: opts.timeoutMs, onStdoutLine: opts.onStdoutLine, onStderrLine: opts.onStderrLine, processGroup: true });
+    return run(command, args, { timeoutMs: opts.timeoutMs, onStdoutLine: opts.onStdoutLine, onStderrLine: opts.onStderrLine, input: opts.input, processGroup: true });
   }
 
   /** Nothing to copy: the build put the system into this machine's store. */

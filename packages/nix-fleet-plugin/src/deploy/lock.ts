@@ -2,8 +2,10 @@
 //
 // A deployer killed by a signal leaves its lock behind. --breakLock=stale removes it only when
 // its owner is provably gone: its deploy already took its decision on the target, or it ran
-// on this machine and its process no longer exists. --breakLock=force removes any lock. Both
-// say whose lock it was, and remove it only if that owner still holds it.
+// on this machine, its process no longer exists and neither its activation nor its watchdog
+// still runs on the target. --breakLock=force removes any lock. Breaking takes the old
+// deploy's decision first, so its watchdog can never roll back what the next deploy activates.
+// Both say whose lock it was, and remove it only if that owner still holds it.
 import { hostname, userInfo } from 'node:os';
 import { CommandError } from '../nix/run';
 import type { DeployPlan } from './options';
@@ -56,14 +58,34 @@ function processAlive(pid: number): boolean {
   }
 }
 
-/** Why the holder is provably gone, or undefined when it may still be deploying. */
-export function holderGone(holder: LockHolder, decided: boolean, here = hostname(), alive = processAlive): string | undefined {
-  if (decided) return 'its deploy had already finished on the target';
+/** What the lock's deploy still does on the target, as the lock script reports it. */
+export interface HolderOnTarget {
+  /** Its confirmation, rollback or watchdog already decided. */
+  decided: boolean;
+  /** Its switch-to-configuration still runs. */
+  activating: boolean;
+  /** Its watchdog is armed and has not decided: it would roll back whatever runs later. */
+  watchdog: boolean;
+}
+
+/**
+ * Why the holder is provably gone, or undefined when it may still act: its deploy already
+ * decided on the target, or it ran on this machine, its process is gone, and nothing of it
+ * (activation, armed watchdog) still runs on the target.
+ */
+export function holderGone(holder: LockHolder, onTarget: HolderOnTarget, here = hostname(), alive = processAlive): string | undefined {
+  if (onTarget.decided) return 'its deploy had already finished on the target';
+  if (onTarget.activating || onTarget.watchdog) return undefined;
   if (holder.machine === here && holder.pid !== undefined && !alive(holder.pid)) return `process ${holder.pid} no longer runs on ${here}`;
   return undefined;
 }
 
-async function tryLock(t: Target, plan: DeployPlan, owner: string): Promise<TargetState | { holder: LockHolder; decided: boolean }> {
+function stillActing(onTarget: HolderOnTarget): string {
+  const acts = [onTarget.activating && 'its activation still runs', onTarget.watchdog && 'its watchdog is armed'].filter(Boolean);
+  return acts.length > 0 ? ` (on the target ${acts.join(' and ')})` : '';
+}
+
+async function tryLock(t: Target, plan: DeployPlan, owner: string): Promise<TargetState | { holder: LockHolder; onTarget: HolderOnTarget }> {
   try {
     const r = await t.exec(lockAndReadArgv(plan.lockDir, owner, plan.currentSystemPath, plan.profilePath, plan.stateDir), {
       timeoutMs: (plan.target.connectTimeout + 30) * 1000,
@@ -73,7 +95,10 @@ async function tryLock(t: Target, plan: DeployPlan, owner: string): Promise<Targ
   } catch (e) {
     if (e instanceof CommandError && e.code === LOCKED_EXIT) {
       const kv = parseKeyValues(e.stdout);
-      return { holder: parseHolder(kv['locked-by'] ?? 'unknown'), decided: kv.decided === '1' };
+      return {
+        holder: parseHolder(kv['locked-by'] ?? 'unknown'),
+        onTarget: { decided: kv.decided === '1', activating: kv.activating === '1', watchdog: kv.watchdog === '1' },
+      };
     }
     throw new DeployStepError('connect', `cannot reach ${plan.target.host} over ssh: ${outputOf(e)}`, isConnectionFailure(e));
   }
@@ -83,7 +108,7 @@ async function tryLock(t: Target, plan: DeployPlan, owner: string): Promise<Targ
 export async function acquireLock(t: Target, plan: DeployPlan, owner: string, log: (line: string) => void = () => undefined): Promise<TargetState> {
   const first = await tryLock(t, plan, owner);
   if (!('holder' in first)) return first;
-  const { holder, decided } = first;
+  const { holder, onTarget } = first;
   const where = `lock ${plan.lockDir} on ${plan.target.host}`;
   if (!plan.breakLock) {
     throw new DeployStepError(
@@ -92,16 +117,16 @@ export async function acquireLock(t: Target, plan: DeployPlan, owner: string, lo
         `Wait for that deploy; if it is gone, pass --breakLock=stale (removes it when its owner is provably gone) or --breakLock=force.`,
     );
   }
-  const gone = holderGone(holder, decided);
+  const gone = holderGone(holder, onTarget);
   if (plan.breakLock === 'stale' && !gone) {
     throw new DeployStepError(
       'lock',
-      `${plan.host}: the ${where} is held by ${holder.text}, which may still be deploying (it is not provably gone). ` +
-        `Wait for it, or pass --breakLock=force if you are sure it is gone.`,
+      `${plan.host}: the ${where} is held by ${holder.text}, which may still be deploying (it is not provably gone${stillActing(onTarget)}). ` +
+        `Wait for it, or pass --breakLock=force to take its decision, stop its watchdog and activation, and deploy.`,
     );
   }
   if (!holder.token) throw new DeployStepError('lock', `${plan.host}: the ${where} has no owner token (${holder.text}); remove it by hand if you are sure.`);
-  const r = await t.exec(breakLockArgv(plan.lockDir, holder.token), { timeoutMs: (plan.target.connectTimeout + 10) * 1000 }).catch((e: unknown) => {
+  const r = await t.exec(breakLockArgv(plan.lockDir, holder.token, plan.stateDir), { timeoutMs: (plan.target.connectTimeout + 10) * 1000 }).catch((e: unknown) => {
     throw new DeployStepError('connect', `cannot reach ${plan.target.host} over ssh: ${outputOf(e)}`, isConnectionFailure(e));
   });
   if (parseKeyValues(r.stdout).broken === '1') log(`${plan.host}: broke the ${where} held by ${holder.text} (${gone ?? 'forced with --breakLock=force'})`);

@@ -46,6 +46,8 @@ describe('deployPlan', () => {
     [hostJson(), { connectTimeout: 3000000 }, /--connectTimeout=3000000 is not a number of seconds from more than 0 to 600. Pass e.g. --connectTimeout=10/],
     [hostJson(), { activationTimeout: 2 ** 31 }, /--activationTimeout=2147483648 is not a number of seconds from more than 0 to 86400/],
     [hostJson(), { confirmTimeout: Infinity }, /--confirmTimeout=Infinity is not a number of seconds/],
+    [hostJson(), { connectTimeout: 0.5 }, /--connectTimeout=0.5 is not a whole number of seconds \(ssh's ConnectTimeout\). Pass e.g. --connectTimeout=1/],
+    [hostJson(), { connectTimeout: 1e-9 }, /--connectTimeout=1e-9 is not a whole number of seconds/],
     [hostJson(), { profilePath: 'profiles/system' }, /--profilePath="profiles\/system" must be an absolute path/],
     [hostJson(), { lockDir: '/run/../etc' }, /--lockDir="\/run\/..\/etc" must be an absolute path on the target without ".."/],
     [hostJson(), { sshOptions: ['-o', 'StrictHostKeyChecking=no'] }, /^--sshOptions: "-o StrictHostKeyChecking=no" is not an allowed ssh option/],

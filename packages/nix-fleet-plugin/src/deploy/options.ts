@@ -59,6 +59,10 @@ function duration(name: keyof typeof DURATION_LIMITS, value: number | undefined,
   if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0 || v > max) {
     throw new Error(`--${name}=${value} is not a number of seconds from more than 0 to ${max}. Pass e.g. --${name}=${fallback}.`);
   }
+  // ssh takes whole seconds for ConnectTimeout and refuses anything else.
+  if (name === 'connectTimeout' && !Number.isInteger(v)) {
+    throw new Error(`--connectTimeout=${value} is not a whole number of seconds (ssh's ConnectTimeout). Pass e.g. --connectTimeout=${Math.max(1, Math.round(v))}.`);
+  }
   return v;
 }
 
@@ -107,8 +111,9 @@ export function deployPlan(host: string, hostJson: HostJson, options: DeployOpti
   });
   const { host: targetHost, user: targetUser, port } = address;
   const mode = options.mode ?? DEPLOY_DEFAULTS.mode;
-  if (!DEPLOY_MODES.includes(mode)) {
-    throw new Error(`--mode=${mode} is not a deploy mode. Use one of: ${DEPLOY_MODES.join(', ')}.`);
+  // plan is the executor's (it activates nothing), so its plan carries the default mode.
+  if (mode !== 'plan' && !DEPLOY_MODES.includes(mode)) {
+    throw new Error(`--mode=${mode} is not a deploy mode. Use one of: ${DEPLOY_MODES.join(', ')}, plan.`);
   }
   const sshOptions = [
     ...checkSshOptions(deployment.sshOptions ?? [], `hosts/${host}/host.json deployment.sshOptions`),
@@ -128,7 +133,7 @@ export function deployPlan(host: string, hostJson: HostJson, options: DeployOpti
       connectTimeout: duration('connectTimeout', options.connectTimeout, DEPLOY_DEFAULTS.connectTimeout),
       configFile: sshConfigFile(env),
     },
-    mode,
+    mode: mode === 'plan' ? DEPLOY_DEFAULTS.mode : mode,
     force: options.force ?? false,
     breakLock: breakLockOption(options.breakLock),
     substituteOnTarget: options.substituteOnTarget ?? false,

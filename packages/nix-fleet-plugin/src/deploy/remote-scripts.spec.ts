@@ -83,7 +83,7 @@ describe('argv builders', () => {
     [unlockArgv('/run/l', 'tok'), ['sh', '-c', expect.any(String), 'nix-fleet', '/run/l', 'tok']],
     [fetchUrlArgv('http://x/', 5), ['sh', '-c', expect.any(String), 'nix-fleet', 'http://x/', '5']],
     [lockAndReadArgv('/run/l', 'token=t by me', '/run/c', '/p', '/run/s'), ['sh', '-c', expect.any(String), 'nix-fleet', '/run/l', 'token=t by me', '/run/c', '/p', '/run/s']],
-    [breakLockArgv('/run/l', 'tok'), ['sh', '-c', expect.any(String), 'nix-fleet', '/run/l', 'tok']],
+    [breakLockArgv('/run/l', 'tok', '/run/s'), ['sh', '-c', expect.any(String), 'nix-fleet', '/run/l', 'tok', '/run/s']],
   ])('builder %#', (argv, expected) => {
     expect(argv).toEqual(expected);
   });
@@ -110,10 +110,25 @@ describe('scripts in a real shell', () => {
     mkdirSync(join(state, 'd1abc', 'decision'), { recursive: true });
     writeFileSync(join(state, 'd1abc', 'decision', 'result'), 'confirmed\n');
     expect(sh(lockAndReadArgv(lock, 'token=t2 by bob', '/x', '/y', state)).out).toBe('locked-by=token=d1abc by alice@laptop pid 7 since x\ndecided=1\n');
-    expect(sh(breakLockArgv(lock, 'd1')).out).toBe('');
+    expect(sh(breakLockArgv(lock, 'd1', state)).out).toBe('');
     expect(existsSync(lock)).toBe(true);
-    expect(sh(breakLockArgv(lock, 'd1abc')).out).toBe('broken=1\n');
+    expect(sh(breakLockArgv(lock, 'd1abc', state)).out).toBe('broken=1\n');
     expect(existsSync(lock)).toBe(false);
+  });
+
+  it('breaking the lock of a deploy whose watchdog is armed takes its decision: the watchdog never rolls back', async () => {
+    const c = context({ windowSeconds: 1 });
+    const token = 'tok1';
+    sh(lockAndReadArgv(c.lockDir, `token=${token} by gone@elsewhere pid 1 since x`, '/x', '/y', join(dir, 'state')));
+    expect(sh(activateArgv(c, 5)).code).toBe(0);
+    const held = sh(lockAndReadArgv(c.lockDir, 'token=t2 by bob', '/x', '/y', join(dir, 'state')));
+    expect(held.out).toContain('watchdog=1');
+    expect(sh(breakLockArgv(c.lockDir, token, join(dir, 'state'))).out).toBe('broken=1\n');
+    await sleep(2500);
+    // Only the deploy's own activation ran: no rollback to the previous system.
+    expect(log()).toEqual([`test ${c.outPath}`]);
+    expect(readFileSync(join(c.runDir, 'decision', 'by'), 'utf-8').trim()).toBe('broken');
+    expect(existsSync(c.lockDir)).toBe(false);
   });
 
   it('watchdog: rolls back on its own when nobody confirms, and releases the lock', async () => {

@@ -137,7 +137,14 @@ if ! mkdir "$1" 2>/dev/null; then
   owner=$(cat "$1/owner" 2>/dev/null || echo unknown)
   echo "locked-by=$owner"
   token=$(printf '%s\\n' "$owner" | sed -n 's/^token=\\([A-Za-z0-9]*\\) .*/\\1/p')
-  if [ -n "$token" ] && [ -e "$5/$token/decision/result" ]; then echo "decided=1"; fi
+  d="$5/$token"
+  if [ -n "$token" ] && [ -e "$d/decision/result" ]; then echo "decided=1"; fi
+  # Whether that deploy still acts on this host: its activation or its armed watchdog.
+  alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+  if [ -n "$token" ] && [ ! -e "$d/activated" ] && { alive "$d/activation.pid" || systemctl is-active -q "nix-fleet-activate-$token.service" 2>/dev/null; }; then
+    echo "activating=1"
+  fi
+  if [ -n "$token" ] && [ ! -e "$d/decision" ] && alive "$d/watchdog.pid"; then echo "watchdog=1"; fi
   exit 75
 fi
 printf '%s\\n' "$2" > "$1/owner"
@@ -148,9 +155,22 @@ echo "profile=$(resolve "$4")"
 echo "profile-link=$(readlink "$4" 2>/dev/null)"
 `;
 
-/** $1 lockDir, $2 token: breaks a lock only if that token still holds it (no newer deploy's). */
-export const BREAK_LOCK = `
-if grep -qF "token=$2 " "$1/owner" 2>/dev/null; then rm -rf "$1"; echo "broken=1"; fi
+/**
+ * $1 lockDir, $2 token, $3 stateDir: breaks a lock only if that token still holds it (no newer
+ * deploy's). First it takes that deploy's decision, so its watchdog (which decides with the same
+ * mkdir) can no longer roll back the next deploy, stops the watchdog and any activation still
+ * running, and only then removes the lock.
+ */
+export const BREAK_LOCK = `${PRELUDE}
+grep -qF "token=$2 " "$1/owner" 2>/dev/null || exit 0
+lock=$1; d="$3/$2"
+mkdir -p "$d"
+if mkdir "$d/decision" 2>/dev/null; then echo broken > "$d/decision/by"; echo lock-broken > "$d/decision/result"; fi
+if [ -f "$d/watchdog.pid" ]; then kill "$(cat "$d/watchdog.pid")" 2>/dev/null; fi
+set -- "" "" "" "$d"
+stop_activation "$@" 2>/dev/null
+rm -rf "$lock"
+echo "broken=1"
 exit 0
 `;
 
@@ -276,7 +296,7 @@ fi
 const NAME = 'nix-fleet';
 export const lockAndReadArgv = (lockDir: string, owner: string, currentSystem: string, profile: string, stateDir: string) =>
   ['sh', '-c', LOCK_AND_READ, NAME, lockDir, owner, currentSystem, profile, stateDir];
-export const breakLockArgv = (lockDir: string, token: string) => ['sh', '-c', BREAK_LOCK, NAME, lockDir, token];
+export const breakLockArgv = (lockDir: string, token: string, stateDir: string) => ['sh', '-c', BREAK_LOCK, NAME, lockDir, token, stateDir];
 export const unlockArgv = (lockDir: string, token: string) => ['sh', '-c', UNLOCK, NAME, lockDir, token];
 export const activateArgv = (c: DeployContext, followSeconds: number) => ['sh', '-c', ACTIVATE, NAME, WATCHDOG, ACTIVATION, FOLLOW, String(followSeconds), ...contextArgs(c)];
 export const followArgv = (runDir: string, shownBytes: number, seconds: number) => ['sh', '-c', FOLLOW, NAME, runDir, String(shownBytes), String(seconds)];

@@ -1,4 +1,5 @@
 // The outcome of one host's deploy, kept as JSON under dist/deploy/ for the fleet summary.
+import type { ChangeCounts } from '../closure/version';
 import { hostResultPath, readHostResult, writeHostResult } from '../summary/host-results';
 
 export const DIST_DEPLOY = 'dist/deploy';
@@ -20,6 +21,8 @@ export interface DeployResult {
   rolledBackBy?: 'deployer' | 'watchdog';
   /** The system the host runs when the deploy ends, read back from the host ('' if unknown). */
   running?: string;
+  /** Package changes from the previous system, for deployed hosts (as a plan counts them). */
+  packages?: ChangeCounts;
   durationMs: number;
   finishedAt: number;
 }

@@ -1,8 +1,11 @@
 import type { PostTasksExecutionContext } from '@nx/devkit';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { countChanges } from '../closure/version';
+import { writePlanResult } from './plan';
 import { writeResult, type DeployResult } from './result';
+import { recordRunTasks } from './run-tasks';
 import { deployRows, deploySummary } from './summary';
 
 let root: string;
@@ -20,11 +23,13 @@ const result = (host: string, over: Partial<DeployResult>): DeployResult => ({
   ...over,
 });
 
-function context(tasks: Array<[string, string, string]>): PostTasksExecutionContext {
+const task = (project: string, overrides: Record<string, unknown>) => ({ target: { project, target: 'deploy' }, overrides });
+
+function context(tasks: Array<[string, string, string, Record<string, unknown>?]>, startTime = 1000): PostTasksExecutionContext {
   const taskResults = Object.fromEntries(
-    tasks.map(([project, target, status]) => [`${project}:${target}`, { task: { target: { project, target } }, status, code: status === 'success' ? 0 : 1 }]),
+    tasks.map(([project, target, status, overrides]) => [`${project}:${target}`, { task: { target: { project, target }, overrides: overrides ?? {} }, status, code: status === 'success' ? 0 : 1 }]),
   );
-  return { id: 'x', workspaceRoot: root, nxJsonConfiguration: {}, taskResults, argv: [], startTime: 1000, endTime: 3000 } as unknown as PostTasksExecutionContext;
+  return { id: 'x', workspaceRoot: root, nxJsonConfiguration: {}, taskResults, argv: [], startTime, endTime: 3000 } as unknown as PostTasksExecutionContext;
 }
 
 describe('deploy summary', () => {
@@ -46,10 +51,45 @@ describe('deploy summary', () => {
     spy.mockRestore();
     const text = lines.join('\n');
     expect(text).toContain('Deploy (3 hosts): 1 deployed, 1 unchanged, 0 rolled back, 1 failed');
-    expect(text).toMatch(/host\s+result\s+mode\s+copied\s+failed step\s+time\s+detail/);
+    expect(text).toMatch(/host\s+result\s+mode\s+copied\s+packages ↑↓~\+-\s+failed step\s+time\s+detail/);
     expect(text).toMatch(/c\s+failed\s+switch\s+yes\s+connect\s+1\.5s\s+cannot reach c/);
     const json = JSON.parse(readFileSync(join(root, 'dist/deploy/summary.json'), 'utf-8'));
     expect(json.counts).toEqual({ deployed: 1, unchanged: 1, 'rolled-back': 0, failed: 1 });
     expect(json.hosts).toHaveLength(3);
+  });
+
+  it('says why a later wave did not start, and leaves out tasks Nx added only for wave order', () => {
+    for (const [host, wave] of [['canary', 0], ['web1', 1], ['web2', 1]] as const) {
+      mkdirSync(join(root, 'hosts', host), { recursive: true });
+      writeFileSync(join(root, 'hosts', host, 'host.json'), JSON.stringify({ deployment: { wave } }));
+    }
+    writeResult(root, result('canary', { status: 'rolled-back', step: 'activation', message: 'activation failed', finishedAt: Date.now() }));
+    const lines: string[] = [];
+    const spy = jest.spyOn(console, 'log').mockImplementation((s: string) => void lines.push(s));
+    // Nx reports no result for a task it never started: the run's deploy tasks come from run-tasks.json.
+    recordRunTasks({ root, targetName: 'deploy', taskGraph: { tasks: { a: task('canary', {}), b: task('web1', { waveOf: 'web1' }), c: task('web2', { waveOf: 'web1' }) } } as never });
+    deploySummary(undefined, context([['canary', 'deploy', 'failure'], ['web2', 'deploy', 'success', { waveOf: 'web1' }]], Date.now() - 1000));
+    spy.mockRestore();
+    const json = JSON.parse(readFileSync(join(root, 'dist/deploy/summary.json'), 'utf-8'));
+    expect(json.hosts.map((h: { host: string }) => h.host)).toEqual(['canary', 'web1']);
+    expect(json.hosts[1]).toMatchObject({ status: 'skipped', reason: 'not started: wave 1 waits for lower waves, and canary (wave 0) rolled back' });
+    expect(lines.join('\n')).toMatch(/web1\s+skipped\s+-\s+no\s+-\s+not started: wave 1 waits/);
+  });
+
+  it('a plan run prints the plan table and writes plan.json, not a deploy summary', () => {
+    const base = { outPath: '/nix/store/x', closureSize: 10, changes: [], counts: countChanges([]), durationMs: 5, finishedAt: 2000 };
+    writePlanResult(root, { ...base, host: 'a', status: 'changes', counts: { ...countChanges([]), added: 1 }, growth: 4096, copyPaths: 2, copyBytes: 5000 });
+    writePlanResult(root, { ...base, host: 'b', status: 'unreachable', message: 'cannot reach b over ssh: No route to host' });
+    const lines: string[] = [];
+    const spy = jest.spyOn(console, 'log').mockImplementation((s: string) => void lines.push(s));
+    deploySummary(undefined, context([['a', 'deploy', 'success'], ['b', 'deploy', 'success']]));
+    spy.mockRestore();
+    const text = lines.join('\n');
+    expect(text).toContain('Plan (2 hosts): 1 would change, 0 unchanged, 1 unreachable, 0 failed; 4.9 KiB to copy');
+    expect(text).toMatch(/a\s+changes\s+↑0 ↓0 ~0 \+1 -0\s+\+4\.0 KiB\s+4\.9 KiB \(2\)/);
+    expect(text).toMatch(/b\s+unreachable\s+-\s+-\s+-\s+cannot reach b over ssh/);
+    expect(text).not.toContain('Deploy (');
+    const plan = JSON.parse(readFileSync(join(root, 'dist/deploy/plan.json'), 'utf-8'));
+    expect(plan).toMatchObject({ counts: { changes: 1, unreachable: 1 }, copyBytes: 5000 });
   });
 });

@@ -3,7 +3,13 @@ import { writeJsonFile, type PostTasksExecutionContext } from '@nx/devkit';
 import { join } from 'node:path';
 import { renderTable } from '../summary/table';
 import { plural, taskRows } from '../summary/task-rows';
+import { formatCounts } from '../closure/version';
 import { normalizeOptions, type NixFleetPluginOptions } from '../graph/options';
+import { readWaves, taskAddedForWave, type WaveIndex } from '../graph/waves';
+import { hostFileOf } from '../host/resolve-host';
+import { readPlanResult } from './plan';
+import { reportPlans, type PlanRow } from './plan-report';
+import { readRunTasks } from './run-tasks';
 import { DIST_DEPLOY, readResult, type DeployResult } from './result';
 
 export interface DeployRow {
@@ -11,15 +17,39 @@ export interface DeployRow {
   /** deployed, unchanged, dry-activated, rolled-back, failed, or Nx's status for a task that never ran. */
   status: string;
   result?: DeployResult;
+  /** Why a task did not start (a lower wave failed). */
+  reason?: string;
+}
+
+/** Deploy tasks of this run that stand for a selected host (not those Nx added for wave order). */
+function selectedHosts(context: PostTasksExecutionContext, target: string): Set<string> {
+  const tasks = Object.values(context.taskResults).map((r) => r.task);
+  return new Set(tasks.filter((t) => t.target.target === target && !taskAddedForWave(t)).map((t) => t.target.project));
+}
+
+/** Hosts deployed in this run, and hosts planned in this run (--mode=plan), each with its result. */
+export function deployAndPlanRows(options: NixFleetPluginOptions | undefined, context: PostTasksExecutionContext): { deploys: DeployRow[]; plans: PlanRow[] } {
+  const target = normalizeOptions(options).deployTargetName;
+  const selected = selectedHosts(context, target);
+  // A result file from an earlier run says nothing about this one.
+  const fresh = <T extends { finishedAt: number }>(r: T | undefined) => (r && r.finishedAt >= context.startTime ? r : undefined);
+  const read = (host: string) => ({ deploy: fresh(readResult(context.workspaceRoot, host)), plan: fresh(readPlanResult(context.workspaceRoot, host)) });
+  const ran = taskRows(context, target, read).filter((r) => selected.has(r.host));
+  // Tasks Nx never started (a lower wave failed) are missing from its results.
+  const notStarted = readRunTasks(context.workspaceRoot, context.startTime)
+    .filter((host) => !ran.some((r) => r.host === host))
+    .map((host) => ({ host, status: 'skipped', data: read(host) }));
+  const rows = [...ran, ...notStarted].sort((a, b) => (a.host < b.host ? -1 : a.host > b.host ? 1 : 0));
+  const nxStatus = (status: string) => (status === 'failure' ? 'failed' : status);
+  // A run is a plan run when any host wrote a plan; hosts that wrote nothing keep Nx's status.
+  if (rows.some((r) => r.data.plan)) {
+    return { deploys: [], plans: rows.map(({ host, status, data }) => ({ host, status: data.plan?.status ?? nxStatus(status), result: data.plan })) };
+  }
+  return { deploys: rows.map(({ host, status, data }) => ({ host, status: data.deploy?.status ?? nxStatus(status), result: data.deploy })), plans: [] };
 }
 
 export function deployRows(options: NixFleetPluginOptions | undefined, context: PostTasksExecutionContext): DeployRow[] {
-  const target = normalizeOptions(options).deployTargetName;
-  return taskRows(context, target, (host) => {
-    // A result file from an earlier run says nothing about this one.
-    const result = readResult(context.workspaceRoot, host);
-    return result && result.finishedAt >= context.startTime ? result : undefined;
-  }).map(({ host, status, data }) => ({ host, status: data?.status ?? (status === 'failure' ? 'failed' : status), result: data }));
+  return deployAndPlanRows(options, context).deploys;
 }
 
 export function countByStatus(rows: DeployRow[]): Record<string, number> {
@@ -28,19 +58,31 @@ export function countByStatus(rows: DeployRow[]): Record<string, number> {
   return counts;
 }
 
+/** Why Nx did not start a host: a host of a lower wave did not deploy. */
+export function skipReason(host: string, rows: DeployRow[], waves: WaveIndex): string | undefined {
+  const mine = waves.get(host) ?? 0;
+  const bad = rows.filter((r) => (waves.get(r.host) ?? 0) < mine && !['deployed', 'unchanged', 'dry-activated', 'skipped'].includes(r.status));
+  if (bad.length === 0) return undefined;
+  return `not started: wave ${mine} waits for lower waves, and ${bad.map((r) => `${r.host} (wave ${waves.get(r.host) ?? 0}) ${r.status.replace('-', ' ')}`).join(', ')}`;
+}
+
 export function renderDeployTable(rows: DeployRow[]): string {
-  const body = rows.map(({ host, status, result: r }) => {
+  const body = rows.map(({ host, status, result: r, reason }) => {
     const label = status === 'rolled-back' ? `rolled back${r?.rolledBackBy === 'watchdog' ? ' (watchdog)' : ''}` : status;
-    const detail = r?.message ? r.message.split('\n')[0].slice(0, 100) : '';
+    const detail = r?.message ? r.message.split('\n')[0].slice(0, 100) : (reason ?? '');
     const secs = r ? `${(r.durationMs / 1000).toFixed(1)}s` : '-';
-    return [host, label, r?.mode ?? '-', r?.copied ? 'yes' : 'no', r?.step ?? '', secs, detail];
+    const packages = r?.packages ? formatCounts(r.packages) : '';
+    return [host, label, r?.mode ?? '-', r?.copied ? 'yes' : 'no', packages, r?.step ?? '', secs, detail];
   });
-  return renderTable(['host', 'result', 'mode', 'copied', 'failed step', 'time', 'detail'], body, [5]);
+  return renderTable(['host', 'result', 'mode', 'copied', 'packages ↑↓~+-', 'failed step', 'time', 'detail'], body, [6]);
 }
 
 export function deploySummary(options: NixFleetPluginOptions | undefined, context: PostTasksExecutionContext): void {
-  const rows = deployRows(options, context);
-  if (rows.length === 0) return;
+  const { deploys, plans } = deployAndPlanRows(options, context);
+  if (plans.length > 0) reportPlans(plans, context);
+  if (deploys.length === 0) return;
+  const waves = readWaves(context.workspaceRoot, deploys.map((r) => hostFileOf(r.host)));
+  const rows = deploys.map((r) => (r.status === 'skipped' ? { ...r, reason: skipReason(r.host, deploys, waves) } : r));
   const counts = countByStatus(rows);
   const line = Object.entries(counts)
     .map(([k, n]) => `${n} ${k.replace('-', ' ')}`)

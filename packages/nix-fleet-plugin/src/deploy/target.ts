@@ -32,6 +32,8 @@ export interface ExecOptions {
   fresh?: boolean;
   onStdoutLine?: (line: string) => void;
   onStderrLine?: (line: string) => void;
+  /** Sent on stdin: a list too long for a command line (ssh joins argv into one string). */
+  input?: string;
 }
 
 /** What the deploy sequence needs of a host: run a remote argv, copy a closure, vet ssh. */
@@ -56,13 +58,18 @@ export class SshHost implements Target {
       timeoutMs: opts.timeoutMs,
       onStdoutLine: opts.onStdoutLine,
       onStderrLine: opts.onStderrLine,
+      input: opts.input,
     });
   }
 
   /** Reads the ssh configuration for the target without connecting and refuses one that skips host key checks. */
   async checkHostKeys(): Promise<void> {
-    const r = await run('ssh', sshEffectiveConfigArgs(this.plan.target), { timeoutMs: 30000 });
-    checkHostKeyPolicy(r.stdout, this.plan.target.host);
+    // Remote commands use our options; nix copy puts an inherited NIX_SSHOPTS first: check both.
+    const inherited = (process.env.NIX_SSHOPTS ?? '').split(/\s+/).filter(Boolean);
+    for (const before of inherited.length > 0 ? [[], inherited] : [[]]) {
+      const r = await run('ssh', sshEffectiveConfigArgs(this.plan.target, before), { timeoutMs: 30000 });
+      checkHostKeyPolicy(r.stdout, this.plan.target.host);
+    }
   }
 
   /** nix copy of the closure; NIX_SSHOPTS carries the same ssh options as every other call. */

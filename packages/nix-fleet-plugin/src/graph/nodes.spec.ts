@@ -66,7 +66,7 @@ describe('createNodesV2', () => {
   "metadata": {
     "description": "Build the NixOS system of web1 (nix build of its toplevel)",
     "help": {
-      "command": "nix build --help",
+      "command": "npx nx run web1:build --help",
       "example": {
         "options": {
           "dryRun": true,
@@ -116,6 +116,17 @@ describe('createNodesV2', () => {
     expect(projects['hosts/bad'].metadata.description).toBe('NixOS host bad: hosts/bad/host.json is invalid, its targets fail until it is fixed');
     expect(warn.mock.calls.flat().join('\n')).toContain('Invalid hosts/bad/host.json');
     warn.mockRestore();
+  });
+
+  it('makes a wave-1 deploy depend on the wave-0 deploys, reading all host files in one call', async () => {
+    write('hosts/web1/host.json', JSON.stringify({ type: 'server', system: 'x86_64-linux', deployment: { wave: 1 } }));
+    const results = await createNodesFn(['hosts/ares/host.json', 'hosts/web1/host.json'], {}, context);
+    const deploy = (i: number) => Object.values(results[i][1].projects ?? {})[0].targets?.deploy;
+    expect(deploy(0)).toMatchObject({ options: { host: 'ares' }, dependsOn: ['build'] });
+    expect(deploy(1)).toMatchObject({
+      options: { host: 'web1', waveOf: 'web1' },
+      dependsOn: ['build', { target: 'deploy', projects: ['ares'], options: 'forward' }],
+    });
   });
 
   it('reports an unknown role at graph time with the known ones', async () => {

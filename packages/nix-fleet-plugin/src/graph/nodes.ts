@@ -13,11 +13,14 @@ import { checkHostModules, fsReader, knownModules, type KnownModules } from '../
 import { normalizeOptions, type NixFleetPluginOptions, type NormalizedPluginOptions } from './options';
 import { sharedHostInputs } from './shared-inputs';
 import { hostTargets } from './targets';
+import { readWaves, type WaveIndex } from './waves';
 
 /** Tag of a host whose host.json does not load: `nx show projects -p tag:nix-fleet:invalid`. */
 export const INVALID_TAG = 'nix-fleet:invalid';
 /** Names a host folder cannot have: they are other projects of every fleet. */
 export const RESERVED_PROJECT_NAMES = [PROFILES_PROJECT];
+
+const isHostName = (name: string) => HOSTNAME_PATTERN.test(name) && !RESERVED_PROJECT_NAMES.includes(name);
 
 export const NODES_GLOB = `{${HOST_GLOB},${PROFILES_GLOB}}`;
 
@@ -30,9 +33,11 @@ export const createNodesV2: CreateNodesV2<NixFleetPluginOptions> = [
     // Shared inputs and the known roles and profiles are read once per graph computation.
     const sharedInputs = () => (shared ??= sharedHostInputs(context.workspaceRoot, options.excludeInputs));
     const modules = () => (known ??= knownModules(fsReader(context.workspaceRoot)));
+    // A host's deploy depends on the hosts of the wave below: all host files are read here, once.
+    const waves = readWaves(context.workspaceRoot, files.filter((f) => f !== PROFILES_GLOB && isHostName(basename(dirname(f)))));
     return createNodesFromFiles(
       (file, _opts, ctx) =>
-        file === PROFILES_GLOB ? profilesNode() : hostNode(file, ctx, options, sharedInputs(), modules()),
+        file === PROFILES_GLOB ? profilesNode() : hostNode(file, ctx, options, sharedInputs(), modules(), waves),
       files,
       options,
       context,
@@ -68,10 +73,11 @@ export function hostNode(
   options: NormalizedPluginOptions,
   sharedInputs: string[],
   known: KnownModules = {},
+  waves: WaveIndex = new Map(),
 ): CreateNodesResult {
   const root = dirname(file);
   const name = basename(root);
-  if (!HOSTNAME_PATTERN.test(name) || RESERVED_PROJECT_NAMES.includes(name)) {
+  if (!isHostName(name)) {
     logger.warn(
       `nix-fleet: ${root} is not a host: "${name}" ${HOSTNAME_PATTERN.test(name) ? 'is the name of another project' : 'is not a valid host name'}. ` +
         'Rename the folder (lowercase letters, digits and "-", RFC 1123), e.g. hosts/web-1.',
@@ -96,7 +102,7 @@ export function hostNode(
         name,
         projectType: 'application',
         tags: [...new Set(tags)],
-        targets: hostTargets(name, sharedInputs, options),
+        targets: hostTargets(name, sharedInputs, options, waves),
         metadata: {
           description: host && !problem ? `NixOS ${host.type} ${name} (${host.system})` : `NixOS host ${name}: ${file} is invalid, its targets fail until it is fixed`,
           technologies: ['nix'],

@@ -57,6 +57,21 @@ describe('sharedHostInputs', () => {
     expect(inputs.slice(-2)).toEqual(['!{workspaceRoot}/e2e/**', '!{workspaceRoot}/tools/x/**']);
   });
 
+  it('makes a folder of hosts/ that is no host (shared Nix) every host\'s input, and names the hosts one by one then', () => {
+    ['hosts/web1/host.json', 'hosts/web1/configuration.nix', 'hosts/db1/host.json', 'hosts/common/pkgs.nix', 'flake.nix'].forEach(touch);
+    const inputs = sharedHostInputs(root);
+    expect(inputs).toContain('{workspaceRoot}/hosts/common/**/*');
+    expect(inputs.filter((i) => i.startsWith('!{workspaceRoot}/hosts/'))).toEqual([
+      '!{workspaceRoot}/hosts/db1/*.nix',
+      '!{workspaceRoot}/hosts/db1/*/**',
+      '!{workspaceRoot}/hosts/web1/*.nix',
+      '!{workspaceRoot}/hosts/web1/*/**',
+    ]);
+    const excluded = (path: string) => inputs.filter((i) => i.startsWith('!')).some((g) => globToRegExp(g.slice('!{workspaceRoot}/'.length)).test(path));
+    expect(excluded('hosts/common/pkgs.nix')).toBe(false);
+    expect(excluded('hosts/web1/configuration.nix')).toBe(true);
+  });
+
   it('never excludes what a flake reads: Nix outside hosts, secrets, lock files, tmp/', () => {
     const excluded = (path: string) => DEFAULT_INPUT_EXCLUDES.some((glob) => globToRegExp(glob).test(path));
     for (const path of ['nix/a/b/c/d/e/x.nix', 'secrets/web1.yaml', '.sops.yaml', 'flake.lock', 'tmp/x.nix', 'hosts/web1/host.json', 'packages/profiles/server/roles/web.nix']) {

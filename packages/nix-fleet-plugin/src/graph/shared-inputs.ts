@@ -9,9 +9,12 @@
 // catch-all `{workspaceRoot}/**/*` would mark every host affected by any change. The positive
 // globs are therefore one per top-level entry of the workspace (all of it, however deep), with
 // excluded folders left out; the exclusions follow for the hasher.
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { HOSTS_DIR, HOST_FILE } from '../constants';
 import { globToRegExp, matchesAny } from './glob';
+
+/** Other hosts' own Nix and sub-folders (the host's own folder is its {projectRoot} input). */
+const OTHER_HOSTS_EXCLUDES = [`${HOSTS_DIR}/*/*.nix`, `${HOSTS_DIR}/*/*/**`];
 
 export const DEFAULT_INPUT_EXCLUDES = [
   // Build output, including other hosts' build records.
@@ -19,10 +22,8 @@ export const DEFAULT_INPUT_EXCLUDES = [
   // Prose.
   'docs/**',
   '**/*.md',
-  // Other hosts' own Nix and sub-folders (the host's own folder is its {projectRoot} input).
   // Their host.json stays an input: the flake hands every host the whole inventory.
-  `${HOSTS_DIR}/*/*.nix`,
-  `${HOSTS_DIR}/*/*/**`,
+  ...OTHER_HOSTS_EXCLUDES,
   // The plugin's own sources, where a workspace develops it (a fleet has it in node_modules).
   'packages/nix-fleet-plugin/**',
 ];
@@ -46,6 +47,8 @@ function coveringGlobs(workspaceRoot: string, dir: string, excludes: string[], e
       if (!matchesAny(path, excluded)) globs.push(`{workspaceRoot}/${path}`);
     } else if (path === HOSTS_DIR) {
       globs.push(`{workspaceRoot}/${HOSTS_DIR}/*`, `{workspaceRoot}/${HOSTS_DIR}/*/${HOST_FILE}`);
+      // A folder of hosts/ that is no host (shared Nix such as hosts/common) is every host's input.
+      globs.push(...nonHostFolders(workspaceRoot).map((dir) => `{workspaceRoot}/${HOSTS_DIR}/${dir}/**/*`));
     } else if (excludes.includes(`${path}/**`)) {
       continue;
     } else if (excludes.some((g) => g.startsWith(`${path}/`))) {
@@ -57,8 +60,32 @@ function coveringGlobs(workspaceRoot: string, dir: string, excludes: string[], e
   return globs;
 }
 
+/** Folders of hosts/ without a host.json. */
+function nonHostFolders(workspaceRoot: string): string[] {
+  try {
+    return readdirSync(`${workspaceRoot}/${HOSTS_DIR}`, { withFileTypes: true })
+      .filter((e) => e.isDirectory() && !existsSync(`${workspaceRoot}/${HOSTS_DIR}/${e.name}/${HOST_FILE}`))
+      .map((e) => e.name)
+      .sort();
+  } catch {
+    return [];
+  }
+}
+
+/** Host folders, named one by one: only where hosts/ also holds shared folders, which `hosts/*` would hide. */
+function hostFolders(workspaceRoot: string): string[] {
+  return readdirSync(`${workspaceRoot}/${HOSTS_DIR}`)
+    .filter((name) => existsSync(`${workspaceRoot}/${HOSTS_DIR}/${name}/${HOST_FILE}`))
+    .sort();
+}
+
 /** Every host's shared inputs; `excludes` are more workspace-relative globs to leave out. */
 export function sharedHostInputs(workspaceRoot: string, excludes: string[] = []): string[] {
-  const all = [...DEFAULT_INPUT_EXCLUDES, ...excludes];
+  let defaults = DEFAULT_INPUT_EXCLUDES;
+  if (nonHostFolders(workspaceRoot).length > 0) {
+    const perHost = hostFolders(workspaceRoot).flatMap((h) => [`${HOSTS_DIR}/${h}/*.nix`, `${HOSTS_DIR}/${h}/*/**`]);
+    defaults = DEFAULT_INPUT_EXCLUDES.flatMap((g) => (OTHER_HOSTS_EXCLUDES.includes(g) ? (g === OTHER_HOSTS_EXCLUDES[0] ? perHost : []) : [g]));
+  }
+  const all = [...defaults, ...excludes];
   return [...coveringGlobs(workspaceRoot, '', all, all.map(globToRegExp)), ...all.map((glob) => `!{workspaceRoot}/${glob}`)];
 }

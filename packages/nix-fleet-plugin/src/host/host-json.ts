@@ -16,6 +16,8 @@ export interface HostDeployment {
   port?: number;
   sshOptions?: string[];
   buildOn?: 'local' | 'remote';
+  /** Deploy order (src/graph/waves.ts); 0 when absent. */
+  wave?: number;
   tags?: string[];
   healthChecks?: HealthCheck[];
 }

@@ -1,6 +1,7 @@
 // The name patterns of the inventory, in one place: the code checks with these, and a spec
 // proves every schema.json that repeats one repeats it exactly.
 export { HOSTNAME_PATTERN } from '../constants';
+export { FLEET_NAME_PATTERN } from './names';
 export { TARGET_ADDRESS_PATTERN, TARGET_HOST_PATTERN, TARGET_USER_PATTERN } from './target-address';
 
 /** Profile, role and sub-option names: lowercase, usable as a Nix attribute and a file name. */

@@ -5,6 +5,9 @@ describe('parseTargetAddress', () => {
     ['web1', { host: 'web1' }],
     ['web1.lan', { host: 'web1.lan' }],
     ['10.0.0.11', { host: '10.0.0.11' }],
+    ['255.255.255.255:22', { host: '255.255.255.255', port: 22 }],
+    ['3com.lan', { host: '3com.lan' }],
+    ['10.0.0.5a', { host: '10.0.0.5a' }],
     ['my_alias', { host: 'my_alias' }],
     ['fe80::1%eth0', { host: 'fe80::1%eth0' }],
     ['2001:db8::7', { host: '2001:db8::7' }],
@@ -30,6 +33,10 @@ describe('parseTargetAddress', () => {
     ['web1:0', 'port 0 is not a TCP port'],
     ['x'.repeat(300) + '\n', 'is not a target address'],
     ['ünïcode.lan', 'is not a target address'],
+    ['10.0.0.256', 'is not a target address'],
+    ['999.1.1.1', 'is not a target address'],
+    ['root@10.0.0.256:22', 'is not a target address'],
+    ['1.2.3', 'is not a target address'],
   ])('refuses %j, naming the flag and the fix', (value, message) => {
     expect(() => parseTargetAddress(value, '--target-host')).toThrow(message);
     expect(() => parseTargetAddress(value, '--target-host')).toThrow(/^--target-host=/);
@@ -57,7 +64,7 @@ describe('the schemas use these patterns', () => {
     expect(deploySchema.properties.targetHost.pattern).toBe(TARGET_ADDRESS_PATTERN.source);
   });
 
-  it.each(['root@web1', 'web1:22', '-x'])('host.json refuses %j as a targetHost', (value) => {
+  it.each(['root@web1', 'web1:22', '-x', '999.1.1.1', '10.0.0.256'])('host.json refuses %j as a targetHost', (value) => {
     expect(TARGET_HOST_PATTERN.test(value)).toBe(false);
   });
 });

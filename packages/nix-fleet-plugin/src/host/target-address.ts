@@ -3,8 +3,10 @@
 // [user@]host[:port] and are split, with a note. Nothing that starts with "-" ever passes.
 
 const USER = '[a-z_][a-z0-9_-]*';
-/** A DNS name, an IPv4 address or an ssh config alias: no leading "-" or ".". */
-const NAME = '[A-Za-z0-9_](?:[A-Za-z0-9._-]*[A-Za-z0-9_])?';
+/** An IPv4 address, each part 0-255. */
+const IPV4 = '(?:(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])';
+/** A DNS name, an IPv4 address or an ssh config alias: no leading "-" or "."; digits and dots alone must be an IPv4 address. */
+const NAME = `(?![0-9.]+(?![A-Za-z0-9_.-]))[A-Za-z0-9_](?:[A-Za-z0-9._-]*[A-Za-z0-9_])?|${IPV4}`;
 /** IPv6 has two or more colons; a zone (fe80::1%eth0) may follow. */
 const IPV6 = '[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f.]{0,15}){2,8}(?:%[A-Za-z0-9_.-]+)?';
 const PORT = '[0-9]{1,5}';

@@ -66,9 +66,12 @@ export function sshCommandArgs(target: SshTarget, remote: string[], opts: { fres
   return [...sshBaseOptions(target), ...fresh, '-T', '--', sshDestination(target), shJoin(remote)];
 }
 
-/** `ssh -G`: the configuration ssh would use for the target, printed without connecting. */
-export function sshEffectiveConfigArgs(target: SshTarget): string[] {
-  return ['-G', ...sshBaseOptions(target), '--', sshDestination(target)];
+/**
+ * `ssh -G`: the configuration ssh would use for the target, printed without connecting.
+ * `before` are options ahead of ours, as nix copy puts an inherited NIX_SSHOPTS.
+ */
+export function sshEffectiveConfigArgs(target: SshTarget, before: string[] = []): string[] {
+  return ['-G', ...before, ...sshBaseOptions(target), '--', sshDestination(target)];
 }
 
 /** The store URL for nix copy: never with a port (ssh would look up "host:port" as a name). */

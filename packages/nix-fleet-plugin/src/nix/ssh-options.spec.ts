@@ -9,8 +9,7 @@ describe('checkSshOptions', () => {
     [['-J', 'bastion']],
     [['-J', 'admin@bastion.lan:2222,jump2']],
     [['-i', '/root/.ssh/deploy_ed25519', '-o', 'IdentitiesOnly=yes']],
-    [['-oServerAliveInterval=5', '-o', 'serveraliveCountMax=2', '-4', '-C']],
-    [['-p2222', '-l', 'deploy']],
+    [['-oConnectionAttempts=3', '-o', 'identitiesonly=yes', '-4', '-C']],
     [['-o', 'HostKeyAlias=web1', '-o', 'ProxyJump=none']],
     [['-o', 'IdentityFile=~/.ssh/id_%h']],
     [[]],
@@ -43,12 +42,16 @@ describe('checkSshOptions', () => {
     [['-o', 'ProxyJump=x`id`'], 'is not a list of [user@]host[:port] jump hosts'],
     [['-J', "us'er@h"], 'is not a list of [user@]host[:port] jump hosts'],
     [['-J', 'h:99999'], 'is not a list of [user@]host[:port] jump hosts'],
-    [['-p', '0'], 'Port="0" is not a TCP port'],
-    [['-l', 'root;id'], 'User="root;id" is not a Unix user name'],
-    [['-o', 'User=a b'], 'must be written KEY=VALUE|contains whitespace'],
+    [['-p', '22'], '"-p" is not an allowed ssh option'],
+    [['-l', 'root'], '"-l" is not an allowed ssh option'],
+    [['-o', 'User=root'], '"-o User=root" is not an allowed ssh option'],
+    [['-o', 'ConnectTimeout=2147483647'], 'is not an allowed ssh option'],
+    [['-o', 'ServerAliveInterval=0'], 'is not an allowed ssh option'],
+    [['-o', 'HostKeyAlgorithms=+ssh-dss'], 'is not an allowed ssh option'],
+    [['-o', 'KexAlgorithms=+diffie-hellman-group1-sha1'], 'is not an allowed ssh option'],
     [['-i'], '-i needs a value after it'],
     [['-o', 'HostKeyAlias=$(id)'], 'contains characters ssh or a shell would expand'],
-    [['-o', 'Ciphers=aes\nProxyCommand=id'], 'contains whitespace'],
+    [['-o', 'Compression=yes\nProxyCommand=id'], 'contains whitespace'],
     [['--', 'x'], '"--" is not an allowed ssh option'],
     [['web1'], '"web1" is not an allowed ssh option'],
   ])('refuses %j, naming it', (options, message) => {
@@ -62,7 +65,7 @@ describe('checkSshOptions', () => {
   });
 
   it('names what is allowed and where the rest belongs', () => {
-    expect(() => checkSshOptions(['-o', 'ProxyCommand=x'], where)).toThrow(/Allowed: -4 -6 -C -q, -i -J -l -p -o VALUE.*ProxyJump.*own ssh config \(~\/\.ssh\/config or NIX_FLEET_SSH_CONFIG\)/);
+    expect(() => checkSshOptions(['-o', 'ProxyCommand=x'], where)).toThrow(/Allowed: -4 -6 -C -q, -i -J -o VALUE.*ProxyJump.*own ssh config \(~\/\.ssh\/config or NIX_FLEET_SSH_CONFIG\)/);
   });
 });
 
@@ -87,13 +90,17 @@ const haveSsh = existsSync('/usr/bin/ssh');
     );
   });
 
-  it('refuses accept-new with nowhere to remember keys', () => {
-    expect(() => checkHostKeyPolicy(sshG('-o', 'StrictHostKeyChecking=accept-new', '-o', 'UserKnownHostsFile=/dev/null'), 'web1.test')).toThrow(
-      'StrictHostKeyChecking accept-new, UserKnownHostsFile /dev/null',
+  it.each(['/dev/null', '/dev/./null', '/dev/../dev/null', '/nonexistent-dir/known_hosts'])('refuses accept-new with nowhere to remember keys: %s', (file) => {
+    expect(() => checkHostKeyPolicy(sshG('-o', 'StrictHostKeyChecking=accept-new', '-o', `UserKnownHostsFile=${file}`), 'web1.test')).toThrow(
+      `StrictHostKeyChecking accept-new, UserKnownHostsFile ${file}`,
     );
   });
 
-  it.each([[[]], [['-o', 'StrictHostKeyChecking=yes']], [['-o', 'StrictHostKeyChecking=accept-new']], [['-o', 'UserKnownHostsFile=/dev/null']]])(
+  it('accepts accept-new with a known_hosts file in a folder that exists', () => {
+    expect(() => checkHostKeyPolicy(sshG('-o', 'StrictHostKeyChecking=accept-new', '-o', 'UserKnownHostsFile=/tmp/nix-fleet-spec-known_hosts'), 'web1.test')).not.toThrow();
+  });
+
+  it.each([[[]], [['-o', 'StrictHostKeyChecking=yes']], [['-o', 'UserKnownHostsFile=/dev/null']]])(
     'accepts %j (checked, or failing closed under BatchMode)',
     (options) => {
       expect(() => checkHostKeyPolicy(sshG(...options), 'web1.test')).not.toThrow();

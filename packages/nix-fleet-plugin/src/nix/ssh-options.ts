@@ -7,35 +7,33 @@
 // operator's and is used as it is; but whatever the source, a deploy whose effective config
 // (`ssh -G`) would not check host keys is refused.
 
-/** `-o` keys inventory may set (compared case-insensitively, as ssh does). */
+import { existsSync, realpathSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, resolve } from 'node:path';
+
+/**
+ * `-o` keys inventory may set (compared case-insensitively, as ssh does). Not here: what the
+ * deploy sets itself and ssh would take from inventory first (User and Port: targetUser and
+ * port; ConnectTimeout and the keep-alives: --connectTimeout and dead-link detection), and
+ * algorithm lists, which could bring back weak host key or key exchange algorithms.
+ */
 export const ALLOWED_SSH_KEYS = [
   'AddressFamily',
   'CertificateFile',
-  'Ciphers',
   'Compression',
   'ConnectionAttempts',
-  'ConnectTimeout',
-  'HostKeyAlgorithms',
   'HostKeyAlias',
   'IdentitiesOnly',
   'IdentityFile',
   'IPQoS',
-  'KexAlgorithms',
   'LogLevel',
-  'MACs',
-  'Port',
   'PreferredAuthentications',
   'ProxyJump',
-  'PubkeyAcceptedAlgorithms',
   'RekeyLimit',
-  'ServerAliveCountMax',
-  'ServerAliveInterval',
-  'TCPKeepAlive',
-  'User',
 ];
-/** Flags without a value, and flags whose value is the next item (or joined: -p2222). */
+/** Flags without a value, and flags whose value is the next item (or joined: -iKEY). */
 const BARE_FLAGS = ['-4', '-6', '-C', '-q'];
-const VALUE_FLAGS: Record<string, string> = { '-i': 'IdentityFile', '-J': 'ProxyJump', '-l': 'User', '-p': 'Port', '-o': '' };
+const VALUE_FLAGS: Record<string, string> = { '-i': 'IdentityFile', '-J': 'ProxyJump', '-o': '' };
 
 const USER = /^[a-z_][a-z0-9_-]*$/;
 const HOST = /^([A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$|^\[[0-9A-Fa-f:.]+\]$/;
@@ -52,8 +50,6 @@ function checkValue(key: string, value: string, where: string): void {
   if (lower === 'proxyjump' && value !== 'none' && !value.split(',').every(isJumpHop)) {
     throw bad('is not a list of [user@]host[:port] jump hosts (e.g. ProxyJump=admin@bastion.lan:2222).');
   }
-  if (lower === 'user' && !USER.test(value)) throw bad('is not a Unix user name.');
-  if (lower === 'port' && !(/^\d{1,5}$/.test(value) && Number(value) >= 1 && Number(value) <= 65535)) throw bad('is not a TCP port (1-65535).');
   if (lower !== 'identityfile' && lower !== 'certificatefile' && /[%$`'"\\;&|<>(){}]/.test(value)) throw bad('contains characters ssh or a shell would expand.');
 }
 
@@ -104,14 +100,29 @@ export function parseSshG(text: string): Record<string, string> {
 }
 
 /**
+ * A known_hosts file accept-new can remember a key in: not /dev/null however spelled, and in a
+ * folder that exists (ssh silently drops a key it cannot write, and then accepts the next too).
+ */
+function canRemember(file: string): boolean {
+  const path = resolve(file.replace(/^~(?=\/)/, homedir()));
+  if (path === '/dev/null') return false;
+  try {
+    return realpathSync(existsSync(path) ? path : dirname(path)) !== '/dev/null' && statSync(dirname(path)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/**
  * Refuses an effective ssh config that would not check host keys: StrictHostKeyChecking off
- * (no, off or false all print "false"), or accept-new with no known_hosts file to remember in.
+ * (no, off or false all print "false"), or accept-new with no known_hosts file it can keep
+ * keys in, so that every connection would meet the key as new.
  */
 export function checkHostKeyPolicy(sshG: string, host: string): void {
   const cfg = parseSshG(sshG);
   const strict = cfg.stricthostkeychecking ?? 'ask';
   const userFiles = (cfg.userknownhostsfile ?? '').split(/\s+/).filter(Boolean);
-  const nowhere = userFiles.length > 0 && userFiles.every((f) => f === '/dev/null');
+  const nowhere = !userFiles.some(canRemember);
   if (strict === 'false' || (strict === 'accept-new' && nowhere)) {
     throw new Error(
       `ssh to ${host} would not check its host key (StrictHostKeyChecking ${strict}, UserKnownHostsFile ${userFiles.join(' ') || 'default'}). ` +

@@ -95,7 +95,9 @@ export default async function buildBatch(
   const hostOf = (id: string) => inputs[id].host ?? taskGraph.tasks[id].target.project;
   for (const id of Object.keys(inputs)) {
     const key = batchKey(inputs[id]);
-    if (key === undefined || !HOSTNAME_PATTERN.test(hostOf(id))) alone.push(id);
+    // A task whose --host is another project's builds alone: its hash is not that host's.
+    const foreign = inputs[id].host !== undefined && inputs[id].host !== taskGraph.tasks[id].target.project;
+    if (key === undefined || foreign || !HOSTNAME_PATTERN.test(hostOf(id))) alone.push(id);
     else groups.set(key, [...(groups.get(key) ?? []), id]);
   }
   for (const ids of groups.values()) {

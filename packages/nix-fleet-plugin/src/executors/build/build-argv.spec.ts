@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { nixBuildArgs, nixCopyToArgs, nixStoreSignArgs } from '../../nix/nix-argv';
 import { checkScaleOptions, checkSigningKeyLocation } from './options';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, symlinkSync } from 'node:fs';
 
 const top = '/fleet#nixosConfigurations.ares.config.system.build.toplevel';
 
@@ -70,6 +70,15 @@ describe('checkSigningKeyLocation', () => {
     await expect(checkSigningKeyLocation(join(repo, 'secrets', 'tracked.sec'), repo)).rejects.toThrow(
       '--signingKey secrets/tracked.sec is inside the workspace and tracked by git: the flake would copy it into the world-readable /nix/store. Move it outside the repository (e.g. /etc/nix/cache-key.sec), then "git rm --cached secrets/tracked.sec"',
     );
+  });
+
+  it('refuses a tracked key named like a parent folder, or reached through a symlink', async () => {
+    writeFileSync(join(repo, '..cache.sec'), 'k');
+    git('add', '-f', '..cache.sec');
+    await expect(checkSigningKeyLocation(join(repo, '..cache.sec'), repo)).rejects.toThrow('--signingKey ..cache.sec is inside the workspace and tracked by git');
+    const link = `${repo}-link`;
+    symlinkSync(repo, link);
+    await expect(checkSigningKeyLocation(join(link, 'secrets', 'tracked.sec'), repo)).rejects.toThrow('--signingKey secrets/tracked.sec is inside the workspace and tracked by git');
   });
 
   it('refuses a key that git add -A would track', async () => {

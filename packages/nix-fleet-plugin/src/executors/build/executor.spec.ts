@@ -1,22 +1,10 @@
 // The build executor's own paths: bad input fails before any nix runs.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { ExecutorContext } from '@nx/devkit';
+import { executorWorkspace } from '../../../testing/executor-workspace';
 import buildExecutor from './executor';
 
 describe('build executor', () => {
-  const root = mkdtempSync(join(tmpdir(), 'build-executor-'));
-  const context = { root, projectName: 'web1', targetName: 'build', cwd: root, isVerbose: false } as unknown as ExecutorContext;
-  mkdirSync(join(root, 'hosts', 'web1'), { recursive: true });
-  writeFileSync(join(root, 'hosts', 'web1', 'host.json'), JSON.stringify({ type: 'server', system: 'x86_64-linux' }));
-  const errors: string[] = [];
-  beforeEach(() => {
-    errors.length = 0;
-    jest.spyOn(console, 'error').mockImplementation((m: string) => void errors.push(m));
-    jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  });
-  afterEach(() => jest.restoreAllMocks());
+  const { context, errors, hostJson } = executorWorkspace('build');
+  hostJson({ type: 'server', system: 'x86_64-linux' });
 
   it.each([
     [{ host: 'Web1' }, '--host="Web1" is not a valid host name'],
@@ -27,8 +15,13 @@ describe('build executor', () => {
     expect(errors.join('\n')).toContain(message);
   });
 
+  it('fails a workspace without flake.nix before any nix runs, naming the fix', async () => {
+    expect(await buildExecutor({ progress: false }, context)).toEqual({ success: false });
+    expect(errors.join('\n')).toContain('No flake.nix: web1 is built from the flake\'s nixosConfigurations.web1. Add the fleet skeleton with "npx nx g @nix-fleet/nx:init --fleet"');
+  });
+
   it('fails a broken host.json with the file, the field and the fix', async () => {
-    writeFileSync(join(root, 'hosts', 'web1', 'host.json'), '{ "type": "server",');
+    hostJson('{ "type": "server",');
     expect(await buildExecutor({ progress: false }, context)).toEqual({ success: false });
     expect(errors.join('\n')).toMatch(/Invalid hosts\/web1\/host.json:\n {2}- not valid JSON/);
   });

@@ -1,6 +1,7 @@
 // @nix-fleet/nx:build: nix build of a host's toplevel, recorded in dist/hosts/<host>/build.json.
 import type { ExecutorContext } from '@nx/devkit';
 import { relative } from 'node:path';
+import { explainNixFailure, preflightBuild, preflightDeploy, readPreflightFacts, runDeploys } from '../../host/preflight';
 import { resolveHost } from '../../host/resolve-host';
 import { outLinkPath, writeBuildRecord } from '../../nix/build-record';
 import { flakeRefFor } from '../../nix/flake-ref';
@@ -24,6 +25,12 @@ export default async function buildExecutor(options: BuildExecutorSchema, contex
     const root = context.root;
     const scale = checkScaleOptions(options, root);
     if (scale.signingKey) await checkSigningKeyLocation(scale.signingKey, root);
+    // Cheap checks before Nix: a missing flake, a placeholder hardware file, no target for a deploy.
+    const facts = readPreflightFacts(root, host, options.flake ?? '.', hostJson.deployment?.targetHost);
+    const problems = runDeploys(context, host) ? preflightDeploy(facts) : preflightBuild(facts);
+    for (const p of problems.filter((p) => p.severity === 'warning')) console.warn(`${host}: ${p.message}`);
+    const errors = problems.filter((p) => p.severity === 'error');
+    if (errors.length > 0) throw new Error(errors.map((p) => p.message).join('\n'));
     const installable = toplevelInstallable(flakeRefFor(root, options.flake), host);
     const outLink = relative(root, outLinkPath(root, host));
     const args = nixBuildArgs({ installables: [installable], outLink, dryRun: options.dryRun, extraArgs: options.extraArgs, builders: scale.builders, buildHost: scale.buildHost, logFormat });
@@ -39,12 +46,13 @@ export default async function buildExecutor(options: BuildExecutorSchema, contex
       await run('nix', [...nixCopyToArgs(scale.cacheTo, toplevel.outPath, logFormat), ...from], output);
     }
     const file = writeBuildRecord(root, { host, system: hostJson.system, ...toplevel, nixVersion: await nixVersion() });
-    rememberToplevel(root, host, buildHashOf(context, true), toplevel);
+    rememberToplevel(root, host, buildHashOf(context, true, host), toplevel);
     console.log(`${host}: ${toplevel.outPath}\n  record: ${relative(root, file)}`);
     return { success: true };
   } catch (e) {
     const why = e instanceof CommandError ? (progress?.firstError ?? e.reason) : (e as Error).message;
-    console.error(`\nBuild of ${label} failed: ${why}`);
+    const fix = e instanceof CommandError ? explainNixFailure(`${progress?.firstError ?? ''}\n${e.stderr}`) : undefined;
+    console.error(`\nBuild of ${label} failed: ${why}${fix ? `\n${fix}` : ''}`);
     return { success: false };
   }
 }

@@ -1,5 +1,5 @@
 // Checks the build executor's scale-out options before anything runs.
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
 import { gitIsIgnoredArgs, gitIsTrackedArgs } from '../../nix/git-argv';
 import { run } from '../../nix/run';
@@ -43,8 +43,10 @@ export function checkScaleOptions(options: BuildExecutorSchema, root: string): S
  * up in the flake's source and so world-readable in /nix/store. Refuse it before anything runs.
  */
 export async function checkSigningKeyLocation(key: string, root: string): Promise<void> {
-  const rel = relative(root, key);
-  if (rel.startsWith('..') || isAbsolute(rel)) return;
+  // Through symlinks, as git and the flake see the file; "..x" is a name inside the workspace.
+  const real = (path: string) => (existsSync(path) ? realpathSync(path) : path);
+  const rel = relative(real(root), real(key));
+  if (rel === '..' || rel.startsWith('../') || isAbsolute(rel)) return;
   const ok = (args: string[]) => run('git', args, { cwd: root }).then(() => true, () => false);
   const tracked = await ok(gitIsTrackedArgs(rel));
   if (tracked || !(await ok(gitIsIgnoredArgs(rel)))) {

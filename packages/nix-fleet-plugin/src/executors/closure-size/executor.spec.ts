@@ -1,21 +1,12 @@
 // The closure-size executor's own paths: bad input fails before any nix runs.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ExecutorContext } from '@nx/devkit';
+import { executorWorkspace } from '../../../testing/executor-workspace';
 import closureSizeExecutor from './executor';
 
 describe('closure-size executor', () => {
-  const root = mkdtempSync(join(tmpdir(), 'closure-executor-'));
-  const context = { root, projectName: 'web1', targetName: 'closure-size', cwd: root, isVerbose: false } as unknown as ExecutorContext;
-  mkdirSync(join(root, 'hosts', 'web1'), { recursive: true });
-  writeFileSync(join(root, 'hosts', 'web1', 'host.json'), JSON.stringify({ type: 'server', system: 'x86_64-linux' }));
-  const errors: string[] = [];
-  beforeEach(() => {
-    errors.length = 0;
-    jest.spyOn(console, 'error').mockImplementation((m: string) => void errors.push(m));
-  });
-  afterEach(() => jest.restoreAllMocks());
+  const { root, context, errors, hostJson } = executorWorkspace('closure-size');
+  hostJson({ type: 'server', system: 'x86_64-linux' });
 
   it.each([
     [{ host: '../etc' }, '--host="../etc" is not a valid host name'],

@@ -1,6 +1,7 @@
 // @nix-fleet/nx:closure-size: closure size, biggest paths, package diff and budgets of a built host.
 import type { ExecutorContext } from '@nx/devkit';
 import { join } from 'node:path';
+import { explainNixFailure } from '../../host/preflight';
 import { resolveHost } from '../../host/resolve-host';
 import { readBaseline, reportPath, writeBaseline, writeJson } from '../../closure/baseline';
 import { resolveBudgets } from '../../closure/budget';
@@ -40,7 +41,7 @@ export async function measureClosure(options: ClosureSizeExecutorSchema, context
 export default async function closureSizeExecutor(options: ClosureSizeExecutorSchema, context: ExecutorContext) {
   const host = options.host ?? context.projectName;
   try {
-    const report = await measureClosure(options, context, buildHashOf(context, false));
+    const report = await measureClosure(options, context, buildHashOf(context, false, host ?? ''));
     console.log(options.json ? JSON.stringify(report, null, 2) : renderReport(report));
     if (report.failures.length > 0) {
       console.error(`\n${report.failures.join('\n\n')}`);
@@ -49,7 +50,8 @@ export default async function closureSizeExecutor(options: ClosureSizeExecutorSc
     return { success: true };
   } catch (e) {
     const why = e instanceof CommandError ? e.reason : (e as Error).message;
-    console.error(`\nClosure size of ${host} failed: ${why}`);
+    const fix = e instanceof CommandError ? explainNixFailure(e.stderr) : undefined;
+    console.error(`\nClosure size of ${host} failed: ${why}${fix ? `\n${fix}` : ''}`);
     return { success: false };
   }
 }

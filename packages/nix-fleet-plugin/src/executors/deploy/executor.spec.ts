@@ -1,21 +1,11 @@
 // The deploy executor's own paths: what it refuses before anything reaches a host.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ExecutorContext } from '@nx/devkit';
+import { executorWorkspace } from '../../../testing/executor-workspace';
 import deployExecutor, { resultLine } from './executor';
 
 describe('deploy executor', () => {
-  const root = mkdtempSync(join(tmpdir(), 'deploy-executor-'));
-  const context = { root, projectName: 'web1', targetName: 'deploy', cwd: root, isVerbose: false } as unknown as ExecutorContext;
-  mkdirSync(join(root, 'hosts', 'web1'), { recursive: true });
-  const errors: string[] = [];
-  beforeEach(() => {
-    errors.length = 0;
-    jest.spyOn(console, 'error').mockImplementation((m: string) => void errors.push(m));
-    jest.spyOn(console, 'log').mockImplementation(() => undefined);
-  });
-  afterEach(() => jest.restoreAllMocks());
+  const { root, context, errors, hostJson } = executorWorkspace('deploy');
 
   it('refuses --host=../../x without reading or writing outside the workspace', async () => {
     expect(await deployExecutor({ host: '../../x' }, context)).toEqual({ success: false });
@@ -24,7 +14,7 @@ describe('deploy executor', () => {
   });
 
   it('fails a host with no targetHost at the plan step and records it', async () => {
-    writeFileSync(join(root, 'hosts', 'web1', 'host.json'), JSON.stringify({ type: 'server', system: 'x86_64-linux' }));
+    hostJson({ type: 'server', system: 'x86_64-linux' });
     expect(await deployExecutor({}, context)).toEqual({ success: false });
     const result = JSON.parse(readFileSync(join(root, 'dist/deploy/hosts/web1.json'), 'utf-8'));
     expect(result).toMatchObject({ host: 'web1', status: 'failed', step: 'plan', copied: false });
@@ -32,9 +22,33 @@ describe('deploy executor', () => {
   });
 
   it('fails a host without a build record before any ssh', async () => {
-    writeFileSync(join(root, 'hosts', 'web1', 'host.json'), JSON.stringify({ type: 'server', system: 'x86_64-linux', deployment: { targetHost: 'web1.lan' } }));
+    hostJson({ type: 'server', system: 'x86_64-linux', deployment: { targetHost: 'web1.lan' } });
     expect(await deployExecutor({}, context)).toEqual({ success: false });
     expect(errors.join('\n')).toContain('No build record for host "web1"');
+  });
+
+  it('does nothing for a task Nx added only to keep a later wave in order', async () => {
+    const logs: string[] = [];
+    jest.spyOn(console, 'log').mockImplementation((m: string) => void logs.push(m));
+    expect(await deployExecutor({ host: 'web2', waveOf: 'web2' }, context)).toEqual({ success: true });
+    expect(logs.join('\n')).toContain('web1: not selected in this run; its deploy task is here only to keep web2 in a later wave. Nothing done.');
+    expect(existsSync(join(root, 'dist/deploy/hosts/web2.json'))).toBe(false);
+  });
+
+  it('--mode=plan without a build record fails its plan before any ssh and records it as a plan, not a deploy', async () => {
+    writeFileSync(join(root, 'hosts', 'web1', 'host.json'), JSON.stringify({ type: 'server', system: 'x86_64-linux', deployment: { targetHost: 'web1.lan' } }));
+    rmSync(join(root, 'dist'), { recursive: true, force: true });
+    expect(await deployExecutor({ mode: 'plan' }, context)).toEqual({ success: false });
+    expect(errors.join('\n')).toContain('Plan of web1 failed: No build record for host "web1"');
+    expect(JSON.parse(readFileSync(join(root, 'dist/deploy/plans/web1.json'), 'utf-8'))).toMatchObject({ host: 'web1', status: 'failed' });
+    expect(existsSync(join(root, 'dist/deploy/hosts/web1.json'))).toBe(false);
+  });
+
+  it('refuses a host whose targetHost another host.json names too, before any ssh', async () => {
+    hostJson({ type: 'server', system: 'x86_64-linux', deployment: { targetHost: 'web1.lan' } });
+    hostJson({ type: 'server', system: 'x86_64-linux', deployment: { targetHost: 'web1.lan' } }, 'web2');
+    expect(await deployExecutor({}, context)).toEqual({ success: false });
+    expect(errors.join('\n')).toContain('hosts/web1/host.json and hosts/web2/host.json all deploy to web1.lan: one machine would get another host\'s system. Give each host its own deployment.targetHost.');
   });
 
   it.each([

@@ -4,11 +4,18 @@ import { HOSTNAME_PATTERN } from '../../constants';
 import { deployHost } from '../../deploy/deploy-host';
 import { localOptions, targetFor } from '../../deploy/local-target';
 import { deployPlan } from '../../deploy/options';
+import { recordRunTasks } from '../../deploy/run-tasks';
 import { SUCCESS, writeResult, type DeployResult } from '../../deploy/result';
+import { explainNixFailure } from '../../host/preflight';
 import { resolveHost } from '../../host/resolve-host';
+import { CommandError } from '../../nix/run';
+import { hostsSharingTarget } from '../../host/shared-targets';
 import { verifiedRecord } from '../../nix/build-record';
 import { flakeRefFor } from '../../nix/flake-ref';
+import { addedForWave } from '../../graph/waves';
 import { buildHashOf } from '../task-hash';
+import { failedPlan, writePlanResult } from '../../deploy/plan';
+import { packageCounts, planOne } from './plan-run';
 import type { DeployExecutorSchema } from './schema';
 
 export function resultLine(r: DeployResult): string {
@@ -30,6 +37,12 @@ export function resultLine(r: DeployResult): string {
 export default async function deployExecutor(options: DeployExecutorSchema, context: ExecutorContext) {
   const root = context.root;
   const log = (line: string) => console.log(line);
+  recordRunTasks(context);
+  // Nx added this task only to keep the waves in order (src/graph/waves.ts): not selected.
+  if (addedForWave(options, context.projectName)) {
+    log(`${context.projectName}: not selected in this run; its deploy task is here only to keep ${options.waveOf} in a later wave. Nothing done.`);
+    return { success: true };
+  }
   let host = options.host ?? context.projectName ?? '';
   let result: DeployResult;
   try {
@@ -37,14 +50,32 @@ export default async function deployExecutor(options: DeployExecutorSchema, cont
     host = resolved.host;
     const plan = deployPlan(host, resolved.hostJson, localOptions(options));
     if (plan.addressNote) log(plan.addressNote);
+    const twins = options.targetHost === undefined ? hostsSharingTarget(root, host, plan.target) : [];
+    if (twins.length > 0) {
+      throw new Error(
+        `hosts/${host}/host.json and ${twins.map((t) => `hosts/${t}/host.json`).join(', ')} all deploy to ${plan.target.host}` +
+          `${plan.target.port ? ` port ${plan.target.port}` : ''}: one machine would get another host's system. Give each host its own deployment.targetHost.`,
+      );
+    }
     // Proven to be this host's system at this commit before anything is sent to the host.
-    const record = await verifiedRecord(root, host, flakeRefFor(root, options.flake), buildHashOf(context, false));
-    result = await deployHost(plan, record.outPath, log, targetFor(plan, log));
+    const record = await verifiedRecord(root, host, flakeRefFor(root, options.flake), buildHashOf(context, false, host));
+    // ssh, or this machine for a local host: every step below sees only the Target.
+    const t = targetFor(plan, log);
+    if (options.mode === 'plan') {
+      const planned = await planOne(root, plan, record.outPath, log, t);
+      // An unreachable host is an outcome of the plan: later waves' plans must not be skipped.
+      return { success: planned.status !== 'failed' };
+    }
+    result = await deployHost(plan, record.outPath, log, t);
+    if (result.status === 'deployed') result.packages = await packageCounts(root, plan, result.previous, record.outPath, t);
   } catch (e) {
     // Bad options or a missing build: nothing was sent to the host.
-    console.error(`\nDeploy of ${host} failed: ${(e as Error).message}`);
+    const message = (e as Error).message;
+    const fix = e instanceof CommandError ? explainNixFailure(e.stderr) : undefined;
+    console.error(`\n${options.mode === 'plan' ? 'Plan' : 'Deploy'} of ${host} failed: ${message}${fix ? `\n${fix}` : ''}`);
     // A host name that failed its check names no file to write.
-    if (HOSTNAME_PATTERN.test(host)) writeResult(root, { host, status: 'failed', mode: options.mode ?? 'switch', outPath: '', copied: false, step: 'plan', message: (e as Error).message, durationMs: 0, finishedAt: Date.now() });
+    if (HOSTNAME_PATTERN.test(host) && options.mode === 'plan') writePlanResult(root, failedPlan(host, message));
+    if (HOSTNAME_PATTERN.test(host) && options.mode !== 'plan') writeResult(root, { host, status: 'failed', mode: options.mode ?? 'switch', outPath: '', copied: false, step: 'plan', message, durationMs: 0, finishedAt: Date.now() });
     return { success: false };
   }
   writeResult(root, result);

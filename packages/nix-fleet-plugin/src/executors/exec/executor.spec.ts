@@ -1,11 +1,12 @@
 // The exec executor: option checks, and one command on a local host end to end.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { executorHarness } from '../../../testing/executor-harness';
+import { executorWorkspace } from '../../../testing/executor-workspace';
 import execExecutor, { checkExecOptions } from './executor';
 
 describe('exec executor', () => {
-  const { root, context, out, errors } = executorHarness('ares', 'exec', { type: 'laptop', system: 'x86_64-linux', deployment: { targetHost: 'localhost' } });
+  const { root, context, out, errors, hostJson } = executorWorkspace('exec', 'ares');
+  hostJson({ type: 'laptop', system: 'x86_64-linux', deployment: { targetHost: 'localhost' } });
 
   it.each([
     [{}, 'No command: pass --command="..."'],

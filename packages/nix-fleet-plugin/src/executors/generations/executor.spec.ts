@@ -1,11 +1,12 @@
 // The generations executor: a local host's profile read and printed, and refused input.
 import { mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { executorHarness } from '../../../testing/executor-harness';
+import { executorWorkspace } from '../../../testing/executor-workspace';
 import generationsExecutor from './executor';
 
 describe('generations executor', () => {
-  const { root, context, out, errors } = executorHarness('ares', 'generations', { type: 'laptop', system: 'x86_64-linux', deployment: { targetHost: 'ares.lan' } });
+  const { root, context, out, errors, hostJson } = executorWorkspace('generations', 'ares');
+  hostJson({ type: 'laptop', system: 'x86_64-linux', deployment: { targetHost: 'ares.lan' } });
 
   it('reads a profile on this machine with --local and marks what runs and boots', async () => {
     if (process.getuid?.() !== 0) return; // LocalHost would go through sudo

@@ -1,11 +1,12 @@
 // The rollback executor's own paths: what it refuses before anything reaches a host.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { executorHarness } from '../../../testing/executor-harness';
+import { executorWorkspace } from '../../../testing/executor-workspace';
 import rollbackExecutor, { checkRollbackOptions, rollbackLine } from './executor';
 
 describe('rollback executor', () => {
-  const { root, context, errors } = executorHarness('web1', 'rollback', { type: 'server', system: 'x86_64-linux', deployment: { targetHost: 'web1.lan' } });
+  const { root, context, errors, hostJson } = executorWorkspace('rollback', 'web1');
+  hostJson({ type: 'server', system: 'x86_64-linux', deployment: { targetHost: 'web1.lan' } });
 
   it.each([
     [{ to: 0 }, '--to=0 is not a generation number'],

@@ -119,6 +119,57 @@ describe('host generator', () => {
     expect(snapshotTree(tree)).toEqual(before);
   });
 
+  describe('a name Nx already knows (issue 11, item 3)', () => {
+    const refuse = async (name: string, message: string) => {
+      expect.hasAssertions();
+      const before = snapshotTree(tree);
+      try {
+        await hostGenerator(tree, { name, type: 'vm' });
+        throw new Error(`host ${name} was not refused`);
+      } catch (e) {
+        expect((e as Error).message).toBe(message);
+      }
+      expect(snapshotTree(tree)).toEqual(before);
+    };
+
+    it('refuses "profiles", the profile library\'s project, and writes nothing', () =>
+      refuse(
+        'profiles',
+        'Invalid name: the host name "profiles" is reserved: it is the Nx project of the profile library (packages/profiles). ' +
+          'Pick another name, e.g. "profiles-1".',
+      ));
+
+    it.each(['build', 'closure-size', 'deploy'])('refuses the target name %s', (name) =>
+      refuse(
+        name,
+        `Invalid name: the host name "${name}" is reserved: it is the name of a target every host has (nx run <host>:${name}). ` +
+          `Pick another name, e.g. "${name}-1".`,
+      ));
+
+    it('refuses the renamed target names of the plugin options, and allows the default ones then', async () => {
+      tree.write('nx.json', JSON.stringify({ plugins: [{ plugin: '@nix-fleet/nx', options: { buildTargetName: 'nix-build' } }] }));
+      await refuse(
+        'nix-build',
+        'Invalid name: the host name "nix-build" is reserved: it is the name of a target every host has (nx run <host>:nix-build). ' +
+          'Pick another name, e.g. "nix-build-1".',
+      );
+      await hostGenerator(tree, { name: 'build', type: 'vm' });
+      expect(tree.exists('hosts/build/host.json')).toBe(true);
+    });
+
+    it.each([
+      ['a project.json project', 'libs/web1/project.json', JSON.stringify({ name: 'web1', root: 'libs/web1' }), 'libs/web1'],
+      ['a package.json project', 'tools/web1/package.json', JSON.stringify({ name: 'web1' }), 'tools/web1'],
+    ])('refuses the name of %s', async (_what, file, content, root) => {
+      tree.write(file, content);
+      if (file.endsWith('package.json')) tree.write('package.json', JSON.stringify({ name: 'ws', workspaces: ['tools/*'] }));
+      await refuse(
+        'web1',
+        `Invalid name: the host name "web1" is taken by the Nx project at ${root}, and Nx needs every project name once. Pick another name.`,
+      );
+    });
+  });
+
   it.each([
     ['root@10.0.0.5', { targetHost: '10.0.0.5', targetUser: 'root' }],
     ['web1.lan:2222', { targetHost: 'web1.lan', port: 2222 }],

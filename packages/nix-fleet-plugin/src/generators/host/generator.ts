@@ -1,7 +1,10 @@
 // nx g @nix-fleet/nx:host <name> --type=...: hosts/<name>/{host.json,configuration.nix,hardware-configuration.nix}.
 import { formatFiles, generateFiles, OverwriteStrategy, writeJson, type Tree } from '@nx/devkit';
 import { join } from 'node:path';
+import { assertHostNameFree } from '../../host/names';
+import { PLACEHOLDER_MARK } from '../../host/preflight';
 import { HOST_SCHEMA_REF, STATE_VERSION } from '../shared/constants';
+import { nameCheckContext } from '../shared/names';
 import { normalizeHostOptions, type NormalizedHostOptions } from './normalize';
 import type { HostGeneratorSchema } from './schema';
 import { planSopsStep } from './sops';
@@ -13,11 +16,10 @@ const PURPOSE: Record<NormalizedHostOptions['type'], string> = {
   vm: 'a headless virtual machine, a QEMU guest (from type "vm").',
 };
 
-/** The text that marks a hardware-configuration.nix as ours, so --force may replace it. */
-export const PLACEHOLDER_MARK = 'is still the placeholder written by nx g host';
-
 export async function hostGenerator(tree: Tree, schema: HostGeneratorSchema) {
   const options = normalizeHostOptions(tree, schema);
+  // Before anything is written: a name Nx already knows breaks every later nx command.
+  assertHostNameFree(options.name, 'name', nameCheckContext(tree));
   // Checks --age-key before anything is written.
   const sops = planSopsStep(tree, options, schema.ageKey);
   writeHostFiles(tree, options);

@@ -1,6 +1,6 @@
 import { readJson, type Tree } from '@nx/devkit';
 import { emptyTree } from '../../../testing/test-tree';
-import { initGenerator } from './generator';
+import { initGenerator, SKELETON_HINT } from './generator';
 
 describe('init generator', () => {
   let tree: Tree;
@@ -36,5 +36,29 @@ describe('init generator', () => {
     await initGenerator(tree);
     expect(readJson(tree, 'nx.json').plugins).toEqual(['@nix-fleet/nx']);
     expect(tree.read('.gitignore', 'utf-8')).toBe('node_modules\ndist\n.nx\nresult\nresult-*\n*.sec\n*.key\n');
+  });
+
+  it('without --fleet writes no skeleton, and says how to add it when the workspace has no flake', async () => {
+    const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    try {
+      const done = await initGenerator(tree);
+      expect(tree.exists('flake.nix')).toBe(false);
+      expect(tree.exists('packages/profiles/default.nix')).toBe(false);
+      done();
+      expect(log.mock.calls.map((c) => c[0])).toContain(SKELETON_HINT);
+      expect(SKELETON_HINT).toContain('npx nx g @nix-fleet/nx:init --fleet');
+    } finally {
+      log.mockRestore();
+    }
+  });
+
+  it('--fleet writes the fleet skeleton where it is missing and keeps what the workspace has', async () => {
+    tree.write('flake.nix', '# mine\n{ outputs = _: { }; }\n');
+    await initGenerator(tree, { fleet: true });
+    expect(tree.read('flake.nix', 'utf-8')).toBe('# mine\n{ outputs = _: { }; }\n');
+    expect(tree.exists('packages/profiles/default.nix')).toBe(true);
+    expect(tree.exists('docs/Profile-System.md')).toBe(true);
+    expect(tree.exists('hosts/.gitkeep')).toBe(true);
+    expect(tree.read('docs/Profile-System.md', 'utf-8')).not.toContain('repo-only');
   });
 });

@@ -1,22 +1,25 @@
 // nx add @nix-fleet/nx: register the plugin in nx.json and ignore build output; safe to run twice.
+// With --fleet (offered by a prompt) it also writes the fleet skeleton the workspace lacks.
 import { formatFiles, type Tree } from '@nx/devkit';
-import { PLUGIN_NAME, PROFILES_ROOT } from '../../constants';
-import { ensureGitignore, GITIGNORE_ENTRIES, registerPlugin } from '../shared/workspace-files';
+import { PLUGIN_NAME } from '../../constants';
+import { ensureGitignore, GITIGNORE_ENTRIES, NO_LOCK_HINT, registerPlugin, writeFleetSkeleton } from '../shared/workspace-files';
 import type { InitGeneratorSchema } from './schema';
+
+export const SKELETON_HINT =
+  'This workspace has no flake.nix, so no host can build. Add the fleet skeleton (flake.nix, packages/profiles, docs, hosts/) ' +
+  `with: npx nx g ${PLUGIN_NAME}:init --fleet`;
 
 export async function initGenerator(tree: Tree, options: InitGeneratorSchema = {}) {
   const registered = registerPlugin(tree);
   const ignored = ensureGitignore(tree, GITIGNORE_ENTRIES);
+  const skeleton = options.fleet ? writeFleetSkeleton(tree) : [];
   if (!options.skipFormat) await formatFiles(tree);
   return () => {
     console.log(registered ? `${PLUGIN_NAME} registered in nx.json.` : `${PLUGIN_NAME} was already registered in nx.json.`);
     if (ignored.length > 0) console.log(`.gitignore now ignores ${ignored.join(', ')}.`);
-    if (!tree.exists(`${PROFILES_ROOT}/default.nix`)) {
-      console.log(
-        `No profile library at ${PROFILES_ROOT}: copy it from node_modules/${PLUGIN_NAME}/fleet-template/, ` +
-          'or start a fleet with npx create-nix-fleet.',
-      );
-    }
+    if (skeleton.length > 0) console.log(`Fleet skeleton added: ${skeleton.length} files (files the workspace had are kept).`);
+    if (!tree.exists('flake.nix')) console.log(SKELETON_HINT);
+    else if (!tree.exists('flake.lock')) console.log(NO_LOCK_HINT);
   };
 }
 

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { nixFilesIn, parseNixFiles } from '../../../testing/nix-parse';
 import { emptyTree, snapshotTree } from '../../../testing/test-tree';
+import { pathsNamedIn } from '../../../testing/doc-paths';
 import { fleetTemplate, PLUGIN_ROOT } from '../shared/workspace-files';
 import { parseHostsOption, presetGenerator, versions } from './generator';
 
@@ -52,6 +53,24 @@ describe('preset generator', () => {
     expect(tree.exists('docs/reference/host-json.md')).toBe(true);
   });
 
+  it('gives the fleet only what it uses: no apps/ or libs/, no HTML escapes, docs that name only its own paths', async () => {
+    await presetGenerator(tree, { name: 'my-fleet', hosts: 'ares:laptop,web1:server,box:vm,ws:desktop' });
+    const files = snapshotTree(tree);
+    expect([...files.keys()].filter((f) => /^(apps|libs)\//.test(f))).toEqual([]);
+    expect([...files.entries()].filter(([, text]) => /&#\d+;|&(amp|lt|gt|quot);/.test(text)).map(([f]) => f)).toEqual([]);
+    expect(files.get('hosts/ares/configuration.nix')).toMatch(/^# ares: a laptop\. Desktop and Home Manager \(from type "laptop"\)/);
+    const docs = [...files.entries()].filter(([f]) => f.endsWith('.md'));
+    expect(docs.map(([f]) => f)).toEqual(expect.arrayContaining(['README.md', 'docs/Profile-System.md', 'docs/reference/generators.md']));
+    for (const [file, text] of docs) {
+      const missing = pathsNamedIn(text, file).filter((p) => !p.startsWith('node_modules/') && !tree.exists(p));
+      expect({ file, missing }).toEqual({ file, missing: [] });
+      for (const repoOnly of ['tools/', 'packages/nix-fleet-plugin', 'npm run demo', 'e2e/', 'DESIGN.md', 'repo-only']) expect({ file, has: text.includes(repoOnly) }).toEqual({ file, has: false });
+      // Nx runs through npx in a fleet: no bare "nx <command>".
+      expect({ file, bare: text.match(/(?<![\w@./-])(?<!npx )nx (g|run|run-many|affected|show|add)\b.*/g) }).toEqual({ file, bare: null });
+    }
+    expect(readJson(tree, 'nx.json').tui).toEqual({ autoExit: true });
+  });
+
   it('adds the first hosts with the host generator, and every .nix parses', async () => {
     await presetGenerator(tree, { name: 'my-fleet', hosts: 'ares:laptop,web1:server,box:vm,ws:desktop' });
     expect(readJson(tree, 'hosts/ares/host.json')).toMatchObject({ type: 'laptop', profiles: ['development'] });
@@ -71,6 +90,8 @@ describe('preset generator', () => {
     ['a semicolon', 'a;b:server', /Invalid --hosts entry "a;b"/],
     ['three parts', 'a:server:web', /Invalid --hosts entry "a:server:web"/],
     ['a host twice', 'a:server,a:vm', /Host "a" is twice in --hosts/],
+    ['the profile library\'s name', 'ares:laptop,profiles:vm', /^Invalid --hosts entry "profiles:vm": the host name "profiles" is reserved: it is the Nx project of the profile library \(packages\/profiles\)\. Pick another name, e\.g\. "profiles-1"\.$/],
+    ['a target name', 'deploy:server', /^Invalid --hosts entry "deploy:server": the host name "deploy" is reserved/],
   ])('rejects %s in --hosts before writing anything', async (_what, hosts, message) => {
     expect.assertions(2);
     const before = snapshotTree(tree);

@@ -2,48 +2,16 @@
 import { formatFiles, generateFiles, readJson, writeJson, type Tree } from '@nx/devkit';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { HOST_TYPES, PLUGIN_NAME, type HostType } from '../../constants';
+import { PLUGIN_NAME } from '../../constants';
 import { hostGenerator } from '../host/generator';
-import { assertHostName, GeneratorInputError, parseList } from '../shared/names';
-import {
-  copyIntoTree,
-  ensureGitignore,
-  fleetTemplate,
-  GITIGNORE_ENTRIES,
-  PLUGIN_ROOT,
-  registerPlugin,
-} from '../shared/workspace-files';
+import { assertFleetName, parseHostsOption, type FleetHost } from '../../host/names';
+import { nameCheckContext } from '../shared/names';
+import { ensureGitignore, GITIGNORE_ENTRIES, NO_LOCK_HINT, PLUGIN_ROOT, registerPlugin, writeFleetSkeleton } from '../shared/workspace-files';
 import type { PresetGeneratorSchema } from './schema';
 
-const HOSTS_EXAMPLE = '--hosts=ares:laptop,web1:server';
-
-export interface PresetHost {
-  name: string;
-  type: HostType;
-}
-
-/** Parses `--hosts=ares:laptop,web1:server`; every entry is checked before anything is written. */
-export function parseHostsOption(value: string | string[] | undefined): PresetHost[] {
-  const hosts = parseList(value).map((entry) => {
-    const [name, type, ...rest] = entry.split(':');
-    if (type === undefined || rest.length > 0) {
-      throw new GeneratorInputError(`Invalid --hosts entry "${entry}": give name:type pairs, e.g. ${HOSTS_EXAMPLE}.`);
-    }
-    assertHostName(name, '--hosts entry');
-    if (!(HOST_TYPES as readonly string[]).includes(type)) {
-      throw new GeneratorInputError(
-        `Invalid --hosts entry "${entry}": unknown type "${type}"; use one of ${HOST_TYPES.join(', ')}, e.g. ${HOSTS_EXAMPLE}.`,
-      );
-    }
-    return { name, type: type as HostType };
-  });
-  const seen = new Set<string>();
-  for (const h of hosts) {
-    if (seen.has(h.name)) throw new GeneratorInputError(`Host "${h.name}" is twice in --hosts. Give each host once.`);
-    seen.add(h.name);
-  }
-  return hosts;
-}
+/** The first hosts of a new fleet: `--hosts=ares:laptop,web1:server` (see host/names.ts). */
+export type PresetHost = FleetHost;
+export { parseHostsOption };
 
 export function versions(pluginRoot = PLUGIN_ROOT): { nx: string; plugin: string } {
   const plugin = JSON.parse(readFileSync(join(pluginRoot, 'package.json'), 'utf-8')).version as string;
@@ -52,14 +20,8 @@ export function versions(pluginRoot = PLUGIN_ROOT): { nx: string; plugin: string
 }
 
 export async function presetGenerator(tree: Tree, schema: PresetGeneratorSchema) {
-  const name = typeof schema.name === 'string' ? schema.name.trim() : '';
-  if (!/^[a-z0-9][a-z0-9._-]*$/.test(name)) {
-    throw new GeneratorInputError(
-      `Invalid name "${name}": the fleet's name is its package.json name (lowercase letters, digits, ".", "_", "-"). ` +
-        'Pick a name like "my-fleet".',
-    );
-  }
-  const hosts = parseHostsOption(schema.hosts);
+  const name = assertFleetName(schema.name);
+  const hosts = parseHostsOption(schema.hosts, nameCheckContext(tree));
   const { nx, plugin } = versions();
 
   const existing = tree.exists('package.json') ? readJson(tree, 'package.json') : {};
@@ -77,20 +39,20 @@ export async function presetGenerator(tree: Tree, schema: PresetGeneratorSchema)
     analytics: false,
     cacheDirectory: '.nx/cache',
     defaultBase: nxJson.defaultBase ?? 'main',
+    // The terminal UI closes when the tasks end, failed or not, instead of waiting for "q".
+    tui: { autoExit: true, ...(nxJson.tui ?? {}) },
   });
   registerPlugin(tree);
   ensureGitignore(tree, GITIGNORE_ENTRIES);
 
-  const template = fleetTemplate();
-  for (const file of template.files) copyIntoTree(tree, join(template.base, file), file);
-  // flake.nix reads hosts/ with builtins.readDir; git (and so the flake) needs a file in it.
-  if (hosts.length === 0) tree.write('hosts/.gitkeep', '');
+  writeFleetSkeleton(tree, { keepHostsDir: hosts.length > 0 });
   generateFiles(tree, join(__dirname, 'files'), '.', { tmpl: '', name, hosts });
 
   for (const host of hosts) await hostGenerator(tree, { ...host, skipFormat: true });
   if (!schema.skipFormat) await formatFiles(tree);
   return () => {
     console.log(`Fleet ${name} is ready${hosts.length > 0 ? ` with ${hosts.map((h) => h.name).join(', ')}` : ''}.`);
+    if (!tree.exists('flake.lock')) console.log(NO_LOCK_HINT);
   };
 }
 

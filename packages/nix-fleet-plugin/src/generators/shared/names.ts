@@ -1,7 +1,24 @@
 // Validation of names and lists given to the generators: every error names the flag and the fix.
-import { HOSTNAME_PATTERN } from '../../constants';
-
+import { getProjects, type Tree } from '@nx/devkit';
+import { normalizeOptions, type NixFleetPluginOptions } from '../../graph/options';
+import { GeneratorInputError, type NameCheckContext } from '../../host/names';
 import { MODULE_NAME_PATTERN } from '../../host/patterns';
+import { pluginEntry } from './workspace-files';
+
+// One home for host names and the input error, shared with create-nix-fleet.
+export { assertHostName, GeneratorInputError, parseList } from '../../host/names';
+
+/**
+ * What a new host's name must not collide with: the workspace's Nx projects that devkit sees
+ * (project.json and package.json projects) and the target names of the plugin's options.
+ */
+export function nameCheckContext(tree: Tree): NameCheckContext {
+  const projects = new Map<string, string>();
+  for (const [name, project] of getProjects(tree)) projects.set(name, project.root);
+  const entry = pluginEntry(tree);
+  const options = normalizeOptions(typeof entry === 'object' ? (entry.options as NixFleetPluginOptions) : undefined);
+  return { projects, targetNames: [options.buildTargetName, options.closureSizeTargetName, options.deployTargetName] };
+}
 
 export { MODULE_NAME_PATTERN };
 /** A dotted Nix attribute path below pkgs, e.g. `ripgrep` or `python3Packages.numpy`. */
@@ -12,34 +29,6 @@ export const NIX_KEYWORDS = ['if', 'then', 'else', 'assert', 'with', 'let', 'in'
 /** Names that already mean something under `profiles.*` or in packages/profiles. */
 export const RESERVED_PROFILE_NAMES = ['default', 'lib', 'home', 'machineType', 'machinetype', 'enable', 'roles', 'server'];
 export const RESERVED_ROLE_NAMES = ['default', 'enable', 'roles'];
-
-export class GeneratorInputError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'GeneratorInputError';
-  }
-}
-
-/** Splits `a,b` (or an array from the CLI) into trimmed, non-empty, de-duplicated entries. */
-export function parseList(value: string | string[] | undefined): string[] {
-  if (value === undefined) return [];
-  const parts = (Array.isArray(value) ? value : [value]).flatMap((v) => String(v).split(','));
-  return [...new Set(parts.map((p) => p.trim()).filter((p) => p.length > 0))];
-}
-
-export function assertHostName(name: unknown, flag = 'name'): string {
-  const value = typeof name === 'string' ? name.trim() : '';
-  if (!value) {
-    throw new GeneratorInputError(`Missing host name. Pass it first: nx g @nix-fleet/nx:host <name> --type=laptop.`);
-  }
-  if (!HOSTNAME_PATTERN.test(value)) {
-    throw new GeneratorInputError(
-      `Invalid ${flag} "${value}": a host name is an RFC 1123 label (lowercase letters, digits and "-", ` +
-        `at most 63 characters, not starting or ending with "-"). Pick a name like "web-1".`,
-    );
-  }
-  return value;
-}
 
 /** Checks a profile or role name; `kind` is "profile" or "role", used in the message. */
 export function assertModuleName(name: unknown, kind: 'profile' | 'role', flag = 'name'): string {

@@ -3,6 +3,7 @@ import { readNxJson, updateNxJson, type Tree } from '@nx/devkit';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { PLUGIN_NAME } from '../../constants';
+import { fleetMarkdown } from './fleet-docs';
 
 /** The plugin package's root folder, from src/generators/shared (source) or its compiled copy. */
 export const PLUGIN_ROOT = join(__dirname, '..', '..', '..');
@@ -10,13 +11,20 @@ export const PLUGIN_ROOT = join(__dirname, '..', '..', '..');
 /** Build output, and secret keys: a file git tracks is in the flake, so in the world-readable store. */
 export const GITIGNORE_ENTRIES = ['node_modules', 'dist', '.nx', 'result', 'result-*', '*.sec', '*.key'];
 
-/** True when nx.json lists the plugin by npm name or, in this monorepo, by its local path. */
-export function isPluginRegistered(tree: Tree): boolean {
-  const plugins = readNxJson(tree)?.plugins ?? [];
-  return plugins.some((p) => {
+type PluginEntry = NonNullable<NonNullable<ReturnType<typeof readNxJson>>['plugins']>[number];
+
+/** nx.json's entry for the plugin, by npm name or, in this monorepo, by its local path. */
+export function pluginEntry(tree: Tree): PluginEntry | undefined {
+  const plugins = tree.exists('nx.json') ? (readNxJson(tree)?.plugins ?? []) : [];
+  return plugins.find((p) => {
     const name = typeof p === 'string' ? p : p.plugin;
     return name === PLUGIN_NAME || name.replace(/\/$/, '').endsWith('packages/nix-fleet-plugin');
   });
+}
+
+/** True when nx.json lists the plugin. */
+export function isPluginRegistered(tree: Tree): boolean {
+  return pluginEntry(tree) !== undefined;
 }
 
 /** Adds the plugin to nx.json once; creates nx.json when the workspace has none. */
@@ -27,6 +35,7 @@ export function registerPlugin(tree: Tree): boolean {
   updateNxJson(tree, { ...nxJson, plugins: [...(nxJson.plugins ?? []), PLUGIN_NAME] });
   return true;
 }
+
 
 /** Appends the entries .gitignore lacks (comparing without a leading or trailing "/"). */
 export function ensureGitignore(tree: Tree, entries: string[]): string[] {
@@ -57,15 +66,47 @@ export function fleetTemplate(pluginRoot = PLUGIN_ROOT): { base: string; files: 
 
 /** Copies a file or folder from disk into the tree (skipping editor and VCS clutter); returns files written. */
 export function copyIntoTree(tree: Tree, from: string, to: string): number {
-  if (!existsSync(from)) return 0;
-  if (statSync(from).isFile()) {
-    tree.write(to, readFileSync(from));
-    return 1;
+  const files = new Map<string, Buffer>();
+  collectFiles(from, to, files);
+  for (const [path, content] of files) tree.write(path, content);
+  return files.size;
+}
+
+/** Printed while a fleet has no flake.lock: every build would try to download nixpkgs. */
+export const NO_LOCK_HINT =
+  'Next: run "nix flake lock" (it needs the network once) and commit flake.lock; until then every build tries to download nixpkgs.';
+
+/**
+ * The fleet skeleton from the template: flake.nix, the profile library and the user guides
+ * (Markdown without its repository-only passages). Files the workspace has are kept.
+ * Returns the paths written.
+ */
+export function writeFleetSkeleton(tree: Tree, opts: { keepHostsDir?: boolean } = {}): string[] {
+  const template = fleetTemplate();
+  const scratch = new Map<string, Buffer>();
+  for (const file of template.files) collectFiles(join(template.base, file), file, scratch);
+  const written: string[] = [];
+  for (const [path, content] of scratch) {
+    if (tree.exists(path)) continue;
+    tree.write(path, path.endsWith('.md') ? fleetMarkdown(content.toString('utf-8')) : content);
+    written.push(path);
   }
-  let count = 0;
+  // flake.nix reads hosts/ with builtins.readDir; git (and so the flake) needs a file in it.
+  if (!opts.keepHostsDir && !tree.exists('hosts')) {
+    tree.write('hosts/.gitkeep', '');
+    written.push('hosts/.gitkeep');
+  }
+  return written;
+}
+
+function collectFiles(from: string, to: string, into: Map<string, Buffer>): void {
+  if (!existsSync(from)) return;
+  if (statSync(from).isFile()) {
+    into.set(to, readFileSync(from));
+    return;
+  }
   for (const entry of readdirSync(from).sort()) {
     if (entry.startsWith('.') || entry === 'node_modules' || entry === 'result') continue;
-    count += copyIntoTree(tree, join(from, entry), to ? `${to}/${entry}` : entry);
+    collectFiles(join(from, entry), to ? `${to}/${entry}` : entry, into);
   }
-  return count;
 }

@@ -1,0 +1,64 @@
+// What a person sees of a plan: one host's changes, and the fleet table with plan.json.
+import { writeJsonFile, type PostTasksExecutionContext } from '@nx/devkit';
+import { join } from 'node:path';
+import { versionText } from '../closure/budget';
+import { formatBytes, formatDelta } from '../closure/size';
+import { directionOf, formatCounts } from '../closure/version';
+import { renderTable } from '../summary/table';
+import { plural } from '../summary/task-rows';
+import type { PlanResult } from './plan';
+import { DIST_DEPLOY } from './result';
+
+const TAG = { upgraded: '[U.]', downgraded: '[D.]', changed: '[C.]', added: '[A+]', removed: '[R-]' } as const;
+
+/** One host's plan, printed by its task. */
+export function renderPlan(r: PlanResult): string {
+  if (r.status === 'unreachable' || r.status === 'failed') return `${r.host}: not planned (${r.status}): ${r.message}`;
+  const copy = `${plural(r.copyPaths ?? 0, 'path')}, ${formatBytes(r.copyBytes ?? 0)}`;
+  if (r.status === 'unchanged') return `${r.host}: unchanged, already running ${r.outPath}; nothing to copy`;
+  const out = [
+    `${r.host}: a deploy would change ${r.current || '(no system yet)'}`,
+    `  to ${r.outPath}`,
+    `  packages  ${formatCounts(r.counts)}`,
+    `  closure   ${formatDelta(r.growth ?? 0)} (${formatBytes(r.closureSize)} in all)`,
+    `  to copy   ${copy}`,
+  ];
+  if (r.changes.length > 0) {
+    const rows = r.changes.map((c) => [TAG[directionOf(c)], c.pname, versionText(c), formatDelta(c.sizeDelta)]);
+    out.push('', renderTable(['', 'package', 'version', 'size'], rows, [3]));
+  }
+  return out.join('\n');
+}
+
+export interface PlanRow {
+  host: string;
+  /** The plan's status, or Nx's for a task that wrote no plan in this run. */
+  status: string;
+  result?: PlanResult;
+}
+
+export function renderPlanTable(rows: PlanRow[]): string {
+  const body = rows.map(({ host, status, result: r }) => {
+    const planned = r && (r.status === 'changes' || r.status === 'unchanged');
+    if (!planned) return [host, status, '-', '-', '-', (r?.message ?? '').split('\n')[0].slice(0, 100)];
+    return [host, status, formatCounts(r.counts), formatDelta(r.growth ?? 0), `${formatBytes(r.copyBytes ?? 0)} (${r.copyPaths})`, ''];
+  });
+  return renderTable(['host', 'plan', 'packages ↑↓~+-', 'closure', 'to copy', 'detail'], body, [3]);
+}
+
+export function planCounts(rows: PlanRow[]): Record<string, number> {
+  const counts: Record<string, number> = { changes: 0, unchanged: 0, unreachable: 0, failed: 0 };
+  for (const r of rows) counts[r.status] = (counts[r.status] ?? 0) + 1;
+  return counts;
+}
+
+/** Prints the fleet table and writes dist/deploy/plan.json. */
+export function reportPlans(rows: PlanRow[], context: Pick<PostTasksExecutionContext, 'workspaceRoot' | 'startTime'>): void {
+  const counts = planCounts(rows);
+  const copyBytes = rows.reduce((sum, r) => sum + (r.result?.copyBytes ?? 0), 0);
+  writeJsonFile(join(context.workspaceRoot, DIST_DEPLOY, 'plan.json'), { startedAt: context.startTime, counts, copyBytes, hosts: rows }, { appendNewLine: true });
+  const line = Object.entries(counts)
+    .map(([k, n]) => `${n} ${k === 'changes' ? 'would change' : k}`)
+    .join(', ');
+  console.log(`\nPlan (${plural(rows.length, 'host')}): ${line}; ${formatBytes(copyBytes)} to copy\n${renderPlanTable(rows)}\n(JSON: ${DIST_DEPLOY}/plan.json)\n`);
+}

@@ -1,0 +1,48 @@
+// Waves as task dependencies, and how a task Nx added only for wave order is recognised.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { addedForWave, previousWave, readWaves, waveDependency } from './waves';
+
+describe('waves', () => {
+  const waves = new Map([
+    ['canary', 0],
+    ['web1', 1],
+    ['web2', 1],
+    ['db', 5],
+  ]);
+
+  it('a host depends on the hosts of the next lower wave present, not on every lower one', () => {
+    expect(previousWave('canary', waves)).toEqual([]);
+    expect(previousWave('web2', waves)).toEqual(['canary']);
+    expect(previousWave('db', waves)).toEqual(['web1', 'web2']);
+  });
+
+  it('the dependency forwards the dependent\'s options, which name it in waveOf', () => {
+    expect(waveDependency('canary', waves, 'deploy')).toEqual({});
+    expect(waveDependency('db', waves, 'ship')).toEqual({
+      dependsOn: { target: 'ship', projects: ['web1', 'web2'], options: 'forward' },
+      options: { waveOf: 'db' },
+    });
+  });
+
+  it('a task whose waveOf names another host was added for order only', () => {
+    expect(addedForWave({}, 'canary')).toBe(false);
+    expect(addedForWave({ waveOf: 'db' }, 'db')).toBe(false);
+    expect(addedForWave({ waveOf: 'db' }, 'web1')).toBe(true);
+  });
+
+  it('reads deployment.wave of each host file; a broken or missing one is wave 0', () => {
+    const root = mkdtempSync(join(tmpdir(), 'nix-fleet-waves-'));
+    const write = (host: string, text: string) => {
+      mkdirSync(join(root, 'hosts', host), { recursive: true });
+      writeFileSync(join(root, 'hosts', host, 'host.json'), text);
+    };
+    write('a', JSON.stringify({ deployment: { wave: 2 } }));
+    write('b', '{ not json');
+    write('c', JSON.stringify({ deployment: { wave: 'x' } }));
+    const files = ['a', 'b', 'c', 'd'].map((h) => `hosts/${h}/host.json`);
+    expect([...readWaves(root, files)]).toEqual([['a', 2], ['b', 0], ['c', 0], ['d', 0]]);
+    rmSync(root, { recursive: true, force: true });
+  });
+});

@@ -1,0 +1,136 @@
+import type { ExecutorContext } from '@nx/devkit';
+import { hostGenerator } from '../generators/host/generator';
+import { treeWithProfiles } from '../../testing/test-tree';
+import { explainNixFailure, preflightBuild, preflightDeploy, runDeploys, type PreflightFacts, type RunContextLike } from './preflight';
+
+// The build executor passes its ExecutorContext as it is (checked by tsc).
+export const contextFits = (context: ExecutorContext): RunContextLike => context;
+
+const ready: PreflightFacts = {
+  host: 'web1',
+  flake: '.',
+  hasFlakeNix: true,
+  hasFlakeLock: true,
+  hasInputs: true,
+  hardwareConfiguration: '# detected\n{ ... }: { }\n',
+  targetHost: '10.0.0.11',
+};
+
+describe('preflight', () => {
+  it('finds nothing wrong with a locked flake, real hardware and a target', () => {
+    expect(preflightBuild(ready)).toEqual([]);
+    expect(preflightDeploy(ready)).toEqual([]);
+  });
+
+  it('stops at a workspace with no flake, naming init --fleet and the flake option', () => {
+    expect(preflightBuild({ ...ready, hasFlakeNix: false, hasFlakeLock: false })).toEqual([
+      {
+        severity: 'error',
+        message:
+          "No flake.nix: web1 is built from the flake's nixosConfigurations.web1. Add the fleet skeleton with " +
+          '"npx nx g @nix-fleet/nx:init --fleet", or set the plugin option "flake" in nx.json to the folder of your flake.nix.',
+      },
+    ]);
+    expect(preflightBuild({ ...ready, flake: 'nix', hasFlakeNix: false })[0].message).toMatch(/^No nix\/flake\.nix:/);
+  });
+
+  it('stops at the placeholder the host generator writes, with the command that replaces it', async () => {
+    const tree = treeWithProfiles();
+    await hostGenerator(tree, { name: 'web1', type: 'server' });
+    const hardwareConfiguration = tree.read('hosts/web1/hardware-configuration.nix', 'utf-8') ?? '';
+    expect(preflightBuild({ ...ready, hardwareConfiguration })).toEqual([
+      {
+        severity: 'error',
+        message:
+          'hosts/web1/hardware-configuration.nix is still the placeholder written by nx g host. On the machine, run ' +
+          '"nixos-generate-config --show-hardware-config > hosts/web1/hardware-configuration.nix" and commit the file.',
+      },
+    ]);
+  });
+
+  it('needs no flake.lock for a flake without inputs', () => {
+    expect(preflightBuild({ ...ready, hasFlakeLock: false, hasInputs: false })).toEqual([]);
+  });
+
+  it('warns, without stopping, when flake.lock is missing: nix flake lock is step one', () => {
+    expect(preflightBuild({ ...ready, hasFlakeLock: false })).toEqual([
+      {
+        severity: 'warning',
+        message:
+          'No flake.lock beside flake.nix: Nix must download every flake input (nixpkgs) before it can build; ' +
+          'run "nix flake lock" on a machine with network access (once), then commit flake.lock.',
+      },
+    ]);
+  });
+
+  it('stops a deploy with no targetHost before it spends a build', () => {
+    expect(preflightDeploy({ ...ready, targetHost: undefined })).toEqual([
+      {
+        severity: 'error',
+        message:
+          'hosts/web1/host.json has no deployment.targetHost, so there is nowhere to deploy web1. Add it, e.g. ' +
+          '"deployment": { "targetHost": "10.0.0.11" } (an address, hostname or ssh alias), or pass --target-host.',
+      },
+    ]);
+  });
+});
+
+describe('runDeploys', () => {
+  const targets = { build: { executor: '@nix-fleet/nx:build' }, ship: { executor: '@nix-fleet/nx:deploy' } };
+  const context = {
+    taskGraph: {
+      tasks: {
+        'web1:build': { target: { project: 'web1', target: 'build' } },
+        'web1:ship': { target: { project: 'web1', target: 'ship' } },
+        'web2:build': { target: { project: 'web2', target: 'build' } },
+      },
+    },
+    projectsConfigurations: { projects: { web1: { targets }, web2: { targets } } },
+  };
+  it.each([
+    ['web1', true],
+    ['web2', false],
+    ['web3', false],
+  ])('%s deployed in this run (deploy target renamed "ship"): %s', (project, expected) => {
+    expect(runDeploys(context, project)).toBe(expected);
+  });
+  it('is false without a task graph', () => expect(runDeploys({}, 'web1')).toBe(false));
+});
+
+// stderr as Nix 2.8 prints it (recorded here, offline, in a network namespace with no interfaces).
+describe('explainNixFailure', () => {
+  it.each([
+    [
+      'a flake input with no lock and no network',
+      "warning: you don't have Internet access; disabling some network-dependent features\n" +
+        "error: unable to download 'https://api.github.com/repos/NixOS/nixpkgs/commits/nixos-25.05': Couldn't resolve host name (6)\n" +
+        "(use '--show-trace' to show detailed location information)\n",
+      "Nix could not download https://api.github.com/repos/NixOS/nixpkgs/commits/nixos-25.05 (Couldn't resolve host name (6)). " +
+        'That is a flake input, and without a flake.lock pinning it Nix looks it up on the network. Step one: run "nix flake lock" ' +
+        'on a machine with network access (once), then commit flake.lock; Nix then fetches each pinned input once and keeps it in /nix/store.',
+    ],
+    [
+      'flakes switched off',
+      "error: experimental Nix feature 'nix-command' is disabled; use '--extra-experimental-features nix-command' to override\n",
+      'Nix has the feature "nix-command" off. Add "experimental-features = nix-command flakes" to /etc/nix/nix.conf ' +
+        '(or ~/.config/nix/nix.conf) and run the task again.',
+    ],
+    [
+      'the hardware placeholder',
+      'error: hosts/a/hardware-configuration.nix is still the placeholder written by nx g host.\n',
+      'hosts/a/hardware-configuration.nix is still the placeholder. On the machine, run ' +
+        '"nixos-generate-config --show-hardware-config > hosts/a/hardware-configuration.nix" and commit the file.',
+    ],
+    [
+      'a file git does not track',
+      "error: getting status of '/nix/store/j6i1154crkri2cpslzdkhrgvpwgyabv9-source/hosts/a/extra.nix': No such file or directory\n",
+      'The flake has no hosts/a/extra.nix: a flake sees only the files git tracks. Run "git add hosts/a/extra.nix" (or git add -A) and run the task again.',
+    ],
+  ])('explains %s', (_what, stderr, explanation) => {
+    expect(explainNixFailure(stderr)).toBe(explanation);
+  });
+
+  it('says nothing about a failure it does not know', () => {
+    expect(explainNixFailure('error: attribute \'x\' missing\n')).toBeUndefined();
+  });
+});
