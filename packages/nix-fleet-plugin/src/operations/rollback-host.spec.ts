@@ -58,6 +58,15 @@ describe('rollbackHost', () => {
     expect(result).toMatchObject({ status: 'rolled-back', step: 'activation', running: B, toGeneration: 1 });
   });
 
+  it('runs the host\'s health checks like a deploy, and a failing one undoes the rollback', async () => {
+    const p = plan({ healthChecks: [{ command: 'systemctl is-active nginx', timeout: 1 }] });
+    const t = new FakeTarget({ lock, generations: gens(), activate: { stdout: 'nix-fleet-activation=0\n' }, health: { fail: 3, stderr: 'inactive' }, rollback: { stdout: `running=${B}\n` } });
+    const { result } = await rollback(t, undefined, p);
+    expect(t.calls.filter((c) => c !== 'health')).toEqual(['host-keys', 'lock', 'generations', 'activate', 'probe', 'rollback']);
+    expect(result).toMatchObject({ status: 'rolled-back', step: 'health check', running: B });
+    expect(result.message).toContain('command "systemctl is-active nginx" did not pass within 1s');
+  });
+
   it('--mode=boot switches the profile for the next boot: no watchdog, no confirmation, lock released', async () => {
     const t = new FakeTarget({ lock, generations: gens(), activate: { stdout: 'nix-fleet-activation=0\n' } });
     const { result } = await rollback(t, undefined, plan({ mode: 'boot' }));
