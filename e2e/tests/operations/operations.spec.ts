@@ -155,7 +155,7 @@ describe('rollback, generations and exec on test hosts', () => {
     const r = nx(['run', `${h.name}:rollback`]);
     expect(r.status).not.toBe(0);
     expect(r.out).toContain(`Rollback of ${h.name} to generation 1 (${A[h.name]}) failed at activation; the host went back to what it ran before:`);
-    expect(r.out).toContain(`The deployer rolled back to ${B}`);
+    expect(r.out).toContain(`The deployer rolled back to ${B}, the system that ran before this rollback.`);
     expect(r.out).toMatch(/Rollback \(1 host\): 1 undone/);
     expect(await readLink(h, '/run/current-system')).toBe(B);
     expect((await h.exec(['readlink', SYSTEM_PROFILE])).trim()).toBe('system-2-link');

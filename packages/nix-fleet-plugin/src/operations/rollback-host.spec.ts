@@ -56,6 +56,7 @@ describe('rollbackHost', () => {
     const { result } = await rollback(t);
     expect(t.calls).toEqual(['host-keys', 'lock', 'generations', 'activate', 'rollback']);
     expect(result).toMatchObject({ status: 'rolled-back', step: 'activation', running: B, toGeneration: 1 });
+    expect(result.message).toContain(`The deployer rolled back to ${B}, the system that ran before this rollback.`);
   });
 
   it('runs the host\'s health checks like a deploy, and a failing one undoes the rollback', async () => {
