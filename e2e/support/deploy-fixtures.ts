@@ -12,6 +12,8 @@ export const SYSTEM_PROFILE = '/nix/var/nix/profiles/system';
 export interface SwitchBehaviour {
   /** Exit 1 with this message after recording (a broken activation). */
   fail?: string;
+  /** Exit 1 after recording when this file exists on the host (a system that breaks later). */
+  failIf?: string;
   /** Sleep this long before finishing (a slow activation). */
   sleepSeconds?: number;
   /** Half a second after activation, take eth0 down for this many seconds. */
@@ -59,6 +61,7 @@ export function recordingSwitchScript(b: SwitchBehaviour = {}): string {
     );
   }
   if (b.fail) lines.push(`echo "${b.fail}" >&2`, 'exit 1');
+  if (b.failIf) lines.push(`if [ -e ${b.failIf} ]; then echo "fixture: ${b.failIf} exists" >&2; exit 1; fi`);
   lines.push('echo "activated $1 $sys"', '');
   return lines.join('\n');
 }

@@ -37,10 +37,10 @@ describe('graph and build on a fixture fleet', () => {
     expect(projects.sort()).toEqual(['ares', 'db1', 'profiles', 'web1']);
   });
 
-  it('infers the three targets with inputs, outputs, metadata and tags', () => {
+  it('infers the targets with inputs, outputs, metadata and tags', () => {
     const web1 = JSON.parse(ws.nx(['show', 'project', 'web1', '--json']).stdout);
     expect(web1.tags).toEqual(['type:server', 'role:web', 'role:monitoring']);
-    expect(Object.keys(web1.targets).sort()).toEqual(['build', 'closure-size', 'deploy']);
+    expect(Object.keys(web1.targets).sort()).toEqual(['build', 'closure-size', 'deploy', 'exec', 'generations', 'rollback']);
     for (const target of ['build', 'closure-size', 'deploy']) {
       expect(web1.targets[target].inputs).toEqual(
         expect.arrayContaining(['{projectRoot}/**/*', '{workspaceRoot}/flake.nix', '{workspaceRoot}/nix/**/*', '{workspaceRoot}/packages/profiles/**/*', '!{workspaceRoot}/docs/**', '!{workspaceRoot}/hosts/*/*.nix', '{workspaceRoot}/hosts/*/host.json', { runtime: 'nix --version' }]),
@@ -49,6 +49,11 @@ describe('graph and build on a fixture fleet', () => {
     }
     expect(web1.targets.build.outputs).toEqual(['{workspaceRoot}/dist/hosts/web1/build.json']);
     expect(web1.targets.deploy.cache).toBe(false);
+    // Day-two targets read only host.json and are never cached.
+    for (const target of ['rollback', 'generations', 'exec']) {
+      expect(web1.targets[target]).toMatchObject({ executor: `@nix-fleet/nx:${target}`, cache: false, inputs: ['{projectRoot}/host.json'] });
+      expect(web1.targets[target].metadata).toMatchObject({ technologies: ['nix'], description: expect.stringContaining('web1') });
+    }
     const ares = JSON.parse(ws.nx(['show', 'project', 'ares', '--json']).stdout);
     expect(ares.tags).toEqual(['type:laptop', 'personal']);
   });

@@ -4,8 +4,9 @@ import { CommandError, type RunResult } from '../src/nix/run';
 import { ACTIVATE, BREAK_LOCK, COMMIT, FOLLOW, LOCK_AND_READ, ROLLBACK, UNLOCK } from '../src/deploy/remote-scripts';
 import { PLAN_READ } from '../src/deploy/plan-script';
 import type { ExecOptions, Target } from '../src/deploy/target';
+import { LIST_GENERATIONS } from '../src/operations/generations-script';
 
-export type Step = 'plan-read' | 'lock' | 'unlock' | 'break-lock' | 'activate' | 'follow' | 'commit' | 'rollback' | 'probe' | 'health' | 'copy' | 'host-keys';
+export type Step = 'plan-read' | 'lock' | 'unlock' | 'break-lock' | 'activate' | 'follow' | 'commit' | 'rollback' | 'probe' | 'health' | 'copy' | 'host-keys' | 'generations';
 
 const SCRIPTS: Array<[string, Step]> = [
   [LOCK_AND_READ, 'lock'],
@@ -15,6 +16,7 @@ const SCRIPTS: Array<[string, Step]> = [
   [FOLLOW, 'follow'],
   [COMMIT, 'commit'],
   [ROLLBACK, 'rollback'],
+  [LIST_GENERATIONS, 'generations'],
   [PLAN_READ, 'plan-read'],
 ];
 
@@ -28,6 +30,8 @@ export type Answer = { stdout?: string; stderr?: string; fail?: number };
 
 export class FakeTarget implements Target {
   readonly calls: Step[] = [];
+  /** The argv of every exec, in order. */
+  readonly argvs: string[][] = [];
   /** What each exec sent on stdin, in call order ('' for none). */
   readonly inputs: string[] = [];
   private readonly answers = new Map<Step, Answer[]>();
@@ -51,6 +55,7 @@ export class FakeTarget implements Target {
 
   exec(remote: string[], opts: ExecOptions = {}): Promise<RunResult> {
     const step = stepOf(remote);
+    this.argvs.push(remote);
     this.inputs.push(opts.input ?? '');
     return this.answer(step, remote).then((r) => {
       r.stdout.split('\n').forEach((l) => opts.onStdoutLine?.(l));

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { activate } from './activation';
 import { commit, freshConnection } from './confirm';
 import { runHealthChecks } from './health';
-import { acquireLock, lockOwner, releaseLock } from './lock';
+import { acquireLock, lockOwner, releaseLock, type TargetState } from './lock';
 import { watchdogWindow, type DeployPlan } from './options';
 import type { DeployContext } from './remote-scripts';
 import type { DeployResult } from './result';
@@ -16,15 +16,22 @@ export function newToken(): string {
   return `d${Date.now().toString(36)}${randomBytes(4).toString('hex')}`;
 }
 
+/**
+ * A rollback on demand: picks, under the lock, an existing generation of the profile. Its
+ * system is already on the host (nothing is copied) and the profile switches to it instead
+ * of getting a new generation. Throws a DeployStepError to refuse.
+ */
+export type ChooseGeneration = (state: TargetState) => Promise<{ outPath: string; generation: number }>;
+
 export async function deployHost(
   plan: DeployPlan,
-  outPath: string,
+  system: string | ChooseGeneration,
   log: (line: string) => void,
   t: Target = new SshHost(plan, log),
 ): Promise<DeployResult> {
   const started = Date.now();
   const token = newToken();
-  const base = { host: plan.host, mode: plan.mode, outPath, copied: false };
+  const base = { host: plan.host, mode: plan.mode, outPath: typeof system === 'string' ? system : '', copied: false };
   const finish = (r: Partial<DeployResult> & Pick<DeployResult, 'status'>): DeployResult => ({
     ...base,
     ...r,
@@ -45,20 +52,34 @@ export async function deployHost(
   }
   let locked = true;
   try {
+    let generation = '';
+    if (typeof system !== 'string') {
+      try {
+        const chosen = await system(state);
+        [base.outPath, generation] = [chosen.outPath, String(chosen.generation)];
+      } catch (e) {
+        const err = e instanceof DeployStepError ? e : new DeployStepError('generation', outputOf(e));
+        return finish({ status: 'failed', previous: state.current || undefined, step: err.step, message: err.message });
+      }
+    }
+    const outPath = base.outPath;
     const running = plan.mode === 'boot' ? state.profile : state.current;
-    if (running === outPath && !plan.force) {
+    if (running === outPath && !plan.force && !generation) {
       log(`${plan.host}: unchanged (${outPath})`);
       return finish({ status: 'unchanged', previous: state.current });
     }
     const previous = state.current || undefined;
 
-    log(`${plan.host}: copying ${outPath}`);
-    try {
-      await t.copy(outPath);
-    } catch (e) {
-      return finish({ status: 'failed', previous, step: 'copy', message: `nix copy to ${plan.target.host} failed: ${outputOf(e)}` });
+    // A generation's system is already on the host.
+    if (!generation) {
+      log(`${plan.host}: copying ${outPath}`);
+      try {
+        await t.copy(outPath);
+      } catch (e) {
+        return finish({ status: 'failed', previous, step: 'copy', message: `nix copy to ${plan.target.host} failed: ${outputOf(e)}` });
+      }
+      base.copied = true;
     }
-    base.copied = true;
 
     const window = watchdogWindow(plan);
     const ctx: DeployContext = {
@@ -74,6 +95,7 @@ export async function deployHost(
       previousProfile: state.profile,
       previousProfileLink: state.profileLink,
       currentSystemPath: plan.currentSystemPath,
+      switchGeneration: generation,
     };
     log(`${plan.host}: switch-to-configuration ${plan.mode}${window ? ` (watchdog: rollback unless confirmed within ${window}s)` : ''}`);
     let activatedAt: number | undefined;
@@ -96,7 +118,7 @@ export async function deployHost(
         const outcome = rollbackOutcome(ctx, confirmed.result === 'rolled-back', confirmed.running, `not confirmed within ${window}s: the target's watchdog`);
         return finish({ ...outcome, previous, step: 'confirm', rolledBackBy: 'watchdog' });
       }
-      log(`${plan.host}: deployed`);
+      log(`${plan.host}: ${generation ? `confirmed on generation ${generation}` : 'deployed'}`);
       return finish({ status: 'deployed', previous, running: confirmed.running });
     } catch (e) {
       const failure = e instanceof DeployStepError ? e : new DeployStepError('activation', outputOf(e));

@@ -10,6 +10,8 @@ export interface DeployOptions {
   mode?: ExecutorMode;
   force?: boolean;
   breakLock?: 'stale' | 'force';
+  /** This machine, without ssh: as if targetHost were localhost. */
+  local?: boolean;
   targetHost?: string;
   targetUser?: string;
   port?: number;

@@ -62,6 +62,7 @@ function context(over: Partial<DeployContext> = {}): DeployContext {
     previousProfile: '',
     previousProfileLink: '',
     currentSystemPath: join(dir, 'current'),
+    switchGeneration: '',
     ...over,
   };
 }
@@ -69,7 +70,7 @@ function context(over: Partial<DeployContext> = {}): DeployContext {
 describe('argv builders', () => {
   it('passes the context as positional parameters, script text first', () => {
     const c = context({ setProfile: true, windowSeconds: 34 });
-    expect(contextArgs(c)).toEqual([c.profile, c.outPath, 'test', c.runDir, '34', '5', c.previousCurrent, c.lockDir, '1', '', '', c.currentSystemPath]);
+    expect(contextArgs(c)).toEqual([c.profile, c.outPath, 'test', c.runDir, '34', '5', c.previousCurrent, c.lockDir, '1', '', '', c.currentSystemPath, '']);
     expect(activateArgv(c, 600)).toEqual(['sh', '-c', ACTIVATE, 'nix-fleet', WATCHDOG, ACTIVATION, FOLLOW, '600', ...contextArgs(c)]);
     expect(followArgv(c.runDir, 1234, 60)).toEqual(['sh', '-c', FOLLOW, 'nix-fleet', c.runDir, '1234', '60']);
     expect(commitArgv(c)).toEqual(['sh', '-c', COMMIT, 'nix-fleet', ...contextArgs(c)]);
@@ -216,6 +217,24 @@ describe('scripts in a real shell', () => {
     expect(back.err).toContain('stopped an activation that had not finished');
     await sleep(300);
     expect(log()).toEqual([`test ${hung}`, `test ${c.previousCurrent}`]);
+  });
+
+  it('a deploy records the system it activates (generations names failed ones); a rollback on demand records none', () => {
+    const deploy = context({ windowSeconds: 0 });
+    sh(activateArgv(deploy, 5));
+    expect(readFileSync(join(deploy.runDir, 'system'), 'utf-8')).toBe(`${deploy.outPath}\n`);
+    const back = context({ windowSeconds: 0, runDir: join(dir, 'state', 'tok2'), switchGeneration: '1' });
+    sh(activateArgv(back, 5));
+    expect(existsSync(join(back.runDir, 'activation.rc'))).toBe(true);
+    expect(existsSync(join(back.runDir, 'system'))).toBe(false);
+  });
+
+  it('a rollback on demand switches only to a generation link of the profile that holds its system', () => {
+    const c = context({ windowSeconds: 0, mode: 'switch', setProfile: true, switchGeneration: '7' });
+    const r = sh(activateArgv(c, 5));
+    expect(r.out).toContain(`nix-fleet: ${c.profile}-7-link is not a generation of ${c.profile} holding ${c.outPath}`);
+    expect(r.out.trim().split('\n').at(-1)).toBe('nix-fleet-activation=3');
+    expect(log()).toEqual([]);
   });
 
   it('follow says when no activation was started', () => {

@@ -31,6 +31,11 @@ export interface DeployContext {
   previousProfileLink: string;
   /** $12: the link to the running system, e.g. /run/current-system */
   currentSystemPath: string;
+  /**
+   * $13: a rollback on demand: the number of the existing generation (of $2) the profile
+   * switches to instead of a new one; '' for a deploy.
+   */
+  switchGeneration: string;
 }
 
 export function contextArgs(c: DeployContext): string[] {
@@ -47,6 +52,7 @@ export function contextArgs(c: DeployContext): string[] {
     c.previousProfile,
     c.previousProfileLink,
     c.currentSystemPath,
+    c.switchGeneration,
   ];
 }
 
@@ -80,7 +86,8 @@ restore_profile() {
     rm -f "$1"
   fi
   gen=$(gen_of "$now")
-  if [ -n "$gen" ]; then
+  # A generation this run made is deleted; one a rollback on demand switched to was there before.
+  if [ -n "$gen" ] && [ -z "\${13}" ]; then
     nix-env -p "$1" --delete-generations "$gen" >/dev/null || { echo "nix-fleet: could not delete generation $gen of $1" >&2; return 4; }
   fi
 }
@@ -191,7 +198,14 @@ unlock "$@"
  */
 export const ACTIVATION = `
 rc=0
-if [ "$9" = 1 ]; then
+if [ "$9" = 1 ] && [ -n "\${13}" ]; then
+  # Only a real generation link of this profile that still holds $2 (checked again under the lock).
+  if [ -L "$1-\${13}-link" ] && [ "$(readlink -f "$1-\${13}-link")" = "$2" ]; then
+    nix-env -p "$1" --switch-generation "\${13}" || { echo "nix-fleet: nix-env --switch-generation \${13} of $1 failed" >&2; rc=3; }
+  else
+    echo "nix-fleet: $1-\${13}-link is not a generation of $1 holding $2" >&2; rc=3
+  fi
+elif [ "$9" = 1 ]; then
   nix-env -p "$1" --set "$2" || { echo "nix-fleet: nix-env --set of $1 failed" >&2; rc=3; }
 fi
 if [ "$rc" = 0 ]; then "$2/bin/switch-to-configuration" "$3"; rc=$?; fi
@@ -226,6 +240,9 @@ done
 export const ACTIVATE = `
 wd=$1; act=$2; follow=$3; wait=$4; shift 4
 mkdir -p "$4" || exit 3
+# What a deploy activates: generations lists the systems of failed deploys, and rollback skips
+# them. A rollback on demand ($13) records none: its target was a generation before it failed.
+[ -n "\${13}" ] || printf '%s\\n' "$2" > "$4/system"
 if [ "$5" != 0 ]; then
   setsid sh -c "$wd" nix-fleet-watchdog "$@" </dev/null >"$4/watchdog.log" 2>&1 &
   echo $! > "$4/watchdog.pid"

@@ -1,9 +1,6 @@
 // The outcome of one host's deploy, kept as JSON under dist/deploy/ for the fleet summary.
-import { readJsonFile, writeJsonFile } from '@nx/devkit';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import type { ChangeCounts } from '../closure/version';
-import { HOSTNAME_PATTERN } from '../constants';
+import { hostResultPath, readHostResult, writeHostResult } from '../summary/host-results';
 
 export const DIST_DEPLOY = 'dist/deploy';
 
@@ -33,22 +30,13 @@ export interface DeployResult {
 export const SUCCESS: DeployStatus[] = ['deployed', 'unchanged', 'dry-activated'];
 
 export function resultPath(workspaceRoot: string, host: string): string {
-  if (!HOSTNAME_PATTERN.test(host)) throw new Error(`"${host}" is not a valid host name (lowercase letters, digits and "-").`);
-  return join(workspaceRoot, DIST_DEPLOY, 'hosts', `${host}.json`);
+  return hostResultPath(workspaceRoot, DIST_DEPLOY, host);
 }
 
 export function writeResult(workspaceRoot: string, result: DeployResult): string {
-  const file = resultPath(workspaceRoot, result.host);
-  writeJsonFile(file, result, { appendNewLine: true });
-  return file;
+  return writeHostResult(workspaceRoot, DIST_DEPLOY, result);
 }
 
 export function readResult(workspaceRoot: string, host: string): DeployResult | undefined {
-  const file = resultPath(workspaceRoot, host);
-  if (!existsSync(file)) return undefined;
-  try {
-    return readJsonFile<DeployResult>(file);
-  } catch {
-    return undefined;
-  }
+  return readHostResult<DeployResult>(workspaceRoot, DIST_DEPLOY, host);
 }

@@ -26,12 +26,14 @@ export function rollbackTarget(ctx: DeployContext): string {
  */
 export function rollbackOutcome(ctx: DeployContext, succeeded: boolean, running: string, who: string): RollbackOutcome {
   const want = rollbackTarget(ctx);
+  // A rollback on demand (ctx.switchGeneration) is undone the same way; say which it was.
+  const run = ctx.switchGeneration ? 'rollback' : 'deploy';
   const runs = ctx.mode === 'boot' ? `its profile is ${want}` : `it runs ${running || 'an unknown system'}`;
   if (!succeeded) return { status: 'failed', running, message: `${who} could not roll back; ${runs}.` };
   if (ctx.mode !== 'boot' && running !== want) {
-    return { status: 'failed', running, message: `${who} rolled back, but the host runs ${running || 'an unknown system'}, not ${want} as before the deploy.` };
+    return { status: 'failed', running, message: `${who} rolled back, but the host runs ${running || 'an unknown system'}, not ${want} as before the ${run}.` };
   }
-  return { status: 'rolled-back', running, message: `${who} rolled back to ${want}, the system that ran before this deploy.` };
+  return { status: 'rolled-back', running, message: `${who} rolled back to ${want}, the system that ran before this ${run}.` };
 }
 
 export async function rollBack(

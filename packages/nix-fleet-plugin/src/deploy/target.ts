@@ -31,6 +31,7 @@ export interface ExecOptions {
   /** A new connection, never a shared one: proves the host can still be reached. */
   fresh?: boolean;
   onStdoutLine?: (line: string) => void;
+  onStderrLine?: (line: string) => void;
   /** Sent on stdin: a list too long for a command line (ssh joins argv into one string). */
   input?: string;
 }
@@ -53,7 +54,12 @@ export class SshHost implements Target {
   /** Runs a remote argv (privileged when targetUser is not root). */
   exec(remote: string[], opts: ExecOptions = {}): Promise<RunResult> {
     const argv = withPrivilege(remote, this.plan.target.user, this.plan.privilegeCommand);
-    return run('ssh', sshCommandArgs(this.plan.target, argv, { fresh: opts.fresh }), { timeoutMs: opts.timeoutMs, onStdoutLine: opts.onStdoutLine, input: opts.input });
+    return run('ssh', sshCommandArgs(this.plan.target, argv, { fresh: opts.fresh }), {
+      timeoutMs: opts.timeoutMs,
+      onStdoutLine: opts.onStdoutLine,
+      onStderrLine: opts.onStderrLine,
+      input: opts.input,
+    });
   }
 
   /** Reads the ssh configuration for the target without connecting and refuses one that skips host key checks. */

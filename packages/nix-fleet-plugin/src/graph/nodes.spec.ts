@@ -31,12 +31,17 @@ describe('createNodesV2', () => {
     expect(NODES_GLOB).toBe('{hosts/*/host.json,packages/profiles/default.nix}');
   });
 
-  it('turns host.json into a project with tags and the three targets', async () => {
+  it('turns host.json into a project with tags and its targets', async () => {
     const results = await createNodesFn(['hosts/web1/host.json', 'packages/profiles/default.nix'], {}, context);
     const web1 = results[0][1].projects?.['hosts/web1'];
     expect(web1?.name).toBe('web1');
     expect(web1?.tags).toEqual(['type:server', 'role:web', 'homelab']);
-    expect(Object.keys(web1?.targets ?? {})).toEqual(['build', 'closure-size', 'deploy']);
+    expect(Object.keys(web1?.targets ?? {})).toEqual(['build', 'closure-size', 'deploy', 'rollback', 'generations', 'exec']);
+    // Day-two targets act on the machine as it is: never cached, nothing built first.
+    for (const name of ['rollback', 'generations', 'exec']) {
+      expect(web1?.targets?.[name]).toMatchObject({ executor: `@nix-fleet/nx:${name}`, options: { host: 'web1' }, cache: false, inputs: ['{projectRoot}/host.json'] });
+      expect(web1?.targets?.[name].dependsOn).toBeUndefined();
+    }
     expect(web1?.targets?.build).toMatchInlineSnapshot(`
 {
   "cache": true,
@@ -86,10 +91,10 @@ describe('createNodesV2', () => {
   });
 
   it('takes target names, the flake location and extra inputs from plugin options', async () => {
-    const options = { buildTargetName: 'nix-build', closureSizeTargetName: 'size', deployTargetName: 'ship', flake: 'nix', extraInputs: ['{workspaceRoot}/secrets/**'] };
+    const options = { buildTargetName: 'nix-build', closureSizeTargetName: 'size', deployTargetName: 'ship', rollbackTargetName: 'back', generationsTargetName: 'gens', execTargetName: 'run', flake: 'nix', extraInputs: ['{workspaceRoot}/secrets/**'] };
     const results = await createNodesFn(['hosts/ares/host.json'], options, context);
     const targets = results[0][1].projects?.['hosts/ares']?.targets ?? {};
-    expect(Object.keys(targets)).toEqual(['nix-build', 'size', 'ship']);
+    expect(Object.keys(targets)).toEqual(['nix-build', 'size', 'ship', 'back', 'gens', 'run']);
     expect(targets.size.dependsOn).toEqual(['nix-build']);
     expect(targets['nix-build'].options).toEqual({ host: 'ares', flake: 'nix' });
     expect(targets['nix-build'].inputs).toEqual(expect.arrayContaining(['{workspaceRoot}/lib/**/*', '!{workspaceRoot}/docs/**', '{workspaceRoot}/secrets/**']));
@@ -107,7 +112,7 @@ describe('createNodesV2', () => {
     const projects = Object.assign({}, ...results.map(([, r]) => r.projects ?? {}));
     expect(projects['hosts/ares']).toMatchObject({ name: 'ares', tags: expect.arrayContaining(['type:laptop']) });
     expect(projects['hosts/bad']).toMatchObject({ name: 'bad', tags: ['nix-fleet:invalid'] });
-    expect(Object.keys(projects['hosts/bad'].targets)).toEqual(['build', 'closure-size', 'deploy']);
+    expect(Object.keys(projects['hosts/bad'].targets)).toEqual(['build', 'closure-size', 'deploy', 'rollback', 'generations', 'exec']);
     expect(projects['hosts/bad'].metadata.description).toBe('NixOS host bad: hosts/bad/host.json is invalid, its targets fail until it is fixed');
     expect(warn.mock.calls.flat().join('\n')).toContain('Invalid hosts/bad/host.json');
     warn.mockRestore();

@@ -4,6 +4,10 @@ export interface NixFleetPluginOptions {
   buildTargetName?: string;
   closureSizeTargetName?: string;
   deployTargetName?: string;
+  /** Day-two operations (docs/Operations.md). */
+  rollbackTargetName?: string;
+  generationsTargetName?: string;
+  execTargetName?: string;
   /** The flake that defines nixosConfigurations, relative to the workspace root. */
   flake?: string;
   /** More cache inputs for every host (every tracked file already is one, see shared-inputs.ts). */
@@ -23,6 +27,9 @@ export function normalizeOptions(options: NixFleetPluginOptions | undefined): No
     buildTargetName: options?.buildTargetName ?? 'build',
     closureSizeTargetName: options?.closureSizeTargetName ?? 'closure-size',
     deployTargetName: options?.deployTargetName ?? 'deploy',
+    rollbackTargetName: options?.rollbackTargetName ?? 'rollback',
+    generationsTargetName: options?.generationsTargetName ?? 'generations',
+    execTargetName: options?.execTargetName ?? 'exec',
     flake: options?.flake ?? '.',
     extraInputs: options?.extraInputs ?? [],
     excludeInputs: options?.excludeInputs ?? [],

@@ -1,6 +1,7 @@
 // The inferred targets of a host project: build, closure-size and deploy.
 import type { TargetConfiguration } from '@nx/devkit';
 import { PLUGIN_NAME, hostDistDir } from '../constants';
+import { operationTargets } from './operation-targets';
 import type { NormalizedPluginOptions } from './options';
 import { waveDependencies, type WaveDependency, type WaveIndex } from './waves';
 
@@ -65,5 +66,6 @@ function hostTargets(host: string, inputs: ReturnType<typeof hostInputs>, option
         help: { command: `npx nx run ${host}:${options.deployTargetName} --help`, example: { options: { mode: 'boot' } } },
       },
     },
+    ...operationTargets(host, options),
   };
 }

@@ -20,6 +20,11 @@ export interface RunOptions {
   echo?: boolean;
   /** Where echo and streamed output go; defaults to process.stderr. */
   log?: NodeJS.WritableStream;
+  /**
+   * Run in a process group of its own and signal the whole group on timeout: a shell's
+   * children (sh -c "sleep 100") would otherwise keep the pipes open after sh is killed.
+   */
+  processGroup?: boolean;
 }
 
 export interface RunResult {
@@ -101,7 +106,16 @@ export function run(command: string, args: string[], options: RunOptions = {}): 
       cwd: options.cwd,
       env: options.env ?? process.env,
       stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+      detached: options.processGroup === true,
     });
+    const kill = (signal: NodeJS.Signals) => {
+      try {
+        if (options.processGroup && child.pid) process.kill(-child.pid, signal);
+        else child.kill(signal);
+      } catch {
+        // already gone
+      }
+    };
     let stdout = '';
     let stderr = '';
     let pending = '';
@@ -113,8 +127,8 @@ export function run(command: string, args: string[], options: RunOptions = {}): 
         ? undefined
         : setTimeout(() => {
             timedOut = true;
-            child.kill('SIGTERM');
-            setTimeout(() => child.kill('SIGKILL'), 2000).unref();
+            kill('SIGTERM');
+            setTimeout(() => kill('SIGKILL'), 2000).unref();
           }, options.timeoutMs);
 
     child.stdout?.on('data', (chunk: Buffer) => {

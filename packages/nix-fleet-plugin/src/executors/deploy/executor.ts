@@ -2,6 +2,7 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { HOSTNAME_PATTERN } from '../../constants';
 import { deployHost } from '../../deploy/deploy-host';
+import { localOptions, targetFor } from '../../deploy/local-target';
 import { deployPlan } from '../../deploy/options';
 import { recordRunTasks } from '../../deploy/run-tasks';
 import { SUCCESS, writeResult, type DeployResult } from '../../deploy/result';
@@ -47,7 +48,7 @@ export default async function deployExecutor(options: DeployExecutorSchema, cont
   try {
     const resolved = resolveHost(options, context);
     host = resolved.host;
-    const plan = deployPlan(host, resolved.hostJson, options);
+    const plan = deployPlan(host, resolved.hostJson, localOptions(options));
     if (plan.addressNote) log(plan.addressNote);
     const twins = options.targetHost === undefined ? hostsSharingTarget(root, host, plan.target) : [];
     if (twins.length > 0) {
@@ -58,13 +59,15 @@ export default async function deployExecutor(options: DeployExecutorSchema, cont
     }
     // Proven to be this host's system at this commit before anything is sent to the host.
     const record = await verifiedRecord(root, host, flakeRefFor(root, options.flake), buildHashOf(context, false, host));
+    // ssh, or this machine for a local host: every step below sees only the Target.
+    const t = targetFor(plan, log);
     if (options.mode === 'plan') {
-      const planned = await planOne(root, plan, record.outPath, log);
+      const planned = await planOne(root, plan, record.outPath, log, t);
       // An unreachable host is an outcome of the plan: later waves' plans must not be skipped.
       return { success: planned.status !== 'failed' };
     }
-    result = await deployHost(plan, record.outPath, log);
-    if (result.status === 'deployed') result.packages = await packageCounts(root, plan, result.previous, record.outPath);
+    result = await deployHost(plan, record.outPath, log, t);
+    if (result.status === 'deployed') result.packages = await packageCounts(root, plan, result.previous, record.outPath, t);
   } catch (e) {
     // Bad options or a missing build: nothing was sent to the host.
     const message = (e as Error).message;

@@ -7,7 +7,7 @@ import type { DeployPlan } from '../../deploy/options';
 import { planHost, writePlanResult, type PlanResult } from '../../deploy/plan';
 import { renderPlan } from '../../deploy/plan-report';
 import { parsePlanRead, planReadArgv } from '../../deploy/plan-script';
-import { SshHost } from '../../deploy/target';
+import { SshHost, type Target } from '../../deploy/target';
 import { nixPathInfoClosureArgs } from '../../nix/nix-argv';
 import { run } from '../../nix/run';
 
@@ -18,19 +18,25 @@ export async function localClosure(root: string, host: string, outPath: string):
 }
 
 /** Plans one host, prints and records it. An unreachable host is an outcome, not a failure. */
-export async function planOne(root: string, plan: DeployPlan, outPath: string, log: (line: string) => void): Promise<PlanResult> {
-  const result = await planHost(plan, await localClosure(root, plan.host, outPath), log);
+export async function planOne(root: string, plan: DeployPlan, outPath: string, log: (line: string) => void, t?: Target): Promise<PlanResult> {
+  const result = await planHost(plan, await localClosure(root, plan.host, outPath), log, t);
   writePlanResult(root, result);
   log(renderPlan(result));
   return result;
 }
 
 /** Package counts from `previous` to `outPath`; undefined when the host cannot tell (best effort). */
-export async function packageCounts(root: string, plan: DeployPlan, previous: string | undefined, outPath: string): Promise<ChangeCounts | undefined> {
+export async function packageCounts(
+  root: string,
+  plan: DeployPlan,
+  previous: string | undefined,
+  outPath: string,
+  t: Target = new SshHost(plan, () => undefined),
+): Promise<ChangeCounts | undefined> {
   if (!previous) return undefined;
   try {
     const closure = await localClosure(root, plan.host, outPath);
-    const r = await new SshHost(plan, () => undefined).exec(planReadArgv(previous), { input: '', timeoutMs: (plan.target.connectTimeout + 120) * 1000 });
+    const r = await t.exec(planReadArgv(previous), { input: '', timeoutMs: (plan.target.connectTimeout + 120) * 1000 });
     return countChanges(diffClosures(parsePlanRead(r.stdout).running, closure.paths));
   } catch {
     return undefined;

@@ -1,0 +1,169 @@
+// Day-two operations on real SSH test hosts: rollback on demand, generations and exec across
+// the fleet. Real nx, nix, nix-env, ssh and sshd in network namespaces.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  activations,
+  builtOutPath,
+  deploymentFor,
+  exists,
+  generations,
+  readLink,
+  switchScriptConfig,
+  SYSTEM_PROFILE,
+  type SwitchBehaviour,
+  useNetworkSshConfig,
+} from '../../support/deploy-fixtures';
+import { writeFixtureFleet, writeFixtureHost, type FixtureHost } from '../../support/fixture-fleet';
+import { startTestHosts, type TestNetwork } from '../../support/test-hosts';
+import { createWorkspace, type Workspace } from '../../support/workspace';
+
+const readJson = (root: string, file: string) => JSON.parse(readFileSync(join(root, file), 'utf-8'));
+
+describe('rollback, generations and exec on test hosts', () => {
+  let net: TestNetwork;
+  let restoreSsh: (() => void) | undefined;
+  let ws: Workspace;
+  const A: Record<string, string> = {};
+
+  const fixtureHost = (i: number, version: string, behaviour: SwitchBehaviour = {}): FixtureHost => {
+    const h = net.hosts[i];
+    return { name: h.name, packages: [{ name: `${h.name}-app`, version, size: 4096 }], hostJson: deploymentFor(net, h), extraConfig: switchScriptConfig(behaviour) };
+  };
+  const release = (i: number, version: string, behaviour: SwitchBehaviour = {}) => {
+    writeFixtureHost(ws.root, fixtureHost(i, version, behaviour));
+    ws.commit(`${net.hosts[i].name} ${version}`);
+  };
+  const nx = (args: string[]) => {
+    const r = ws.nx(args, { allowFailure: true });
+    return { status: r.status, out: r.stdout + r.stderr, stdout: r.stdout };
+  };
+
+  beforeAll(async () => {
+    net = await startTestHosts(2, { namePrefix: 'ops' });
+    restoreSsh = useNetworkSshConfig(net);
+    ws = createWorkspace('nix-fleet-ops-');
+    // ops2's first system breaks when /run/fail-1.0 exists: a rollback to it that fails.
+    writeFixtureFleet(ws.root, [fixtureHost(0, '1.0'), fixtureHost(1, '1.0', { failIf: '/run/fail-1.0' })]);
+    ws.commit('fleet 1.0');
+    ws.nx(['run-many', '-t', 'deploy', '--parallel=2']);
+    for (const h of net.hosts) A[h.name] = builtOutPath(ws.root, h.name);
+  });
+
+  afterAll(async () => {
+    restoreSsh?.();
+    await net?.teardown();
+    ws?.remove();
+  });
+
+  it('deploy A, deploy B, rollback: the host runs A on its profile\'s generation of A, B is kept', async () => {
+    const h = net.hosts[0];
+    release(0, '2.0');
+    expect(nx(['run', `${h.name}:deploy`]).status).toBe(0);
+    const B = builtOutPath(ws.root, h.name);
+    expect(await generations(h)).toEqual([`1 ${A[h.name]}`, `2 ${B}`]);
+
+    const r = nx(['run', `${h.name}:rollback`]);
+    expect(r.status).toBe(0);
+    expect(r.out).toContain(`${h.name}: rolling back from generation 2 (running ${B}) to generation 1 (${A[h.name]})`);
+    expect(r.out).toContain(`${h.name}: rolled back from generation 2 (${B}) to generation 1 (${A[h.name]})`);
+    expect(await readLink(h, '/run/current-system')).toBe(A[h.name]);
+    expect((await h.exec(['readlink', SYSTEM_PROFILE])).trim()).toBe('system-1-link');
+    // Nothing deleted, nothing new: B stays a generation to roll forward to.
+    expect(await generations(h)).toEqual([`1 ${A[h.name]}`, `2 ${B}`]);
+    expect((await activations(h)).slice(-1)).toEqual([`switch ${A[h.name]}`]);
+    expect(await exists(h, '/run/nix-fleet/deploy.lock')).toBe(false);
+    expect(readJson(ws.root, `dist/rollback/hosts/${h.name}.json`)).toMatchObject({ status: 'deployed', fromGeneration: 2, toGeneration: 1, copied: false, previous: B, running: A[h.name] });
+    // Confirmed like a deploy: the deployer took the decision, so the watchdog did nothing.
+    expect((await h.exec(['sh', '-c', 'ls -t /run/nix-fleet/*/decision/by | head -1 | xargs cat'])).trim()).toBe('deployer');
+  });
+
+  it('generations lists both with the running and booting one marked; --json for machines', async () => {
+    const h = net.hosts[0];
+    const B = builtOutPath(ws.root, h.name);
+    const r = nx(['run', `${h.name}:generations`]);
+    expect(r.status).toBe(0);
+    expect(r.out).toContain(`${h.name}: 2 generations of ${SYSTEM_PROFILE}`);
+    expect(r.out).toMatch(new RegExp(`\\n\\s*1  \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\dZ  yes      yes    ${A[h.name]}`));
+    expect(r.out).toMatch(new RegExp(`\\n\\s*2  \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\dZ {18}${B}`));
+
+    const j = nx(['run', `${h.name}:generations`, '--json']);
+    const json = JSON.parse(j.stdout.slice(j.stdout.indexOf('{\n'), j.stdout.lastIndexOf('\n}') + 2));
+    expect(json).toMatchObject({ host: h.name, status: 'ok', current: 1, running: A[h.name] });
+    expect(json.generations.map((g: { number: number; running: boolean; boots: boolean; system: string }) => [g.number, g.running, g.boots, g.system])).toEqual([
+      [1, true, true, A[h.name]],
+      [2, false, false, B],
+    ]);
+  });
+
+  it('rollback with nothing older refuses, names what the host has, and changes nothing', async () => {
+    const h = net.hosts[0];
+    const before = await activations(h);
+    const r = nx(['run', `${h.name}:rollback`]);
+    expect(r.status).not.toBe(0);
+    expect(r.out).toContain(`Rollback of ${h.name} refused: ${h.name} is on generation 1 of ${SYSTEM_PROFILE} and has no older generation to roll back to. Its generations: 1 (current), 2.`);
+    expect(await activations(h)).toEqual(before);
+    expect(await readLink(h, '/run/current-system')).toBe(A[h.name]);
+    expect(await exists(h, '/run/nix-fleet/deploy.lock')).toBe(false);
+  });
+
+  it('never rolls back to a failed deploy\'s generation: it skips it, and --to refuses it', async () => {
+    const h = net.hosts[0];
+    expect(nx(['run', `${h.name}:rollback`, '--to=2']).status).toBe(0);
+    const B = builtOutPath(ws.root, h.name);
+    // A broken deploy left in place (--rollback=false) becomes generation 3; a good one is 4.
+    release(0, '3.0', { fail: 'fixture: 3.0 does not boot' });
+    expect(nx(['run', `${h.name}:deploy`, '--rollback=false']).status).not.toBe(0);
+    const broken = builtOutPath(ws.root, h.name);
+    release(0, '4.0');
+    expect(nx(['run', `${h.name}:deploy`]).status).toBe(0);
+    expect((await generations(h)).map((g) => g.split(' ')[1])).toEqual([A[h.name], B, broken, builtOutPath(ws.root, h.name)]);
+
+    const refused = nx(['run', `${h.name}:rollback`, '--to=3']);
+    expect(refused.status).not.toBe(0);
+    expect(refused.out).toContain(`refusing --to=3: generation 3 (${broken}, `);
+    expect(refused.out).toContain('is the system of a deploy that failed on this host');
+
+    const r = nx(['run', `${h.name}:rollback`]);
+    expect(r.status).toBe(0);
+    expect(r.out).toContain(`to generation 2 (${B})`);
+    expect(await readLink(h, '/run/current-system')).toBe(B);
+  });
+
+  it('exec runs one command on each host, prefixes its output, and a failing host stops no other', async () => {
+    const [h1, h2] = net.hosts;
+    await h1.exec(['touch', '/run/ready']);
+    const r = nx(['run-many', '-t', 'exec', '--command=readlink /run/current-system; test -e /run/ready', '--parallel=2']);
+    expect(r.status).not.toBe(0);
+    expect(r.out).toContain(`${h1.name} | ${await readLink(h1, '/run/current-system')}`);
+    expect(r.out).toContain(`${h2.name} | ${A[h2.name]}`);
+    expect(r.out).toMatch(/Exec \(2 hosts\): 1 ok, 1 failed/);
+    expect(r.out).toMatch(new RegExp(`${h2.name}  failed {5}1  \\d+\\.\\ds  exit code 1`));
+    expect(readJson(ws.root, 'dist/exec/summary.json').counts).toEqual({ ok: 1, failed: 1 });
+    expect(readJson(ws.root, `dist/exec/hosts/${h1.name}.json`)).toMatchObject({ status: 'ok', exitCode: 0 });
+    expect(readJson(ws.root, `dist/exec/hosts/${h2.name}.json`)).toMatchObject({ status: 'failed', exitCode: 1, command: 'readlink /run/current-system; test -e /run/ready' });
+    // Never cached: the same command runs again.
+    expect(nx(['run', `${h1.name}:exec`, '--command=echo again']).out).toContain(`${h1.name} | again`);
+  });
+
+  it('a rollback that fails is undone: the host runs what it ran, and neither generation is lost', async () => {
+    const h = net.hosts[1];
+    release(1, '2.0');
+    expect(nx(['run', `${h.name}:deploy`]).status).toBe(0);
+    const B = builtOutPath(ws.root, h.name);
+    await h.exec(['touch', '/run/fail-1.0']);
+    const r = nx(['run', `${h.name}:rollback`]);
+    expect(r.status).not.toBe(0);
+    expect(r.out).toContain(`Rollback of ${h.name} to generation 1 (${A[h.name]}) failed at activation; the host went back to what it ran before:`);
+    expect(r.out).toContain(`The deployer rolled back to ${B}, the system that ran before this rollback.`);
+    expect(r.out).toMatch(/Rollback \(1 host\): 1 undone/);
+    expect(await readLink(h, '/run/current-system')).toBe(B);
+    expect((await h.exec(['readlink', SYSTEM_PROFILE])).trim()).toBe('system-2-link');
+    expect(await generations(h)).toEqual([`1 ${A[h.name]}`, `2 ${B}`]);
+    expect((await activations(h)).slice(-2)).toEqual([`switch ${A[h.name]}`, `switch ${B}`]);
+    // Once the cause is gone the same rollback works: a failed rollback marks no generation failed.
+    await h.exec(['rm', '/run/fail-1.0']);
+    expect(nx(['run', `${h.name}:rollback`]).status).toBe(0);
+    expect(await readLink(h, '/run/current-system')).toBe(A[h.name]);
+  });
+});

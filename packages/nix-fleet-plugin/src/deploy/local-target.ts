@@ -1,0 +1,52 @@
+// The machine nix-fleet runs on as a deploy target: the same sequence without ssh. Remote
+// argv run here (through sudo -n when not root); the system is already in the local store.
+import { run, type RunResult } from '../nix/run';
+import type { ExecOptions, Target } from './target';
+import type { DeployPlan } from './options';
+import { SshHost } from './target';
+
+/** host.json's targetHost that means "this machine". */
+export const LOCAL_TARGET_HOST = 'localhost';
+
+/** The argv to run here: privileged through sudo -n unless we already are root. */
+export function localArgv(argv: string[], uid: number | undefined = process.getuid?.()): string[] {
+  return uid === 0 ? argv : ['sudo', '-n', '--', ...argv];
+}
+
+export class LocalHost implements Target {
+  constructor(private readonly uid = process.getuid?.()) {}
+
+  exec(remote: string[], opts: ExecOptions = {}): Promise<RunResult> {
+    const [command, ...args] = localArgv(remote, this.uid);
+    // Its own process group, so a timeout stops what the command started too (ssh's hang-up does that remotely).
+    return run(command, args, { timeoutMs: opts.timeoutMs, onStdoutLine: opts.onStdoutLine, onStderrLine: opts.onStderrLine, input: opts.input, processGroup: true });
+  }
+
+  /** Nothing to copy: the build put the system into this machine's store. */
+  copy(): Promise<RunResult> {
+    return Promise.resolve({ stdout: '', stderr: '', code: 0, durationMs: 0 });
+  }
+
+  /** No ssh, so no host key to check. */
+  checkHostKeys(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+/** --local is --targetHost=localhost: this machine, whatever host.json says. */
+export function localOptions<T extends { local?: boolean; targetHost?: string }>(options: T): T {
+  if (!options.local) return options;
+  if (options.targetHost !== undefined && options.targetHost !== LOCAL_TARGET_HOST) {
+    throw new Error(`--local and --targetHost=${options.targetHost} contradict each other: --local means this machine. Pass one of them.`);
+  }
+  return { ...options, targetHost: LOCAL_TARGET_HOST };
+}
+
+/** A host is local when its targetHost is localhost (in host.json, or through --local). */
+export function isLocal(plan: Pick<DeployPlan, 'target'>): boolean {
+  return plan.target.host === LOCAL_TARGET_HOST;
+}
+
+export function targetFor(plan: DeployPlan, log: (line: string) => void): Target {
+  return isLocal(plan) ? new LocalHost() : new SshHost(plan, log);
+}

@@ -1,0 +1,24 @@
+// The exec executor: option checks, and one command on a local host end to end.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { executorWorkspace } from '../../../testing/executor-workspace';
+import execExecutor, { checkExecOptions } from './executor';
+
+describe('exec executor', () => {
+  const { root, context, out, errors, hostJson } = executorWorkspace('exec', 'ares');
+  hostJson({ type: 'laptop', system: 'x86_64-linux', deployment: { targetHost: 'localhost' } });
+
+  it.each([
+    [{}, 'No command: pass --command="..."'],
+    [{ command: '  ' }, 'No command: pass --command="..."'],
+    [{ command: 'true', timeout: 0 }, '--timeout=0 is not a number of seconds from more than 0 to 86400'],
+  ])('refuses %j', (options, message) => expect(() => checkExecOptions(options)).toThrow(message));
+
+  it('runs the command on a localhost host without ssh and keeps its exit code', async () => {
+    if (process.getuid?.() !== 0) return; // LocalHost would go through sudo
+    expect(await execExecutor({ command: 'echo "on $0"; exit 4' }, context)).toEqual({ success: false });
+    expect(out).toContain('ares | on sh');
+    expect(errors).toContain('ares: failed (exit 4): exit code 4');
+    expect(JSON.parse(readFileSync(join(root, 'dist/exec/hosts/ares.json'), 'utf-8'))).toMatchObject({ host: 'ares', status: 'failed', exitCode: 4, local: true });
+  });
+});

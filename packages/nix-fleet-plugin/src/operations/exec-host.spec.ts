@@ -1,0 +1,50 @@
+// exec on one host: output prefixed with the host name, exit codes, unreachable and timed out.
+import { FakeTarget } from '../../testing/fake-target';
+import { LocalHost } from '../deploy/local-target';
+import { execArgv, execHost } from './exec-host';
+
+async function exec(command: string, t = new LocalHost(0) as FakeTarget | LocalHost, timeoutSeconds = 10, local = true) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const result = await execHost('web1', command, t, { timeoutSeconds, local, out: (l) => out.push(l), err: (l) => err.push(l) });
+  return { result, out, err };
+}
+
+describe('execHost', () => {
+  it('the command text is one sh -c argument, never split or expanded here', () => {
+    expect(execArgv('systemctl is-active nginx; echo "$HOSTNAME"')).toEqual(['sh', '-c', 'systemctl is-active nginx; echo "$HOSTNAME"']);
+  });
+
+  it('prefixes each line with the host name and records exit 0', async () => {
+    const { result, out, err } = await exec('echo one; echo two; echo warn >&2');
+    expect(out).toEqual(['web1 | one', 'web1 | two']);
+    expect(err).toEqual(['web1 | warn']);
+    expect(result).toMatchObject({ host: 'web1', status: 'ok', exitCode: 0, stdout: 'one\ntwo\n', stderr: 'warn\n' });
+  });
+
+  it('reports a failing command\'s exit code', async () => {
+    const { result, out } = await exec('echo inactive; exit 3');
+    expect(out).toEqual(['web1 | inactive']);
+    expect(result).toMatchObject({ status: 'failed', exitCode: 3, message: 'exit code 3' });
+  });
+
+  it('stops a command that runs past --timeout', async () => {
+    const { result } = await exec('sleep 5', undefined, 0.3);
+    expect(result).toMatchObject({ status: 'timed-out', exitCode: null });
+    expect(result.message).toContain('did not finish within 0.3s (--timeout)');
+  });
+
+  it('ssh\'s 255 is an unreachable host, said with its doubt', async () => {
+    const t = new FakeTarget().on('health', { fail: 255, stderr: 'ssh: connect to host web1.lan port 22: No route to host' });
+    const { result } = await exec('true', t, 10, false);
+    expect(result).toMatchObject({ status: 'unreachable', exitCode: 255 });
+    expect(result.message).toContain('No route to host');
+  });
+
+  it('a host-key refusal runs nothing', async () => {
+    const t = new FakeTarget().on('host-keys', { fail: 1, stderr: 'would not check its host key' });
+    const { result } = await exec('true', t, 10, false);
+    expect(t.calls).toEqual(['host-keys']);
+    expect(result).toMatchObject({ status: 'unreachable', exitCode: null });
+  });
+});

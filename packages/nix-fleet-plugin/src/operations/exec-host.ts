@@ -1,0 +1,66 @@
+// `exec`: one command on one host. The command is the user's own shell text for the TARGET:
+// it travels as the single argument of `sh -c` (quoted by shQuote for ssh, never parsed here)
+// and its output comes back line by line, prefixed with the host's name.
+import { CommandError } from '../nix/run';
+import { outputOf, SSH_CONNECTION_FAILED, type Target } from '../deploy/target';
+
+export interface ExecResult {
+  host: string;
+  command: string;
+  /** ok: exit 0; failed: another exit code; unreachable: ssh could not connect (or the command exited 255); timed-out. */
+  status: 'ok' | 'failed' | 'unreachable' | 'timed-out';
+  /** The command's exit code; null when it never ran to an end. */
+  exitCode: number | null;
+  /** The last lines of stdout and stderr, for dist/exec/hosts/<host>.json. */
+  stdout: string;
+  stderr: string;
+  message?: string;
+  local: boolean;
+  durationMs: number;
+  finishedAt: number;
+}
+
+/** The argv run on the target: the command text is one argument of sh -c. */
+export const execArgv = (command: string) => ['sh', '-c', command];
+
+const TAIL = 8192;
+const tail = (text: string) => text.slice(-TAIL);
+
+export async function execHost(
+  host: string,
+  command: string,
+  t: Target,
+  opts: { timeoutSeconds: number; local: boolean; out: (line: string) => void; err: (line: string) => void },
+): Promise<ExecResult> {
+  const started = Date.now();
+  const done = (r: Pick<ExecResult, 'status' | 'exitCode' | 'stdout' | 'stderr'> & { message?: string }): ExecResult => ({
+    host,
+    command,
+    local: opts.local,
+    ...r,
+    durationMs: Date.now() - started,
+    finishedAt: Date.now(),
+  });
+  try {
+    await t.checkHostKeys();
+  } catch (e) {
+    return done({ status: 'unreachable', exitCode: null, stdout: '', stderr: '', message: outputOf(e) });
+  }
+  try {
+    const r = await t.exec(execArgv(command), {
+      timeoutMs: opts.timeoutSeconds * 1000,
+      onStdoutLine: (l) => opts.out(`${host} | ${l}`),
+      onStderrLine: (l) => opts.err(`${host} | ${l}`),
+    });
+    return done({ status: 'ok', exitCode: 0, stdout: tail(r.stdout), stderr: tail(r.stderr) });
+  } catch (e) {
+    if (!(e instanceof CommandError)) return done({ status: 'failed', exitCode: null, stdout: '', stderr: '', message: (e as Error).message });
+    const base = { stdout: tail(e.stdout), stderr: tail(e.stderr) };
+    if (e.timedOut) return done({ ...base, status: 'timed-out', exitCode: null, message: `did not finish within ${opts.timeoutSeconds}s (--timeout); it was stopped` });
+    if (e.spawnError) return done({ ...base, status: 'failed', exitCode: null, message: e.message });
+    if (e.code === SSH_CONNECTION_FAILED && !opts.local) {
+      return done({ ...base, status: 'unreachable', exitCode: e.code, message: `ssh exited 255: ${e.reason} (the host is unreachable, or the command itself exited 255)` });
+    }
+    return done({ ...base, status: 'failed', exitCode: e.code, message: `exit code ${e.code ?? e.signal}` });
+  }
+}

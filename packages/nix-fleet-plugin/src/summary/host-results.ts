@@ -1,0 +1,28 @@
+// Per-host outcomes as JSON under dist/<operation>/hosts/<host>.json: each task writes its
+// own, and the fleet table after run-many reads them back.
+import { readJsonFile, writeJsonFile } from '@nx/devkit';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { HOSTNAME_PATTERN } from '../constants';
+
+/** dist is e.g. "dist/deploy"; the host name is checked before it names a file. */
+export function hostResultPath(workspaceRoot: string, dist: string, host: string): string {
+  if (!HOSTNAME_PATTERN.test(host)) throw new Error(`"${host}" is not a valid host name (lowercase letters, digits and "-").`);
+  return join(workspaceRoot, dist, 'hosts', `${host}.json`);
+}
+
+export function writeHostResult<T extends { host: string }>(workspaceRoot: string, dist: string, result: T): string {
+  const file = hostResultPath(workspaceRoot, dist, result.host);
+  writeJsonFile(file, result, { appendNewLine: true });
+  return file;
+}
+
+export function readHostResult<T extends object>(workspaceRoot: string, dist: string, host: string): T | undefined {
+  const file = hostResultPath(workspaceRoot, dist, host);
+  if (!existsSync(file)) return undefined;
+  try {
+    return readJsonFile<T>(file);
+  } catch {
+    return undefined;
+  }
+}
