@@ -79,9 +79,18 @@ export function listForMessage(names: string[]): string {
   return names.length > 0 ? names.join(', ') : 'none yet';
 }
 
-/** Refuses roles and profiles the workspace does not have, naming the known ones and the fix. */
+/**
+ * Refuses roles and profiles the workspace does not have, naming the known ones and the fix,
+ * and what the schema cannot say in words: a health check with both a command and a URL (its
+ * oneOf fails with nothing a person can read, and one of the two would be ignored).
+ */
 export function checkHostModules(hostJson: HostJson, file: string, known: KnownModules): void {
   const problems: string[] = [];
+  (hostJson.deployment?.healthChecks ?? []).forEach((check, i) => {
+    if (check.command !== undefined && check.url !== undefined) {
+      problems.push(`"deployment.healthChecks.${i}" has both "command" and "url": a check is one of them. Split it into two checks.`);
+    }
+  });
   for (const [field, names, have, generator] of [
     ['roles', hostJson.roles, known.roles, 'server-role'],
     ['profiles', hostJson.profiles, known.profiles, 'profile'],
