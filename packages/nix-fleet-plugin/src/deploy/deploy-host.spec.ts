@@ -30,6 +30,13 @@ describe('deployHost', () => {
     expect(result).toMatchObject({ status: 'deployed', previous: OLD, running: NEW, copied: true });
   });
 
+  it('a host that runs another system after a confirmed activation was not deployed', async () => {
+    const t = new FakeTarget({ lock: running(OLD), activate: activation('0'), commit: { stdout: `running=${OTHER}\n` } });
+    const { result } = await deploy(t);
+    expect(result).toMatchObject({ status: 'failed', step: 'confirm', running: OTHER });
+    expect(result.message).toBe(`activated and confirmed, but web1 runs ${OTHER}, not ${NEW}.`);
+  });
+
   it('leaves a host that runs the system unchanged, copies nothing and unlocks', async () => {
     const t = new FakeTarget({ lock: running(NEW) });
     const { result } = await deploy(t);

@@ -118,6 +118,10 @@ export async function deployHost(
         const outcome = rollbackOutcome(ctx, confirmed.result === 'rolled-back', confirmed.running, `not confirmed within ${window}s: the target's watchdog`);
         return finish({ ...outcome, previous, step: 'confirm', rolledBackBy: 'watchdog' });
       }
+      // Read back, not assumed: a host that runs something else after activation was not deployed.
+      if (confirmed.running && confirmed.running !== outPath) {
+        return finish({ status: 'failed', previous, running: confirmed.running, step: 'confirm', message: `activated and confirmed, but ${plan.host} runs ${confirmed.running}, not ${outPath}.` });
+      }
       log(`${plan.host}: ${generation ? `confirmed on generation ${generation}` : 'deployed'}`);
       return finish({ status: 'deployed', previous, running: confirmed.running });
     } catch (e) {

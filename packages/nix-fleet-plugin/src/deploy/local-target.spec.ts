@@ -1,6 +1,6 @@
 // The local target: argv run on this machine, through sudo only when not root.
 import { deployPlan } from './options';
-import { isLocal, LocalHost, localArgv, localOptions } from './local-target';
+import { checkOneLocalTask, isLocal, LocalHost, localArgv, localOptions } from './local-target';
 
 const hostJson = (targetHost?: string) => ({ type: 'server' as const, system: 'x86_64-linux' as const, deployment: targetHost ? { targetHost } : {} });
 
@@ -23,5 +23,20 @@ describe('local target', () => {
     expect(isLocal(deployPlan('ares', hostJson(), localOptions({ local: true }), {}))).toBe(true);
     expect(isLocal(deployPlan('ares', hostJson('ares.lan'), {}, {}))).toBe(false);
     expect(() => localOptions({ local: true, targetHost: 'web1' })).toThrow('--local and --targetHost=web1 contradict each other');
+  });
+
+  it('localhost with a port is an ssh tunnel to another machine, not this one', () => {
+    const tunnel = { type: 'server' as const, system: 'x86_64-linux' as const, deployment: { targetHost: 'localhost', port: 2222, targetUser: 'deploy' } };
+    expect(isLocal(deployPlan('db', tunnel, {}, {}))).toBe(false);
+    expect(isLocal(deployPlan('db', hostJson('localhost:2222'), {}, {}))).toBe(false);
+  });
+
+  it('--local takes one host a run: run-many would apply each host to this machine in turn', () => {
+    const task = (target: string) => ({ target: { target } });
+    expect(() => checkOneLocalTask(true, [task('deploy'), task('build'), task('build')], 'deploy')).not.toThrow();
+    expect(() => checkOneLocalTask(false, [task('deploy'), task('deploy')], 'deploy')).not.toThrow();
+    expect(() => checkOneLocalTask(true, [task('deploy'), task('deploy')], 'deploy')).toThrow(
+      "--local applies a host's system to this machine, but this run has 2 deploy tasks. Run one host: nx run <host>:deploy --local.",
+    );
   });
 });

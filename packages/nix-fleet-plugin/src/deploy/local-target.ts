@@ -42,9 +42,25 @@ export function localOptions<T extends { local?: boolean; targetHost?: string }>
   return { ...options, targetHost: LOCAL_TARGET_HOST };
 }
 
-/** A host is local when its targetHost is localhost (in host.json, or through --local). */
+/**
+ * A host is local when its targetHost is localhost (in host.json, or through --local) with no
+ * port: localhost with a port is an ssh tunnel or a forwarded port to another machine, and is
+ * reached over ssh like any host.
+ */
 export function isLocal(plan: Pick<DeployPlan, 'target'>): boolean {
-  return plan.target.host === LOCAL_TARGET_HOST;
+  return plan.target.host === LOCAL_TARGET_HOST && plan.target.port === undefined;
+}
+
+/**
+ * --local applies a host's system to this machine, so a run may apply one: refuse it when the
+ * run has more than one task of this target (run-many or affected would apply each in turn).
+ */
+export function checkOneLocalTask(local: boolean | undefined, tasks: Array<{ target: { target: string } }>, targetName: string | undefined): void {
+  if (!local) return;
+  const count = tasks.filter((t) => t.target.target === targetName).length;
+  if (count > 1) {
+    throw new Error(`--local applies a host's system to this machine, but this run has ${count} ${targetName} tasks. Run one host: nx run <host>:${targetName} --local.`);
+  }
 }
 
 export function targetFor(plan: DeployPlan, log: (line: string) => void): Target {

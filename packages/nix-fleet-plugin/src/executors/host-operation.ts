@@ -4,7 +4,7 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { HOSTNAME_PATTERN } from '../constants';
 import type { DeployOptions } from '../deploy/deploy-options';
-import { localOptions, targetFor } from '../deploy/local-target';
+import { checkOneLocalTask, localOptions, targetFor } from '../deploy/local-target';
 import { deployPlan, type DeployPlan } from '../deploy/options';
 import type { Target } from '../deploy/target';
 import { resolveHost } from '../host/resolve-host';
@@ -26,6 +26,7 @@ export async function runHostOperation<R extends { host: string }>(op: HostOpera
   try {
     const resolved = resolveHost(options, context);
     host = resolved.host;
+    checkOneLocalTask(options.local, Object.values(context.taskGraph?.tasks ?? {}), context.targetName);
     const plan = deployPlan(host, resolved.hostJson, localOptions(options));
     if (plan.addressNote) console.log(plan.addressNote);
     result = await op.run(plan, targetFor(plan, (line) => console.log(line)));

@@ -30,6 +30,12 @@ describe('chooseGeneration', () => {
     expect(chooseGeneration('web1', P, s).generation).toBe(3);
   });
 
+  it('refuses a generation link that points outside /nix/store, even with --to', () => {
+    const planted = state(7, [gen(5), gen(6, { system: '/tmp/evil' }), gen(7)]);
+    expect(() => chooseGeneration('web1', P, planted, 6)).toThrow('web1: refusing --to=6: generation 6 (/tmp/evil, 2026-12-02T10:00:00.000Z) does not point into /nix/store, so it is no system Nix built.');
+    expect(chooseGeneration('web1', P, planted)).toMatchObject({ generation: 5 });
+  });
+
   it('--to switches to that generation, older or newer', () => {
     expect(chooseGeneration('web1', P, state(2, [gen(1), gen(2), gen(3)]), 3)).toEqual({ generation: 3, outPath: sys(3), from: 2 });
   });

@@ -1,6 +1,7 @@
 // Which generation a rollback on demand switches to: the newest one before the profile's
 // current generation (as `nixos-rebuild switch --rollback`), or --to=N; never a generation
 // whose system a failed deploy left, nor anything that is not a NixOS system.
+import { isStorePath } from '../nix/nix-argv';
 import type { Generation, HostGenerations } from './generations';
 
 export interface GenerationChoice {
@@ -15,6 +16,7 @@ export interface GenerationChoice {
 const describe = (g: Generation) => `generation ${g.number} (${g.system}, ${g.date})`;
 
 function refuseReason(g: Generation): string | undefined {
+  if (!isStorePath(g.system)) return `${describe(g)} does not point into /nix/store, so it is no system Nix built`;
   if (!g.activatable) return `${describe(g)} is not a NixOS system (it has no bin/switch-to-configuration)`;
   if (g.failed) return `${describe(g)} is the system of a deploy that failed on this host`;
   return undefined;

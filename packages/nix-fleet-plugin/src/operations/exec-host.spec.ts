@@ -12,7 +12,7 @@ async function exec(command: string, t = new LocalHost(0) as FakeTarget | LocalH
 
 describe('execHost', () => {
   it('the command text is one sh -c argument, never split or expanded here', () => {
-    expect(execArgv('systemctl is-active nginx; echo "$HOSTNAME"')).toEqual(['sh', '-c', 'systemctl is-active nginx; echo "$HOSTNAME"']);
+    expect(execArgv('systemctl is-active nginx; echo "$HOSTNAME"', 600)).toEqual(['timeout', '-k', '5', '600', 'sh', '-c', 'systemctl is-active nginx; echo "$HOSTNAME"']);
   });
 
   it('prefixes each line with the host name and records exit 0', async () => {
@@ -28,10 +28,13 @@ describe('execHost', () => {
     expect(result).toMatchObject({ status: 'failed', exitCode: 3, message: 'exit code 3' });
   });
 
-  it('stops a command that runs past --timeout', async () => {
-    const { result } = await exec('sleep 5', undefined, 0.3);
-    expect(result).toMatchObject({ status: 'timed-out', exitCode: null });
-    expect(result.message).toContain('did not finish within 0.3s (--timeout)');
+  it('stops a command that runs past --timeout on the target itself, children included', async () => {
+    const marker = `/tmp/nix-fleet-exec-spec-${process.pid}`;
+    const { result } = await exec(`sleep 3; touch ${marker}`, undefined, 1);
+    expect(result).toMatchObject({ status: 'timed-out', exitCode: 124 });
+    expect(result.message).toBe("did not finish within 1s (--timeout); the target's timeout stopped it");
+    await new Promise((r) => setTimeout(r, 2500));
+    expect(require('node:fs').existsSync(marker)).toBe(false);
   });
 
   it('ssh\'s 255 is an unreachable host, said with its doubt', async () => {

@@ -20,8 +20,13 @@ export interface ExecResult {
   finishedAt: number;
 }
 
-/** The argv run on the target: the command text is one argument of sh -c. */
-export const execArgv = (command: string) => ['sh', '-c', command];
+/**
+ * The argv run on the target: the command text is one argument of sh -c, under the target's own
+ * `timeout` (coreutils or busybox), because ending the local ssh does not end a command that
+ * runs without a terminal. Exit 124 means the time ran out there.
+ */
+export const execArgv = (command: string, seconds: number) => ['timeout', '-k', '5', String(seconds), 'sh', '-c', command];
+export const TIMED_OUT_EXIT = 124;
 
 const TAIL = 8192;
 const tail = (text: string) => text.slice(-TAIL);
@@ -47,8 +52,9 @@ export async function execHost(
     return done({ status: 'unreachable', exitCode: null, stdout: '', stderr: '', message: outputOf(e) });
   }
   try {
-    const r = await t.exec(execArgv(command), {
-      timeoutMs: opts.timeoutSeconds * 1000,
+    const r = await t.exec(execArgv(command, opts.timeoutSeconds), {
+      // The target stops the command; this only ends an ssh connection that hangs beyond that.
+      timeoutMs: (opts.timeoutSeconds + 30) * 1000,
       onStdoutLine: (l) => opts.out(`${host} | ${l}`),
       onStderrLine: (l) => opts.err(`${host} | ${l}`),
     });
@@ -56,7 +62,12 @@ export async function execHost(
   } catch (e) {
     if (!(e instanceof CommandError)) return done({ status: 'failed', exitCode: null, stdout: '', stderr: '', message: (e as Error).message });
     const base = { stdout: tail(e.stdout), stderr: tail(e.stderr) };
-    if (e.timedOut) return done({ ...base, status: 'timed-out', exitCode: null, message: `did not finish within ${opts.timeoutSeconds}s (--timeout); it was stopped` });
+    if (e.code === TIMED_OUT_EXIT) {
+      return done({ ...base, status: 'timed-out', exitCode: e.code, message: `did not finish within ${opts.timeoutSeconds}s (--timeout); the target's timeout stopped it` });
+    }
+    if (e.timedOut) {
+      return done({ ...base, status: 'timed-out', exitCode: null, message: `no answer within ${opts.timeoutSeconds + 30}s; the connection was closed, and the command may still run on the host` });
+    }
     if (e.spawnError) return done({ ...base, status: 'failed', exitCode: null, message: e.message });
     if (e.code === SSH_CONNECTION_FAILED && !opts.local) {
       return done({ ...base, status: 'unreachable', exitCode: e.code, message: `ssh exited 255: ${e.reason} (the host is unreachable, or the command itself exited 255)` });

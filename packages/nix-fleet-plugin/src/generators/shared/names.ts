@@ -17,7 +17,8 @@ export function nameCheckContext(tree: Tree): NameCheckContext {
   for (const [name, project] of getProjects(tree)) projects.set(name, project.root);
   const entry = pluginEntry(tree);
   const options = normalizeOptions(typeof entry === 'object' ? (entry.options as NixFleetPluginOptions) : undefined);
-  return { projects, targetNames: [options.buildTargetName, options.closureSizeTargetName, options.deployTargetName] };
+  const { buildTargetName, closureSizeTargetName, deployTargetName, rollbackTargetName, generationsTargetName, execTargetName } = options;
+  return { projects, targetNames: [buildTargetName, closureSizeTargetName, deployTargetName, rollbackTargetName, generationsTargetName, execTargetName] };
 }
 
 export { MODULE_NAME_PATTERN };
