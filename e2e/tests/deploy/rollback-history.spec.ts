@@ -97,8 +97,9 @@ describe('rollback history and detached activation on test hosts', () => {
 
   it('--breakLock: a lock left by a killed deployer is broken only when its owner is provably gone, or when forced', async () => {
     const h = net.hosts[1];
+    // Every deploy has its own token; breaking a lock takes the decision of that token's deploy.
     const leave = (pid: number) =>
-      h.exec(['sh', '-c', 'mkdir -p /run/nix-fleet/deploy.lock && printf "%s\\n" "$1" > /run/nix-fleet/deploy.lock/owner', 'x', `token=dkilled1 by root@${hostname()} pid ${pid} since 2026-12-02T10:00:00.000Z`]);
+      h.exec(['sh', '-c', 'mkdir -p /run/nix-fleet/deploy.lock && printf "%s\\n" "$1" > /run/nix-fleet/deploy.lock/owner', 'x', `token=dkilled${pid} by root@${hostname()} pid ${pid} since 2026-12-02T10:00:00.000Z`]);
     writeFixtureHost(ws.root, fixtureHost(1, '3.0'));
     ws.commit(`${h.name} 3.0`);
     const before = await readLink(h, '/run/current-system');
