@@ -13,11 +13,11 @@ describe('deploy executor', () => {
     expect(existsSync(join(root, 'dist'))).toBe(false);
   });
 
-  it('fails a host with no targetHost at the plan step and records it', async () => {
+  it('fails a host with no targetHost at the preflight step and records it', async () => {
     hostJson({ type: 'server', system: 'x86_64-linux' });
     expect(await deployExecutor({}, context)).toEqual({ success: false });
     const result = JSON.parse(readFileSync(join(root, 'dist/deploy/hosts/web1.json'), 'utf-8'));
-    expect(result).toMatchObject({ host: 'web1', status: 'failed', step: 'plan', copied: false });
+    expect(result).toMatchObject({ host: 'web1', status: 'failed', step: 'preflight', copied: false });
     expect(result.message).toContain('Host "web1" has no deployment.targetHost');
   });
 

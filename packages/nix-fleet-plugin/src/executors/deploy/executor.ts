@@ -76,7 +76,7 @@ export default async function deployExecutor(options: DeployExecutorSchema, cont
     console.error(`\n${options.mode === 'plan' ? 'Plan' : 'Deploy'} of ${host} failed: ${message}${fix ? `\n${fix}` : ''}`);
     // A host name that failed its check names no file to write.
     if (HOSTNAME_PATTERN.test(host) && options.mode === 'plan') writePlanResult(root, failedPlan(host, message));
-    if (HOSTNAME_PATTERN.test(host) && options.mode !== 'plan') writeResult(root, { host, status: 'failed', mode: options.mode ?? 'switch', outPath: '', copied: false, step: 'plan', message, durationMs: 0, finishedAt: Date.now() });
+    if (HOSTNAME_PATTERN.test(host) && options.mode !== 'plan') writeResult(root, { host, status: 'failed', mode: options.mode ?? 'switch', outPath: '', copied: false, step: 'preflight', message, durationMs: 0, finishedAt: Date.now() });
     return { success: false };
   }
   writeResult(root, result);

@@ -17,7 +17,7 @@ describe('rollback executor', () => {
   it('refuses bad options before any ssh and records the host as failed', async () => {
     expect(await rollbackExecutor({ to: -1 }, context)).toEqual({ success: false });
     expect(errors.join('\n')).toContain('Rollback of web1 failed: --to=-1 is not a generation number');
-    expect(JSON.parse(readFileSync(join(root, 'dist/rollback/hosts/web1.json'), 'utf-8'))).toMatchObject({ host: 'web1', status: 'failed', step: 'plan' });
+    expect(JSON.parse(readFileSync(join(root, 'dist/rollback/hosts/web1.json'), 'utf-8'))).toMatchObject({ host: 'web1', status: 'failed', step: 'preflight' });
   });
 
   it.each([

@@ -41,7 +41,7 @@ export default async function rollbackExecutor(options: RollbackExecutorSchema, 
         checkRollbackOptions(options);
         return rollbackHost(plan, options.to, (line) => console.log(line), t);
       },
-      refused: (host, message) => ({ host, status: 'failed', mode: options.mode ?? 'switch', outPath: '', copied: false, step: 'plan', message, durationMs: 0, finishedAt: Date.now() }),
+      refused: (host, message) => ({ host, status: 'failed', mode: options.mode ?? 'switch', outPath: '', copied: false, step: 'preflight', message, durationMs: 0, finishedAt: Date.now() }),
       ok: (r) => r.status === 'deployed',
     },
     options,
