@@ -3,7 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { nixString } from '../../packages/nix-fleet-plugin/src/generators/shared/nix-text';
-import type { TestHost, TestNetwork } from './test-hosts';
+import { startTestHosts, type TestHost, type TestNetwork } from './test-hosts';
+import { createWorkspace, type Workspace } from './workspace';
 
 /** Per host (under its own /nix): one line "<mode> <system>" per switch-to-configuration run. */
 export const ACTIVATION_LOG = '/nix/var/nix-fleet/activations.log';
@@ -127,4 +128,27 @@ export async function waitFor(what: string, check: () => Promise<boolean>, timeo
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 250));
   }
+}
+
+/** Test hosts reached through their network's ssh config, and a workspace to deploy them from. */
+export interface DeployFleet {
+  net: TestNetwork;
+  ws: Workspace;
+  /** Puts NIX_FLEET_SSH_CONFIG back, stops the hosts and removes the workspace. */
+  teardown(): Promise<void>;
+}
+
+export async function startDeployFleet(count: number, namePrefix: string, workspacePrefix: string): Promise<DeployFleet> {
+  const net = await startTestHosts(count, { namePrefix });
+  const restoreSsh = useNetworkSshConfig(net);
+  const ws = createWorkspace(workspacePrefix);
+  return {
+    net,
+    ws,
+    teardown: async () => {
+      restoreSsh();
+      await net.teardown();
+      ws.remove();
+    },
+  };
 }

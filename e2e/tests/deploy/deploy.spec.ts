@@ -14,18 +14,19 @@ import {
   SYSTEM_PROFILE,
   waitFor,
   type SwitchBehaviour,
-  useNetworkSshConfig,
+  startDeployFleet,
+  type DeployFleet,
 } from '../../support/deploy-fixtures';
 import { writeFixtureHost, writeFixtureFleet, type FixtureHost } from '../../support/fixture-fleet';
 import { createNixCounter } from '../../support/nix-counter';
-import { startTestHosts, type TestNetwork } from '../../support/test-hosts';
-import { createWorkspace, nxEnv, type Workspace } from '../../support/workspace';
+import type { TestNetwork } from '../../support/test-hosts';
+import { nxEnv, type Workspace } from '../../support/workspace';
 
 const NX_BIN = join(__dirname, '..', '..', '..', 'node_modules', 'nx', 'dist', 'bin', 'nx.js');
 
 describe('deploy to test hosts', () => {
   let net: TestNetwork;
-  let restoreSsh: (() => void) | undefined;
+  let fleet: DeployFleet | undefined;
   let ws: Workspace;
   const hostJsonExtra: Record<string, Record<string, unknown>> = {};
 
@@ -44,9 +45,8 @@ describe('deploy to test hosts', () => {
   };
 
   beforeAll(async () => {
-    net = await startTestHosts(5, { namePrefix: 'web' });
-    restoreSsh = useNetworkSshConfig(net);
-    ws = createWorkspace('nix-fleet-deploy-');
+    fleet = await startDeployFleet(5, 'web', 'nix-fleet-deploy-');
+    ({ net, ws } = fleet);
     // web1's checks: a command, and a URL only reachable from inside the host (its loopback).
     await net.hosts[0].exec(['busybox', 'httpd', '-p', '127.0.0.1:8080', '-h', '/etc']);
     hostJsonExtra.web1 = {
@@ -59,11 +59,7 @@ describe('deploy to test hosts', () => {
     ws.commit('fleet');
   });
 
-  afterAll(async () => {
-    restoreSsh?.();
-    await net?.teardown();
-    ws?.remove();
-  });
+  afterAll(async () => fleet?.teardown());
 
   it('deploys one host: the profile points at the new system and the activation ran', async () => {
     const web1 = net.hosts[0];

@@ -11,15 +11,16 @@ import {
   switchScriptConfig,
   SYSTEM_PROFILE,
   type SwitchBehaviour,
-  useNetworkSshConfig,
+  startDeployFleet,
+  type DeployFleet,
 } from '../../support/deploy-fixtures';
 import { writeFixtureFleet, writeFixtureHost, type FixtureHost } from '../../support/fixture-fleet';
-import { startTestHosts, type TestNetwork } from '../../support/test-hosts';
-import { createWorkspace, type Workspace } from '../../support/workspace';
+import type { TestNetwork } from '../../support/test-hosts';
+import type { Workspace } from '../../support/workspace';
 
 describe('rollback history and detached activation on test hosts', () => {
   let net: TestNetwork;
-  let restoreSsh: (() => void) | undefined;
+  let fleet: DeployFleet | undefined;
   let ws: Workspace;
 
   const fixtureHost = (i: number, version: string, behaviour: SwitchBehaviour = {}): FixtureHost => {
@@ -34,19 +35,14 @@ describe('rollback history and detached activation on test hosts', () => {
   const deploy = (host: string) => ws.nx(['run', `${host}:deploy`], { allowFailure: true });
 
   beforeAll(async () => {
-    net = await startTestHosts(2, { namePrefix: 'hist' });
-    restoreSsh = useNetworkSshConfig(net);
-    ws = createWorkspace('nix-fleet-history-');
+    fleet = await startDeployFleet(2, 'hist', 'nix-fleet-history-');
+    ({ net, ws } = fleet);
     writeFixtureFleet(ws.root, [fixtureHost(0, '1.0'), fixtureHost(1, '1.0')]);
     ws.commit('fleet v1');
     ws.nx(['run-many', '-t', 'deploy', '--parallel=2']);
   });
 
-  afterAll(async () => {
-    restoreSsh?.();
-    await net?.teardown();
-    ws?.remove();
-  });
+  afterAll(async () => fleet?.teardown());
 
   it('two failed deploys in a row both end on the system from before, with the failed generations gone', async () => {
     const h = net.hosts[0];

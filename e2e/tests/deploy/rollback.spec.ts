@@ -12,15 +12,16 @@ import {
   switchScriptConfig,
   SYSTEM_PROFILE,
   type SwitchBehaviour,
-  useNetworkSshConfig,
+  startDeployFleet,
+  type DeployFleet,
 } from '../../support/deploy-fixtures';
 import { writeFixtureFleet, writeFixtureHost, type FixtureHost } from '../../support/fixture-fleet';
-import { startTestHosts, type TestNetwork } from '../../support/test-hosts';
-import { createWorkspace, type Workspace } from '../../support/workspace';
+import type { TestNetwork } from '../../support/test-hosts';
+import type { Workspace } from '../../support/workspace';
 
 describe('deploy rollbacks on test hosts', () => {
   let net: TestNetwork;
-  let restoreSsh: (() => void) | undefined;
+  let fleet: DeployFleet | undefined;
   let ws: Workspace;
   const v1: Record<string, string> = {};
 
@@ -35,9 +36,8 @@ describe('deploy rollbacks on test hosts', () => {
   };
 
   beforeAll(async () => {
-    net = await startTestHosts(3, { namePrefix: 'db' });
-    restoreSsh = useNetworkSshConfig(net);
-    ws = createWorkspace('nix-fleet-rollback-');
+    fleet = await startDeployFleet(3, 'db', 'nix-fleet-rollback-');
+    ({ net, ws } = fleet);
     writeFixtureFleet(ws.root, [0, 1, 2].map((i) => fixtureHost(i, '1.0')));
     ws.commit('fleet v1');
     // Generation 1 on every host: what the rollbacks return to.
@@ -45,11 +45,7 @@ describe('deploy rollbacks on test hosts', () => {
     for (const h of net.hosts) v1[h.name] = builtOutPath(ws.root, h.name);
   });
 
-  afterAll(async () => {
-    restoreSsh?.();
-    await net?.teardown();
-    ws?.remove();
-  });
+  afterAll(async () => fleet?.teardown());
 
   it('rolls back the one host whose activation fails; the others are deployed', async () => {
     writeFixtureHost(ws.root, fixtureHost(0, '2.0'));

@@ -12,17 +12,18 @@ import {
   switchScriptConfig,
   SYSTEM_PROFILE,
   type SwitchBehaviour,
-  useNetworkSshConfig,
+  startDeployFleet,
+  type DeployFleet,
 } from '../../support/deploy-fixtures';
 import { writeFixtureFleet, writeFixtureHost, type FixtureHost } from '../../support/fixture-fleet';
-import { startTestHosts, type TestNetwork } from '../../support/test-hosts';
-import { createWorkspace, type Workspace } from '../../support/workspace';
+import type { TestNetwork } from '../../support/test-hosts';
+import type { Workspace } from '../../support/workspace';
 
 const readJson = (root: string, file: string) => JSON.parse(readFileSync(join(root, file), 'utf-8'));
 
 describe('rollback, generations and exec on test hosts', () => {
   let net: TestNetwork;
-  let restoreSsh: (() => void) | undefined;
+  let fleet: DeployFleet | undefined;
   let ws: Workspace;
   const A: Record<string, string> = {};
 
@@ -40,9 +41,8 @@ describe('rollback, generations and exec on test hosts', () => {
   };
 
   beforeAll(async () => {
-    net = await startTestHosts(2, { namePrefix: 'ops' });
-    restoreSsh = useNetworkSshConfig(net);
-    ws = createWorkspace('nix-fleet-ops-');
+    fleet = await startDeployFleet(2, 'ops', 'nix-fleet-ops-');
+    ({ net, ws } = fleet);
     // ops2's first system breaks when /run/fail-1.0 exists: a rollback to it that fails.
     writeFixtureFleet(ws.root, [fixtureHost(0, '1.0'), fixtureHost(1, '1.0', { failIf: '/run/fail-1.0' })]);
     ws.commit('fleet 1.0');
@@ -50,11 +50,7 @@ describe('rollback, generations and exec on test hosts', () => {
     for (const h of net.hosts) A[h.name] = builtOutPath(ws.root, h.name);
   });
 
-  afterAll(async () => {
-    restoreSsh?.();
-    await net?.teardown();
-    ws?.remove();
-  });
+  afterAll(async () => fleet?.teardown());
 
   it('deploy A, deploy B, rollback: the host runs A on its profile\'s generation of A, B is kept', async () => {
     const h = net.hosts[0];

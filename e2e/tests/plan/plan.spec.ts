@@ -4,14 +4,14 @@
 // lock state moves. Real nx, nix, ssh and sshd.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { activations, builtOutPath, deploymentFor, generations, readLink, switchScriptConfig, SYSTEM_PROFILE, useNetworkSshConfig } from '../../support/deploy-fixtures';
+import { activations, builtOutPath, deploymentFor, generations, readLink, switchScriptConfig, SYSTEM_PROFILE, startDeployFleet, type DeployFleet } from '../../support/deploy-fixtures';
 import { writeFixtureFleet, writeFixtureHost, type FixtureHost, type FixturePackage } from '../../support/fixture-fleet';
-import { startTestHosts, type TestHost, type TestNetwork } from '../../support/test-hosts';
-import { createWorkspace, type Workspace } from '../../support/workspace';
+import type { TestHost, TestNetwork } from '../../support/test-hosts';
+import type { Workspace } from '../../support/workspace';
 
 describe('deploy --mode=plan on test hosts', () => {
   let net: TestNetwork;
-  let restoreSsh: (() => void) | undefined;
+  let fleet: DeployFleet | undefined;
   let ws: Workspace;
 
   const fixtureHost = (i: number, version = '1.0', extra: FixturePackage[] = []): FixtureHost => {
@@ -36,19 +36,14 @@ describe('deploy --mode=plan on test hosts', () => {
   });
 
   beforeAll(async () => {
-    net = await startTestHosts(3, { namePrefix: 'plan' });
-    restoreSsh = useNetworkSshConfig(net);
-    ws = createWorkspace('nix-fleet-plan-');
+    fleet = await startDeployFleet(3, 'plan', 'nix-fleet-plan-');
+    ({ net, ws } = fleet);
     writeFixtureFleet(ws.root, [0, 1, 2].map((i) => fixtureHost(i)));
     ws.commit('fleet v1');
     ws.nx(['run-many', '-t', 'deploy', '--projects=plan1,plan2', '--parallel=2']);
   });
 
-  afterAll(async () => {
-    restoreSsh?.();
-    await net?.teardown();
-    ws?.remove();
-  });
+  afterAll(async () => fleet?.teardown());
 
   it('lists an added package with its version and bytes to copy, reports the untouched host unchanged and the unreachable one, and moves nothing', async () => {
     const [h1, h2, h3] = net.hosts;
