@@ -12,10 +12,15 @@ export const HOST_TYPES = ['laptop', 'desktop', 'server', 'vm'] as const;
 export type HostType = (typeof HOST_TYPES)[number];
 export const HOST_SYSTEMS = ['x86_64-linux', 'aarch64-linux'] as const;
 
+/** The host name, checked before it names a file or goes into a Nix expression. */
+export function checkedHostName(host: string): string {
+  if (!HOSTNAME_PATTERN.test(host)) throw new Error(`"${host}" is not a valid host name (lowercase letters, digits and "-").`);
+  return host;
+}
+
 /** Where a host's build record lives, relative to the workspace root; never outside dist/hosts. */
 export function hostDistDir(host: string): string {
-  if (!HOSTNAME_PATTERN.test(host)) throw new Error(`"${host}" is not a valid host name (lowercase letters, digits and "-").`);
-  return `${DIST_HOSTS}/${host}`;
+  return `${DIST_HOSTS}/${checkedHostName(host)}`;
 }
 
 /** RFC 1123 label: what NixOS accepts for networking.hostName. */

@@ -6,7 +6,7 @@
 import { readJsonFile, writeJsonFile } from '@nx/devkit';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { HOSTNAME_PATTERN } from '../constants';
+import { checkedHostName } from '../constants';
 import { diffClosures, type PackageChange } from '../closure/diff';
 import type { ClosureRecord } from '../closure/path-info';
 import { countChanges, type ChangeCounts } from '../closure/version';
@@ -84,8 +84,7 @@ export function failedPlan(host: string, message: string): PlanResult {
 }
 
 export function planResultPath(workspaceRoot: string, host: string): string {
-  if (!HOSTNAME_PATTERN.test(host)) throw new Error(`"${host}" is not a valid host name (lowercase letters, digits and "-").`);
-  return join(workspaceRoot, DIST_DEPLOY, 'plans', `${host}.json`);
+  return join(workspaceRoot, DIST_DEPLOY, 'plans', `${checkedHostName(host)}.json`);
 }
 
 export function writePlanResult(workspaceRoot: string, result: PlanResult): void {

@@ -2,7 +2,6 @@ import {
   drvInstallable,
   isStorePath,
   nixBuildArgs,
-  nixEvalDrvPathArgs,
   nixEvalToplevelsArgs,
   nixGcRootArgs,
   nixPathInfoClosureArgs,
@@ -68,10 +67,6 @@ describe('nix argv builders', () => {
 
   it.each(['a"b', '${x}', 'Web', '-x', ''])('refuses host %j in the eval expression', (host) => {
     expect(() => nixEvalToplevelsArgs('/fleet', ['ok', host])).toThrow('is not a valid host name');
-  });
-
-  it('evaluates the drvPath', () => {
-    expect(nixEvalDrvPathArgs(toplevel)).toEqual(['eval', '--raw', `${toplevel}.drvPath`]);
   });
 
   it('asks for the closure of a path', () => {

@@ -1,4 +1,5 @@
 // Pure builders of nix argument arrays; unit-tested as exact arrays.
+import { checkedHostName } from '../constants';
 
 /** The installable of a host's system: <flake>#nixosConfigurations.<host>.config.system.build.toplevel */
 export function toplevelInstallable(flakeRef: string, host: string): string {
@@ -56,9 +57,7 @@ export function drvInstallable(drvPath: string, nixVersion: string): string {
  * `outPath`, which would make Nix print the set as a string.
  */
 export function nixEvalToplevelsArgs(flakeRef: string, hosts: string[]): string[] {
-  const bad = hosts.find((h) => !/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(h));
-  if (bad !== undefined) throw new Error(`"${bad}" is not a valid host name (lowercase letters, digits and dashes).`);
-  const wanted = hosts.map((h) => `"${h}"`).join(' ');
+  const wanted = hosts.map((h) => `"${checkedHostName(h)}"`).join(' ');
   const apply =
     `configs: builtins.listToAttrs (map (name: { inherit name; value = let t = configs.\${name}.config.system.build.toplevel; ` +
     `in { drv = t.drvPath; out = t.outPath; }; }) [ ${wanted} ])`;
@@ -97,10 +96,6 @@ export function nixCopyToArgs(storeUrl: string, storePath: string, logFormat?: '
 /** Signs a closure in the local store so caches and targets can trust it. */
 export function nixStoreSignArgs(keyFile: string, storePath: string): string[] {
   return ['store', 'sign', '--key-file', keyFile, '--recursive', storePath];
-}
-
-export function nixEvalDrvPathArgs(installable: string): string[] {
-  return ['eval', '--raw', `${installable}.drvPath`];
 }
 
 export function nixPathInfoClosureArgs(storePath: string): string[] {

@@ -3,12 +3,11 @@
 import { readJsonFile, writeJsonFile } from '@nx/devkit';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { HOSTNAME_PATTERN } from '../constants';
+import { checkedHostName } from '../constants';
 
 /** dist is e.g. "dist/deploy"; the host name is checked before it names a file. */
 export function hostResultPath(workspaceRoot: string, dist: string, host: string): string {
-  if (!HOSTNAME_PATTERN.test(host)) throw new Error(`"${host}" is not a valid host name (lowercase letters, digits and "-").`);
-  return join(workspaceRoot, dist, 'hosts', `${host}.json`);
+  return join(workspaceRoot, dist, 'hosts', `${checkedHostName(host)}.json`);
 }
 
 export function writeHostResult<T extends { host: string }>(workspaceRoot: string, dist: string, result: T): string {
