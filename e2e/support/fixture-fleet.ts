@@ -32,8 +32,11 @@ export const FIXTURE_FLAKE = `# Fixture fleet: stands in for nixpkgs and NixOS i
         builtins.attrNames (builtins.readDir ./hosts)
       );
       profiles = import ./packages/profiles/default.nix;
+      # What importing nixpkgs costs each evaluation: work every host waits for, done once
+      # per Nix process however many hosts it evaluates.
+      shared = lib.busyWork (profiles.evalCost or 0);
       mkHost = name: {
-        config.system.build.toplevel = lib.toplevel {
+        config.system.build.toplevel = builtins.seq shared lib.toplevel {
           inherit name profiles;
           host = builtins.fromJSON (builtins.readFile (./hosts + "/\${name}/host.json"));
           config = import (./hosts + "/\${name}/configuration.nix");
@@ -69,6 +72,7 @@ let
     };
 in
 {
+  busyWork = n: builtins.foldl' builtins.add 0 (builtins.genList (x: x) n);
   toplevel =
     {
       name,
@@ -77,7 +81,8 @@ in
       profiles,
     }:
     let
-      pkgs = map (package host.system) ((config.packages or [ ]) ++ (profiles.packages or [ ]));
+      rolePackages = builtins.concatMap (r: (profiles.rolePackages or { }).\${r} or [ ]) (host.roles or [ ]);
+      pkgs = map (package host.system) ((config.packages or [ ]) ++ (profiles.packages or [ ]) ++ rolePackages);
       switchScript = config.switchScript or profiles.switchScript or "#!/bin/sh\\necho activated $1\\n";
     in
     builtins.derivation {
@@ -101,8 +106,21 @@ in
 }
 `;
 
-export function fixtureProfiles(packages: FixturePackage[] = [{ name: 'base-tools', version: '1.0', size: 4096 }]): string {
-  return `# Fixture profile library: packages every host gets.\n{\n  packages = ${nixList(packages)};\n}\n`;
+export interface FixtureProfileExtras {
+  /** Packages only hosts with this role in host.json get. */
+  rolePackages?: Record<string, FixturePackage[]>;
+  /** List elements summed once per Nix process: stands in for importing nixpkgs (3e6 is about 2 s). */
+  evalCost?: number;
+}
+
+export function fixtureProfiles(packages: FixturePackage[] = [{ name: 'base-tools', version: '1.0', size: 4096 }], extras: FixtureProfileExtras = {}): string {
+  const roles = Object.entries(extras.rolePackages ?? {}).map(([role, pkgs]) => `    ${role} = ${nixList(pkgs)};\n`).join('');
+  return (
+    `# Fixture profile library: packages every host gets.\n{\n  packages = ${nixList(packages)};\n` +
+    (roles ? `  rolePackages = {\n${roles}  };\n` : '') +
+    (extras.evalCost ? `  evalCost = ${Math.floor(extras.evalCost)};\n` : '') +
+    '}\n'
+  );
 }
 
 export function fixtureConfiguration(host: FixtureHost): string {
@@ -133,10 +151,10 @@ export function writeWorkspaceFile(root: string, file: string, content: string):
 }
 
 /** Writes the flake, its library, the profiles and every host under root. */
-export function writeFixtureFleet(root: string, hosts: FixtureHost[], profilePackages?: FixturePackage[]): void {
+export function writeFixtureFleet(root: string, hosts: FixtureHost[], profilePackages?: FixturePackage[], extras?: FixtureProfileExtras): void {
   writeWorkspaceFile(root, 'flake.nix', FIXTURE_FLAKE);
   writeWorkspaceFile(root, 'nix/fixture-lib.nix', FIXTURE_LIB);
-  writeWorkspaceFile(root, 'packages/profiles/default.nix', fixtureProfiles(profilePackages));
+  writeWorkspaceFile(root, 'packages/profiles/default.nix', fixtureProfiles(profilePackages, extras));
   for (const host of hosts) writeFixtureHost(root, host);
 }
 

@@ -29,3 +29,13 @@ export function createNixCounter(command = 'nix'): NixCounter {
     reset: () => writeFileSync(log, ''),
   };
 }
+
+/**
+ * The hosts each `nix eval` of toplevels asked for (the list in its --apply), all calls
+ * together: a host evaluated twice is there twice.
+ */
+export function evaluatedHosts(calls: string[]): string[] {
+  return calls
+    .filter((c) => c.startsWith('eval ') && c.includes('#nixosConfigurations --apply'))
+    .flatMap((c) => [...(/\[ ((?:"[a-z0-9-]+" ?)+)\]\)$/.exec(c)?.[1].matchAll(/"([a-z0-9-]+)"/g) ?? [])].map((m) => m[1]));
+}

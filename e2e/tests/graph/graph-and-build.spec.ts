@@ -40,14 +40,18 @@ describe('graph and build on a fixture fleet', () => {
   it('infers the targets with inputs, outputs, metadata and tags', () => {
     const web1 = JSON.parse(ws.nx(['show', 'project', 'web1', '--json']).stdout);
     expect(web1.tags).toEqual(['type:server', 'role:web', 'role:monitoring']);
-    expect(Object.keys(web1.targets).sort()).toEqual(['build', 'closure-size', 'deploy', 'exec', 'generations', 'rollback']);
-    for (const target of ['build', 'closure-size', 'deploy']) {
+    expect(Object.keys(web1.targets).sort()).toEqual(['build', 'closure-size', 'deploy', 'eval', 'exec', 'generations', 'rollback']);
+    for (const target of ['eval', 'deploy']) {
       expect(web1.targets[target].inputs).toEqual(
         expect.arrayContaining(['{projectRoot}/**/*', '{workspaceRoot}/flake.nix', '{workspaceRoot}/nix/**/*', '{workspaceRoot}/packages/profiles/**/*', '!{workspaceRoot}/docs/**', '!{workspaceRoot}/hosts/*/*.nix', '{workspaceRoot}/hosts/*/host.json', { runtime: 'nix --version' }]),
       );
       expect(web1.targets[target].metadata).toMatchObject({ technologies: ['nix'], description: expect.stringContaining('web1') });
     }
+    // The build is keyed by what eval found (the drvPath), closure-size by the build record.
+    expect(web1.targets.eval.outputs).toEqual(['{workspaceRoot}/dist/hosts/web1/toplevel.json']);
+    expect(web1.targets.build).toMatchObject({ dependsOn: ['eval'], inputs: [{ dependentTasksOutputFiles: '**/toplevel.json', transitive: false }, { runtime: 'nix --version' }] });
     expect(web1.targets.build.outputs).toEqual(['{workspaceRoot}/dist/hosts/web1/build.json']);
+    expect(web1.targets['closure-size'].inputs[0]).toEqual({ dependentTasksOutputFiles: '**/build.json', transitive: false });
     expect(web1.targets.deploy.cache).toBe(false);
     // Day-two targets read only host.json and are never cached.
     for (const target of ['rollback', 'generations', 'exec']) {
@@ -82,7 +86,7 @@ describe('graph and build on a fixture fleet', () => {
   it('serves a second build entirely from the Nx cache, spawning no nix build or eval', () => {
     counter.reset();
     const out = ws.nx(['run-many', '-t', 'build', '--output-style=stream'], { env: counter.env }).stdout;
-    expect(out).toMatch(/Nx read the output from the cache instead of running the command for 3 out of 3 tasks/);
+    expect(out).toMatch(/Nx read the output from the cache instead of running the command for 6 out of 6 tasks/);
     expect(counter.count('build', 'eval', 'path-info', 'copy')).toBe(0);
   });
 
@@ -141,12 +145,25 @@ describe('graph and build on a fixture fleet', () => {
     expect(affectedBy('docs/notes.md', (p) => writeFileSync(p, '# notes\n'))).toEqual([]);
   });
 
-  it('rebuilds only what changed: one host after its configuration changed', () => {
+  it('evaluates but does not rebuild a host whose change leaves its system as it was', () => {
     appendFileSync(join(ws.root, 'hosts/db1/configuration.nix'), '# resized\n');
     ws.commit('touch db1');
     counter.reset();
-    ws.nx(['affected', '-t', 'build', '--base=HEAD~1', '--head=HEAD'], { env: counter.env });
-    expect(counter.calls().filter((c) => c.startsWith('build'))).toEqual([expect.stringContaining('nixosConfigurations.db1.')]);
+    const r = ws.nx(['affected', '-t', 'build', '--base=HEAD~1', '--head=HEAD'], { env: counter.env });
+    expect(counter.calls().filter((c) => c.startsWith('eval'))).toEqual([expect.stringContaining('[ "db1" ]')]);
+    expect(counter.count('build')).toBe(0);
+    expect(r.stdout).toContain('nix-fleet: 1 host affected, 0 systems changed, 1 unchanged (Nx cache hits); 1 evaluated');
+  });
+
+  it('rebuilds only what changed: one host after its configuration changed its system', () => {
+    const conf = join(ws.root, 'hosts/db1/configuration.nix');
+    writeFileSync(conf, readFileSync(conf, 'utf-8').replace(/version = "[^"]*"/, 'version = "9.9"'));
+    ws.commit('db1 gets a new app');
+    counter.reset();
+    const r = ws.nx(['affected', '-t', 'build', '--base=HEAD~1', '--head=HEAD'], { env: counter.env });
+    const drv = JSON.parse(readFileSync(join(ws.root, 'dist/hosts/db1/toplevel.json'), 'utf-8')).drvPath;
+    expect(counter.calls().filter((c) => c.startsWith('build'))).toEqual([expect.stringContaining(drv)]);
+    expect(r.stdout).toContain('nix-fleet: 1 host affected, 1 system changed');
   });
 
   it.each([

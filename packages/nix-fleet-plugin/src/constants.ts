@@ -7,6 +7,8 @@ export const PROFILES_ROOT = 'packages/profiles';
 export const PROFILES_GLOB = `${PROFILES_ROOT}/default.nix`;
 export const PROFILES_PROJECT = 'profiles';
 export const DIST_HOSTS = 'dist/hosts';
+/** Tag of a host whose host.json does not load: `nx show projects -p tag:nix-fleet:invalid`. */
+export const INVALID_TAG = 'nix-fleet:invalid';
 
 export const HOST_TYPES = ['laptop', 'desktop', 'server', 'vm'] as const;
 export type HostType = (typeof HOST_TYPES)[number];

@@ -1,5 +1,9 @@
-// The Nx hash of a host's build task, as the key of the toplevel this machine evaluated for it.
+// The Nx hash of a host's eval task: the key of the toplevel this machine evaluated for it.
 import type { ExecutorContext, Task } from '@nx/devkit';
+import { HOSTNAME_PATTERN, INVALID_TAG, PLUGIN_NAME } from '../constants';
+import type { EvalPeer } from '../nix/fleet-eval';
+
+export const EVAL_EXECUTOR = `${PLUGIN_NAME}:eval`;
 
 function ownTask(context: ExecutorContext): Task | undefined {
   const graph = context.taskGraph;
@@ -9,16 +13,50 @@ function ownTask(context: ExecutorContext): Task | undefined {
   );
 }
 
+function isEvalTask(context: ExecutorContext, task: Task): boolean {
+  return context.projectsConfigurations?.projects[task.target.project]?.targets?.[task.target.target]?.executor === EVAL_EXECUTOR;
+}
+
+/** The options a task runs with: the target's, its configuration's, then the command line's. */
+function taskOptions(context: ExecutorContext, task: Task): Record<string, unknown> {
+  const target = context.projectsConfigurations?.projects[task.target.project]?.targets?.[task.target.target];
+  const configuration = task.target.configuration ? target?.configurations?.[task.target.configuration] : undefined;
+  return { ...target?.options, ...configuration, ...task.overrides };
+}
+
 /**
- * The hash of this host's build: the running task's own when it is the build, else that of the
- * build it depends on. Undefined outside a task graph, or when --host names another host than
- * the project (that hash covers the project's inputs, not the host's): then the flake is
- * evaluated every time.
+ * The hash of this host's eval task: the running task's own when it is the eval, else that of
+ * the eval it depends on, directly or through the build. Undefined outside a task graph, or
+ * when --host names another host than the project (that hash covers the project's inputs,
+ * not the host's): then the flake is evaluated every time.
  */
-export function buildHashOf(context: ExecutorContext, isBuild: boolean, host: string): string | undefined {
+export function evalHashOf(context: ExecutorContext, host: string): string | undefined {
   const own = ownTask(context);
-  if (!own || own.target.project !== host) return undefined;
-  if (isBuild) return own.hash;
-  const deps = context.taskGraph?.dependencies[own.id] ?? [];
-  return deps.map((id) => context.taskGraph?.tasks[id]).find((t) => t?.target.project === own.target.project)?.hash;
+  const graph = context.taskGraph;
+  if (!own || !graph || own.target.project !== host) return undefined;
+  const seen = new Set<string>();
+  for (const queue = [own.id]; queue.length > 0; ) {
+    const id = queue.shift() as string;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    const task = graph.tasks[id];
+    if (!task || task.target.project !== host) continue;
+    if (isEvalTask(context, task)) return (taskOptions(context, task).host ?? host) === host ? task.hash : undefined;
+    queue.push(...(graph.dependencies[id] ?? []));
+  }
+  return undefined;
+}
+
+/** Every eval task of the run for this flake: the hosts one shared evaluation can cover. */
+export function evalPeers(context: ExecutorContext, flake: string): EvalPeer[] {
+  const projects = context.projectsConfigurations?.projects ?? {};
+  const peers: EvalPeer[] = [];
+  for (const task of Object.values(context.taskGraph?.tasks ?? {})) {
+    const host = task.target.project;
+    if (!isEvalTask(context, task) || projects[host]?.tags?.includes(INVALID_TAG) || !HOSTNAME_PATTERN.test(host)) continue;
+    const options = taskOptions(context, task);
+    if ((options.host ?? host) !== host || (options.flake ?? '.') !== flake) continue;
+    peers.push({ host, key: task.hash });
+  }
+  return peers;
 }

@@ -36,16 +36,23 @@ describe('createNodesV2', () => {
     const web1 = results[0][1].projects?.['hosts/web1'];
     expect(web1?.name).toBe('web1');
     expect(web1?.tags).toEqual(['type:server', 'role:web', 'homelab']);
-    expect(Object.keys(web1?.targets ?? {})).toEqual(['build', 'closure-size', 'deploy', 'rollback', 'generations', 'exec']);
+    expect(Object.keys(web1?.targets ?? {})).toEqual(['eval', 'build', 'closure-size', 'deploy', 'rollback', 'generations', 'exec']);
     // Day-two targets act on the machine as it is: never cached, nothing built first.
     for (const name of ['rollback', 'generations', 'exec']) {
       expect(web1?.targets?.[name]).toMatchObject({ executor: `@nix-fleet/nx:${name}`, options: { host: 'web1' }, cache: false, inputs: ['{projectRoot}/host.json'] });
       expect(web1?.targets?.[name].dependsOn).toBeUndefined();
     }
-    expect(web1?.targets?.build).toMatchInlineSnapshot(`
+    // Only eval reads the workspace; the build is keyed by what eval found, closure-size by the build.
+    expect(web1?.targets?.build).toMatchObject({
+      dependsOn: ['eval'],
+      cache: true,
+      inputs: [{ dependentTasksOutputFiles: '**/toplevel.json', transitive: false }, { runtime: 'nix --version' }],
+      outputs: ['{workspaceRoot}/dist/hosts/web1/build.json'],
+    });
+    expect(web1?.targets?.eval).toMatchInlineSnapshot(`
 {
   "cache": true,
-  "executor": "@nix-fleet/nx:build",
+  "executor": "@nix-fleet/nx:eval",
   "inputs": [
     "{projectRoot}/**/*",
     "{workspaceRoot}/flake.nix",
@@ -64,12 +71,12 @@ describe('createNodesV2', () => {
     },
   ],
   "metadata": {
-    "description": "Build the NixOS system of web1 (nix build of its toplevel)",
+    "description": "Evaluate the NixOS system of web1 to its derivation (one evaluation shared by the hosts of a run)",
     "help": {
-      "command": "npx nx run web1:build --help",
+      "command": "npx nx run web1:eval --help",
       "example": {
         "options": {
-          "dryRun": true,
+          "memoryPerHostMiB": 4096,
         },
       },
     },
@@ -81,23 +88,30 @@ describe('createNodesV2', () => {
     "host": "web1",
   },
   "outputs": [
-    "{workspaceRoot}/dist/hosts/web1/build.json",
+    "{workspaceRoot}/dist/hosts/web1/toplevel.json",
   ],
 }
 `);
-    expect(web1?.targets?.['closure-size']).toMatchObject({ dependsOn: ['build'], cache: true, outputs: ['{workspaceRoot}/dist/hosts/web1/closure.json'] });
+    expect(web1?.targets?.['closure-size']).toMatchObject({
+      dependsOn: ['build'],
+      cache: true,
+      inputs: [{ dependentTasksOutputFiles: '**/build.json', transitive: false }, '{projectRoot}/host.json', '{projectRoot}/closure-baseline.json', { runtime: 'nix --version' }],
+      outputs: ['{workspaceRoot}/dist/hosts/web1/closure.json'],
+    });
     expect(web1?.targets?.deploy).toMatchObject({ dependsOn: ['build'], cache: false });
     expect(results[1][1].projects?.['packages/profiles']).toMatchObject({ name: 'profiles', projectType: 'library' });
   });
 
   it('takes target names, the flake location and extra inputs from plugin options', async () => {
-    const options = { buildTargetName: 'nix-build', closureSizeTargetName: 'size', deployTargetName: 'ship', rollbackTargetName: 'back', generationsTargetName: 'gens', execTargetName: 'run', flake: 'nix', extraInputs: ['{workspaceRoot}/secrets/**'] };
+    const options = { evalTargetName: 'nix-eval', buildTargetName: 'nix-build', closureSizeTargetName: 'size', deployTargetName: 'ship', rollbackTargetName: 'back', generationsTargetName: 'gens', execTargetName: 'run', flake: 'nix', extraInputs: ['{workspaceRoot}/secrets/**'] };
     const results = await createNodesFn(['hosts/ares/host.json'], options, context);
     const targets = results[0][1].projects?.['hosts/ares']?.targets ?? {};
-    expect(Object.keys(targets)).toEqual(['nix-build', 'size', 'ship', 'back', 'gens', 'run']);
+    expect(Object.keys(targets)).toEqual(['nix-eval', 'nix-build', 'size', 'ship', 'back', 'gens', 'run']);
     expect(targets.size.dependsOn).toEqual(['nix-build']);
+    expect(targets['nix-build'].dependsOn).toEqual(['nix-eval']);
     expect(targets['nix-build'].options).toEqual({ host: 'ares', flake: 'nix' });
-    expect(targets['nix-build'].inputs).toEqual(expect.arrayContaining(['{workspaceRoot}/lib/**/*', '!{workspaceRoot}/docs/**', '{workspaceRoot}/secrets/**']));
+    expect(targets['nix-eval'].options).toEqual({ host: 'ares', flake: 'nix' });
+    expect(targets['nix-eval'].inputs).toEqual(expect.arrayContaining(['{workspaceRoot}/lib/**/*', '!{workspaceRoot}/docs/**', '{workspaceRoot}/secrets/**']));
   });
 
   it.each([
@@ -112,7 +126,7 @@ describe('createNodesV2', () => {
     const projects = Object.assign({}, ...results.map(([, r]) => r.projects ?? {}));
     expect(projects['hosts/ares']).toMatchObject({ name: 'ares', tags: expect.arrayContaining(['type:laptop']) });
     expect(projects['hosts/bad']).toMatchObject({ name: 'bad', tags: ['nix-fleet:invalid'] });
-    expect(Object.keys(projects['hosts/bad'].targets)).toEqual(['build', 'closure-size', 'deploy', 'rollback', 'generations', 'exec']);
+    expect(Object.keys(projects['hosts/bad'].targets)).toEqual(['eval', 'build', 'closure-size', 'deploy', 'rollback', 'generations', 'exec']);
     expect(projects['hosts/bad'].metadata.description).toBe('NixOS host bad: hosts/bad/host.json is invalid, its targets fail until it is fixed');
     expect(warn.mock.calls.flat().join('\n')).toContain('Invalid hosts/bad/host.json');
     warn.mockRestore();

@@ -8,7 +8,7 @@
 import type { CreateNodesContextV2, CreateNodesResult, CreateNodesV2 } from '@nx/devkit';
 import { readFileSync } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
-import { HOST_GLOB, HOSTNAME_PATTERN, PROFILES_GLOB, PROFILES_PROJECT, PROFILES_ROOT } from '../constants';
+import { HOST_GLOB, HOSTNAME_PATTERN, INVALID_TAG, PROFILES_GLOB, PROFILES_PROJECT, PROFILES_ROOT } from '../constants';
 import { parseHostJson, type HostJson } from '../host/host-json';
 import { checkHostModules, fsReader, knownModules, type KnownModules } from '../host/known-modules';
 import { normalizeOptions, type NixFleetPluginOptions } from './options';
@@ -16,8 +16,7 @@ import { sharedHostInputs } from './shared-inputs';
 import { hostTargetsFactory, type HostTargets } from './targets';
 import { readWaves, type WaveIndex } from './waves';
 
-/** Tag of a host whose host.json does not load: `nx show projects -p tag:nix-fleet:invalid`. */
-export const INVALID_TAG = 'nix-fleet:invalid';
+export { INVALID_TAG } from '../constants';
 /** Names a host folder cannot have: they are other projects of every fleet. */
 export const RESERVED_PROJECT_NAMES = [PROFILES_PROJECT];
 

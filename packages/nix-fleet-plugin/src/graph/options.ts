@@ -1,6 +1,7 @@
 // Plugin options as written in nx.json, and their defaults.
 export interface NixFleetPluginOptions {
   /** Target names, so a workspace can keep its own conventions. */
+  evalTargetName?: string;
   buildTargetName?: string;
   closureSizeTargetName?: string;
   deployTargetName?: string;
@@ -24,6 +25,7 @@ export type NormalizedPluginOptions = Required<NixFleetPluginOptions>;
 
 export function normalizeOptions(options: NixFleetPluginOptions | undefined): NormalizedPluginOptions {
   return {
+    evalTargetName: options?.evalTargetName ?? 'eval',
     buildTargetName: options?.buildTargetName ?? 'build',
     closureSizeTargetName: options?.closureSizeTargetName ?? 'closure-size',
     deployTargetName: options?.deployTargetName ?? 'deploy',

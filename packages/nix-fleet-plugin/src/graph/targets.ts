@@ -1,4 +1,8 @@
-// The inferred targets of a host project: build, closure-size and deploy.
+// The inferred targets of a host project: eval, build, closure-size and deploy.
+//
+// Only eval reads the workspace's files. The build's cache key is what eval wrote, the host's
+// drvPath and outPath, and closure-size's is the build record: a change that leaves a host's
+// derivation as it was re-runs its eval and nothing after it.
 import type { TargetConfiguration } from '@nx/devkit';
 import { PLUGIN_NAME, hostDistDir } from '../constants';
 import { operationTargets } from './operation-targets';
@@ -7,6 +11,9 @@ import { waveDependencies, type WaveDependency, type WaveIndex } from './waves';
 
 /** A cheap runtime input: a new Nix version can evaluate the same flake differently. */
 export const NIX_VERSION_INPUT = { runtime: 'nix --version' };
+
+/** The output files of the task this one depends on, by content: Nx hashes them when they exist. */
+const outputOf = (file: string) => ({ dependentTasksOutputFiles: `**/${file}`, transitive: false });
 
 export function hostInputs(sharedInputs: string[], options: NormalizedPluginOptions) {
   return ['{projectRoot}/**/*', ...sharedInputs, ...options.extraInputs, NIX_VERSION_INPUT];
@@ -29,11 +36,24 @@ function hostTargets(host: string, inputs: ReturnType<typeof hostInputs>, option
   const dist = `{workspaceRoot}/${hostDistDir(host)}`;
   const flake = options.flake === '.' ? {} : { flake: options.flake };
   return {
-    [options.buildTargetName]: {
-      executor: `${PLUGIN_NAME}:build`,
+    [options.evalTargetName]: {
+      executor: `${PLUGIN_NAME}:eval`,
       options: { host, ...flake },
       cache: true,
       inputs,
+      outputs: [`${dist}/toplevel.json`],
+      metadata: {
+        description: `Evaluate the NixOS system of ${host} to its derivation (one evaluation shared by the hosts of a run)`,
+        technologies: ['nix'],
+        help: { command: `npx nx run ${host}:${options.evalTargetName} --help`, example: { options: { memoryPerHostMiB: 4096 } } },
+      },
+    },
+    [options.buildTargetName]: {
+      executor: `${PLUGIN_NAME}:build`,
+      options: { host, ...flake },
+      dependsOn: [options.evalTargetName],
+      cache: true,
+      inputs: [outputOf('toplevel.json'), NIX_VERSION_INPUT],
       outputs: [`${dist}/build.json`],
       metadata: {
         description: `Build the NixOS system of ${host} (nix build of its toplevel)`,
@@ -46,7 +66,8 @@ function hostTargets(host: string, inputs: ReturnType<typeof hostInputs>, option
       options: { host, ...flake },
       dependsOn: [options.buildTargetName],
       cache: true,
-      inputs,
+      // Budgets and the baseline are read from the host's folder.
+      inputs: [outputOf('build.json'), '{projectRoot}/host.json', '{projectRoot}/closure-baseline.json', NIX_VERSION_INPUT],
       outputs: [`${dist}/closure.json`],
       metadata: {
         description: `Report the closure size of ${host}, its growth against the baseline and its biggest paths`,

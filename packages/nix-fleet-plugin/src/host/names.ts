@@ -16,7 +16,7 @@ export const FLEET_NAME_PATTERN = /^[a-z0-9][a-z0-9._-]*$/;
 export const HOSTS_EXAMPLE = '--hosts=ares:laptop,web1:server';
 
 /** The default target names every host project gets (plugin options may rename them). */
-export const DEFAULT_TARGET_NAMES = ['build', 'closure-size', 'deploy', 'rollback', 'generations', 'exec'];
+export const DEFAULT_TARGET_NAMES = ['eval', 'build', 'closure-size', 'deploy', 'rollback', 'generations', 'exec'];
 
 /**
  * Names a host may never take, with the reason. `profiles` is the Nx project of the profile

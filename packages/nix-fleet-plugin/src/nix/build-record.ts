@@ -57,12 +57,12 @@ export function readBuildRecord(workspaceRoot: string, host: string): BuildRecor
   return record as BuildRecord;
 }
 
-/** Refuses a record that is not `expected`, naming the host, both paths and the fix. */
-export function checkRecord(record: BuildRecord, expected: Toplevel, file: string): void {
+/** Refuses a record (build.json, toplevel.json) that is not `expected`, naming the host, both paths and the fix. */
+export function checkRecord(record: Toplevel & { host: string }, expected: Toplevel, file: string, kind = 'build record', untouched = 'nothing was measured or sent'): void {
   if (record.drvPath === expected.drvPath && record.outPath === expected.outPath) return;
   throw new Error(
-    `The build record ${file} names ${record.outPath} (${record.drvPath}), but the flake evaluates ` +
-      `host "${record.host}" to ${expected.outPath} (${expected.drvPath}) at this commit. Refusing to use it: nothing was measured or sent. ` +
+    `The ${kind} ${file} names ${record.outPath} (${record.drvPath}), but the flake evaluates ` +
+      `host "${record.host}" to ${expected.outPath} (${expected.drvPath}) at this commit. Refusing to use it: ${untouched}. ` +
       `Rebuild with "nx run ${record.host}:build --skip-nx-cache"; if it happens again, a cache input is missing or a shared cache holds a wrong record.`,
   );
 }
@@ -70,11 +70,12 @@ export function checkRecord(record: BuildRecord, expected: Toplevel, file: strin
 /**
  * The host's build record, proven to be this host's system at this commit and present in the
  * local store (built from its derivation when a cache hit restored only the record).
- * `buildHash` keys the local proof, so a warm run does not evaluate again.
+ * `evalHash` (the hash of the host's eval task) keys the local proof, so a warm run does not
+ * evaluate again.
  */
-export async function verifiedRecord(workspaceRoot: string, host: string, flakeRef: string, buildHash?: string): Promise<BuildRecord> {
+export async function verifiedRecord(workspaceRoot: string, host: string, flakeRef: string, evalHash?: string): Promise<BuildRecord> {
   const record = readBuildRecord(workspaceRoot, host);
-  const expected = (await expectedToplevels(workspaceRoot, flakeRef, { [host]: buildHash }))[host];
+  const expected = (await expectedToplevels(workspaceRoot, flakeRef, { [host]: evalHash }))[host];
   checkRecord(record, expected, relative(workspaceRoot, buildRecordPath(workspaceRoot, host)));
   if (!existsSync(record.outPath)) {
     // Evaluation wrote the derivation; only a garbage-collected one needs the flake again.

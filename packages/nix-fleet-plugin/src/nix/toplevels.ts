@@ -12,8 +12,8 @@ import { run } from './run';
 export const TOPLEVEL_CACHE_DIR = '.nx/nix-fleet/toplevels';
 
 /** Evaluates the hosts' toplevels in one nix evaluation (nothing is built). */
-export async function evaluateToplevels(workspaceRoot: string, flakeRef: string, hosts: string[]): Promise<Record<string, Toplevel>> {
-  const result = await run('nix', nixEvalToplevelsArgs(flakeRef, hosts), { cwd: workspaceRoot, echo: true });
+export async function evaluateToplevels(workspaceRoot: string, flakeRef: string, hosts: string[], echo = true): Promise<Record<string, Toplevel>> {
+  const result = await run('nix', nixEvalToplevelsArgs(flakeRef, hosts), { cwd: workspaceRoot, echo });
   return parseEvalToplevels(result.stdout, hosts);
 }
 

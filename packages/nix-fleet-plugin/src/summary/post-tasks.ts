@@ -4,12 +4,13 @@ import { closureSizeSummary } from '../closure/fleet-summary';
 import { deploySummary } from '../deploy/summary';
 import type { NixFleetPluginOptions } from '../graph/options';
 import { operationSummaries } from '../operations/summaries';
+import { buildSummary } from './build-summary';
 
 /** One fleet-wide report; gets the results of every task of the run. */
 export type FleetSummary = (options: NixFleetPluginOptions | undefined, context: PostTasksExecutionContext) => Promise<void> | void;
 
 /** Each target that ends a run with a fleet table adds its summary here. */
-const summaries: FleetSummary[] = [closureSizeSummary, deploySummary, ...operationSummaries];
+const summaries: FleetSummary[] = [buildSummary, closureSizeSummary, deploySummary, ...operationSummaries];
 
 export async function postTasksExecution(options: NixFleetPluginOptions | undefined, context: PostTasksExecutionContext) {
   for (const summary of summaries) {

@@ -1,12 +1,13 @@
 // Batch build (`nx run-many -t build --batch`): many hosts, one evaluation, one `nix build`.
 //
-// Nx forks a process per task, which costs more than evaluating and building a small host.
-// In a batch, one `nix eval` gives every host's drvPath and outPath, one `nix build` of those
+// Nx forks a process per task, which costs more than building a small host. In a batch, the
+// eval tasks have found every host's drvPath (fleet-eval.ts), one `nix build` of those
 // derivations lets Nix schedule them all, and each result is matched to its host by drvPath
 // (Nix prints results in no fixed order). Then each host gets its GC root and build.json as
 // the one-host executor writes them. Hosts with buildHost, cacheTo or dryRun, and any batch
 // that fails, run one by one through the one-host executor, so each reports its own error.
 import type { ExecutorContext, TaskGraph } from '@nx/devkit';
+import { existsSync } from 'node:fs';
 import { relative } from 'node:path';
 import { HOSTNAME_PATTERN } from '../../constants';
 import { hostFileOf } from '../../host/resolve-host';
@@ -16,8 +17,9 @@ import { flakeRefFor } from '../../nix/flake-ref';
 import { drvInstallable, nixBuildArgs, nixGcRootArgs, parseNixBuildResults, type Toplevel } from '../../nix/nix-argv';
 import { nixVersion } from '../../nix/nix-version';
 import { CommandError, run } from '../../nix/run';
-import { evaluateToplevels, rememberToplevel } from '../../nix/toplevels';
+import { evalHashOf } from '../task-hash';
 import buildExecutor from './executor';
+import { provenToplevels } from './proven-toplevels';
 import { checkScaleOptions } from './options';
 import { ProgressReporter } from '../../nix/progress';
 import type { BuildExecutorSchema } from './schema';
@@ -54,12 +56,14 @@ async function inParallel(jobs: Array<() => Promise<unknown>>, limit: number): P
   }));
 }
 
-async function buildTogether(ids: string[], hosts: string[], hashes: Array<string | undefined>, options: BuildExecutorSchema, root: string): Promise<Results> {
+async function buildTogether(ids: string[], hosts: string[], evalHashes: Array<string | undefined>, options: BuildExecutorSchema, root: string): Promise<Results> {
   const progress = options.progress !== false ? new ProgressReporter(`batch of ${hosts.length}`, (l) => process.stderr.write(`${l}\n`)) : undefined;
   const { builders } = checkScaleOptions(options, root);
-  progress?.step(`evaluating ${hosts.join(', ')}`);
+  progress?.step(`reading the evaluation of ${hosts.join(', ')}`);
   const started = Date.now();
-  const toplevels = await evaluateToplevels(root, flakeRefFor(root, options.flake), hosts);
+  const toplevels = await provenToplevels(root, flakeRefFor(root, options.flake), Object.fromEntries(hosts.map((h, i) => [h, evalHashes[i]])));
+  const missing = Object.values(toplevels).find((t) => !existsSync(t.drvPath));
+  if (missing) throw new Error(`${missing.drvPath} is no longer in the store`);
   const version = await nixVersion();
   const installables = [...new Set(Object.values(toplevels).map((t) => drvInstallable(t.drvPath, version)))];
   const args = nixBuildArgs({ installables, extraArgs: options.extraArgs, builders, logFormat: progress ? 'internal-json' : undefined });
@@ -75,7 +79,6 @@ async function buildTogether(ids: string[], hosts: string[], hashes: Array<strin
   for (const [i, host] of hosts.entries()) {
     const hostJson = readHostJson(root, hostFileOf(host));
     const file = writeBuildRecord(root, { host, system: hostJson.system, ...built[host], nixVersion: version });
-    rememberToplevel(root, host, hashes[i], built[host]);
     const text = `${host}: ${built[host].outPath}\n  record: ${relative(root, file)}`;
     console.log(text);
     results[ids[i]] = { success: true, terminalOutput: text, startTime: started, endTime: Date.now() };
@@ -100,10 +103,14 @@ export default async function buildBatch(
     if (key === undefined || foreign || !HOSTNAME_PATTERN.test(hostOf(id))) alone.push(id);
     else groups.set(key, [...(groups.get(key) ?? []), id]);
   }
+  const contextOf = (id: string): ExecutorContext => {
+    const { target } = taskGraph.tasks[id];
+    return { ...context, taskGraph, projectName: target.project, targetName: target.target, configurationName: target.configuration };
+  };
   for (const ids of groups.values()) {
     const hosts = ids.map(hostOf);
     try {
-      Object.assign(results, await buildTogether(ids, hosts, ids.map((id) => taskGraph.tasks[id].hash), inputs[ids[0]], context.root));
+      Object.assign(results, await buildTogether(ids, hosts, ids.map((id) => evalHashOf(contextOf(id), hostOf(id))), inputs[ids[0]], context.root));
     } catch (e) {
       const why = e instanceof CommandError ? e.reason : (e as Error).message;
       console.error(`\nThe batch build of ${hosts.join(', ')} failed (${why.split('\n')[0]}); building them one by one to tell which.`);
@@ -111,9 +118,8 @@ export default async function buildBatch(
     }
   }
   for (const id of alone) {
-    const task = taskGraph.tasks[id];
     const startTime = Date.now();
-    const { success } = await buildExecutor(inputs[id], { ...context, taskGraph, projectName: task.target.project, targetName: task.target.target, configurationName: task.target.configuration });
+    const { success } = await buildExecutor(inputs[id], contextOf(id));
     results[id] = { success, terminalOutput: '', startTime, endTime: Date.now() };
   }
   return results;

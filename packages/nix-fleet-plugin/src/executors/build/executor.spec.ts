@@ -15,11 +15,6 @@ describe('build executor', () => {
     expect(errors.join('\n')).toContain(message);
   });
 
-  it('fails a workspace without flake.nix before any nix runs, naming the fix', async () => {
-    expect(await buildExecutor({ progress: false }, context)).toEqual({ success: false });
-    expect(errors.join('\n')).toContain('No flake.nix: web1 is built from the flake\'s nixosConfigurations.web1. Add the fleet skeleton with "npx nx g @nix-fleet/nx:init --fleet"');
-  });
-
   it('fails a broken host.json with the file, the field and the fix', async () => {
     hostJson('{ "type": "server",');
     expect(await buildExecutor({ progress: false }, context)).toEqual({ success: false });

@@ -1,15 +1,16 @@
-// @nix-fleet/nx:build: nix build of a host's toplevel, recorded in dist/hosts/<host>/build.json.
+// @nix-fleet/nx:build: nix build of the derivation the eval target found, recorded in dist/hosts/<host>/build.json.
 import type { ExecutorContext } from '@nx/devkit';
 import { relative } from 'node:path';
-import { explainNixFailure, preflightBuild, preflightDeploy, readPreflightFacts, runDeploys } from '../../host/preflight';
+import { existsSync } from 'node:fs';
+import { explainNixFailure } from '../../host/preflight';
 import { resolveHost } from '../../host/resolve-host';
 import { outLinkPath, writeBuildRecord } from '../../nix/build-record';
 import { flakeRefFor } from '../../nix/flake-ref';
-import { nixBuildArgs, nixCopyToArgs, nixStoreArgs, nixStoreSignArgs, parseNixBuildJson, toplevelInstallable } from '../../nix/nix-argv';
+import { drvInstallable, nixBuildArgs, nixCopyToArgs, nixStoreArgs, nixStoreSignArgs, parseNixBuildJson, toplevelInstallable } from '../../nix/nix-argv';
 import { nixVersion } from '../../nix/nix-version';
 import { CommandError, run, type RunOptions } from '../../nix/run';
-import { rememberToplevel } from '../../nix/toplevels';
-import { buildHashOf } from '../task-hash';
+import { evalHashOf } from '../task-hash';
+import { provenToplevels } from './proven-toplevels';
 import { checkScaleOptions, checkSigningKeyLocation } from './options';
 import { ProgressReporter } from '../../nix/progress';
 import type { BuildExecutorSchema } from './schema';
@@ -25,19 +26,20 @@ export default async function buildExecutor(options: BuildExecutorSchema, contex
     const root = context.root;
     const scale = checkScaleOptions(options, root);
     if (scale.signingKey) await checkSigningKeyLocation(scale.signingKey, root);
-    // Cheap checks before Nix: a missing flake, a placeholder hardware file, no target for a deploy.
-    const facts = readPreflightFacts(root, host, options.flake ?? '.', hostJson.deployment?.targetHost);
-    const problems = runDeploys(context, host) ? preflightDeploy(facts) : preflightBuild(facts);
-    for (const p of problems.filter((p) => p.severity === 'warning')) console.warn(`${host}: ${p.message}`);
-    const errors = problems.filter((p) => p.severity === 'error');
-    if (errors.length > 0) throw new Error(errors.map((p) => p.message).join('\n'));
-    const installable = toplevelInstallable(flakeRefFor(root, options.flake), host);
+    const flakeRef = flakeRefFor(root, options.flake);
+    progress?.step('reading the evaluation');
+    const expected = (await provenToplevels(root, flakeRef, { [host]: evalHashOf(context, host) }))[host];
+    // By drvPath, so nothing is evaluated again; a build host evaluates the flake itself
+    // (--eval-store auto), and a garbage-collected derivation needs the flake again too.
+    const byDrv = !scale.buildHost && existsSync(expected.drvPath);
+    const installable = byDrv ? drvInstallable(expected.drvPath, await nixVersion()) : toplevelInstallable(flakeRef, host);
     const outLink = relative(root, outLinkPath(root, host));
     const args = nixBuildArgs({ installables: [installable], outLink, dryRun: options.dryRun, extraArgs: options.extraArgs, builders: scale.builders, buildHost: scale.buildHost, logFormat });
-    progress?.step(scale.buildHost ? `evaluating, then building on ${scale.buildHost}` : 'evaluating');
+    progress?.step(scale.buildHost ? `building on ${scale.buildHost}` : 'building');
     const result = await run('nix', args, output);
     if (options.dryRun) return { success: true };
     const toplevel = parseNixBuildJson(result.stdout);
+    if (toplevel.outPath !== expected.outPath) throw new Error(`nix build gave ${toplevel.outPath}, but ${host} evaluates to ${expected.outPath} (${expected.drvPath}).`);
     if (scale.cacheTo) {
       // A build host keeps the result in its store, so signing and copying start there.
       const from = scale.buildHost ? nixStoreArgs(scale.buildHost) : [];
@@ -46,7 +48,6 @@ export default async function buildExecutor(options: BuildExecutorSchema, contex
       await run('nix', [...nixCopyToArgs(scale.cacheTo, toplevel.outPath, logFormat), ...from], output);
     }
     const file = writeBuildRecord(root, { host, system: hostJson.system, ...toplevel, nixVersion: await nixVersion() });
-    rememberToplevel(root, host, buildHashOf(context, true, host), toplevel);
     console.log(`${host}: ${toplevel.outPath}\n  record: ${relative(root, file)}`);
     return { success: true };
   } catch (e) {

@@ -13,7 +13,7 @@ import { hostsSharingTarget } from '../../host/shared-targets';
 import { verifiedRecord } from '../../nix/build-record';
 import { flakeRefFor } from '../../nix/flake-ref';
 import { addedForWave } from '../../graph/waves';
-import { buildHashOf } from '../task-hash';
+import { evalHashOf } from '../task-hash';
 import { failedPlan, writePlanResult } from '../../deploy/plan';
 import { packageCounts, planOne } from './plan-run';
 import type { DeployExecutorSchema } from './schema';
@@ -59,7 +59,7 @@ export default async function deployExecutor(options: DeployExecutorSchema, cont
       );
     }
     // Proven to be this host's system at this commit before anything is sent to the host.
-    const record = await verifiedRecord(root, host, flakeRefFor(root, options.flake), buildHashOf(context, false, host));
+    const record = await verifiedRecord(root, host, flakeRefFor(root, options.flake), evalHashOf(context, host));
     // ssh, or this machine for a local host: every step below sees only the Target.
     const t = targetFor(plan, log);
     if (options.mode === 'plan') {

@@ -1,0 +1,40 @@
+// @nix-fleet/nx:eval: what a host's system evaluates to, in dist/hosts/<host>/toplevel.json.
+import type { ExecutorContext } from '@nx/devkit';
+import { relative } from 'node:path';
+import { explainNixFailure, preflightBuild, preflightDeploy, readPreflightFacts, runDeploys } from '../../host/preflight';
+import { resolveHost } from '../../host/resolve-host';
+import { flakeRefFor } from '../../nix/flake-ref';
+import { sharedToplevel } from '../../nix/fleet-eval';
+import { CommandError } from '../../nix/run';
+import { writeToplevelRecord } from '../../nix/toplevel-record';
+import { evalHashOf, evalPeers } from '../task-hash';
+import type { EvalExecutorSchema } from './schema';
+
+export default async function evalExecutor(options: EvalExecutorSchema, context: ExecutorContext) {
+  const label = options.host ?? context.projectName ?? 'eval';
+  try {
+    const { host, hostJson } = resolveHost(options, context);
+    const root = context.root;
+    const flake = options.flake ?? '.';
+    // Cheap checks before Nix: a missing flake, a placeholder hardware file, no target for a deploy.
+    const facts = readPreflightFacts(root, host, flake, hostJson.deployment?.targetHost);
+    const problems = runDeploys(context, host) ? preflightDeploy(facts) : preflightBuild(facts);
+    for (const p of problems.filter((p) => p.severity === 'warning')) console.warn(`${host}: ${p.message}`);
+    const errors = problems.filter((p) => p.severity === 'error');
+    if (errors.length > 0) throw new Error(errors.map((p) => p.message).join('\n'));
+    const toplevel = await sharedToplevel({ host, key: evalHashOf(context, host) }, evalPeers(context, flake), {
+      root,
+      flakeRef: flakeRefFor(root, options.flake),
+      memoryPerHostMiB: options.memoryPerHostMiB,
+      log: (line) => process.stderr.write(`${host}: ${line}\n`),
+    });
+    const file = writeToplevelRecord(root, { host, system: hostJson.system, ...toplevel });
+    console.log(`${host}: ${toplevel.outPath}\n  from ${toplevel.drvPath}\n  record: ${relative(root, file)}`);
+    return { success: true };
+  } catch (e) {
+    const why = e instanceof CommandError ? e.reason : (e as Error).message;
+    const fix = e instanceof CommandError ? explainNixFailure(e.stderr) : undefined;
+    console.error(`\nEvaluation of ${label} failed: ${why}${fix ? `\n${fix}` : ''}`);
+    return { success: false };
+  }
+}

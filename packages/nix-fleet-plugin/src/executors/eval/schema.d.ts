@@ -1,0 +1,5 @@
+export interface EvalExecutorSchema {
+  host?: string;
+  flake?: string;
+  memoryPerHostMiB?: number;
+}
