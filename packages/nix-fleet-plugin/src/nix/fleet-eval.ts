@@ -91,6 +91,14 @@ function lockIsStale(lock: string): boolean {
   }
 }
 
+/** Names a run's lock and its end marker: the flake and every host with its key. */
+export function evalRunId(flakeRef: string, peers: EvalPeer[]): string {
+  return createHash('sha256')
+    .update(JSON.stringify([flakeRef, peers.map((p) => `${p.host}:${p.key}`).sort()]))
+    .digest('hex')
+    .slice(0, 32);
+}
+
 /**
  * The toplevel of `own.host`: remembered, else from the run's shared evaluation of `peers`
  * (own included), else evaluated alone.
@@ -102,10 +110,7 @@ export async function sharedToplevel(own: EvalPeer, peers: EvalPeer[], o: Shared
   const group = new Map<string, EvalPeer>();
   for (const p of [own, ...peers]) if (p.key && !group.has(p.host)) group.set(p.host, p);
   if (own.key && group.size > 1) {
-    const id = createHash('sha256')
-      .update(JSON.stringify([o.flakeRef, [...group.values()].map((p) => `${p.host}:${p.key}`).sort()]))
-      .digest('hex')
-      .slice(0, 32);
+    const id = evalRunId(o.flakeRef, [...group.values()]);
     const dir = join(o.root, EVAL_LOCK_DIR);
     mkdirSync(dir, { recursive: true });
     const lock = join(dir, `${id}.lock`);

@@ -103,9 +103,11 @@ export default async function buildBatch(
     if (key === undefined || foreign || !HOSTNAME_PATTERN.test(hostOf(id))) alone.push(id);
     else groups.set(key, [...(groups.get(key) ?? []), id]);
   }
+  // context.taskGraph is the whole run's, taskGraph only this batch's: the eval task each build
+  // depends on, whose hash keys its evaluation, is only in the former.
   const contextOf = (id: string): ExecutorContext => {
     const { target } = taskGraph.tasks[id];
-    return { ...context, taskGraph, projectName: target.project, targetName: target.target, configurationName: target.configuration };
+    return { ...context, taskGraph: context.taskGraph ?? taskGraph, projectName: target.project, targetName: target.target, configurationName: target.configuration };
   };
   for (const ids of groups.values()) {
     const hosts = ids.map(hostOf);

@@ -11,7 +11,7 @@ export default async function evalBatch(taskGraph: TaskGraph, inputs: Record<str
   for (const id of Object.keys(inputs)) {
     const task = taskGraph.tasks[id];
     const startTime = Date.now();
-    const { success } = await evalExecutor(inputs[id], { ...context, taskGraph, projectName: task.target.project, targetName: task.target.target, configurationName: task.target.configuration });
+    const { success } = await evalExecutor(inputs[id], { ...context, taskGraph: context.taskGraph ?? taskGraph, projectName: task.target.project, targetName: task.target.target, configurationName: task.target.configuration });
     results[id] = { success, terminalOutput: '', startTime, endTime: Date.now() };
   }
   return results;
