@@ -72,7 +72,13 @@ let
     };
 in
 {
-  busyWork = n: builtins.foldl' builtins.add 0 (builtins.genList (x: x) n);
+  # n * n additions in lists of n: CPU time without holding memory.
+  busyWork =
+    n:
+    let
+      row = i: builtins.foldl' builtins.add i (builtins.genList (x: x) n);
+    in
+    builtins.foldl' (sum: i: sum + row i) 0 (builtins.genList (x: x) n);
   toplevel =
     {
       name,
@@ -109,7 +115,7 @@ in
 export interface FixtureProfileExtras {
   /** Packages only hosts with this role in host.json get. */
   rolePackages?: Record<string, FixturePackage[]>;
-  /** List elements summed once per Nix process: stands in for importing nixpkgs (3e6 is about 2 s). */
+  /** n * n additions once per Nix process: stands in for importing nixpkgs (4500 is about 2 s). */
   evalCost?: number;
 }
 

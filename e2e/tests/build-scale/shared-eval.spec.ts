@@ -22,7 +22,7 @@ describe('one shared evaluation per run', () => {
 
   beforeAll(() => {
     ws = createWorkspace('nix-fleet-shared-eval-');
-    writeFixtureFleet(ws.root, GOOD.map((name) => ({ name })), undefined, { evalCost: 100000 });
+    writeFixtureFleet(ws.root, GOOD.map((name) => ({ name })), undefined, { evalCost: 300 });
     writeFixtureHost(ws.root, { name: 'broken', extraConfig: '  switchScript = throw "broken on purpose";\n' });
     ws.commit('fleet');
     for (const h of GOOD) {

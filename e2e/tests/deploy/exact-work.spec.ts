@@ -20,7 +20,7 @@ describe('a profile change builds and deploys only the systems it changes', () =
       hostJson: deploymentFor(fleet.net, h),
       extraConfig: switchScriptConfig(),
     }));
-    writeFixtureFleet(fleet.ws.root, hosts, undefined, { rolePackages: { web: [{ name: 'nginx', version: nginx, size: 4096 }] }, evalCost: 200000 });
+    writeFixtureFleet(fleet.ws.root, hosts, undefined, { rolePackages: { web: [{ name: 'nginx', version: nginx, size: 4096 }] }, evalCost: 500 });
     fleet.ws.commit(`nginx ${nginx}`);
   };
   const names = () => fleet.net.hosts.map((h) => h.name);

@@ -1,7 +1,7 @@
 // Benchmark: cold `nx run-many -t build` on fixture hosts whose evaluation shares a costly part
 // (what importing nixpkgs costs each evaluation) vs a plain shell loop of `nix build`, then the
 // warm run served from the Nx cache, counting nix spawns with a wrapper first on PATH.
-// Usage: node -r @swc-node/register tools/bench/build/run.ts [--hosts=10 --runs=3 --eval-cost=3000000]
+// Usage: node -r @swc-node/register tools/bench/build/run.ts [--hosts=10 --runs=3 --eval-cost=4500]
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -14,8 +14,8 @@ import { createWorkspace, nxEnv, REPO_ROOT, type Workspace } from '../../../e2e/
 const arg = (name: string, fallback: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback;
 const HOSTS = Number(arg('hosts', '10'));
 const RUNS = Number(arg('runs', '3'));
-/** List elements the fixture sums once per Nix process: 3e6 is about 2 s on the 2-core machine. */
-const EVAL_COST = Number(arg('eval-cost', '3000000'));
+/** The fixture's shared evaluation, n * n additions once per Nix process: 4500 is about 2 s here. */
+const EVAL_COST = Number(arg('eval-cost', '4500'));
 
 /** Fresh package names make every store path new, so each cold run really builds. */
 function coldFleet(ws: Workspace, round: string) {
@@ -32,6 +32,14 @@ function timed(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv)
   const started = process.hrtime.bigint();
   const r = spawnSync(cmd, args, { cwd, env, encoding: 'utf-8', maxBuffer: 256 * 1024 * 1024 });
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed:\n${r.stdout}\n${r.stderr}`);
+  return Number(process.hrtime.bigint() - started) / 1e9;
+}
+
+/** What the shared part costs one Nix process, measured the way the fixture does it. */
+function sharedSeconds(): number {
+  const expr = `let n = ${EVAL_COST}; row = i: builtins.foldl' builtins.add i (builtins.genList (x: x) n); in builtins.foldl' (s: i: s + row i) 0 (builtins.genList (x: x) n)`;
+  const started = process.hrtime.bigint();
+  spawnSync('nix-instantiate', ['--eval', '-E', expr]);
   return Number(process.hrtime.bigint() - started) / 1e9;
 }
 
@@ -64,7 +72,7 @@ function main() {
         const t = timed(process.execPath, [...nx, 'run-many', '-t', 'build', ...flags], ws.root, env);
         const evals = counter.count('eval');
         const evaluated = evaluatedHosts(counter.calls()).length;
-        record(`nx run-many -t build ${flags.join(' ')}(cold)`, t, `${counter.count('build')} build, ${evals} eval (${evaluated} hosts), ${counter.calls().length} total`);
+        record(`nx run-many -t build ${[...flags, '(cold)'].join(' ')}`, t, `${counter.count('build')} build, ${evals} eval (${evaluated} hosts), ${counter.calls().length} total`);
       }
       // Warm: the same inputs as the last cold run, served from the Nx cache.
       counter.reset();
@@ -85,7 +93,7 @@ function main() {
   const widths = headers.map((_, i) => Math.max(...[headers, ...table].map((row) => row[i].length)));
   const line = (row: string[]) => row.map((c, i) => (i >= 1 && i <= 3 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd();
   const text = [
-    `Build benchmark: ${HOSTS} fixture hosts sharing a ${EVAL_COST}-element evaluation, ${RUNS} runs, median wall time (${spawnSync('nix', ['--version'], { encoding: 'utf-8' }).stdout.trim()})`,
+    `Build benchmark: ${HOSTS} fixture hosts whose evaluations share ${EVAL_COST}² additions (one \`nix eval\` of them alone: ${sharedSeconds().toFixed(2)} s), ${RUNS} runs, median wall time (${spawnSync('nix', ['--version'], { encoding: 'utf-8' }).stdout.trim()})`,
     `machine: ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, MemAvailable ${(availableMemoryMiB() / 1024).toFixed(1)} GiB before`,
     `load average before: ${loadBefore}, after: ${loadavg().map((l) => l.toFixed(1)).join(' ')} (2 cores shared with other work)`,
     line(headers),
