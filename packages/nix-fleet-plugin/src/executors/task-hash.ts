@@ -56,7 +56,8 @@ export function evalPeers(context: ExecutorContext, flake: string): EvalPeer[] {
     if (!isEvalTask(context, task) || projects[host]?.tags?.includes(INVALID_TAG) || !HOSTNAME_PATTERN.test(host)) continue;
     const options = taskOptions(context, task);
     if ((options.host ?? host) !== host || (options.flake ?? '.') !== flake) continue;
-    peers.push({ host, key: task.hash });
+    const memory = options.memoryPerHostMiB;
+    peers.push({ host, key: task.hash, ...(typeof memory === 'number' ? { memoryPerHostMiB: memory } : {}) });
   }
   return peers;
 }

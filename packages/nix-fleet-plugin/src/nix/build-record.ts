@@ -12,7 +12,7 @@ import { hostDistDir } from '../constants';
 import { drvInstallable, isStorePath, nixBuildArgs, parseNixBuildJson, toplevelInstallable, type Toplevel } from './nix-argv';
 import { nixVersion } from './nix-version';
 import { run } from './run';
-import { expectedToplevels } from './toplevels';
+import { sharedToplevel, type EvalPeer } from './fleet-eval';
 
 export interface BuildRecord {
   host: string;
@@ -71,11 +71,11 @@ export function checkRecord(record: Toplevel & { host: string }, expected: Tople
  * The host's build record, proven to be this host's system at this commit and present in the
  * local store (built from its derivation when a cache hit restored only the record).
  * `evalHash` (the hash of the host's eval task) keys the local proof, so a warm run does not
- * evaluate again.
+ * evaluate again; without one, the consumers of a run share one evaluation of `peers`.
  */
-export async function verifiedRecord(workspaceRoot: string, host: string, flakeRef: string, evalHash?: string): Promise<BuildRecord> {
+export async function verifiedRecord(workspaceRoot: string, host: string, flakeRef: string, evalHash?: string, peers: EvalPeer[] = []): Promise<BuildRecord> {
   const record = readBuildRecord(workspaceRoot, host);
-  const expected = (await expectedToplevels(workspaceRoot, flakeRef, { [host]: evalHash }))[host];
+  const expected = await sharedToplevel({ host, key: evalHash }, peers, { root: workspaceRoot, flakeRef });
   checkRecord(record, expected, relative(workspaceRoot, buildRecordPath(workspaceRoot, host)));
   if (!existsSync(record.outPath)) {
     // Evaluation wrote the derivation; only a garbage-collected one needs the flake again.

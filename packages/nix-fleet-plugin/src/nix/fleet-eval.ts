@@ -8,7 +8,7 @@
 // A host whose chunk failed is evaluated alone by its own task, so each error is reported by
 // the task of the host it belongs to.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { currentBudget, describePlan, evalPlan } from './eval-workers';
 import type { Toplevel } from './nix-argv';
@@ -21,6 +21,8 @@ export const EVAL_LOCK_DIR = '.nx/nix-fleet/eval';
 export interface EvalPeer {
   host: string;
   key: string | undefined;
+  /** The memoryPerHostMiB option of the host's eval task, when set. */
+  memoryPerHostMiB?: number;
 }
 
 export interface SharedEvalOptions {
@@ -43,7 +45,9 @@ function firstLine(e: unknown): string {
 export async function evaluateAndRemember(peers: EvalPeer[], o: SharedEvalOptions): Promise<void> {
   const todo = peers.filter((p) => !rememberedToplevel(o.root, p.host, p.key));
   if (todo.length === 0) return;
-  const budget = currentBudget(o.memoryPerHostMiB);
+  // The largest need any host of the run declared, so none of them swaps.
+  const declared = todo.map((p) => p.memoryPerHostMiB ?? 0);
+  const budget = currentBudget(Math.max(o.memoryPerHostMiB ?? 0, ...declared) || undefined);
   const plan = evalPlan(todo.map((p) => p.host), budget);
   const keyOf = new Map(todo.map((p) => [p.host, p.key]));
   o.log?.(describePlan(plan, budget));
@@ -70,6 +74,19 @@ function tryLock(lock: string): boolean {
   }
   writeFileSync(join(lock, 'pid'), String(process.pid));
   return true;
+}
+
+/** End markers of runs over a day old: a run lasts minutes, the folder should not grow forever. */
+function removeOldMarkers(dir: string): void {
+  const dayAgo = Date.now() - 24 * 3600 * 1000;
+  for (const name of readdirSync(dir)) {
+    if (!name.endsWith('.done')) continue;
+    try {
+      if (statSync(join(dir, name)).mtimeMs < dayAgo) rmSync(join(dir, name), { force: true });
+    } catch {
+      // Another task removed it first.
+    }
+  }
 }
 
 /** A lock whose owner is gone: its process died, or it never wrote its pid within 10 s. */
@@ -123,6 +140,7 @@ export async function sharedToplevel(own: EvalPeer, peers: EvalPeer[], o: Shared
       if (existsSync(done)) break;
       if (tryLock(lock)) {
         try {
+          removeOldMarkers(dir);
           await evaluateAndRemember([...group.values()], o);
         } finally {
           writeFileSync(done, '');

@@ -38,22 +38,3 @@ export function rememberToplevel(workspaceRoot: string, host: string, key: strin
   if (!key) return;
   writeJsonFile(cacheFile(workspaceRoot, host), { key, ...toplevel }, { appendNewLine: true });
 }
-
-/** Remembered toplevels where the key matches; one evaluation for all the others. */
-export async function expectedToplevels(
-  workspaceRoot: string,
-  flakeRef: string,
-  keys: Record<string, string | undefined>,
-): Promise<Record<string, Toplevel>> {
-  const hosts = Object.keys(keys);
-  const known: Record<string, Toplevel> = {};
-  for (const host of hosts) {
-    const t = rememberedToplevel(workspaceRoot, host, keys[host]);
-    if (t) known[host] = t;
-  }
-  const missing = hosts.filter((h) => !known[h]);
-  if (missing.length === 0) return known;
-  const evaluated = await evaluateToplevels(workspaceRoot, flakeRef, missing);
-  for (const host of missing) rememberToplevel(workspaceRoot, host, keys[host], evaluated[host]);
-  return { ...known, ...evaluated };
-}

@@ -56,12 +56,13 @@ async function inParallel(jobs: Array<() => Promise<unknown>>, limit: number): P
   }));
 }
 
-async function buildTogether(ids: string[], hosts: string[], evalHashes: Array<string | undefined>, options: BuildExecutorSchema, root: string): Promise<Results> {
+async function buildTogether(ids: string[], hosts: string[], evalHashes: Array<string | undefined>, options: BuildExecutorSchema, context: ExecutorContext): Promise<Results> {
+  const root = context.root;
   const progress = options.progress !== false ? new ProgressReporter(`batch of ${hosts.length}`, (l) => process.stderr.write(`${l}\n`)) : undefined;
   const { builders } = checkScaleOptions(options, root);
   progress?.step(`reading the evaluation of ${hosts.join(', ')}`);
   const started = Date.now();
-  const toplevels = await provenToplevels(root, flakeRefFor(root, options.flake), Object.fromEntries(hosts.map((h, i) => [h, evalHashes[i]])));
+  const toplevels = await provenToplevels(context, options.flake, flakeRefFor(root, options.flake), hosts.map((host, i) => ({ host, key: evalHashes[i] })));
   const missing = Object.values(toplevels).find((t) => !existsSync(t.drvPath));
   if (missing) throw new Error(`${missing.drvPath} is no longer in the store`);
   const version = await nixVersion();
@@ -112,7 +113,7 @@ export default async function buildBatch(
   for (const ids of groups.values()) {
     const hosts = ids.map(hostOf);
     try {
-      Object.assign(results, await buildTogether(ids, hosts, ids.map((id) => evalHashOf(contextOf(id), hostOf(id))), inputs[ids[0]], context.root));
+      Object.assign(results, await buildTogether(ids, hosts, ids.map((id) => evalHashOf(contextOf(id), hostOf(id))), inputs[ids[0]], contextOf(ids[0])));
     } catch (e) {
       const why = e instanceof CommandError ? e.reason : (e as Error).message;
       console.error(`\nThe batch build of ${hosts.join(', ')} failed (${why.split('\n')[0]}); building them one by one to tell which.`);

@@ -28,7 +28,7 @@ export default async function buildExecutor(options: BuildExecutorSchema, contex
     if (scale.signingKey) await checkSigningKeyLocation(scale.signingKey, root);
     const flakeRef = flakeRefFor(root, options.flake);
     progress?.step('reading the evaluation');
-    const expected = (await provenToplevels(root, flakeRef, { [host]: evalHashOf(context, host) }))[host];
+    const expected = (await provenToplevels(context, options.flake, flakeRef, [{ host, key: evalHashOf(context, host) }]))[host];
     // By drvPath, so nothing is evaluated again; a build host evaluates the flake itself
     // (--eval-store auto), and a garbage-collected derivation needs the flake again too.
     const byDrv = !scale.buildHost && existsSync(expected.drvPath);

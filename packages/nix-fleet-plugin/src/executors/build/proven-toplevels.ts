@@ -1,20 +1,26 @@
 // What a build builds: this machine's own evaluation of each host, never a cached claim.
 //
 // The eval target's toplevel.json keys the build's cache, but it may come from a shared cache.
-// So the build takes the toplevel this machine evaluated at the eval task's hash (evaluating
-// only when it has none, e.g. after a remote cache hit) and refuses a toplevel.json that
-// names anything else.
+// So the build takes the toplevel this machine evaluated at the eval task's hash and refuses a
+// toplevel.json that names anything else. When this machine has none (the eval tasks were
+// remote cache hits), the builds of the run share one evaluation as eval tasks do.
+import type { ExecutorContext } from '@nx/devkit';
 import { relative } from 'node:path';
 import { checkRecord } from '../../nix/build-record';
+import { sharedToplevel, type EvalPeer } from '../../nix/fleet-eval';
 import type { Toplevel } from '../../nix/nix-argv';
 import { readToplevelRecord, toplevelRecordPath } from '../../nix/toplevel-record';
-import { expectedToplevels } from '../../nix/toplevels';
+import { evalPeers } from '../task-hash';
 
-export async function provenToplevels(root: string, flakeRef: string, evalHashes: Record<string, string | undefined>): Promise<Record<string, Toplevel>> {
-  const expected = await expectedToplevels(root, flakeRef, evalHashes);
-  for (const host of Object.keys(evalHashes)) {
-    const record = readToplevelRecord(root, host);
-    if (record) checkRecord(record, expected[host], relative(root, toplevelRecordPath(root, host)), 'evaluation record', 'nothing was built');
+export async function provenToplevels(context: ExecutorContext, flake: string | undefined, flakeRef: string, hosts: EvalPeer[]): Promise<Record<string, Toplevel>> {
+  const root = context.root;
+  const peers = evalPeers(context, flake ?? '.');
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  const expected: Record<string, Toplevel> = {};
+  for (const own of hosts) {
+    expected[own.host] = await sharedToplevel(own, peers, { root, flakeRef, log });
+    const record = readToplevelRecord(root, own.host);
+    if (record) checkRecord(record, expected[own.host], relative(root, toplevelRecordPath(root, own.host)), 'evaluation record', 'nothing was built');
   }
   return expected;
 }

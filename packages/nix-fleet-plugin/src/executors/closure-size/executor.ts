@@ -11,18 +11,19 @@ import { verifiedRecord } from '../../nix/build-record';
 import { flakeRefFor } from '../../nix/flake-ref';
 import { nixPathInfoClosureArgs } from '../../nix/nix-argv';
 import { CommandError, run } from '../../nix/run';
-import { evalHashOf } from '../task-hash';
+import { evalHashOf, evalPeers } from '../task-hash';
+import type { EvalPeer } from '../../nix/fleet-eval';
 import type { ClosureSizeExecutorSchema } from './schema';
 
 /** Measures the host's closure and writes closure.json; throws on bad input before touching files. */
-export async function measureClosure(options: ClosureSizeExecutorSchema, context: Pick<ExecutorContext, 'root' | 'projectName'>, evalHash?: string): Promise<ClosureReport> {
+export async function measureClosure(options: ClosureSizeExecutorSchema, context: Pick<ExecutorContext, 'root' | 'projectName'>, evalHash?: string, peers: EvalPeer[] = []): Promise<ClosureReport> {
   const root = context.root;
   const { host, hostFile, hostJson } = resolveHost(options, context);
   const budgets = resolveBudgets(hostJson.budgets, { maxSize: options.maxSize, maxGrowth: options.maxGrowth }, hostFile);
   const top = options.top ?? 10;
   if (!Number.isInteger(top) || top < 1) throw new Error(`--top is ${top}: expected a whole number of at least 1.`);
 
-  const record = await verifiedRecord(root, host, flakeRefFor(root, options.flake), evalHash);
+  const record = await verifiedRecord(root, host, flakeRefFor(root, options.flake), evalHash, peers);
   const result = await run('nix', nixPathInfoClosureArgs(record.outPath), { cwd: root });
   const current = parsePathInfoJson(result.stdout, record.outPath, host);
 
@@ -41,7 +42,7 @@ export async function measureClosure(options: ClosureSizeExecutorSchema, context
 export default async function closureSizeExecutor(options: ClosureSizeExecutorSchema, context: ExecutorContext) {
   const host = options.host ?? context.projectName;
   try {
-    const report = await measureClosure(options, context, evalHashOf(context, host ?? ''));
+    const report = await measureClosure(options, context, evalHashOf(context, host ?? ''), evalPeers(context, options.flake ?? '.'));
     console.log(options.json ? JSON.stringify(report, null, 2) : renderReport(report));
     if (report.failures.length > 0) {
       console.error(`\n${report.failures.join('\n\n')}`);
