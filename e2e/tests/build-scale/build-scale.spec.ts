@@ -135,6 +135,28 @@ describe('builds that scale out', () => {
     writeFileSync(file, JSON.stringify(own));
   });
 
+  it('a build refuses an evaluation record from the cache that is not what this machine evaluates, building nothing', () => {
+    ws.nx(['run', 'web1:build']);
+    const own = JSON.parse(readFileSync(join(ws.root, 'dist/hosts/web1/toplevel.json'), 'utf-8'));
+    const other = record(ws, 'workstation');
+    // As a poisoned shared cache would serve it: the eval's cached output names another system.
+    const cached = readdirSync(join(ws.root, '.nx/cache'))
+      .map((entry) => join(ws.root, '.nx/cache', entry, 'dist/hosts/web1/toplevel.json'))
+      .filter((file) => existsSync(file));
+    expect(cached.length).toBeGreaterThan(0);
+    for (const file of cached) writeFileSync(file, JSON.stringify({ ...own, drvPath: other.drvPath, outPath: other.outPath }, null, 2) + '\n');
+    rmSync(join(ws.root, 'dist/hosts/web1/toplevel.json'));
+    const counter = createNixCounter();
+    const run = ws.nx(['run', 'web1:build'], { env: counter.env, allowFailure: true });
+    expect(run.status).not.toBe(0);
+    expect(output(run)).toContain(`The evaluation record dist/hosts/web1/toplevel.json names ${other.outPath} (${other.drvPath}), but the flake evaluates host "web1" to ${own.outPath}`);
+    expect(output(run)).toContain('nothing was built');
+    expect(counter.count('build')).toBe(0);
+    for (const file of cached) rmSync(file);
+    rmSync(join(ws.root, 'dist/hosts/web1/toplevel.json'), { force: true });
+    ws.nx(['run', 'web1:build', '--skip-nx-cache']);
+  });
+
   it('a warm consumer proves the record without evaluating again: the eval task\'s hash keys what this machine evaluated', () => {
     const counter = createNixCounter();
     const run = ws.nx(['run', 'web1:closure-size'], { env: counter.env });

@@ -3,7 +3,7 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { EVAL_LOCK_DIR, evalRunId, sharedToplevel, type EvalPeer } from '../../../packages/nix-fleet-plugin/src/nix/fleet-eval';
+import { EVAL_RUNS_DIR, sharedToplevel, type EvalPeer } from '../../../packages/nix-fleet-plugin/src/nix/fleet-eval';
 import { writeFixtureFleet, writeFixtureHost } from '../../support/fixture-fleet';
 import { createNixCounter, evaluatedHosts } from '../../support/nix-counter';
 import { createWorkspace, type Workspace } from '../../support/workspace';
@@ -17,7 +17,8 @@ describe('one shared evaluation per run', () => {
   const truth: Record<string, string> = {};
   let run = 0;
   const peers = (hosts: string[]): EvalPeer[] => hosts.map((host) => ({ host, key: `run${run}-${host}` }));
-  const options = () => ({ root: ws.root, flakeRef: ws.root, log: (l: string) => logs.push(l), pollMs: 20 });
+  // Each test is its own nx run; the callers of one test are tasks of that run.
+  const options = () => ({ root: ws.root, flakeRef: ws.root, log: (l: string) => logs.push(l), pollMs: 20, runId: `test-run-${run}` });
   let logs: string[] = [];
 
   beforeAll(() => {
@@ -49,6 +50,18 @@ describe('one shared evaluation per run', () => {
     // A second caller with the same keys finds its host remembered: no nix at all.
     counter.reset();
     expect((await sharedToplevel(all[1], all, options())).drvPath).toBe(truth.alpha);
+    expect(counter.calls()).toEqual([]);
+  });
+
+  it('a caller that knows only its own key still evaluates the whole run once, and the others take their results', async () => {
+    const all = peers(GOOD);
+    const unknown = all.map((p) => ({ ...p, key: undefined }));
+    const first = await sharedToplevel(all[0], unknown, options());
+    expect(first.drvPath).toBe(truth.gamma);
+    expect(evaluatedHosts(counter.calls()).sort()).toEqual([...GOOD].sort());
+    counter.reset();
+    const rest = await Promise.all(all.slice(1).map((own) => sharedToplevel(own, all, options())));
+    expect(rest.map((r) => r.drvPath)).toEqual(GOOD.slice(1).map((h) => truth[h]));
     expect(counter.calls()).toEqual([]);
   });
 
@@ -95,22 +108,22 @@ describe('one shared evaluation per run', () => {
 
   /** Runs `fn` with this run's lock held by `pid`. */
   async function withLock<T>(pid: number, fn: () => Promise<T>): Promise<T> {
-    return withMarker((dir, id) => {
-      mkdirSync(join(dir, `${id}.lock`));
-      writeFileSync(join(dir, `${id}.lock`, 'pid'), String(pid));
-    }, fn);
+    const dir = runDir();
+    mkdirSync(join(dir, 'lock'));
+    writeFileSync(join(dir, 'lock', 'pid'), String(pid));
+    return fn();
   }
 
+  /** Runs `fn` in a run whose evaluation is over. */
   async function withDone<T>(fn: () => Promise<T>): Promise<T> {
-    return withMarker((dir, id) => writeFileSync(join(dir, `${id}.done`), ''), fn);
+    writeFileSync(join(runDir(), 'done'), '');
+    return fn();
   }
 
-  async function withMarker<T>(make: (dir: string, id: string) => void, fn: () => Promise<T>): Promise<T> {
-    const id = evalRunId(ws.root, peers(GOOD));
-    const dir = join(ws.root, EVAL_LOCK_DIR);
+  function runDir(): string {
+    const dir = join(ws.root, EVAL_RUNS_DIR, options().runId);
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
-    make(dir, id);
-    return fn();
+    return dir;
   }
 });

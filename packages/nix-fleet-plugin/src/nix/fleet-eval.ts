@@ -1,23 +1,27 @@
 // One evaluation for all the hosts of a run, shared by their eval tasks.
 //
 // Nx runs each task in its own process, and a host evaluated alone pays again for everything
-// hosts share (importing nixpkgs, the flake's own code). So the first eval task of a run to
+// hosts share (importing nixpkgs, the flake's own code). So the first task of an nx run to
 // take the run's lock evaluates every host of the task graph that this machine has not yet
-// evaluated at its hash, in chunks bounded by memory (eval-workers.ts), and remembers each
-// result (toplevels.ts); the other tasks wait for the lock and find their host remembered.
-// A host whose chunk failed is evaluated alone by its own task, so each error is reported by
-// the task of the host it belongs to.
-import { createHash } from 'node:crypto';
+// evaluated, in chunks bounded by memory (eval-workers.ts), and leaves each result in the
+// run's folder; the other tasks wait for the lock and take their host's result from there.
+//
+// The run is the nx process that forked the tasks (its pid and start time), not the hashes of
+// its tasks: Nx hashes tasks as it schedules them, so the first task to start may not know the
+// others' hashes yet. Within one run the workspace's files are what Nx hashed, so a result in
+// the run's folder is this machine's evaluation of the host at its hash; each task remembers
+// its own under that hash (toplevels.ts) for later runs. A host whose chunk failed is
+// evaluated alone by its own task, so each error is reported by the task it belongs to.
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { currentBudget, describePlan, evalPlan } from './eval-workers';
 import type { Toplevel } from './nix-argv';
 import { CommandError } from './run';
-import { evaluateToplevels, rememberedToplevel, rememberToplevel } from './toplevels';
+import { evaluateToplevels, readToplevelFile, rememberedToplevel, rememberToplevel, writeToplevelFile } from './toplevels';
 
-export const EVAL_LOCK_DIR = '.nx/nix-fleet/eval';
+export const EVAL_RUNS_DIR = '.nx/nix-fleet/eval';
 
-/** A host to evaluate, and the Nx hash of its eval task that keys the result. */
+/** A host to evaluate, and the Nx hash of its eval task that keys the result, when known. */
 export interface EvalPeer {
   host: string;
   key: string | undefined;
@@ -32,24 +36,39 @@ export interface SharedEvalOptions {
   log?: (line: string) => void;
   /** How often a waiting task looks again, in ms. */
   pollMs?: number;
+  /** The nx run this process belongs to; defaults to currentRunId(). */
+  runId?: string;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The nx process that started this task: its pid and, on Linux, its start time (pids are reused). */
+export function currentRunId(): string {
+  const ppid = process.ppid;
+  try {
+    // Field 22 of /proc/<pid>/stat, counted after the command name in parentheses.
+    const stat = readFileSync(`/proc/${ppid}/stat`, 'utf-8');
+    return `${ppid}-${stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]}`;
+  } catch {
+    return String(ppid);
+  }
+}
 
 function firstLine(e: unknown): string {
   const text = e instanceof CommandError ? e.reason : (e as Error).message;
   return text.split('\n').find((l) => l.trim()) ?? text;
 }
 
-/** Evaluates the hosts not yet remembered, chunk by chunk, and remembers each result. */
-export async function evaluateAndRemember(peers: EvalPeer[], o: SharedEvalOptions): Promise<void> {
-  const todo = peers.filter((p) => !rememberedToplevel(o.root, p.host, p.key));
+const resultFile = (runDir: string, host: string) => join(runDir, `${host}.json`);
+
+/** Evaluates the hosts that have no result yet, chunk by chunk, and saves each result. */
+async function evaluateGroup(peers: EvalPeer[], runDir: string, runId: string, o: SharedEvalOptions): Promise<void> {
+  const todo = peers.filter((p) => !rememberedToplevel(o.root, p.host, p.key) && !readToplevelFile(resultFile(runDir, p.host), runId));
   if (todo.length === 0) return;
   // The largest need any host of the run declared, so none of them swaps.
   const declared = todo.map((p) => p.memoryPerHostMiB ?? 0);
   const budget = currentBudget(Math.max(o.memoryPerHostMiB ?? 0, ...declared) || undefined);
   const plan = evalPlan(todo.map((p) => p.host), budget);
-  const keyOf = new Map(todo.map((p) => [p.host, p.key]));
   o.log?.(describePlan(plan, budget));
   const queue = [...plan.chunks];
   await Promise.all(
@@ -57,7 +76,7 @@ export async function evaluateAndRemember(peers: EvalPeer[], o: SharedEvalOption
       for (let chunk = queue.shift(); chunk; chunk = queue.shift()) {
         try {
           const toplevels = await evaluateToplevels(o.root, o.flakeRef, chunk, false);
-          for (const host of chunk) rememberToplevel(o.root, host, keyOf.get(host), toplevels[host]);
+          for (const host of chunk) writeToplevelFile(resultFile(runDir, host), runId, toplevels[host]);
         } catch (e) {
           o.log?.(`the evaluation of ${chunk.join(', ')} failed (${firstLine(e)}); each of them is evaluated alone`);
         }
@@ -76,28 +95,15 @@ function tryLock(lock: string): boolean {
   return true;
 }
 
-/** End markers of runs over a day old: a run lasts minutes, the folder should not grow forever. */
-function removeOldMarkers(dir: string): void {
-  const dayAgo = Date.now() - 24 * 3600 * 1000;
-  for (const name of readdirSync(dir)) {
-    if (!name.endsWith('.done')) continue;
-    try {
-      if (statSync(join(dir, name)).mtimeMs < dayAgo) rmSync(join(dir, name), { force: true });
-    } catch {
-      // Another task removed it first.
-    }
-  }
-}
-
 /** A lock whose owner is gone: its process died, or it never wrote its pid within 10 s. */
 function lockIsStale(lock: string): boolean {
   try {
-    const pid = Number(readFileSync(join(lock, 'pid'), 'utf-8'));
-    process.kill(pid, 0);
+    process.kill(Number(readFileSync(join(lock, 'pid'), 'utf-8')), 0);
     return false;
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'EPERM') return false;
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EPERM') return false;
+    if (code === 'ENOENT') {
       try {
         return Date.now() - statSync(lock).mtimeMs > 10_000;
       } catch {
@@ -108,42 +114,49 @@ function lockIsStale(lock: string): boolean {
   }
 }
 
-/** Names a run's lock and its end marker: the flake and every host with its key. */
-export function evalRunId(flakeRef: string, peers: EvalPeer[]): string {
-  return createHash('sha256')
-    .update(JSON.stringify([flakeRef, peers.map((p) => `${p.host}:${p.key}`).sort()]))
-    .digest('hex')
-    .slice(0, 32);
+/** Folders of runs over a day old: a run lasts minutes, the folder should not grow forever. */
+function removeOldRuns(dir: string, keep: string): void {
+  const dayAgo = Date.now() - 24 * 3600 * 1000;
+  for (const name of readdirSync(dir)) {
+    if (name === keep) continue;
+    try {
+      if (statSync(join(dir, name)).mtimeMs < dayAgo) rmSync(join(dir, name), { recursive: true, force: true });
+    } catch {
+      // Another task removed it first.
+    }
+  }
 }
 
 /**
- * The toplevel of `own.host`: remembered, else from the run's shared evaluation of `peers`
- * (own included), else evaluated alone.
+ * The toplevel of `own.host`: remembered at its key, else from the run's shared evaluation of
+ * `peers` (own included), else evaluated alone. Remembered at its key either way.
  */
 export async function sharedToplevel(own: EvalPeer, peers: EvalPeer[], o: SharedEvalOptions): Promise<Toplevel> {
-  const remembered = () => rememberedToplevel(o.root, own.host, own.key);
-  const known = remembered();
+  const known = rememberedToplevel(o.root, own.host, own.key);
   if (known) return known;
-  const group = new Map<string, EvalPeer>();
-  for (const p of [own, ...peers]) if (p.key && !group.has(p.host)) group.set(p.host, p);
-  if (own.key && group.size > 1) {
-    const id = evalRunId(o.flakeRef, [...group.values()]);
-    const dir = join(o.root, EVAL_LOCK_DIR);
-    mkdirSync(dir, { recursive: true });
-    const lock = join(dir, `${id}.lock`);
-    const done = join(dir, `${id}.done`);
+  const group = new Map<string, EvalPeer>([[own.host, own]]);
+  for (const p of peers) if (!group.has(p.host)) group.set(p.host, p);
+  if (group.size > 1) {
+    const runId = o.runId ?? currentRunId();
+    const runsDir = join(o.root, EVAL_RUNS_DIR);
+    const runDir = join(runsDir, runId);
+    mkdirSync(runDir, { recursive: true });
+    const lock = join(runDir, 'lock');
     let waiting = false;
     for (;;) {
-      const t = remembered();
-      if (t) return t;
+      const t = readToplevelFile(resultFile(runDir, own.host), runId);
+      if (t) {
+        rememberToplevel(o.root, own.host, own.key, t);
+        return t;
+      }
       // The run's evaluation is over and did not give this host: its chunk failed.
-      if (existsSync(done)) break;
+      if (existsSync(join(runDir, 'done'))) break;
       if (tryLock(lock)) {
         try {
-          removeOldMarkers(dir);
-          await evaluateAndRemember([...group.values()], o);
+          removeOldRuns(runsDir, runId);
+          await evaluateGroup([...group.values()], runDir, runId, o);
         } finally {
-          writeFileSync(done, '');
+          writeFileSync(join(runDir, 'done'), '');
           rmSync(lock, { recursive: true, force: true });
         }
         continue;

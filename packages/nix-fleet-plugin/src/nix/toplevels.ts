@@ -1,11 +1,10 @@
 // What the flake evaluates each host's toplevel to: one `nix eval` for many hosts, and a local
-// record of it keyed by the Nx hash of the host's build, so a warm run evaluates nothing.
+// record of it keyed by the Nx hash of the host's eval task, so a warm run evaluates nothing.
 //
 // The record lives under .nx/ on this machine, never in a cached output: it is what this
 // machine evaluated itself, the proof a build.json from any cache is checked against.
-import { readJsonFile, writeJsonFile } from '@nx/devkit';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { isStorePath, nixEvalToplevelsArgs, parseEvalToplevels, type Toplevel } from './nix-argv';
 import { run } from './run';
 
@@ -21,12 +20,11 @@ function cacheFile(workspaceRoot: string, host: string): string {
   return join(workspaceRoot, TOPLEVEL_CACHE_DIR, `${host}.json`);
 }
 
-/** The toplevel this machine evaluated for `host` when its build's hash was `key`. */
-export function rememberedToplevel(workspaceRoot: string, host: string, key: string | undefined): Toplevel | undefined {
-  const file = cacheFile(workspaceRoot, host);
+/** A saved toplevel, when the file is whole and saved under `key`. */
+export function readToplevelFile(file: string, key: string | undefined): Toplevel | undefined {
   if (!key || !existsSync(file)) return undefined;
   try {
-    const saved = readJsonFile(file);
+    const saved = JSON.parse(readFileSync(file, 'utf-8'));
     if (saved.key === key && isStorePath(saved.drvPath) && isStorePath(saved.outPath)) return { drvPath: saved.drvPath, outPath: saved.outPath };
   } catch {
     // A torn or foreign file is no proof: evaluate again.
@@ -34,7 +32,19 @@ export function rememberedToplevel(workspaceRoot: string, host: string, key: str
   return undefined;
 }
 
+/** Written whole or not at all (a rename), so a task reading it while another writes never sees half. */
+export function writeToplevelFile(file: string, key: string, toplevel: Toplevel): void {
+  mkdirSync(dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, `${JSON.stringify({ key, drvPath: toplevel.drvPath, outPath: toplevel.outPath })}\n`);
+  renameSync(tmp, file);
+}
+
+/** The toplevel this machine evaluated for `host` when its eval task's hash was `key`. */
+export function rememberedToplevel(workspaceRoot: string, host: string, key: string | undefined): Toplevel | undefined {
+  return readToplevelFile(cacheFile(workspaceRoot, host), key);
+}
+
 export function rememberToplevel(workspaceRoot: string, host: string, key: string | undefined, toplevel: Toplevel): void {
-  if (!key) return;
-  writeJsonFile(cacheFile(workspaceRoot, host), { key, ...toplevel }, { appendNewLine: true });
+  if (key) writeToplevelFile(cacheFile(workspaceRoot, host), key, toplevel);
 }
