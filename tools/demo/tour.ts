@@ -63,7 +63,7 @@ async function tour(): Promise<void> {
   sh('cat', ['hosts/web1/host.json'], { cwd: ws.root });
   nx(['show', 'projects']);
 
-  step('Build every host', 'One nix build per host; dist/hosts/<host>/build.json records the store path (that record is what Nx caches).');
+  step('Build every host', 'One shared evaluation of the three hosts (the eval targets), then one nix build per host of the derivation it found; dist/hosts/<host>/build.json records the store path (that record is what Nx caches).');
   nx(['run-many', '-t', 'build']);
   const first = outPaths(hosts);
   table(['host', 'built system'], hosts.map((h) => [h.name, short(first[h.name])]));
@@ -96,11 +96,12 @@ async function tour(): Promise<void> {
   ws.commit('web profile: nginx 1.27');
   affected(
     [...hosts.map((h) => h.name), 'profiles'],
-    'Nx: every host depends on the profiles project, so all three are affected and their builds run again (Nx cannot see which profile a host imports) ...',
+    'Nx: every host depends on the profiles project, so all three are affected and evaluated again, in one shared evaluation (Nx cannot see which profile a host imports) ...',
   );
-  nx(['affected', '-t', 'build', '--base=HEAD~1']);
+  const built = nx(['affected', '-t', 'build', '--base=HEAD~1']).stdout;
   const third = outPaths(hosts);
-  note('... but Nix decides what is new: only the systems that import the web profile have a new store path.');
+  note('... but a build is keyed by the derivation Nix evaluated: only the systems that import the web profile are new, so only they are built; ares\'s build is an Nx cache hit.');
+  check(built.includes('nix-fleet: 3 hosts affected, 2 systems changed, 1 unchanged (Nx cache hits); 3 evaluated'), 'Nx to build two systems and take ares from its cache');
   table(['host', 'before', 'after', 'new system?'], hosts.map((h) => [h.name, short(second[h.name]), short(third[h.name]), second[h.name] === third[h.name] ? 'no' : 'yes']));
   check(third.web1 !== second.web1 && third.web2 !== second.web2 && third.ares === second.ares, 'new systems for web1 and web2 only');
   note('Against the baselines: the web servers changed nginx 1.26 -> 1.27; ares still has its editor 1.1 from step 7.');
