@@ -78,8 +78,8 @@ async function buildTogether(ids: string[], hosts: string[], evalHashes: Array<s
   await inParallel(hosts.map((host) => () => run('nix', nixGcRootArgs(built[host].outPath, relative(root, outLinkPath(root, host))), { cwd: root })), 4);
   const results: Results = {};
   for (const [i, host] of hosts.entries()) {
-    const hostJson = readHostJson(root, hostFileOf(host));
-    const file = writeBuildRecord(root, { host, system: hostJson.system, ...built[host], nixVersion: version });
+    const system = toplevels[host].system ?? readHostJson(root, hostFileOf(host)).system;
+    const file = writeBuildRecord(root, { host, system, drvPath: built[host].drvPath, outPath: built[host].outPath, nixVersion: version });
     const text = `${host}: ${built[host].outPath}\n  record: ${relative(root, file)}`;
     console.log(text);
     results[ids[i]] = { success: true, terminalOutput: text, startTime: started, endTime: Date.now() };

@@ -47,7 +47,7 @@ export default async function buildExecutor(options: BuildExecutorSchema, contex
       progress?.step(`copying to ${scale.cacheTo}`);
       await run('nix', [...nixCopyToArgs(scale.cacheTo, toplevel.outPath, logFormat), ...from], output);
     }
-    const file = writeBuildRecord(root, { host, system: hostJson.system, ...toplevel, nixVersion: await nixVersion() });
+    const file = writeBuildRecord(root, { host, system: expected.system ?? hostJson.system, ...toplevel, nixVersion: await nixVersion() });
     console.log(`${host}: ${toplevel.outPath}\n  record: ${relative(root, file)}`);
     return { success: true };
   } catch (e) {

@@ -12,16 +12,20 @@ import type { Toplevel } from '../../nix/nix-argv';
 import { readToplevelRecord, toplevelRecordPath } from '../../nix/toplevel-record';
 import { evalPeers } from '../task-hash';
 
-export async function provenToplevels(context: ExecutorContext, flake: string | undefined, flakeRef: string, hosts: EvalPeer[]): Promise<Record<string, Toplevel>> {
+/** Each host's toplevel, with the system eval recorded (build.json takes it from there, not host.json). */
+export async function provenToplevels(context: ExecutorContext, flake: string | undefined, flakeRef: string, hosts: EvalPeer[]): Promise<Record<string, Toplevel & { system?: string }>> {
   const root = context.root;
   const peers = evalPeers(context, flake ?? '.');
   const log = (line: string) => process.stderr.write(`${line}\n`);
-  const expected: Record<string, Toplevel> = {};
+  const expected: Record<string, Toplevel & { system?: string }> = {};
   for (const own of hosts) {
     expected[own.host] = await sharedToplevel(own, peers, { root, flakeRef, log });
     // Without an eval task in the run (--excludeTaskDependencies), toplevel.json keyed nothing.
     const record = own.key ? readToplevelRecord(root, own.host) : undefined;
-    if (record) checkRecord(record, expected[own.host], relative(root, toplevelRecordPath(root, own.host)), 'evaluation record', 'nothing was built');
+    if (record) {
+      checkRecord(record, expected[own.host], relative(root, toplevelRecordPath(root, own.host)), 'evaluation record', 'nothing was built');
+      expected[own.host] = { ...expected[own.host], system: record.system };
+    }
   }
   return expected;
 }
