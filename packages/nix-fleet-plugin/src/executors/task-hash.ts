@@ -1,9 +1,16 @@
 // The Nx hash of a host's eval task: the key of the toplevel this machine evaluated for it.
-import type { ExecutorContext, Task } from '@nx/devkit';
+import { cacheDir, type ExecutorContext, type Task } from '@nx/devkit';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { HOSTNAME_PATTERN, INVALID_TAG, PLUGIN_NAME } from '../constants';
 import type { EvalPeer } from '../nix/fleet-eval';
 
 export const EVAL_EXECUTOR = `${PLUGIN_NAME}:eval`;
+
+/** The Nx hash of the running task. */
+export function ownTaskHash(context: ExecutorContext): string | undefined {
+  return ownTask(context)?.hash;
+}
 
 function ownTask(context: ExecutorContext): Task | undefined {
   const graph = context.taskGraph;
@@ -47,17 +54,36 @@ export function evalHashOf(context: ExecutorContext, host: string): string | und
   return undefined;
 }
 
-/** Every eval task of the run for this flake: the hosts one shared evaluation can cover. */
-export function evalPeers(context: ExecutorContext, flake: string): EvalPeer[] {
+/**
+ * Every eval task of the run for this flake: the hosts one shared evaluation can cover. With
+ * `willRun`, only those Nx will run: a task in the local Nx cache is a hit, not evaluated
+ * (unless --skip-nx-cache). Consumers need the others too: their proof is an evaluation.
+ */
+export function evalPeers(context: ExecutorContext, flake: string, { willRun = false } = {}): EvalPeer[] {
   const projects = context.projectsConfigurations?.projects ?? {};
   const peers: EvalPeer[] = [];
+  const fresh = process.env.NX_SKIP_NX_CACHE === 'true';
   for (const task of Object.values(context.taskGraph?.tasks ?? {})) {
     const host = task.target.project;
     if (!isEvalTask(context, task) || projects[host]?.tags?.includes(INVALID_TAG) || !HOSTNAME_PATTERN.test(host)) continue;
+    if (willRun && !fresh && task.hash && existsSync(join(cacheDir, task.hash))) continue;
     const options = taskOptions(context, task);
     if ((options.host ?? host) !== host || (options.flake ?? '.') !== flake) continue;
     const memory = options.memoryPerHostMiB;
     peers.push({ host, key: task.hash, ...(typeof memory === 'number' ? { memoryPerHostMiB: memory } : {}) });
   }
   return peers;
+}
+
+/**
+ * Refuses --host naming another host than the host project the task belongs to: the task's
+ * cache key is the project's own evaluation, so the other host's changes would never show.
+ */
+export function checkOwnHost(context: ExecutorContext, host: string): void {
+  const project = context.projectName;
+  const targets = project ? context.projectsConfigurations?.projects[project]?.targets : undefined;
+  const isHostProject = Object.values(targets ?? {}).some((t) => t.executor === EVAL_EXECUTOR);
+  if (isHostProject && project !== host) {
+    throw new Error(`--host=${host} names another host than the project ${project}: the task is cached under ${project}'s evaluation. Run "nx run ${host}:${context.targetName}" instead.`);
+  }
 }

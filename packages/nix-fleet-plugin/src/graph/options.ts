@@ -23,8 +23,24 @@ export interface NixFleetPluginOptions {
 
 export type NormalizedPluginOptions = Required<NixFleetPluginOptions>;
 
+const TARGET_NAME_OPTIONS = ['evalTargetName', 'buildTargetName', 'closureSizeTargetName', 'deployTargetName', 'rollbackTargetName', 'generationsTargetName', 'execTargetName'] as const;
+
+/** Two targets under one name would silently replace one with the other (or chain them in a cycle). */
+function checkTargetNames(o: NormalizedPluginOptions): void {
+  const seen = new Map<string, string>();
+  for (const option of TARGET_NAME_OPTIONS) {
+    const name = o[option];
+    if (typeof name !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9:_.-]*$/.test(name)) {
+      throw new Error(`nix-fleet plugin option ${option} is ${JSON.stringify(name)}: give it a target name (letters, digits, "-", "_", ".", ":") in nx.json.`);
+    }
+    const other = seen.get(name);
+    if (other) throw new Error(`nix-fleet plugin options ${other} and ${option} are both "${name}": give each target its own name in nx.json.`);
+    seen.set(name, option);
+  }
+}
+
 export function normalizeOptions(options: NixFleetPluginOptions | undefined): NormalizedPluginOptions {
-  return {
+  const normalized: NormalizedPluginOptions = {
     evalTargetName: options?.evalTargetName ?? 'eval',
     buildTargetName: options?.buildTargetName ?? 'build',
     closureSizeTargetName: options?.closureSizeTargetName ?? 'closure-size',
@@ -36,4 +52,6 @@ export function normalizeOptions(options: NixFleetPluginOptions | undefined): No
     extraInputs: options?.extraInputs ?? [],
     excludeInputs: options?.excludeInputs ?? [],
   };
+  checkTargetNames(normalized);
+  return normalized;
 }

@@ -36,6 +36,16 @@ export function writeBuildRecord(workspaceRoot: string, record: BuildRecord): st
   return file;
 }
 
+/** The outPath of the build record a previous run left, if any: to tell a new system from the same. */
+export function previousOutPath(workspaceRoot: string, host: string): string | undefined {
+  try {
+    const outPath = JSON.parse(readFileSync(buildRecordPath(workspaceRoot, host), 'utf-8')).outPath;
+    return typeof outPath === 'string' ? outPath : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export function readBuildRecord(workspaceRoot: string, host: string): BuildRecord {
   const file = buildRecordPath(workspaceRoot, host);
   if (!existsSync(file)) {

@@ -12,6 +12,8 @@
 // the run's folder is this machine's evaluation of the host at its hash; each task remembers
 // its own under that hash (toplevels.ts) for later runs. A host whose chunk failed is
 // evaluated alone by its own task, so each error is reported by the task it belongs to.
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { currentBudget, describePlan, evalPlan } from './eval-workers';
@@ -38,11 +40,26 @@ export interface SharedEvalOptions {
   pollMs?: number;
   /** The nx run this process belongs to; defaults to currentRunId(). */
   runId?: string;
+  /** Evaluate again even where this machine remembers a result (`--skip-nx-cache`); defaults to NX_SKIP_NX_CACHE. */
+  fresh?: boolean;
+}
+
+/** The memory per host a task may ask for, in MiB: as the eval executor's schema says. */
+export const MEMORY_PER_HOST_RANGE = { min: 64, max: 1048576 } as const;
+
+const isMemoryPerHost = (m: unknown): m is number => typeof m === 'number' && Number.isInteger(m) && m >= MEMORY_PER_HOST_RANGE.min && m <= MEMORY_PER_HOST_RANGE.max;
+
+export function checkMemoryPerHost(value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  if (!isMemoryPerHost(value)) {
+    throw new Error(`--memoryPerHostMiB is ${JSON.stringify(value)}: expected a whole number of MiB from ${MEMORY_PER_HOST_RANGE.min} to ${MEMORY_PER_HOST_RANGE.max}, e.g. 4096 for hosts that need 4 GiB to evaluate.`);
+  }
+  return value;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** The nx process that started this task: its pid and, on Linux, its start time (pids are reused). */
+/** The nx process that started this task: its pid and its start time (pids are reused). */
 export function currentRunId(): string {
   const ppid = process.ppid;
   try {
@@ -50,7 +67,9 @@ export function currentRunId(): string {
     const stat = readFileSync(`/proc/${ppid}/stat`, 'utf-8');
     return `${ppid}-${stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]}`;
   } catch {
-    return String(ppid);
+    // No /proc (macOS): ps says when the process started.
+    const started = spawnSync('ps', ['-o', 'lstart=', '-p', String(ppid)], { encoding: 'utf-8' }).stdout?.trim() ?? '';
+    return `${ppid}-${createHash('sha256').update(started).digest('hex').slice(0, 12)}`;
   }
 }
 
@@ -59,15 +78,25 @@ function firstLine(e: unknown): string {
   return text.split('\n').find((l) => l.trim()) ?? text;
 }
 
-const resultFile = (runDir: string, host: string) => join(runDir, `${host}.json`);
+/** A result names the eval hash it was evaluated at, so no other run's can pass for it. */
+const resultFile = (runDir: string, p: EvalPeer) => join(runDir, `${p.host}.${p.key ?? 'unknown'}.json`);
+
+/** The run's result for a host: at its own hash, or from a task that did not know the hash. */
+function runResult(runDir: string, runId: string, p: EvalPeer): Toplevel | undefined {
+  return readToplevelFile(resultFile(runDir, p), runId) ?? readToplevelFile(resultFile(runDir, { ...p, key: undefined }), runId);
+}
+
+/** A peer's own task refuses a bad value; here it just does not count. */
+const validMemory = (m: unknown): number => (isMemoryPerHost(m) ? m : 0);
 
 /** Evaluates the hosts that have no result yet, chunk by chunk, and saves each result. */
-async function evaluateGroup(peers: EvalPeer[], runDir: string, runId: string, o: SharedEvalOptions): Promise<void> {
-  const todo = peers.filter((p) => !rememberedToplevel(o.root, p.host, p.key) && !readToplevelFile(resultFile(runDir, p.host), runId));
+async function evaluateGroup(peers: EvalPeer[], runDir: string, runId: string, o: SharedEvalOptions, fresh: boolean): Promise<void> {
+  const todo = peers.filter((p) => (fresh || !rememberedToplevel(o.root, p.host, p.key)) && !runResult(runDir, runId, p));
   if (todo.length === 0) return;
   // The largest need any host of the run declared, so none of them swaps.
-  const declared = todo.map((p) => p.memoryPerHostMiB ?? 0);
-  const budget = currentBudget(Math.max(o.memoryPerHostMiB ?? 0, ...declared) || undefined);
+  const declared = Math.max(validMemory(o.memoryPerHostMiB), ...todo.map((p) => validMemory(p.memoryPerHostMiB)));
+  const budget = currentBudget(declared || undefined);
+  const byHost = new Map(todo.map((p) => [p.host, p]));
   const plan = evalPlan(todo.map((p) => p.host), budget);
   o.log?.(describePlan(plan, budget));
   const queue = [...plan.chunks];
@@ -76,7 +105,7 @@ async function evaluateGroup(peers: EvalPeer[], runDir: string, runId: string, o
       for (let chunk = queue.shift(); chunk; chunk = queue.shift()) {
         try {
           const toplevels = await evaluateToplevels(o.root, o.flakeRef, chunk, false);
-          for (const host of chunk) writeToplevelFile(resultFile(runDir, host), runId, toplevels[host]);
+          for (const host of chunk) writeToplevelFile(resultFile(runDir, byHost.get(host) as EvalPeer), runId, toplevels[host]);
         } catch (e) {
           o.log?.(`the evaluation of ${chunk.join(', ')} failed (${firstLine(e)}); each of them is evaluated alone`);
         }
@@ -118,7 +147,7 @@ function lockIsStale(lock: string): boolean {
 function removeOldRuns(dir: string, keep: string): void {
   const dayAgo = Date.now() - 24 * 3600 * 1000;
   for (const name of readdirSync(dir)) {
-    if (name === keep) continue;
+    if (join(dir, name) === keep) continue;
     try {
       if (statSync(join(dir, name)).mtimeMs < dayAgo) rmSync(join(dir, name), { recursive: true, force: true });
     } catch {
@@ -132,19 +161,21 @@ function removeOldRuns(dir: string, keep: string): void {
  * `peers` (own included), else evaluated alone. Remembered at its key either way.
  */
 export async function sharedToplevel(own: EvalPeer, peers: EvalPeer[], o: SharedEvalOptions): Promise<Toplevel> {
-  const known = rememberedToplevel(o.root, own.host, own.key);
+  const fresh = o.fresh ?? process.env.NX_SKIP_NX_CACHE === 'true';
+  const known = fresh ? undefined : rememberedToplevel(o.root, own.host, own.key);
   if (known) return known;
   const group = new Map<string, EvalPeer>([[own.host, own]]);
   for (const p of peers) if (!group.has(p.host)) group.set(p.host, p);
   if (group.size > 1) {
     const runId = o.runId ?? currentRunId();
     const runsDir = join(o.root, EVAL_RUNS_DIR);
-    const runDir = join(runsDir, runId);
+    // One flake's hosts per folder: a run may build from two flakes.
+    const runDir = join(runsDir, `${runId}-${createHash('sha256').update(o.flakeRef).digest('hex').slice(0, 8)}`);
     mkdirSync(runDir, { recursive: true });
     const lock = join(runDir, 'lock');
     let waiting = false;
     for (;;) {
-      const t = readToplevelFile(resultFile(runDir, own.host), runId);
+      const t = runResult(runDir, runId, own);
       if (t) {
         rememberToplevel(o.root, own.host, own.key, t);
         return t;
@@ -153,8 +184,8 @@ export async function sharedToplevel(own: EvalPeer, peers: EvalPeer[], o: Shared
       if (existsSync(join(runDir, 'done'))) break;
       if (tryLock(lock)) {
         try {
-          removeOldRuns(runsDir, runId);
-          await evaluateGroup([...group.values()], runDir, runId, o);
+          removeOldRuns(runsDir, runDir);
+          await evaluateGroup([...group.values()], runDir, runId, o, fresh);
         } finally {
           writeFileSync(join(runDir, 'done'), '');
           rmSync(lock, { recursive: true, force: true });

@@ -12,7 +12,8 @@ import { relative } from 'node:path';
 import { HOSTNAME_PATTERN } from '../../constants';
 import { hostFileOf } from '../../host/resolve-host';
 import { readHostJson } from '../../host/host-json';
-import { outLinkPath, writeBuildRecord } from '../../nix/build-record';
+import { outLinkPath, previousOutPath, writeBuildRecord } from '../../nix/build-record';
+import { recordBuildChange } from '../../nix/build-changes';
 import { flakeRefFor } from '../../nix/flake-ref';
 import { drvInstallable, nixBuildArgs, nixGcRootArgs, parseNixBuildResults, type Toplevel } from '../../nix/nix-argv';
 import { nixVersion } from '../../nix/nix-version';
@@ -56,7 +57,7 @@ async function inParallel(jobs: Array<() => Promise<unknown>>, limit: number): P
   }));
 }
 
-async function buildTogether(ids: string[], hosts: string[], evalHashes: Array<string | undefined>, options: BuildExecutorSchema, context: ExecutorContext): Promise<Results> {
+async function buildTogether(ids: string[], hosts: string[], evalHashes: Array<string | undefined>, taskHashes: Array<string | undefined>, options: BuildExecutorSchema, context: ExecutorContext): Promise<Results> {
   const root = context.root;
   const progress = options.progress !== false ? new ProgressReporter(`batch of ${hosts.length}`, (l) => process.stderr.write(`${l}\n`)) : undefined;
   const { builders } = checkScaleOptions(options, root);
@@ -75,11 +76,13 @@ async function buildTogether(ids: string[], hosts: string[], evalHashes: Array<s
     },
   );
   const built = matchBuildResults(toplevels, parseNixBuildResults(result.stdout));
+  const before = Object.fromEntries(hosts.map((host) => [host, previousOutPath(root, host)]));
   await inParallel(hosts.map((host) => () => run('nix', nixGcRootArgs(built[host].outPath, relative(root, outLinkPath(root, host))), { cwd: root })), 4);
   const results: Results = {};
   for (const [i, host] of hosts.entries()) {
     const system = toplevels[host].system ?? readHostJson(root, hostFileOf(host)).system;
     const file = writeBuildRecord(root, { host, system, drvPath: built[host].drvPath, outPath: built[host].outPath, nixVersion: version });
+    recordBuildChange(root, host, taskHashes[i], before[host] !== built[host].outPath);
     const text = `${host}: ${built[host].outPath}\n  record: ${relative(root, file)}`;
     console.log(text);
     results[ids[i]] = { success: true, terminalOutput: text, startTime: started, endTime: Date.now() };
@@ -113,7 +116,7 @@ export default async function buildBatch(
   for (const ids of groups.values()) {
     const hosts = ids.map(hostOf);
     try {
-      Object.assign(results, await buildTogether(ids, hosts, ids.map((id) => evalHashOf(contextOf(id), hostOf(id))), inputs[ids[0]], contextOf(ids[0])));
+      Object.assign(results, await buildTogether(ids, hosts, ids.map((id) => evalHashOf(contextOf(id), hostOf(id))), ids.map((id) => taskGraph.tasks[id].hash), inputs[ids[0]], contextOf(ids[0])));
     } catch (e) {
       const why = e instanceof CommandError ? e.reason : (e as Error).message;
       console.error(`\nThe batch build of ${hosts.join(', ')} failed (${why.split('\n')[0]}); building them one by one to tell which.`);

@@ -4,12 +4,13 @@ import { relative } from 'node:path';
 import { existsSync } from 'node:fs';
 import { explainNixFailure } from '../../host/preflight';
 import { resolveHost } from '../../host/resolve-host';
-import { outLinkPath, writeBuildRecord } from '../../nix/build-record';
+import { outLinkPath, previousOutPath, writeBuildRecord } from '../../nix/build-record';
 import { flakeRefFor } from '../../nix/flake-ref';
 import { drvInstallable, nixBuildArgs, nixCopyToArgs, nixStoreArgs, nixStoreSignArgs, parseNixBuildJson, toplevelInstallable } from '../../nix/nix-argv';
 import { nixVersion } from '../../nix/nix-version';
 import { CommandError, run, type RunOptions } from '../../nix/run';
-import { evalHashOf } from '../task-hash';
+import { checkOwnHost, evalHashOf, ownTaskHash } from '../task-hash';
+import { recordBuildChange } from '../../nix/build-changes';
 import { provenToplevels } from './proven-toplevels';
 import { checkScaleOptions, checkSigningKeyLocation } from './options';
 import { ProgressReporter } from '../../nix/progress';
@@ -23,6 +24,7 @@ export default async function buildExecutor(options: BuildExecutorSchema, contex
   const logFormat = progress ? ('internal-json' as const) : undefined;
   try {
     const { host, hostJson } = resolveHost(options, context);
+    checkOwnHost(context, host);
     const root = context.root;
     const scale = checkScaleOptions(options, root);
     if (scale.signingKey) await checkSigningKeyLocation(scale.signingKey, root);
@@ -36,8 +38,12 @@ export default async function buildExecutor(options: BuildExecutorSchema, contex
     const outLink = relative(root, outLinkPath(root, host));
     const args = nixBuildArgs({ installables: [installable], outLink, dryRun: options.dryRun, extraArgs: options.extraArgs, builders: scale.builders, buildHost: scale.buildHost, logFormat });
     progress?.step(scale.buildHost ? `building on ${scale.buildHost}` : 'building');
+    const before = previousOutPath(root, host);
     const result = await run('nix', args, output);
-    if (options.dryRun) return { success: true };
+    if (options.dryRun) {
+      recordBuildChange(root, host, ownTaskHash(context), false);
+      return { success: true };
+    }
     const toplevel = parseNixBuildJson(result.stdout);
     if (toplevel.outPath !== expected.outPath) throw new Error(`nix build gave ${toplevel.outPath}, but ${host} evaluates to ${expected.outPath} (${expected.drvPath}).`);
     if (scale.cacheTo) {
@@ -48,6 +54,7 @@ export default async function buildExecutor(options: BuildExecutorSchema, contex
       await run('nix', [...nixCopyToArgs(scale.cacheTo, toplevel.outPath, logFormat), ...from], output);
     }
     const file = writeBuildRecord(root, { host, system: expected.system ?? hostJson.system, ...toplevel, nixVersion: await nixVersion() });
+    recordBuildChange(root, host, ownTaskHash(context), before !== toplevel.outPath);
     console.log(`${host}: ${toplevel.outPath}\n  record: ${relative(root, file)}`);
     return { success: true };
   } catch (e) {

@@ -4,16 +4,18 @@ import { relative } from 'node:path';
 import { explainNixFailure, preflightBuild, preflightDeploy, readPreflightFacts, runDeploys } from '../../host/preflight';
 import { resolveHost } from '../../host/resolve-host';
 import { flakeRefFor } from '../../nix/flake-ref';
-import { sharedToplevel } from '../../nix/fleet-eval';
+import { checkMemoryPerHost, sharedToplevel } from '../../nix/fleet-eval';
 import { CommandError } from '../../nix/run';
 import { writeToplevelRecord } from '../../nix/toplevel-record';
-import { evalHashOf, evalPeers } from '../task-hash';
+import { checkOwnHost, evalHashOf, evalPeers } from '../task-hash';
 import type { EvalExecutorSchema } from './schema';
 
 export default async function evalExecutor(options: EvalExecutorSchema, context: ExecutorContext) {
   const label = options.host ?? context.projectName ?? 'eval';
   try {
     const { host, hostJson } = resolveHost(options, context);
+    checkOwnHost(context, host);
+    const memoryPerHostMiB = checkMemoryPerHost(options.memoryPerHostMiB);
     const root = context.root;
     const flake = options.flake ?? '.';
     // Cheap checks before Nix: a missing flake, a placeholder hardware file, no target for a deploy.
@@ -22,10 +24,10 @@ export default async function evalExecutor(options: EvalExecutorSchema, context:
     for (const p of problems.filter((p) => p.severity === 'warning')) console.warn(`${host}: ${p.message}`);
     const errors = problems.filter((p) => p.severity === 'error');
     if (errors.length > 0) throw new Error(errors.map((p) => p.message).join('\n'));
-    const toplevel = await sharedToplevel({ host, key: evalHashOf(context, host) }, evalPeers(context, flake), {
+    const toplevel = await sharedToplevel({ host, key: evalHashOf(context, host) }, evalPeers(context, flake, { willRun: true }), {
       root,
       flakeRef: flakeRefFor(root, options.flake),
-      memoryPerHostMiB: options.memoryPerHostMiB,
+      memoryPerHostMiB,
       log: (line) => process.stderr.write(`${host}: ${line}\n`),
     });
     const file = writeToplevelRecord(root, { host, system: hostJson.system, ...toplevel });
