@@ -3,7 +3,7 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { EVAL_RUNS_DIR, sharedToplevel, type EvalPeer } from '../../../packages/nix-fleet-plugin/src/nix/fleet-eval';
+import { runDirOf, sharedToplevel, type EvalPeer } from '../../../packages/nix-fleet-plugin/src/nix/fleet-eval';
 import { writeFixtureFleet, writeFixtureHost } from '../../support/fixture-fleet';
 import { createNixCounter, evaluatedHosts } from '../../support/nix-counter';
 import { createWorkspace, type Workspace } from '../../support/workspace';
@@ -65,6 +65,17 @@ describe('one shared evaluation per run', () => {
     expect(counter.calls()).toEqual([]);
   });
 
+  it('--skip-nx-cache (a fresh run) evaluates again what this machine remembers, once for the run', async () => {
+    const all = peers(GOOD);
+    await Promise.all(all.map((own) => sharedToplevel(own, all, options())));
+    run++;
+    counter.reset();
+    const again = all.map((p) => ({ ...p }));
+    const results = await Promise.all(again.map((own) => sharedToplevel(own, again, { ...options(), fresh: true })));
+    expect(results.map((r) => r.drvPath)).toEqual(GOOD.map((h) => truth[h]));
+    expect(evaluatedHosts(counter.calls()).sort()).toEqual([...GOOD].sort());
+  });
+
   it('a broken host among good ones: the good ones are remembered, the broken one fails with its own error', async () => {
     const all = peers([...GOOD, 'broken']);
     const settled = await Promise.allSettled(all.map((own) => sharedToplevel(own, all, options())));
@@ -121,7 +132,7 @@ describe('one shared evaluation per run', () => {
   }
 
   function runDir(): string {
-    const dir = join(ws.root, EVAL_RUNS_DIR, options().runId);
+    const dir = runDirOf(ws.root, options().runId, ws.root);
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
     return dir;

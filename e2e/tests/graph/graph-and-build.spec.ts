@@ -1,8 +1,8 @@
 // The project graph, the build target and its cache, with the real nx CLI and real nix.
-import { existsSync, readFileSync, writeFileSync, appendFileSync, mkdirSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync, appendFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFixtureFleet } from '../../support/fixture-fleet';
-import { createNixCounter } from '../../support/nix-counter';
+import { createNixCounter, evaluatedHosts } from '../../support/nix-counter';
 import { createWorkspace, type Workspace } from '../../support/workspace';
 
 const HOSTS = ['ares', 'web1', 'db1'];
@@ -164,6 +164,31 @@ describe('graph and build on a fixture fleet', () => {
     const drv = JSON.parse(readFileSync(join(ws.root, 'dist/hosts/db1/toplevel.json'), 'utf-8')).drvPath;
     expect(counter.calls().filter((c) => c.startsWith('build'))).toEqual([expect.stringContaining(drv)]);
     expect(r.stdout).toContain('nix-fleet: 1 host affected, 1 system changed');
+  });
+
+  it('evaluates only the host that changed, even when this machine remembers no evaluation (a fresh CI runner)', () => {
+    rmSync(join(ws.root, '.nx/nix-fleet'), { recursive: true, force: true });
+    const conf = join(ws.root, 'hosts/web1/configuration.nix');
+    writeFileSync(conf, readFileSync(conf, 'utf-8').replace(/version = "[^"]*"/, 'version = "7.7"'));
+    ws.commit('web1 gets a new app');
+    counter.reset();
+    const r = ws.nx(['run-many', '-t', 'build'], { env: counter.env });
+    expect(evaluatedHosts(counter.calls())).toEqual(['web1']);
+    expect(r.stdout).toContain('nix-fleet: 3 hosts affected, 1 system changed, 2 unchanged; 1 evaluated');
+  });
+
+  it('--skip-nx-cache evaluates and builds again, and reports the same systems as unchanged', () => {
+    counter.reset();
+    const r = ws.nx(['run-many', '-t', 'build', '--skip-nx-cache'], { env: counter.env });
+    expect(evaluatedHosts(counter.calls()).sort()).toEqual([...HOSTS].sort());
+    expect(counter.count('build')).toBe(3);
+    expect(r.stdout).toContain('nix-fleet: 3 hosts affected, 0 systems changed, 3 unchanged; 3 evaluated');
+  });
+
+  it('refuses --host naming another host than the project: its cache key is the project\'s', () => {
+    const r = ws.nx(['run', 'ares:build', '--host=web1', '--skip-nx-cache'], { allowFailure: true });
+    expect(r.status).not.toBe(0);
+    expect(r.stdout + r.stderr).toContain('--host=web1 names another host than the project ares: the task is cached under ares\'s evaluation. Run "nx run web1:build" instead.');
   });
 
   it.each([

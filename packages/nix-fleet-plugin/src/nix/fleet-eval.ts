@@ -78,6 +78,11 @@ function firstLine(e: unknown): string {
   return text.split('\n').find((l) => l.trim()) ?? text;
 }
 
+/** The folder of one run's evaluation of one flake's hosts (a run may build from two flakes). */
+export function runDirOf(root: string, runId: string, flakeRef: string): string {
+  return join(root, EVAL_RUNS_DIR, `${runId}-${createHash('sha256').update(flakeRef).digest('hex').slice(0, 8)}`);
+}
+
 /** A result names the eval hash it was evaluated at, so no other run's can pass for it. */
 const resultFile = (runDir: string, p: EvalPeer) => join(runDir, `${p.host}.${p.key ?? 'unknown'}.json`);
 
@@ -169,8 +174,7 @@ export async function sharedToplevel(own: EvalPeer, peers: EvalPeer[], o: Shared
   if (group.size > 1) {
     const runId = o.runId ?? currentRunId();
     const runsDir = join(o.root, EVAL_RUNS_DIR);
-    // One flake's hosts per folder: a run may build from two flakes.
-    const runDir = join(runsDir, `${runId}-${createHash('sha256').update(o.flakeRef).digest('hex').slice(0, 8)}`);
+    const runDir = runDirOf(o.root, runId, o.flakeRef);
     mkdirSync(runDir, { recursive: true });
     const lock = join(runDir, 'lock');
     let waiting = false;

@@ -11,6 +11,11 @@ describe('eval executor', () => {
     expect(errors.join('\n')).toContain('--host="Web1" is not a valid host name');
   });
 
+  it.each([0, -1, 1.5, 99999999])('refuses memoryPerHostMiB %p naming the option and its range', async (memoryPerHostMiB) => {
+    expect(await evalExecutor({ memoryPerHostMiB }, context)).toEqual({ success: false });
+    expect(errors.join('\n')).toContain(`--memoryPerHostMiB is ${memoryPerHostMiB}: expected a whole number of MiB from 64 to 1048576`);
+  });
+
   it('fails a workspace without flake.nix before any nix runs, naming the fix', async () => {
     expect(await evalExecutor({}, context)).toEqual({ success: false });
     expect(errors.join('\n')).toContain('No flake.nix: web1 is built from the flake\'s nixosConfigurations.web1. Add the fleet skeleton with "npx nx g @nix-fleet/nx:init --fleet"');
