@@ -167,6 +167,7 @@ describe('graph and build on a fixture fleet', () => {
   });
 
   it('evaluates only the host that changed, even when this machine remembers no evaluation (a fresh CI runner)', () => {
+    ws.nx(['run-many', '-t', 'build']);
     rmSync(join(ws.root, '.nx/nix-fleet'), { recursive: true, force: true });
     const conf = join(ws.root, 'hosts/web1/configuration.nix');
     writeFileSync(conf, readFileSync(conf, 'utf-8').replace(/version = "[^"]*"/, 'version = "7.7"'));
