@@ -1,6 +1,6 @@
 // Fixture pieces for deploy tests: switch scripts that record on the host, host.json
 // deployment records for test hosts, and readers of a host's state.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { nixString } from '../../packages/nix-fleet-plugin/src/generators/shared/nix-text';
 import { startTestHosts, type TestHost, type TestNetwork } from './test-hosts';
@@ -116,6 +116,12 @@ export async function activations(host: TestHost): Promise<string[]> {
 export async function generations(host: TestHost): Promise<string[]> {
   const script = `cd /nix/var/nix/profiles && for l in system-*-link; do [ -e "$l" ] && echo "$(echo "$l" | sed 's/system-\\(.*\\)-link/\\1/') $(readlink -f "$l")"; done; true`;
   return (await host.exec(['sh', '-c', script])).split('\n').filter(Boolean).sort((a, b) => parseInt(a) - parseInt(b));
+}
+
+/** Connections sshd has authenticated on this host so far (multiplexed sessions are not new connections). */
+export function authentications(host: Pick<TestHost, 'sshdLog'>): number {
+  if (!existsSync(host.sshdLog)) return 0;
+  return readFileSync(host.sshdLog, 'utf-8').split('\n').filter((l) => l.includes('Accepted publickey')).length;
 }
 
 export async function exists(host: TestHost, path: string): Promise<boolean> {
