@@ -60,6 +60,9 @@ export class SshMaster {
     this.stop();
     this.dir ??= mkdtempSync(join(controlParent(), 'nix-fleet-ssh-'));
     const socket = join(this.dir, 'socket');
+    // A master killed with SIGKILL leaves its socket: the new one could not bind, and the poll
+    // below would take the old file for a login.
+    rmSync(socket, { force: true });
     const args = sshMasterArgs(this.target, socket);
     const child = spawn('ssh', args, { stdio: ['pipe', 'ignore', 'pipe'] });
     this.child = child;
