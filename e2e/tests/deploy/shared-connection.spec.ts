@@ -18,7 +18,7 @@ import {
   type DeployFleet,
   type SwitchBehaviour,
 } from '../../support/deploy-fixtures';
-import { writeFixtureHost } from '../../support/fixture-fleet';
+import { writeFixtureFleet, writeFixtureHost, type FixtureHost } from '../../support/fixture-fleet';
 import type { TestHost, TestNetwork } from '../../support/test-hosts';
 import { nxEnv, REPO_ROOT, type Workspace } from '../../support/workspace';
 
@@ -60,10 +60,13 @@ describe('deploy shares one ssh connection per host', () => {
   let ws: Workspace;
   let tmp: string;
 
-  const release = (i: number, version: string, behaviour: SwitchBehaviour = {}) => {
+  const fixtureHost = (i: number, version: string, behaviour: SwitchBehaviour = {}): FixtureHost => {
     const h = net.hosts[i];
-    writeFixtureHost(ws.root, { name: h.name, packages: [{ name: `${h.name}-app`, version, size: 65536 }], hostJson: deploymentFor(net, h), extraConfig: switchScriptConfig(behaviour) });
-    ws.commit(`${h.name} ${version}`);
+    return { name: h.name, packages: [{ name: `${h.name}-app`, version, size: 65536 }], hostJson: deploymentFor(net, h), extraConfig: switchScriptConfig(behaviour) };
+  };
+  const release = (i: number, version: string, behaviour: SwitchBehaviour = {}) => {
+    writeFixtureHost(ws.root, fixtureHost(i, version, behaviour));
+    ws.commit(`${net.hosts[i].name} ${version}`);
   };
   /** The deploy runs with TMPDIR=tmp, so its control folder is made there. */
   const env = () => ({ TMPDIR: tmp });
@@ -79,8 +82,8 @@ describe('deploy shares one ssh connection per host', () => {
     fleet = await startDeployFleet(2, 'mux', 'nix-fleet-mux-');
     ({ net, ws } = fleet);
     tmp = mkdtempSync(join(tmpdir(), 'nix-fleet-mux-tmp-'));
-    release(0, '1.0');
-    release(1, '1.0');
+    writeFixtureFleet(ws.root, [fixtureHost(0, '1.0'), fixtureHost(1, '1.0')]);
+    ws.commit('fleet 1.0');
     ws.nx(['run-many', '-t', 'deploy'], { env: env() });
   });
 
