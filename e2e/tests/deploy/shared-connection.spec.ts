@@ -25,14 +25,19 @@ import { nxEnv, REPO_ROOT, type Workspace } from '../../support/workspace';
 const NX_BIN = join(REPO_ROOT, 'node_modules', 'nx', 'dist', 'bin', 'nx.js');
 
 /** sshd's log as events: each login, and each end of a connection, with the client's port. */
-function connectionEvents(host: TestHost): Array<{ event: 'login' | 'end'; port: string }> {
+interface ConnectionEvent {
+  event: 'login' | 'end';
+  port: string;
+}
+
+function connectionEvents(host: TestHost): ConnectionEvent[] {
   return readFileSync(host.sshdLog, 'utf-8')
     .split('\n')
-    .flatMap((line) => {
+    .flatMap((line): ConnectionEvent[] => {
       const login = /Accepted publickey for \S+ from \S+ port (\d+)/.exec(line);
-      if (login) return [{ event: 'login' as const, port: login[1] }];
+      if (login) return [{ event: 'login', port: login[1] }];
       const end = /(?:Disconnected from user \S+|Connection closed by|Received disconnect from) \S+ port (\d+)/.exec(line);
-      return end ? [{ event: 'end' as const, port: end[1] }] : [];
+      return end ? [{ event: 'end', port: end[1] }] : [];
     });
 }
 

@@ -1,11 +1,13 @@
 // Benchmark: `nx run-many -t deploy` to N test hosts, --parallel=1 against --parallel=N.
-// Run as root: npm run bench:deploy [-- --hosts=10 --activation-seconds=2]
+// Run as root: npm run bench:deploy [-- --hosts=10 --activation-seconds=2 --kex=curve25519-sha256]
+// (--kex sets KexAlgorithms in the ssh config the deploys use, as an operator may in theirs.)
 // Builds are done (and cached) before each timed run, so the times are deploys only, and an
 // untimed first deploy gives each host a system, so each timed deploy replaces one. Besides wall
 // time it prints the CPU time per deployed host, on the deploying side (nx, its task processes
 // and the ssh and nix clients they start) and on the targets (their sshd and what runs under it),
 // from cpuacct cgroups, and the ssh connections each target's sshd authenticated per deploy.
 import { spawnSync } from 'node:child_process';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -47,7 +49,10 @@ const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
 async function main() {
   const count = arg('hosts', 10);
   const sleepSeconds = arg('activation-seconds', 2);
+  const kex = process.argv.find((a) => a.startsWith('--kex='))?.slice('--kex='.length);
   const net = await startTestHosts(count, { namePrefix: 'bench' });
+  // The operator's choice, in the deploying machine's ssh config (the bench's NIX_FLEET_SSH_CONFIG).
+  if (kex) appendFileSync(net.sshConfigFile, `Host *\n  KexAlgorithms ${kex}\n`);
   useNetworkSshConfig(net);
   const ws = createWorkspace('nix-fleet-bench-deploy-', {}, { builtPlugin: true });
   const top = CpuGroup.create(`nix-fleet-bench-deploy-${process.pid}`);
@@ -88,7 +93,8 @@ async function main() {
       if (r.status !== 0) process.stderr.write(r.stdout.slice(-3000) + r.stderr.slice(-2000));
       rows.push({ name: `--parallel=${parallel}`, seconds, cpu: { deployer, node: deployer - ssh - nix, ssh, nix, target: per(groups?.targets) }, handshakes, summary });
     }
-    report(rows, count, sleepSeconds, loadBefore);
+    rows.push(floorRow(ws.root, count, top));
+    report(rows, count, sleepSeconds, loadBefore, kex);
   } finally {
     await net.teardown();
     ws.remove();
@@ -97,7 +103,33 @@ async function main() {
   }
 }
 
-function report(rows: Row[], count: number, sleepSeconds: number, loadBefore: string) {
+/**
+ * What Nx itself costs per task, the floor of any executor: N projects whose target runs an
+ * executor that does nothing, with --parallel=N, in the same workspace (same Nx, same plugin).
+ */
+function floorRow(root: string, count: number, top: CpuGroup | undefined): Row {
+  const pkg = join(root, 'node_modules', 'bench-noop-executor');
+  mkdirSync(pkg, { recursive: true });
+  writeFileSync(join(pkg, 'package.json'), JSON.stringify({ name: 'bench-noop-executor', version: '0.0.0', executors: './executors.json' }));
+  writeFileSync(join(pkg, 'executors.json'), JSON.stringify({ executors: { noop: { implementation: './noop.js', schema: './schema.json' } } }));
+  writeFileSync(join(pkg, 'schema.json'), JSON.stringify({ type: 'object', properties: {} }));
+  writeFileSync(join(pkg, 'noop.js'), 'module.exports = async function noop() { return { success: true }; };\n');
+  for (let i = 1; i <= count; i++) {
+    const dir = join(root, 'noop', `noop${i}`);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'project.json'), JSON.stringify({ name: `noop${i}`, targets: { noop: { executor: 'bench-noop-executor:noop', cache: false } } }));
+  }
+  const nx = [process.execPath, NX_BIN, 'run-many', '-t', 'noop', `--parallel=${count}`];
+  top?.reset();
+  const [command, ...args] = top ? top.wrap(nx) : nx;
+  const started = performance.now();
+  const r = spawnSync(command, args, { cwd: root, encoding: 'utf-8', env: nxEnv() });
+  const seconds = (performance.now() - started) / 1000;
+  const cpu = top ? top.seconds() / count : NaN;
+  return { name: 'no-op tasks', seconds, cpu: { deployer: cpu, node: cpu, ssh: 0, nix: 0, target: 0 }, handshakes: 0, summary: r.status === 0 ? `${count} tasks of an executor that does nothing` : `exit ${r.status}` };
+}
+
+function report(rows: Row[], count: number, sleepSeconds: number, loadBefore: string, kex?: string) {
   const ratio = rows[0].seconds / rows[1].seconds;
   const cols: Array<[string, number, (r: Row) => string]> = [
     ['run', 14, (r) => r.name],
@@ -111,12 +143,13 @@ function report(rows: Row[], count: number, sleepSeconds: number, loadBefore: st
     ['ssh logins/host', 16, (r) => r.handshakes.toFixed(1)],
   ];
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(cols[i][1]) : c.padStart(cols[i][1]))).join(' ');
-  console.log(`\ndeploy of ${count} test hosts (each replaces its running system with a 1 MiB new closure, activation ${sleepSeconds}s); load average before: ${loadBefore}, after: ${load()}\n`);
+  console.log(`\ndeploy of ${count} test hosts (each replaces its running system with a 1 MiB new closure, activation ${sleepSeconds}s${kex ? `, KexAlgorithms ${kex}` : ''}); load average before: ${loadBefore}, after: ${load()}\n`);
   console.log(`${line(cols.map((c) => c[0]))}   result`);
   console.log(`${line(cols.map((c) => '-'.repeat(c[1])))}   ${'-'.repeat(30)}`);
   for (const r of rows) console.log(`${line(cols.map((c) => c[2](r)))}   ${r.summary}`);
   console.log(
-    '\nCPU/host: nx, its deploy task processes and every ssh and nix client they start (node, ssh and nix split it);' +
+    `\nno-op tasks: ${count} tasks of an executor that does nothing, --parallel=${count}: what Nx costs per task, the floor;` +
+      '\nCPU/host: nx, its deploy task processes and every ssh and nix client they start (node, ssh and nix split it);' +
       '\ntarget CPU/host: the targets\' sshd and everything under it (nix-daemon --stdio, the deploy scripts);' +
       '\nssh logins/host: connections the targets\' sshd authenticated, per host.',
   );
