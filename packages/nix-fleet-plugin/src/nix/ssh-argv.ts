@@ -35,12 +35,8 @@ export function sshDestination(target: Pick<SshTarget, 'host' | 'user'>): string
   return target.user ? `${target.user}@${target.host}` : target.host;
 }
 
-/**
- * Options we add after the user's: ssh keeps the first value it sees for an option, so the
- * user's own -o settings win. Host key checking is never weakened here; BatchMode makes an
- * unknown or changed key fail instead of prompting.
- */
-export function sshBaseOptions(target: SshTarget): string[] {
+/** The config file, the user's options and port, then ours for connecting: what every ssh call and nix copy share. */
+function connectOptions(target: SshTarget): string[] {
   return [
     ...configArgs(target),
     ...target.sshOptions,
@@ -49,6 +45,17 @@ export function sshBaseOptions(target: SshTarget): string[] {
     'BatchMode=yes',
     '-o',
     `ConnectTimeout=${target.connectTimeout}`,
+  ];
+}
+
+/**
+ * Options we add after the user's: ssh keeps the first value it sees for an option, so the
+ * user's own -o settings win. Host key checking is never weakened here; BatchMode makes an
+ * unknown or changed key fail instead of prompting.
+ */
+export function sshBaseOptions(target: SshTarget): string[] {
+  return [
+    ...connectOptions(target),
     // A link that dies mid-command is noticed within ~9 s instead of the TCP timeout.
     '-o',
     'ServerAliveInterval=3',
@@ -117,16 +124,7 @@ export function sshNgStoreUri(target: Pick<SshTarget, 'host' | 'user'>): string 
  * plain connection, so its `ssh HOST -x -a $NIX_SSHOPTS nix-daemon --stdio` simply joins ours.
  */
 export function nixSshOpts(target: SshTarget, inherited?: string, controlPath?: string): string {
-  const opts = [
-    ...configArgs(target),
-    ...target.sshOptions,
-    ...(target.port ? ['-p', String(target.port)] : []),
-    '-o',
-    'BatchMode=yes',
-    '-o',
-    `ConnectTimeout=${target.connectTimeout}`,
-    ...(controlPath ? sshMuxOptions(controlPath) : []),
-  ];
+  const opts = [...connectOptions(target), ...(controlPath ? sshMuxOptions(controlPath) : [])];
   const bad = opts.find((o) => /\s/.test(o) || o === '');
   if (bad !== undefined) {
     throw new Error(
