@@ -67,9 +67,12 @@ export class SshHost implements Target {
     if (options.shared) this.master = new SshMaster(plan.target);
   }
 
-  /** The shared connection's control socket, (re)started when needed; undefined when not shared. */
+  /**
+   * The shared connection's control socket, (re)started when needed; undefined when not shared.
+   * Its login gets the time the lock step gave its own connection before.
+   */
   private async controlPath(): Promise<string | undefined> {
-    return this.master?.ensure((this.plan.target.connectTimeout + 10) * 1000);
+    return this.master?.ensure((this.plan.target.connectTimeout + 30) * 1000);
   }
 
   /** The private control folder of the shared connection while it exists (for tests). */
