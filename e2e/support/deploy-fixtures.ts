@@ -3,6 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { nixString } from '../../packages/nix-fleet-plugin/src/generators/shared/nix-text';
+import type { FixtureHost } from './fixture-fleet';
 import { startTestHosts, type TestHost, type TestNetwork } from './test-hosts';
 import { createWorkspace, type Workspace } from './workspace';
 
@@ -74,6 +75,11 @@ function shellWord(text: string): string {
 /** extraConfig for a fixture host: its switch script. */
 export function switchScriptConfig(b: SwitchBehaviour = {}): string {
   return `  switchScript = ${nixString(recordingSwitchScript(b))};\n`;
+}
+
+/** A test host's fixture: one package of `size` zero bytes at `version`, deployed to the host, with a recording switch script. */
+export function testHostFixture(net: TestNetwork, host: TestHost, version: string, behaviour: SwitchBehaviour = {}, size = 65536): FixtureHost {
+  return { name: host.name, packages: [{ name: `${host.name}-app`, version, size }], hostJson: deploymentFor(net, host), extraConfig: switchScriptConfig(behaviour) };
 }
 
 /** host.json fields that point deploy at a test host: its name is a Host block of the network's ssh config. */

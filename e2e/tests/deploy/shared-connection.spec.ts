@@ -10,15 +10,14 @@ import {
   authentications,
   builtOutPath,
   deployResult,
-  deploymentFor,
   readLink,
   startDeployFleet,
-  switchScriptConfig,
+  testHostFixture,
   waitFor,
   type DeployFleet,
   type SwitchBehaviour,
 } from '../../support/deploy-fixtures';
-import { writeFixtureFleet, writeFixtureHost, type FixtureHost } from '../../support/fixture-fleet';
+import { writeFixtureFleet, writeFixtureHost } from '../../support/fixture-fleet';
 import type { TestHost, TestNetwork } from '../../support/test-hosts';
 import { nxEnv, REPO_ROOT, type Workspace } from '../../support/workspace';
 
@@ -65,10 +64,7 @@ describe('deploy shares one ssh connection per host', () => {
   let ws: Workspace;
   let tmp: string;
 
-  const fixtureHost = (i: number, version: string, behaviour: SwitchBehaviour = {}): FixtureHost => {
-    const h = net.hosts[i];
-    return { name: h.name, packages: [{ name: `${h.name}-app`, version, size: 65536 }], hostJson: deploymentFor(net, h), extraConfig: switchScriptConfig(behaviour) };
-  };
+  const fixtureHost = (i: number, version: string, behaviour: SwitchBehaviour = {}) => testHostFixture(net, net.hosts[i], version, behaviour);
   const release = (i: number, version: string, behaviour: SwitchBehaviour = {}) => {
     writeFixtureHost(ws.root, fixtureHost(i, version, behaviour));
     ws.commit(`${net.hosts[i].name} ${version}`);
