@@ -1,8 +1,9 @@
 // Fixture pieces for deploy tests: switch scripts that record on the host, host.json
 // deployment records for test hosts, and readers of a host's state.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { nixString } from '../../packages/nix-fleet-plugin/src/generators/shared/nix-text';
+import type { FixtureHost } from './fixture-fleet';
 import { startTestHosts, type TestHost, type TestNetwork } from './test-hosts';
 import { createWorkspace, type Workspace } from './workspace';
 
@@ -76,6 +77,11 @@ export function switchScriptConfig(b: SwitchBehaviour = {}): string {
   return `  switchScript = ${nixString(recordingSwitchScript(b))};\n`;
 }
 
+/** A test host's fixture: one package of `size` zero bytes at `version`, deployed to the host, with a recording switch script. */
+export function testHostFixture(net: TestNetwork, host: TestHost, version: string, behaviour: SwitchBehaviour = {}, size = 65536): FixtureHost {
+  return { name: host.name, packages: [{ name: `${host.name}-app`, version, size }], hostJson: deploymentFor(net, host), extraConfig: switchScriptConfig(behaviour) };
+}
+
 /** host.json fields that point deploy at a test host: its name is a Host block of the network's ssh config. */
 export function deploymentFor(_net: TestNetwork, host: TestHost, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return { deployment: { targetHost: host.name, ...extra } };
@@ -116,6 +122,12 @@ export async function activations(host: TestHost): Promise<string[]> {
 export async function generations(host: TestHost): Promise<string[]> {
   const script = `cd /nix/var/nix/profiles && for l in system-*-link; do [ -e "$l" ] && echo "$(echo "$l" | sed 's/system-\\(.*\\)-link/\\1/') $(readlink -f "$l")"; done; true`;
   return (await host.exec(['sh', '-c', script])).split('\n').filter(Boolean).sort((a, b) => parseInt(a) - parseInt(b));
+}
+
+/** Connections sshd has authenticated on this host so far (multiplexed sessions are not new connections). */
+export function authentications(host: Pick<TestHost, 'sshdLog'>): number {
+  if (!existsSync(host.sshdLog)) return 0;
+  return readFileSync(host.sshdLog, 'utf-8').split('\n').filter((l) => l.includes('Accepted publickey')).length;
 }
 
 export async function exists(host: TestHost, path: string): Promise<boolean> {

@@ -18,6 +18,8 @@ export interface TestHost {
   namespace: string;
   /** The directory bind-mounted as the host's /nix. */
   storeDir: string;
+  /** sshd's log on the deploying machine: one "Accepted publickey" line per authenticated connection. */
+  sshdLog: string;
   /** Runs argv inside the host's net+mount namespace as root; returns stdout. */
   exec(args: string[]): Promise<string>;
 }
@@ -109,7 +111,8 @@ function sshdConfig(address: string, hostDir: string, authorizedKeys: string): s
     'PermitRootLogin prohibit-password',
     // The temp dirs are not root-only all the way up.
     'StrictModes no',
-    'LogLevel ERROR',
+    // INFO logs one "Accepted publickey" line per new connection: tests count handshakes with it.
+    'LogLevel INFO',
     '',
   ].join('\n');
 }
@@ -198,11 +201,15 @@ export async function startTestHosts(count: number, opts: { namePrefix?: string 
       sh('ip', ['-n', namespace, 'link', 'set', 'lo', 'up']);
       sh('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', name, '-f', join(hostDir, 'ssh_host_ed25519_key')]);
       const sshdFile = join(hostDir, 'sshd_config');
+      const sshdLog = join(hostDir, 'sshd.log');
       writeFileSync(sshdFile, sshdConfig(address, hostDir, authorizedKeys));
 
       // On a machine where Nix never ran there is no /nix yet (Nix makes it on first use): make the mount point.
+      // An empty /root, as on a new machine: root's login shell (bash) reads ~/.bashrc in every ssh
+      // session, and this machine's runs tools (pyenv init) that cost ~90 ms of CPU per session.
       const mountScript =
-        'mkdir -p /nix && mount --bind "$1" /nix && mount -t tmpfs -o mode=755 tmpfs /run && mkdir -p /run/sshd && echo ready && exec sleep infinity';
+        'mkdir -p /nix && mount --bind "$1" /nix && mount -t tmpfs -o mode=755 tmpfs /run && mkdir -p /run/sshd && ' +
+        'mount -t tmpfs -o mode=700 tmpfs /root && echo ready && exec sleep infinity';
       const anchor = spawn('ip', ['netns', 'exec', namespace, 'unshare', '-m', '--propagation', 'private', 'sh', '-c', mountScript, 'anchor', storeDir], {
         stdio: ['ignore', 'pipe', 'pipe'],
       });
@@ -213,7 +220,7 @@ export async function startTestHosts(count: number, opts: { namePrefix?: string 
       anchor.unref();
       const enter = ['-t', String(anchor.pid), '-m', '-n', '--'];
       const sshd = spawn('nsenter', [...enter, '/usr/sbin/sshd', '-D', '-e', '-f', sshdFile], {
-        stdio: ['ignore', 'ignore', openSync(join(hostDir, 'sshd.log'), 'a')],
+        stdio: ['ignore', 'ignore', openSync(sshdLog, 'a')],
       });
       pids.push(sshd.pid!);
       sshd.unref();
@@ -226,6 +233,7 @@ export async function startTestHosts(count: number, opts: { namePrefix?: string 
         address,
         namespace,
         storeDir,
+        sshdLog,
         exec: (args) =>
           new Promise((resolve, reject) =>
             execFile('nsenter', [...enter, ...args], { encoding: 'utf-8', maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) =>

@@ -34,6 +34,8 @@ export class FakeTarget implements Target {
   readonly argvs: string[][] = [];
   /** What each exec sent on stdin, in call order ('' for none). */
   readonly inputs: string[] = [];
+  /** Each exec's step, with "+fresh" when it asked for a new connection. */
+  readonly connections: string[] = [];
   private readonly answers = new Map<Step, Answer[]>();
 
   constructor(private readonly defaults: Partial<Record<Step, Answer>> = {}) {}
@@ -57,6 +59,7 @@ export class FakeTarget implements Target {
     const step = stepOf(remote);
     this.argvs.push(remote);
     this.inputs.push(opts.input ?? '');
+    this.connections.push(opts.fresh ? `${step}+fresh` : step);
     return this.answer(step, remote).then((r) => {
       r.stdout.split('\n').forEach((l) => opts.onStdoutLine?.(l));
       return r;

@@ -1,6 +1,7 @@
 // Activation: arm the target's watchdog, start switch-to-configuration detached from the ssh
 // session, and follow its log until it ends. A dropped connection does not stop it: the
-// deployer follows it again over a new connection, from the byte where it was.
+// deployer follows it again over a new connection (a shared one starts a new master), from the
+// byte where it was.
 import type { DeployPlan } from './options';
 import { activateArgv, followArgv, type DeployContext } from './remote-scripts';
 import { retryUntil } from './retry';
@@ -25,7 +26,7 @@ export async function activate(t: Target, plan: DeployPlan, ctx: DeployContext, 
   const attempt = async (): Promise<void> => {
     const seconds = Math.max(1, Math.ceil((deadline - Date.now()) / 1000));
     const argv = first ? activateArgv(ctx, seconds) : followArgv(ctx.runDir, shown, seconds);
-    const r = await t.exec(argv, { fresh: !first, onStdoutLine, timeoutMs: (seconds + plan.target.connectTimeout + 10) * 1000 });
+    const r = await t.exec(argv, { onStdoutLine, timeoutMs: (seconds + plan.target.connectTimeout + 10) * 1000 });
     const outcome = activationOutcome(r.stdout);
     if (outcome === '0') return;
     if (outcome === 'running') {

@@ -30,6 +30,16 @@ describe('deployHost', () => {
     expect(result).toMatchObject({ status: 'deployed', previous: OLD, running: NEW, copied: true });
   });
 
+  it('shares a connection for lock, activation, follow and health checks; the probe, the confirmation and the rollback log in anew', async () => {
+    const healthy = plan({ healthChecks: [{ command: 'true', timeout: 2 }] });
+    const ok = new FakeTarget({ lock: running(OLD), commit: { stdout: `running=${NEW}\n` } }).on('activate', lost).on('follow', activation('0'));
+    await deploy(ok, healthy);
+    expect(ok.connections).toEqual(['lock', 'activate', 'follow', 'probe+fresh', 'health', 'commit+fresh']);
+    const failed = new FakeTarget({ lock: running(OLD), activate: activation('1'), rollback: { stdout: `running=${OLD}\n` } });
+    await deploy(failed);
+    expect(failed.connections).toEqual(['lock', 'activate', 'rollback+fresh']);
+  });
+
   it('a host that runs another system after a confirmed activation was not deployed', async () => {
     const t = new FakeTarget({ lock: running(OLD), activate: activation('0'), commit: { stdout: `running=${OTHER}\n` } });
     const { result } = await deploy(t);
@@ -121,7 +131,7 @@ describe('deployHost', () => {
     expect(result).toMatchObject({ status: 'rolled-back', rolledBackBy: 'watchdog', step: 'confirm', running: OLD });
   });
 
-  it('a failed health check rolls back; the checks run over fresh connections after one succeeds', async () => {
+  it('a failed health check rolls back; the checks run after a fresh connection succeeds', async () => {
     const p = plan({ healthChecks: [{ command: 'systemctl is-active nginx', timeout: 1 }] });
     const t = new FakeTarget({ lock: running(OLD), activate: activation('0'), health: { fail: 3, stderr: 'inactive' }, rollback: { stdout: `running=${OLD}\n` } });
     const { result } = await deploy(t, p);

@@ -15,12 +15,16 @@ export function checkArgv(check: HealthCheck & { timeout: number }): string[] {
   return healthCommandArgv(check.command ?? 'true');
 }
 
-/** Each check is retried until it passes or its timeout ends (services take a moment to start). */
+/**
+ * Each check is retried until it passes or its timeout ends (services take a moment to start).
+ * Checks test services, not logins: they run over the shared connection, after a fresh one
+ * proved a new login works (freshConnection in confirm.ts).
+ */
 export async function runHealthChecks(t: Target, plan: DeployPlan, log: (line: string) => void): Promise<void> {
   for (const check of plan.healthChecks) {
     const deadline = Date.now() + check.timeout * 1000;
     try {
-      await retryUntil(deadline, () => t.exec(checkArgv(check), { fresh: true, timeoutMs: Math.max(deadline - Date.now(), 1000) }), { retryable: () => true });
+      await retryUntil(deadline, () => t.exec(checkArgv(check), { timeoutMs: Math.max(deadline - Date.now(), 1000) }), { retryable: () => true });
     } catch (e) {
       throw new DeployStepError('health check', `${describeCheck(check)} did not pass within ${check.timeout}s: ${outputOf(e)}`);
     }

@@ -3,7 +3,7 @@
 import { run, type RunResult } from '../nix/run';
 import type { ExecOptions, Target } from './target';
 import type { DeployPlan } from './options';
-import { SshHost } from './target';
+import { SshHost, type SshHostOptions } from './target';
 
 /** host.json's targetHost that means "this machine". */
 export const LOCAL_TARGET_HOST = 'localhost';
@@ -63,6 +63,6 @@ export function checkOneLocalTask(local: boolean | undefined, tasks: Array<{ tar
   }
 }
 
-export function targetFor(plan: DeployPlan, log: (line: string) => void): Target {
-  return isLocal(plan) ? new LocalHost() : new SshHost(plan, log);
+export function targetFor(plan: DeployPlan, log: (line: string) => void, options: SshHostOptions = {}): Target {
+  return isLocal(plan) ? new LocalHost() : new SshHost(plan, log, options);
 }

@@ -1,6 +1,7 @@
 // One deploy target: runs quoted remote argv over ssh and copies closures, through run().
 // The deploy sequence sees only the Target interface, so its unit specs drive it with a fake.
 import { nixCopyArgs, nixSshOpts, sshCommandArgs, sshEffectiveConfigArgs, sshNgStoreUri, withPrivilege } from '../nix/ssh-argv';
+import { SshMaster } from '../nix/ssh-master';
 import { checkHostKeyPolicy } from '../nix/ssh-options';
 import { CommandError, run, type RunResult } from '../nix/run';
 import type { DeployPlan } from './options';
@@ -42,19 +43,48 @@ export interface Target {
   copy(outPath: string): Promise<RunResult>;
   /** Refuses a configuration that would not check the host's key, before any connection. */
   checkHostKeys(): Promise<void>;
+  /** Ends what the target keeps open between calls (a shared ssh connection); safe to call twice. */
+  close?(): Promise<void>;
+}
+
+export interface SshHostOptions {
+  /**
+   * Share one ssh connection (a master in a private control folder) among the calls that are
+   * not `fresh`, nix copy included; the owner calls close() when done, also after a failure.
+   */
+  shared?: boolean;
 }
 
 /** A host reached over ssh: the one real Target. */
 export class SshHost implements Target {
+  private readonly master?: SshMaster;
+
   constructor(
     readonly plan: DeployPlan,
     private readonly log: (line: string) => void,
-  ) {}
+    options: SshHostOptions = {},
+  ) {
+    if (options.shared) this.master = new SshMaster(plan.target);
+  }
+
+  /**
+   * The shared connection's control socket, (re)started when needed; undefined when not shared.
+   * Its login gets the time the lock step gave its own connection before.
+   */
+  private async controlPath(): Promise<string | undefined> {
+    return this.master?.ensure((this.plan.target.connectTimeout + 30) * 1000);
+  }
+
+  /** The private control folder of the shared connection while it exists (for tests). */
+  get controlDir(): string | undefined {
+    return this.master?.controlDir;
+  }
 
   /** Runs a remote argv (privileged when targetUser is not root). */
-  exec(remote: string[], opts: ExecOptions = {}): Promise<RunResult> {
+  async exec(remote: string[], opts: ExecOptions = {}): Promise<RunResult> {
     const argv = withPrivilege(remote, this.plan.target.user, this.plan.privilegeCommand);
-    return run('ssh', sshCommandArgs(this.plan.target, argv, { fresh: opts.fresh }), {
+    const controlPath = opts.fresh ? undefined : await this.controlPath();
+    return run('ssh', sshCommandArgs(this.plan.target, argv, { fresh: opts.fresh, controlPath }), {
       timeoutMs: opts.timeoutMs,
       onStdoutLine: opts.onStdoutLine,
       onStderrLine: opts.onStderrLine,
@@ -73,8 +103,8 @@ export class SshHost implements Target {
   }
 
   /** nix copy of the closure; NIX_SSHOPTS carries the same ssh options as every other call. */
-  copy(outPath: string): Promise<RunResult> {
-    const env = { ...process.env, NIX_SSHOPTS: nixSshOpts(this.plan.target, process.env.NIX_SSHOPTS) };
+  async copy(outPath: string): Promise<RunResult> {
+    const env = { ...process.env, NIX_SSHOPTS: nixSshOpts(this.plan.target, process.env.NIX_SSHOPTS, await this.controlPath()) };
     const args = nixCopyArgs({
       storeUri: sshNgStoreUri(this.plan.target),
       outPath,
@@ -87,5 +117,9 @@ export class SshHost implements Target {
       onStderrLine: (line) => line.trim() && this.log(`  ${line.trim()}`),
       echo: true,
     });
+  }
+
+  async close(): Promise<void> {
+    await this.master?.close();
   }
 }

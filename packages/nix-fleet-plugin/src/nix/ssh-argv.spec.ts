@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { nixCopyArgs, nixSshOpts, shJoin, shQuote, sshBaseOptions, sshCommandArgs, sshDestination, sshNgStoreUri, withPrivilege, type SshTarget } from './ssh-argv';
+import { nixCopyArgs, nixSshOpts, shJoin, shQuote, sshBaseOptions, sshCommandArgs, sshDestination, sshMasterArgs, sshNgStoreUri, withPrivilege, type SshTarget } from './ssh-argv';
 
 const target = (over: Partial<SshTarget> = {}): SshTarget => ({ host: 'web1', sshOptions: [], connectTimeout: 10, ...over });
 const BASE = ['-o', 'BatchMode=yes', '-o', 'ConnectTimeout=10', '-o', 'ServerAliveInterval=3', '-o', 'ServerAliveCountMax=3'];
@@ -60,8 +60,21 @@ describe('ssh argv', () => {
     [target(), ['readlink', '-f', '/run/current-system'], {}, [...BASE, '-T', '--', 'web1', 'readlink -f /run/current-system']],
     [target({ user: 'ops', port: 22 }), ['sh', '-c', 'echo "$1"', 'x', "a b"], {}, ['-p', '22', ...BASE, '-T', '--', 'ops@web1', `sh -c 'echo "$1"' x 'a b'`]],
     [target(), ['true'], { fresh: true }, [...BASE, '-o', 'ControlMaster=no', '-o', 'ControlPath=none', '-T', '--', 'web1', 'true']],
+    [target(), ['true'], { controlPath: '/tmp/nix-fleet-ssh-a1/socket' }, [...BASE, '-o', 'ControlPath=/tmp/nix-fleet-ssh-a1/socket', '-o', 'ControlMaster=no', '-T', '--', 'web1', 'true']],
+    // The confirmation's new login, even while a shared connection is up.
+    [target(), ['true'], { fresh: true, controlPath: '/tmp/nix-fleet-ssh-a1/socket' }, [...BASE, '-o', 'ControlMaster=no', '-o', 'ControlPath=none', '-T', '--', 'web1', 'true']],
   ])('command %#', (t, remote, opts, args) => {
     expect(sshCommandArgs(t, remote, opts)).toEqual(args);
+  });
+
+  it.each([
+    [target(), [...BASE, '-o', 'ControlMaster=yes', '-o', 'ControlPath=/tmp/d/socket', '-o', 'ControlPersist=no', '-T', '--', 'web1', 'cat']],
+    [
+      target({ user: 'ops', port: 2222, sshOptions: ['-J', 'bastion'], configFile: '/etc/fleet/ssh_config' }),
+      ['-F', '/etc/fleet/ssh_config', '-J', 'bastion', '-p', '2222', ...BASE, '-o', 'ControlMaster=yes', '-o', 'ControlPath=/tmp/d/socket', '-o', 'ControlPersist=no', '-T', '--', 'ops@web1', 'cat'],
+    ],
+  ])('shared connection master %#: our socket, in the foreground, after the user options', (t, args) => {
+    expect(sshMasterArgs(t, '/tmp/d/socket')).toEqual(args);
   });
 
   it.each([
@@ -95,6 +108,12 @@ describe('nix copy', () => {
     [target(), ' -v ', '-v -o BatchMode=yes -o ConnectTimeout=10'],
   ])('NIX_SSHOPTS %#: the port travels here, never in the store URL', (t, inherited, opts) => {
     expect(nixSshOpts(t, inherited)).toBe(opts);
+  });
+
+  it('NIX_SSHOPTS joins the shared connection: nix copy logs in no more', () => {
+    expect(nixSshOpts(target({ port: 2222 }), undefined, '/tmp/nix-fleet-ssh-a1/socket')).toBe(
+      '-p 2222 -o BatchMode=yes -o ConnectTimeout=10 -o ControlPath=/tmp/nix-fleet-ssh-a1/socket -o ControlMaster=no',
+    );
   });
 
   it('refuses an option NIX_SSHOPTS cannot carry, naming it and the fix', () => {

@@ -35,12 +35,8 @@ export function sshDestination(target: Pick<SshTarget, 'host' | 'user'>): string
   return target.user ? `${target.user}@${target.host}` : target.host;
 }
 
-/**
- * Options we add after the user's: ssh keeps the first value it sees for an option, so the
- * user's own -o settings win. Host key checking is never weakened here; BatchMode makes an
- * unknown or changed key fail instead of prompting.
- */
-export function sshBaseOptions(target: SshTarget): string[] {
+/** The config file, the user's options and port, then ours for connecting: what every ssh call and nix copy share. */
+function connectOptions(target: SshTarget): string[] {
   return [
     ...configArgs(target),
     ...target.sshOptions,
@@ -49,6 +45,17 @@ export function sshBaseOptions(target: SshTarget): string[] {
     'BatchMode=yes',
     '-o',
     `ConnectTimeout=${target.connectTimeout}`,
+  ];
+}
+
+/**
+ * Options we add after the user's: ssh keeps the first value it sees for an option, so the
+ * user's own -o settings win. Host key checking is never weakened here; BatchMode makes an
+ * unknown or changed key fail instead of prompting.
+ */
+export function sshBaseOptions(target: SshTarget): string[] {
+  return [
+    ...connectOptions(target),
     // A link that dies mid-command is noticed within ~9 s instead of the TCP timeout.
     '-o',
     'ServerAliveInterval=3',
@@ -57,13 +64,43 @@ export function sshBaseOptions(target: SshTarget): string[] {
   ];
 }
 
+/** Options that make one ssh call a session of the master at `controlPath`, never a master itself. */
+export function sshMuxOptions(controlPath: string): string[] {
+  return ['-o', `ControlPath=${controlPath}`, '-o', 'ControlMaster=no'];
+}
+
+/** Options that forbid connection sharing: the call proves a NEW connection can be made. */
+export const SSH_FRESH_OPTIONS = ['-o', 'ControlMaster=no', '-o', 'ControlPath=none'];
+
 /**
- * ssh argv running `remote` (an argv, quoted here) on the target. `fresh` forbids
- * connection sharing, so the command proves a NEW connection can be made.
+ * ssh argv running `remote` (an argv, quoted here) on the target. `fresh` forbids connection
+ * sharing, so the command proves a NEW connection can be made; `controlPath` runs it as a
+ * session of our master there (ssh connects on its own when that master is gone).
  */
-export function sshCommandArgs(target: SshTarget, remote: string[], opts: { fresh?: boolean } = {}): string[] {
-  const fresh = opts.fresh ? ['-o', 'ControlMaster=no', '-o', 'ControlPath=none'] : [];
-  return [...sshBaseOptions(target), ...fresh, '-T', '--', sshDestination(target), shJoin(remote)];
+export function sshCommandArgs(target: SshTarget, remote: string[], opts: { fresh?: boolean; controlPath?: string } = {}): string[] {
+  const sharing = opts.fresh ? SSH_FRESH_OPTIONS : opts.controlPath ? sshMuxOptions(opts.controlPath) : [];
+  return [...sshBaseOptions(target), ...sharing, '-T', '--', sshDestination(target), shJoin(remote)];
+}
+
+/**
+ * The master of a multiplexed connection, its socket at `controlPath` (in a private folder).
+ * It runs `cat` as its own session, so it ends when the deployer closes its stdin or dies;
+ * ControlPersist=no keeps it from going to the background.
+ */
+export function sshMasterArgs(target: SshTarget, controlPath: string): string[] {
+  return [
+    ...sshBaseOptions(target),
+    '-o',
+    'ControlMaster=yes',
+    '-o',
+    `ControlPath=${controlPath}`,
+    '-o',
+    'ControlPersist=no',
+    '-T',
+    '--',
+    sshDestination(target),
+    'cat',
+  ];
 }
 
 /**
@@ -81,10 +118,13 @@ export function sshNgStoreUri(target: Pick<SshTarget, 'host' | 'user'>): string 
 
 /**
  * NIX_SSHOPTS for nix copy. Nix splits it on whitespace with no quoting, so an option
- * containing whitespace cannot be passed and is refused with the fix.
+ * containing whitespace cannot be passed and is refused with the fix. With `controlPath`,
+ * the ssh Nix starts is a session of our master: Nix 2.8's ssh-ng store starts no master of
+ * its own (it does only with max-connections > 1) and waits for no "started" line from a
+ * plain connection, so its `ssh HOST -x -a $NIX_SSHOPTS nix-daemon --stdio` simply joins ours.
  */
-export function nixSshOpts(target: SshTarget, inherited?: string): string {
-  const opts = [...configArgs(target), ...target.sshOptions, ...(target.port ? ['-p', String(target.port)] : []), '-o', 'BatchMode=yes', '-o', `ConnectTimeout=${target.connectTimeout}`];
+export function nixSshOpts(target: SshTarget, inherited?: string, controlPath?: string): string {
+  const opts = [...connectOptions(target), ...(controlPath ? sshMuxOptions(controlPath) : [])];
   const bad = opts.find((o) => /\s/.test(o) || o === '');
   if (bad !== undefined) {
     throw new Error(

@@ -37,6 +37,12 @@ describe('checkSshOptions', () => {
     [['-A'], '"-A" is not an allowed ssh option'],
     [['-o', 'ForwardAgent=yes'], 'is not an allowed ssh option'],
     [['-W', 'x:1'], '"-W" is not an allowed ssh option'],
+    // Connection sharing is the deploy's own (a private control folder): inventory cannot join another master.
+    [['-o', 'ControlPath=/tmp/theirs'], '"-o ControlPath=/tmp/theirs" is not an allowed ssh option'],
+    [['-o', 'ControlMaster=auto'], 'is not an allowed ssh option'],
+    [['-o', 'ControlPersist=yes'], 'is not an allowed ssh option'],
+    [['-S', '/tmp/theirs'], '"-S" is not an allowed ssh option'],
+    [['-M'], '"-M" is not an allowed ssh option'],
     [['-J', '-oProxyCommand=id'], 'ProxyJump="-oProxyCommand=id" is empty, starts with "-"'],
     [['-J', 'a$(id)b'], 'is not a list of [user@]host[:port] jump hosts'],
     [['-o', 'ProxyJump=x`id`'], 'is not a list of [user@]host[:port] jump hosts'],

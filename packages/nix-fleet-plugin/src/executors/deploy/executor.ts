@@ -9,6 +9,7 @@ import { SUCCESS, writeResult, type DeployResult } from '../../deploy/result';
 import { explainNixFailure } from '../../host/preflight';
 import { resolveHost } from '../../host/resolve-host';
 import { CommandError } from '../../nix/run';
+import type { Target } from '../../deploy/target';
 import { hostsSharingTarget } from '../../host/shared-targets';
 import { verifiedRecord } from '../../nix/build-record';
 import { flakeRefFor } from '../../nix/flake-ref';
@@ -45,6 +46,7 @@ export default async function deployExecutor(options: DeployExecutorSchema, cont
   }
   let host = options.host ?? context.projectName ?? '';
   let result: DeployResult;
+  let t: Target | undefined;
   try {
     const resolved = resolveHost(options, context);
     host = resolved.host;
@@ -60,8 +62,9 @@ export default async function deployExecutor(options: DeployExecutorSchema, cont
     }
     // Proven to be this host's system at this commit before anything is sent to the host.
     const record = await verifiedRecord(root, host, flakeRefFor(root, options.flake), evalHashOf(context, host));
-    // ssh, or this machine for a local host: every step below sees only the Target.
-    const t = targetFor(plan, log);
+    // ssh, or this machine for a local host: every step below sees only the Target. A deploy
+    // shares one ssh connection among its steps (the confirmation still makes a new one).
+    t = targetFor(plan, log, { shared: options.mode !== 'plan' });
     if (options.mode === 'plan') {
       const planned = await planOne(root, plan, record.outPath, log, t);
       // An unreachable host is an outcome of the plan: later waves' plans must not be skipped.
@@ -78,6 +81,8 @@ export default async function deployExecutor(options: DeployExecutorSchema, cont
     if (HOSTNAME_PATTERN.test(host) && options.mode === 'plan') writePlanResult(root, failedPlan(host, message));
     if (HOSTNAME_PATTERN.test(host) && options.mode !== 'plan') writeResult(root, { host, status: 'failed', mode: options.mode ?? 'switch', outPath: '', copied: false, step: 'preflight', message, durationMs: 0, finishedAt: Date.now() });
     return { success: false };
+  } finally {
+    await t?.close?.();
   }
   writeResult(root, result);
   const ok = SUCCESS.includes(result.status);
