@@ -112,8 +112,15 @@ describe('nix copy', () => {
 
   it('NIX_SSHOPTS joins the shared connection: nix copy logs in no more', () => {
     expect(nixSshOpts(target({ port: 2222 }), undefined, '/tmp/nix-fleet-ssh-a1/socket')).toBe(
-      '-p 2222 -o BatchMode=yes -o ConnectTimeout=10 -o ControlPath=/tmp/nix-fleet-ssh-a1/socket -o ControlMaster=no',
+      '-o ControlPath=/tmp/nix-fleet-ssh-a1/socket -o ControlMaster=no -p 2222 -o BatchMode=yes -o ConnectTimeout=10',
     );
+  });
+
+  it('an inherited NIX_SSHOPTS cannot move nix copy off the shared connection: ours come first, and ssh keeps the first value', () => {
+    const inherited = '-o ControlMaster=auto -o ControlPath=/tmp/ssh-%r@%h:%p -o ControlPersist=60';
+    const opts = nixSshOpts(target({}), inherited, '/tmp/nix-fleet-ssh-a1/socket').split(' ');
+    expect(opts.indexOf('ControlPath=/tmp/nix-fleet-ssh-a1/socket')).toBeLessThan(opts.indexOf('ControlPath=/tmp/ssh-%r@%h:%p'));
+    expect(opts.indexOf('ControlMaster=no')).toBeLessThan(opts.indexOf('ControlMaster=auto'));
   });
 
   it('refuses an option NIX_SSHOPTS cannot carry, naming it and the fix', () => {

@@ -124,7 +124,10 @@ export function sshNgStoreUri(target: Pick<SshTarget, 'host' | 'user'>): string 
  * plain connection, so its `ssh HOST -x -a $NIX_SSHOPTS nix-daemon --stdio` simply joins ours.
  */
 export function nixSshOpts(target: SshTarget, inherited?: string, controlPath?: string): string {
-  const opts = [...connectOptions(target), ...(controlPath ? sshMuxOptions(controlPath) : [])];
+  // ssh takes the first value of an option: the shared connection's go before an inherited
+  // NIX_SSHOPTS, whose own ControlPath would otherwise send nix copy through a socket we do not own.
+  const mux = controlPath ? sshMuxOptions(controlPath) : [];
+  const opts = [...mux, ...connectOptions(target)];
   const bad = opts.find((o) => /\s/.test(o) || o === '');
   if (bad !== undefined) {
     throw new Error(
@@ -132,7 +135,7 @@ export function nixSshOpts(target: SshTarget, inherited?: string, controlPath?: 
         'Split it into separate array items (["-o", "Key=value"]) or move it into your ssh config.',
     );
   }
-  return [inherited?.trim(), ...opts].filter(Boolean).join(' ');
+  return [...mux, inherited?.trim(), ...connectOptions(target)].filter(Boolean).join(' ');
 }
 
 export interface NixCopyArgs {
