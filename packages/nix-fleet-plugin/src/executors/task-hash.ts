@@ -3,7 +3,7 @@ import { cacheDir, type ExecutorContext, type Task } from '@nx/devkit';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { HOSTNAME_PATTERN, INVALID_TAG, PLUGIN_NAME } from '../constants';
-import type { EvalPeer } from '../nix/fleet-eval';
+import { skipsNxCache, type EvalPeer } from '../nix/fleet-eval';
 
 export const EVAL_EXECUTOR = `${PLUGIN_NAME}:eval`;
 
@@ -62,7 +62,7 @@ export function evalHashOf(context: ExecutorContext, host: string): string | und
 export function evalPeers(context: ExecutorContext, flake: string, { willRun = false } = {}): EvalPeer[] {
   const projects = context.projectsConfigurations?.projects ?? {};
   const peers: EvalPeer[] = [];
-  const fresh = process.env.NX_SKIP_NX_CACHE === 'true';
+  const fresh = skipsNxCache();
   for (const task of Object.values(context.taskGraph?.tasks ?? {})) {
     const host = task.target.project;
     if (!isEvalTask(context, task) || projects[host]?.tags?.includes(INVALID_TAG) || !HOSTNAME_PATTERN.test(host)) continue;

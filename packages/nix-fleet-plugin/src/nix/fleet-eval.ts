@@ -6,11 +6,11 @@
 // evaluated, in chunks bounded by memory (eval-workers.ts), and leaves each result in the
 // run's folder; the other tasks wait for the lock and take their host's result from there.
 //
-// The run is the nx process that forked the tasks (its pid and start time), not the hashes of
-// its tasks: Nx hashes tasks as it schedules them, so the first task to start may not know the
-// others' hashes yet. Within one run the workspace's files are what Nx hashed, so a result in
-// the run's folder is this machine's evaluation of the host at its hash; each task remembers
-// its own under that hash (toplevels.ts) for later runs. A host whose chunk failed is
+// The run is the nx process that forked the tasks (its pid and start time), not the set of its
+// tasks' hashes: eval tasks leave out peers that are Nx cache hits while builds and deploys
+// count them, so their sets differ, and all of them must still meet at one lock. Each result
+// file names the eval hash it was evaluated at, and each task remembers its own under that
+// hash (toplevels.ts) for later runs. A host whose chunk failed is
 // evaluated alone by its own task, so each error is reported by the task it belongs to.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -55,6 +55,11 @@ export function checkMemoryPerHost(value: unknown): number | undefined {
     throw new Error(`--memoryPerHostMiB is ${JSON.stringify(value)}: expected a whole number of MiB from ${MEMORY_PER_HOST_RANGE.min} to ${MEMORY_PER_HOST_RANGE.max}, e.g. 4096 for hosts that need 4 GiB to evaluate.`);
   }
   return value;
+}
+
+/** Whether this task runs under --skip-nx-cache: Nx passes it to every task it starts. */
+export function skipsNxCache(): boolean {
+  return process.env.NX_SKIP_NX_CACHE === 'true';
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -166,7 +171,7 @@ function removeOldRuns(dir: string, keep: string): void {
  * `peers` (own included), else evaluated alone. Remembered at its key either way.
  */
 export async function sharedToplevel(own: EvalPeer, peers: EvalPeer[], o: SharedEvalOptions): Promise<Toplevel> {
-  const fresh = o.fresh ?? process.env.NX_SKIP_NX_CACHE === 'true';
+  const fresh = o.fresh ?? skipsNxCache();
   const known = fresh ? undefined : rememberedToplevel(o.root, own.host, own.key);
   if (known) return known;
   const group = new Map<string, EvalPeer>([[own.host, own]]);
