@@ -20,7 +20,7 @@ async function waitGone(pid: number, ms: number): Promise<boolean> {
 }
 
 /** What of the lab still exists: namespaces, the bridge, directories, the supervisor. */
-export function leftovers(state: LabState): string[] {
+export function leftovers(state: LabState, killed: number[] = []): string[] {
   const netns = quiet('ip', ['netns', 'list']);
   const links = quiet('ip', ['-o', 'link', 'show']);
   return [
@@ -28,6 +28,7 @@ export function leftovers(state: LabState): string[] {
     ...(state.bridge && links.includes(` ${state.bridge}:`) ? [`bridge ${state.bridge}`] : []),
     ...[state.hostsDir, state.workspace].filter((d): d is string => !!d && existsSync(d)).map((d) => `directory ${d}`),
     ...(alive(state.supervisorPid) ? [`supervisor process ${state.supervisorPid}`] : []),
+    ...killed.filter(alive).map((pid) => `process ${pid}`),
   ];
 }
 
@@ -47,19 +48,22 @@ export async function down(dir: string): Promise<number> {
   }
   // Whatever the supervisor left (it was killed, or died): only processes still inside the lab's
   // own namespaces are killed, so a recorded PID that was reused by another process is spared.
+  const killed: number[] = [];
   for (const ns of state.namespaces) {
     for (const pid of quiet('ip', ['netns', 'pids', ns]).split('\n').filter(Boolean).map(Number)) {
       try {
         process.kill(pid, 'SIGKILL');
+        killed.push(pid);
       } catch {
         // already gone
       }
     }
     quiet('ip', ['netns', 'del', ns]);
   }
+  for (const pid of killed) await waitGone(pid, 5000);
   if (state.bridge) quiet('ip', ['link', 'del', state.bridge]);
   for (const d of [state.hostsDir, state.workspace]) if (d) rmSync(d, { recursive: true, force: true });
-  const left = leftovers(state);
+  const left = leftovers(state, killed);
   if (left.length > 0) {
     console.error(`The lab is not fully removed; still there: ${left.join(', ')}. State kept in ${stateFile(dir)}.`);
     return 1;

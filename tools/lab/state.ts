@@ -48,10 +48,17 @@ export function writeState(dir: string, state: LabState): void {
   renameSync(tmp, stateFile(dir));
 }
 
+/** True while pid runs. A zombie (killed, not yet reaped: orphans go to a PID 1 that may reap late) counts as gone. */
 export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
+  } catch {
+    return false;
+  }
+  try {
+    // /proc/<pid>/stat: "pid (comm) state ..."; comm may hold spaces and parentheses.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf-8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
   } catch {
     return false;
   }

@@ -5,16 +5,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../support/workspace';
-import type { LabState } from '../../../tools/lab/state';
+import { alive, type LabState } from '../../../tools/lab/state';
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 const namespaces = () => execFileSync('ip', ['netns', 'list'], { encoding: 'utf-8' });
 
 describe('npm run lab', () => {
@@ -75,5 +67,19 @@ describe('npm run lab', () => {
     expect(execFileSync('ip', ['-o', 'link', 'show'], { encoding: 'utf-8' })).not.toContain(` ${state.bridge}:`);
     for (const d of [state.hostsDir!, state.workspace!, dir]) expect(existsSync(d)).toBe(false);
     expect(lab(['--down']).stdout).toContain('No lab to stop');
+  });
+
+  it('--down also removes a lab whose supervisor was killed (its hosts outlived it)', () => {
+    expect(lab().status).toBe(0);
+    const killed: LabState = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf-8'));
+    process.kill(killed.supervisorPid, 'SIGKILL');
+    for (const deadline = Date.now() + 5000; alive(killed.supervisorPid) && Date.now() < deadline; ) execFileSync('sleep', ['0.1']);
+    expect(alive(killed.supervisorPid)).toBe(false);
+    expect(killed.pids.filter(alive)).toEqual(killed.pids);
+    const r = lab(['--down']);
+    expect(`${r.status}\n${r.stderr}`).toMatch(/^0\n/);
+    for (const pid of killed.pids) expect(alive(pid)).toBe(false);
+    for (const ns of killed.namespaces) expect(namespaces()).not.toContain(ns);
+    for (const d of [killed.hostsDir!, killed.workspace!, dir]) expect(existsSync(d)).toBe(false);
   });
 });
