@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { nixFilesIn, parseNixFiles } from '../../../testing/nix-parse';
 import { emptyTree, snapshotTree } from '../../../testing/test-tree';
 import { pathsNamedIn } from '../../../testing/doc-paths';
+import { brokenLinks, REPO_ONLY_MARKERS } from '../../../testing/doc-links';
 import { fleetTemplate, PLUGIN_ROOT } from '../shared/workspace-files';
 import { parseHostsOption, presetGenerator, versions } from './generator';
 
@@ -64,11 +65,21 @@ describe('preset generator', () => {
     for (const [file, text] of docs) {
       const missing = pathsNamedIn(text, file).filter((p) => !p.startsWith('node_modules/') && !tree.exists(p));
       expect({ file, missing }).toEqual({ file, missing: [] });
-      for (const repoOnly of ['tools/', 'packages/nix-fleet-plugin', 'npm run demo', 'e2e/', 'DESIGN.md', 'repo-only']) expect({ file, has: text.includes(repoOnly) }).toEqual({ file, has: false });
+      expect({ file, repoOnly: REPO_ONLY_MARKERS.filter((m) => text.includes(m)) }).toEqual({ file, repoOnly: [] });
       // Nx runs through npx in a fleet: no bare "nx <command>".
       expect({ file, bare: text.match(/(?<![\w@./-])(?<!npx )nx (g|run|run-many|affected|show|add)\b.*/g) }).toEqual({ file, bare: null });
     }
     expect(readJson(tree, 'nx.json').tui).toEqual({ autoExit: true });
+    expect(brokenLinks(files)).toEqual([]);
+  });
+
+  it('gives the fleet every user guide: each docs/*.md but the ones about this repository', async () => {
+    await presetGenerator(tree, { name: 'my-fleet' });
+    const repoDocs = ['Architecture.md', 'Benchmarks.md', 'Testing.md'];
+    const guides = readdirSync(join(REPO, 'docs')).filter((f) => f.endsWith('.md') && !repoDocs.includes(f));
+    expect(guides).toEqual(expect.arrayContaining(['Homelab-Guide.md', 'Migration-Guide.md', 'Comparison.md', 'Scaling-Builds.md']));
+    expect(guides.filter((g) => !tree.exists(`docs/${g}`))).toEqual([]);
+    expect(repoDocs.filter((d) => tree.exists(`docs/${d}`))).toEqual([]);
   });
 
   it('adds the first hosts with the host generator, and every .nix parses', async () => {
