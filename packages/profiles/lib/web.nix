@@ -32,6 +32,26 @@ rec {
     else
       concatStringsSep "\n" (map (s: "allow ${s};") (sources.ipv4 ++ sources.ipv6) ++ [ "deny all;" ]);
 
+  # services.nginx.virtualHosts from the role's sites: each with its access rules, plus the
+  # catch-all default server.
+  nginxVirtualHosts =
+    { virtualHosts, sources }:
+    builtins.mapAttrs (_: vhost: {
+      enableACME = vhost.acme;
+      forceSSL = vhost.acme;
+      root = vhost.root;
+      locations."/" = {
+        inherit (vhost) proxyPass;
+        extraConfig = accessRules {
+          access = accessOf vhost;
+          inherit sources;
+        };
+      };
+    }) virtualHosts
+    // {
+      ${catchAllName} = catchAll;
+    };
+
   # What nginx does with a request, as nginx picks a server block: the exact name, else the
   # default server, else the first block. { server; status; } (status 444: closed, 403: denied).
   answer =

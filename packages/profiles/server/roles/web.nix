@@ -114,22 +114,10 @@ in
       recommendedOptimisation = cfg.recommendedSettings;
       recommendedProxySettings = cfg.recommendedSettings;
       recommendedTlsSettings = cfg.recommendedSettings;
-      virtualHosts =
-        lib.mapAttrs (_: vhost: {
-          enableACME = vhost.acme;
-          forceSSL = vhost.acme;
-          root = vhost.root;
-          locations."/" = {
-            inherit (vhost) proxyPass;
-            extraConfig = web.accessRules {
-              access = web.accessOf vhost;
-              inherit sources;
-            };
-          };
-        }) cfg.virtualHosts
-        // {
-          ${web.catchAllName} = web.catchAll;
-        };
+      virtualHosts = web.nginxVirtualHosts {
+        inherit (cfg) virtualHosts;
+        inherit sources;
+      };
     };
 
     security.acme = mkIf usesAcme {
