@@ -30,7 +30,7 @@ const editJson = (file: string, edit: (json: Record<string, any>) => void) => {
 };
 
 describe('addresses are parsed strictly (lib/firewall.nix)', () => {
-  it.each(['10.0.10.256', '10.0.10.1/24', '::1::2', 'fd00::/129', '010.0.10.1', '10.0.10'])(
+  it.each(['10.0.10.256', '::/0', '10.0.10.1/24', '::1::2', 'fd00::/129', '010.0.10.1', '10.0.10'])(
     'fails on targetHost %s in one host.json, naming that file and field',
     (address) => {
       editJson('hosts/docker-server/host.json', (j) => (j.deployment.targetHost = address));
