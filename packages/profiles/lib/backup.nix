@@ -55,7 +55,7 @@ rec {
       p:
       "profiles.server.roles.backup.paths: ${p} holds ${
         builtins.head (filter (f: under p f || under f p) forbidden)
-      }, the host's identity and the key to its secrets; leave it out (docs/Homelab-Guide.md, Backups)."
+      }, the host's identity and the key to its secrets; leave it out (docs/Server-Deployment.md, Backups and restore)."
     ) (filter (p: builtins.any (f: under f p || under p f) forbidden) paths);
 
   # Host names whose host.json lists the backup role.

@@ -101,7 +101,7 @@ in
       }
     ];
 
-    warnings = lib.optional (!configured) "${config.networking.hostName}: the backup role has no repositoryFile and passwordFile yet, so nothing is backed up (the BackupMissing alert says so too). Add the sops secrets (docs/Homelab-Guide.md, Backups and restore).";
+    warnings = lib.optional (!configured) "${config.networking.hostName}: the backup role has no repositoryFile and passwordFile yet, so nothing is backed up (the BackupMissing alert says so too). Add the sops secrets (docs/Server-Deployment.md, Backups and restore).";
 
     services.restic.backups.fleet = mkIf configured {
       inherit (cfg) repositoryFile passwordFile environmentFile paths;

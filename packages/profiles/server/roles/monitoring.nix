@@ -202,7 +202,7 @@ in
       }
     ];
 
-    warnings = lib.optional (am.webhookUrlFile == null && am.email.to == null) "${config.networking.hostName}: Alertmanager has no receiver, so alerts are only visible in its UI. Set profiles.server.roles.monitoring.alertmanager.webhookUrlFile or alertmanager.email.to (docs/Homelab-Guide.md, Monitoring).";
+    warnings = lib.optional (am.webhookUrlFile == null && am.email.to == null) "${config.networking.hostName}: Alertmanager has no receiver, so alerts are only visible in its UI. Set profiles.server.roles.monitoring.alertmanager.webhookUrlFile or alertmanager.email.to (docs/Server-Deployment.md, Monitoring and alerts).";
 
     services.prometheus = {
       enable = true;
