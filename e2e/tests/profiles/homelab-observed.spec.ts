@@ -69,7 +69,9 @@ describe('logs and alerts arrive (lib/monitoring.nix)', () => {
   it('binds Prometheus, Grafana, Loki and Alertmanager to the fleet address, not 0.0.0.0', () => {
     const monitoring = text('server/roles/monitoring.nix') + text('server/loki-config.nix');
     expect(monitoring).not.toMatch(/0\.0\.0\.0/);
-    expect(settingOf('server/roles/monitoring.nix', 'services', 'prometheus', 'listenAddress')).toBe('(cfg).listenAddress');
+    expect(settingOf('server/roles/monitoring.nix', 'services', 'prometheus', 'listenAddress')).toBe('hostPart');
+    expect(settingOf('server/roles/monitoring.nix', 'prometheus', 'alertmanager', 'listenAddress')).toBe('hostPart');
+    expect(settingOf('server/roles/monitoring.nix', 'hostPart')).toMatch(/\(cfg\)\.listenAddress/);
     expect(settingOf('server/roles/monitoring.nix', 'settings', 'server', 'http_addr')).toBe('(cfg).listenAddress');
     expect(settingOf('server/loki-config.nix', 'server', 'http_listen_address')).toBe('listenAddress');
   });

@@ -118,11 +118,13 @@ in
     };
 
     # Only after backup, prune and check all succeeded: the alert measures the last good run.
-    systemd.services.restic-backups-fleet.serviceConfig.ExecStartPost = mkIf configured [
-      (pkgs.writeShellScript "fleet-backup-metric" ''
-        printf 'fleet_backup_last_success_timestamp_seconds %s\n' "$(date +%s)" > ${metric}.tmp
-        mv ${metric}.tmp ${metric}
-      '')
-    ];
+    systemd.services = mkIf configured {
+      restic-backups-fleet.serviceConfig.ExecStartPost = [
+        (pkgs.writeShellScript "fleet-backup-metric" ''
+          printf 'fleet_backup_last_success_timestamp_seconds %s\n' "$(date +%s)" > ${metric}.tmp
+          mv ${metric}.tmp ${metric}
+        '')
+      ];
+    };
   };
 }

@@ -137,6 +137,8 @@ in
           Type = "oneshot";
           User = "postgres";
           RemainAfterExit = true;
+          # Runs before postgresql.service has made /var/lib/postgresql on a first boot.
+          StateDirectory = "postgresql";
         };
         script = ''
           if [ ! -s ${tlsDir}/server.key ]; then

@@ -24,6 +24,8 @@ let
     in
     if target != null && fw.parseAddress target != null then target else null;
   am = cfg.alertmanager;
+  # "host:port" needs brackets around an IPv6 address.
+  hostPart = if lib.hasInfix ":" (toString cfg.listenAddress) then "[${cfg.listenAddress}]" else cfg.listenAddress;
   inherit (lib) mkIf mkEnableOption mkOption types;
 in
 {
@@ -206,7 +208,7 @@ in
 
     services.prometheus = {
       enable = true;
-      listenAddress = cfg.listenAddress;
+      listenAddress = hostPart;
       inherit (cfg.prometheus) port retentionTime;
       scrapeConfigs = [
         {
@@ -228,14 +230,14 @@ in
         ))
       ];
       alertmanagers = [
-        { static_configs = [ { targets = [ "${cfg.listenAddress}:${toString am.port}" ]; } ]; }
+        { static_configs = [ { targets = [ "${hostPart}:${toString am.port}" ]; } ]; }
       ];
     };
 
     # Secrets reach the DynamicUser service as systemd credentials, never through the store.
     services.prometheus.alertmanager = {
       enable = true;
-      inherit (cfg) listenAddress;
+      listenAddress = hostPart;
       inherit (am) port;
       configuration = import ../alertmanager-config.nix {
         inherit (am) email;
@@ -265,14 +267,14 @@ in
           {
             name = "Prometheus";
             type = "prometheus";
-            url = "http://${cfg.listenAddress}:${toString cfg.prometheus.port}";
+            url = "http://${hostPart}:${toString cfg.prometheus.port}";
             isDefault = true;
           }
         ]
         ++ lib.optional cfg.loki.enable {
           name = "Loki";
           type = "loki";
-          url = "http://${cfg.listenAddress}:${toString cfg.loki.port}";
+          url = "http://${hostPart}:${toString cfg.loki.port}";
         };
       };
     };
