@@ -1,7 +1,21 @@
 // The homelab promises, checked with real `nix-instantiate --eval` of the profile library's
 // builtins-only helpers on a fleet's own hosts/ (nixpkgs cannot be fetched here, so modules are not
 // evaluated; each module hands its decision to one of these helpers, and the tests read both).
-import { evalNix } from './fleet-safety';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { assignments, evalNix, parseNix } from './fleet-safety';
+import { REPO_ROOT } from './workspace';
+
+const PROFILES = join(REPO_ROOT, 'packages/profiles');
+
+/** The text of a file of this repo's profile library. */
+export const profileText = (file: string) => readFileSync(join(PROFILES, file), 'utf-8');
+
+/** The value text of the last setting in a profile file whose attribute path ends with `tail`. */
+export const profileSetting = (file: string, ...tail: string[]) =>
+  assignments(parseNix(join(PROFILES, file)))
+    .filter((a) => a.path[0] !== 'options' && a.path.slice(-tail.length).join('.') === tail.join('.'))
+    .pop()?.value;
 
 /** A Nix string literal for any JS string (JSON strings are valid Nix strings after escaping "${"). */
 export const nixString = (s: string) => JSON.stringify(s).replace(/\$\{/g, '\\${');

@@ -5,10 +5,7 @@ let
   cfg = config.profiles.fleet.firewall;
   fw = import ./lib/firewall.nix;
   inherit (config.profiles.fleet) subnets;
-  sources = fw.fleetSources {
-    inherit (config.profiles.fleet) hosts;
-    inherit subnets;
-  };
+  inherit (config.profiles.fleet) sources;
   fleetPorts = builtins.sort builtins.lessThan (lib.unique cfg.fleetTCPPorts);
   # The backend decides which hook runs our rules; under firewalld neither would apply.
   inherit (config.networking.firewall) backend;

@@ -2,19 +2,12 @@
 // Real nix-instantiate on the profile library's builtins-only helpers and this repo's hosts/ (or a
 // broken copy); each case also reads the module that hands its decision to the helper.
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { assignments, parseNix } from '../../support/fleet-safety';
-import { evalFleet, nixString } from '../../support/homelab-safety';
+import { evalFleet, nixString, profileSetting, profileText } from '../../support/homelab-safety';
 import { REPO_ROOT } from '../../support/workspace';
 
-const PROFILES = join(REPO_ROOT, 'packages/profiles');
-const text = (file: string) => readFileSync(join(PROFILES, file), 'utf-8');
-const settingOf = (file: string, ...tail: string[]) =>
-  assignments(parseNix(join(PROFILES, file)))
-    .filter((a) => a.path[0] !== 'options' && a.path.slice(-tail.length).join('.') === tail.join('.'))
-    .pop()?.value;
 
 describe('logs and alerts arrive (lib/monitoring.nix)', () => {
   it("ships every scraped host's journal to monitoring-server's Loki", () => {
@@ -32,8 +25,8 @@ describe('logs and alerts arrive (lib/monitoring.nix)', () => {
     expect(view.config).toContain('url = "http://10.0.10.14:3100/loki/api/v1/push"');
     expect(view.config).toContain('labels        = { host = "web-server", job = "systemd-journal" }');
     // The general role, which every scraped server has, runs Alloy with that URL.
-    expect(settingOf('server/roles/general.nix', 'services', 'alloy', 'enable')).toMatch(/lokiUrl != null/);
-    expect(text('server/roles/general.nix')).toMatch(/default = lokiUrl;/);
+    expect(profileSetting('server/roles/general.nix', 'services', 'alloy', 'enable')).toMatch(/lokiUrl != null/);
+    expect(profileText('server/roles/general.nix')).toMatch(/default = lokiUrl;/);
   });
 
   it('ships nowhere, and says so, when no host has the monitoring role', () => {
@@ -42,7 +35,7 @@ describe('logs and alerts arrive (lib/monitoring.nix)', () => {
       'lib.monitoring.lokiPushUrl { hosts = builtins.mapAttrs (_: h: h // { roles = [ ]; }) hosts; port = 3100; }',
     );
     expect(url).toBeNull();
-    expect(text('server/roles/general.nix')).toMatch(/is shipped nowhere/);
+    expect(profileText('server/roles/general.nix')).toMatch(/is shipped nowhere/);
   });
 
   it('has rules for a host down, a disk over 85 %, a failed unit, an expiring certificate and an old backup', () => {
@@ -62,18 +55,18 @@ describe('logs and alerts arrive (lib/monitoring.nix)', () => {
       'BackupMissing absent(fleet_backup_last_success_timestamp_seconds{instance="10.0.10.14:9100"})',
     ]);
     // The monitoring role loads them into Prometheus and sends them to its Alertmanager.
-    expect(settingOf('server/roles/monitoring.nix', 'services', 'prometheus', 'rules')).toMatch(/monitoring\)\.alertRules/);
-    expect(settingOf('server/roles/monitoring.nix', 'services', 'prometheus', 'alertmanager', 'enable')).toBe('true');
+    expect(profileSetting('server/roles/monitoring.nix', 'services', 'prometheus', 'rules')).toMatch(/monitoring\)\.alertRules/);
+    expect(profileSetting('server/roles/monitoring.nix', 'services', 'prometheus', 'alertmanager', 'enable')).toBe('true');
   });
 
   it('binds Prometheus, Grafana, Loki and Alertmanager to the fleet address, not 0.0.0.0', () => {
-    const monitoring = text('server/roles/monitoring.nix') + text('server/loki-config.nix');
+    const monitoring = profileText('server/roles/monitoring.nix') + profileText('server/loki-config.nix');
     expect(monitoring).not.toMatch(/0\.0\.0\.0/);
-    expect(settingOf('server/roles/monitoring.nix', 'services', 'prometheus', 'listenAddress')).toBe('hostPart');
-    expect(settingOf('server/roles/monitoring.nix', 'prometheus', 'alertmanager', 'listenAddress')).toBe('hostPart');
-    expect(settingOf('server/roles/monitoring.nix', 'hostPart')).toMatch(/\(cfg\)\.listenAddress/);
-    expect(settingOf('server/roles/monitoring.nix', 'settings', 'server', 'http_addr')).toBe('(cfg).listenAddress');
-    expect(settingOf('server/loki-config.nix', 'server', 'http_listen_address')).toBe('listenAddress');
+    expect(profileSetting('server/roles/monitoring.nix', 'services', 'prometheus', 'listenAddress')).toBe('hostPart');
+    expect(profileSetting('server/roles/monitoring.nix', 'prometheus', 'alertmanager', 'listenAddress')).toBe('hostPart');
+    expect(profileSetting('server/roles/monitoring.nix', 'hostPart')).toMatch(/\(cfg\)\.listenAddress/);
+    expect(profileSetting('server/roles/monitoring.nix', 'settings', 'server', 'http_addr')).toBe('(cfg).listenAddress');
+    expect(profileSetting('server/loki-config.nix', 'server', 'http_listen_address')).toBe('listenAddress');
   });
 });
 
@@ -96,11 +89,11 @@ describe('backups (server/roles/backup.nix, lib/backup.nix)', () => {
   });
 
   it('runs on a schedule, prunes, checks and reports its age', () => {
-    expect(settingOf('server/roles/backup.nix', 'timerConfig', 'OnCalendar')).toBe('(cfg).schedule');
-    expect(settingOf('server/roles/backup.nix', 'runCheck')).toBe('true');
-    expect(settingOf('server/roles/backup.nix', 'pruneOpts')).toBe('(cfg).keep');
-    expect(settingOf('server/roles/backup.nix', 'exclude')).toBe('(backup).forbidden');
-    expect(text('server/roles/backup.nix')).toMatch(/fleet_backup_last_success_timestamp_seconds/);
+    expect(profileSetting('server/roles/backup.nix', 'timerConfig', 'OnCalendar')).toBe('(cfg).schedule');
+    expect(profileSetting('server/roles/backup.nix', 'runCheck')).toBe('true');
+    expect(profileSetting('server/roles/backup.nix', 'pruneOpts')).toBe('(cfg).keep');
+    expect(profileSetting('server/roles/backup.nix', 'exclude')).toBe('(backup).forbidden');
+    expect(profileText('server/roles/backup.nix')).toMatch(/fleet_backup_last_success_timestamp_seconds/);
   });
 });
 
@@ -156,18 +149,18 @@ describe('the rest of the review', () => {
   });
 
   it('starts waybar: Hyprland through UWSM reaches graphical-session.target', () => {
-    expect(settingOf('desktop.nix', 'programs', 'hyprland', 'withUWSM')).toBe('true');
-    expect(settingOf('desktop.nix', 'programs', 'waybar', 'enable')).toBe('true');
+    expect(profileSetting('desktop.nix', 'programs', 'hyprland', 'withUWSM')).toBe('true');
+    expect(profileSetting('desktop.nix', 'programs', 'waybar', 'enable')).toBe('true');
   });
 
   it('orders role passwords after postgresql-setup and allows each role only its database over TLS', () => {
-    expect(settingOf('server/roles/database.nix', 'postgresql-passwords', 'requires')).toMatch(/"postgresql-setup\.service"/);
-    expect(settingOf('server/roles/database.nix', 'services', 'postgresql', 'authentication')).toMatch(/"hostssl " \+ db \+ " " \+ db \+ " " \+ net \+ " scram-sha-256/);
-    expect(settingOf('server/roles/database.nix', 'services', 'postgresql', 'authentication')).not.toMatch(/host all all/);
+    expect(profileSetting('server/roles/database.nix', 'postgresql-passwords', 'requires')).toMatch(/"postgresql-setup\.service"/);
+    expect(profileSetting('server/roles/database.nix', 'services', 'postgresql', 'authentication')).toMatch(/"hostssl " \+ db \+ " " \+ db \+ " " \+ net \+ " scram-sha-256/);
+    expect(profileSetting('server/roles/database.nix', 'services', 'postgresql', 'authentication')).not.toMatch(/host all all/);
   });
 
   it('puts the fleet cache on every host, beside cache.nixos.org', () => {
-    expect(settingOf('base/nix.nix', 'nix', 'settings', 'extra-substituters')).toMatch(/fleetCache\.url\)$/);
-    expect(settingOf('base/nix.nix', 'nix', 'settings', 'extra-trusted-public-keys')).toMatch(/fleetCache\.publicKey\)$/);
+    expect(profileSetting('base/nix.nix', 'nix', 'settings', 'extra-substituters')).toMatch(/fleetCache\.url\)$/);
+    expect(profileSetting('base/nix.nix', 'nix', 'settings', 'extra-trusted-public-keys')).toMatch(/fleetCache\.publicKey\)$/);
   });
 });

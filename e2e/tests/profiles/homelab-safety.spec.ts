@@ -5,16 +5,19 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { assignments, evalNix, fleetProblems, parseNix } from '../../support/fleet-safety';
-import { dockerPlan, dockerVerdict, evalFleet, fleetSources, nixString, webAnswer } from '../../support/homelab-safety';
+import { evalNix, fleetProblems } from '../../support/fleet-safety';
+import {
+  dockerPlan,
+  dockerVerdict,
+  evalFleet,
+  fleetSources,
+  nixString,
+  profileSetting,
+  profileText,
+  webAnswer,
+} from '../../support/homelab-safety';
 import { REPO_ROOT } from '../../support/workspace';
 
-const PROFILES = join(REPO_ROOT, 'packages/profiles');
-/** The value text of the last setting in a profile file whose attribute path ends with `tail`. */
-const settingOf = (file: string, ...tail: string[]) =>
-  assignments(parseNix(join(PROFILES, file)))
-    .filter((a) => a.path[0] !== 'options' && a.path.slice(-tail.length).join('.') === tail.join('.'))
-    .pop()?.value;
 
 let root: string;
 beforeEach(() => {
@@ -64,8 +67,8 @@ describe('addresses are parsed strictly (lib/firewall.nix)', () => {
     expect(plan.firewalld).toBeNull();
     expect(plan.nftables).toEqual({ extraCommands: '', extraInputRules: expect.stringContaining('ip saddr 10.0.10.14 tcp dport { 9100 } accept') });
     expect(plan.iptables).toEqual({ extraInputRules: '', extraCommands: expect.stringContaining('-s 10.0.10.14 --dport 9100') });
-    expect(settingOf('fleet-firewall.nix', 'networking', 'firewall', 'extraInputRules')).toMatch(/\(rules\)\.extraInputRules\)$/);
-    expect(settingOf('server/default.nix', 'networking', 'nftables', 'enable')).toMatch(/mkDefault true/);
+    expect(profileSetting('fleet-firewall.nix', 'networking', 'firewall', 'extraInputRules')).toMatch(/\(rules\)\.extraInputRules\)$/);
+    expect(profileSetting('server/default.nix', 'networking', 'nftables', 'enable')).toMatch(/mkDefault true/);
   });
 
   it('reports the bad address through the fleet checker too', () => {
@@ -80,7 +83,7 @@ describe('docker-server: a published container port is not public (lib/docker.ni
     expect(settings.ip).toBe('127.0.0.1');
     expect(dockerVerdict(rules, '203.0.113.9', 8080)).toBe('DROP');
     expect(dockerVerdict(rules, '10.0.10.14', 8080)).toBe('DROP');
-    expect(settingOf('server/roles/docker.nix', 'daemon', 'settings')).toMatch(/daemonSettings/);
+    expect(profileSetting('server/roles/docker.nix', 'daemon', 'settings')).toMatch(/daemonSettings/);
   });
 
   it('lets a fleet port through from fleet sources only, and a public port from anywhere', () => {
@@ -109,7 +112,7 @@ describe('web-server: unknown names and fleet-only sites (lib/web.nix)', () => {
     const text = readFileSync(join(root, file), 'utf-8');
     writeFileSync(join(root, file), text.replace(/\n\s*access = "fleet";/, ''));
     expect(webAnswer(root, 'web-server', 'grafana.home.arpa', '203.0.113.9').status).toBe(403);
-    expect(settingOf('server/roles/web.nix', 'services', 'nginx', 'virtualHosts')).toMatch(/nginxVirtualHosts/);
+    expect(profileSetting('server/roles/web.nix', 'services', 'nginx', 'virtualHosts')).toMatch(/nginxVirtualHosts/);
   });
 });
 
@@ -124,7 +127,7 @@ describe('SSH and keys on deploy targets (lib/deploy-target.nix, lib/deploy-keys
       'monitoring-server': 'everyone',
       'web-server': 'everyone',
     });
-    expect(settingOf('deploy-target.nix', 'services', 'openssh', 'openFirewall')).toMatch(/sshOpenTo == "everyone"/);
+    expect(profileSetting('deploy-target.nix', 'services', 'openssh', 'openFirewall')).toMatch(/sshOpenTo == "everyone"/);
   });
 
   const keyProblem = (at: string, name: string) =>
@@ -150,7 +153,7 @@ describe('SSH and keys on deploy targets (lib/deploy-target.nix, lib/deploy-keys
   it('takes the deploy port from host.json, for the module to compare with sshd', () => {
     editJson('hosts/ares/host.json', (j) => (j.deployment.port = 2222));
     expect(evalFleet<{ port: number }>(root, 'lib.deployTarget hosts.ares').port).toBe(2222);
-    expect(readFileSync(join(PROFILES, 'deploy-target.nix'), 'utf-8')).toMatch(/lib\.elem cfg\.port sshPorts/);
+    expect(profileText('deploy-target.nix')).toMatch(/lib\.elem cfg\.port sshPorts/);
   });
 });
 
@@ -173,8 +176,8 @@ describe('secret paths (lib/secret-path.nix)', () => {
 
   it('is the type of every secret option', () => {
     for (const file of ['server/roles/monitoring.nix', 'server/roles/database.nix', 'server/roles/backup.nix', 'base/user.nix']) {
-      expect({ file, text: readFileSync(join(PROFILES, file), 'utf-8') }).toEqual({ file, text: expect.stringMatching(/lib\/secret-path\.nix/) });
+      expect({ file, text: profileText(file) }).toEqual({ file, text: expect.stringMatching(/lib\/secret-path\.nix/) });
     }
-    expect(readFileSync(join(PROFILES, 'server/roles/monitoring.nix'), 'utf-8')).not.toMatch(/File = mkOption \{\s*type = types\.str;/);
+    expect(profileText('server/roles/monitoring.nix')).not.toMatch(/File = mkOption \{\s*type = types\.str;/);
   });
 });

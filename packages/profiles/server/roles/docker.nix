@@ -9,9 +9,7 @@
 let
   cfg = config.profiles.server.roles.docker;
   docker = import ../../lib/docker.nix;
-  sources = (import ../../lib/firewall.nix).fleetSources {
-    inherit (config.profiles.fleet) hosts subnets;
-  };
+  inherit (config.profiles.fleet) sources;
   # One iptables call per rule: Docker's own chains live in iptables (nft-backed or not).
   chainScript =
     cmd: srcs:

@@ -10,9 +10,7 @@ let
   cfg = config.profiles.server.roles.web;
   web = import ../../lib/web.nix;
   monitoring = import ../../lib/monitoring.nix;
-  sources = (import ../../lib/firewall.nix).fleetSources {
-    inherit (config.profiles.fleet) hosts subnets;
-  };
+  inherit (config.profiles.fleet) sources;
   inherit (lib) mkIf mkEnableOption mkOption types;
   usesAcme = lib.any (vhost: vhost.acme) (lib.attrValues cfg.virtualHosts);
 
