@@ -59,6 +59,18 @@ describe('logs and alerts arrive (lib/monitoring.nix)', () => {
     expect(profileSetting('server/roles/monitoring.nix', 'services', 'prometheus', 'alertmanager', 'enable')).toBe('true');
   });
 
+  it("passes Prometheus's own check (promtool check rules), as the monitoring role loads them", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'alert-rules-'));
+    try {
+      const file = join(dir, 'fleet.rules');
+      writeFileSync(file, evalFleet<string>(REPO_ROOT, 'builtins.toJSON (lib.monitoring.alertRules { backupInstances = [ "10.0.10.13:9100" ]; })'));
+      const r = spawnSync('promtool', ['check', 'rules', file], { encoding: 'utf-8' });
+      expect({ status: r.status, out: `${r.stdout}${r.stderr}` }).toEqual({ status: 0, out: expect.stringContaining('SUCCESS: 6 rules found') });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('binds Prometheus, Grafana, Loki and Alertmanager to the fleet address, not 0.0.0.0', () => {
     const monitoring = profileText('server/roles/monitoring.nix') + profileText('server/loki-config.nix');
     expect(monitoring).not.toMatch(/0\.0\.0\.0/);
