@@ -115,7 +115,8 @@ in
     profiles.base.user.allowRootDeploy = mkIf isRoot (mkDefault true);
 
     profiles.fleet.firewall.fleetTCPPorts = mkIf (cfg.sshOpenTo == "fleet") sshPorts;
-    # Also where SSH is fleet-only: a fleet address can be a café's NAT for a laptop.
-    services.fail2ban.enable = mkDefault true;
+    # Where SSH is fleet-only too: a fleet address can be a café's NAT for a laptop. Servers get
+    # fail2ban from server/hardening.nix, which a host may switch off there.
+    services.fail2ban.enable = mkIf (cfg.sshOpenTo == "fleet") (mkDefault true);
   };
 }
