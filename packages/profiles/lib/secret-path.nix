@@ -19,7 +19,8 @@ rec {
     in
     if value == null then
       null
-    else if isPath value || inStore s then
+    # String context: the value came from a store path ("${./pw}", a derivation), wherever it points.
+    else if isPath value || inStore s || builtins.hasContext s then
       "${name} is ${s}, which is (or is copied to) a file in the Nix store, where every user can read it. Keep the secret out of the repository and name its path on the machine, e.g. config.sops.secrets.<name>.path."
     else if !(isString value) || substring 0 1 s != "/" then
       "${name} must be an absolute path on the machine (a sops-nix secret's path), not ${s}."
