@@ -163,7 +163,8 @@ describe('secret paths (lib/secret-path.nix)', () => {
     const problems = evalNix<Array<string | null>>(
       root,
       `{ root }: let s = import (/. + root + "/packages/profiles/lib/secret-path.nix"); pw = /. + root + "/pw"; in
-      [ (s.problem "grafana.adminPasswordFile" "\${pw}") (s.problem "x" pw) (s.problem "x" "/run/secrets/pw") (s.problem "x" "pw") (s.problem "x" null) ]`,
+      [ (s.problem "grafana.adminPasswordFile" "\${pw}") (s.problem "x" pw) (s.problem "x" "/run/secrets/pw") (s.problem "x" "pw") (s.problem "x" null)
+        (s.problem "ctx" "/run/secrets/\${builtins.substring 0 0 "\${pw}"}pw") ]`,
     );
     expect(problems).toEqual([
       expect.stringMatching(/^grafana\.adminPasswordFile is \/nix\/store\/[a-z0-9]{32}-pw, which is \(or is copied to\) a file in the Nix store/),
@@ -171,6 +172,8 @@ describe('secret paths (lib/secret-path.nix)', () => {
       null,
       expect.stringMatching(/^x must be an absolute path/),
       null,
+      // Looks like a path on the machine, but carries the store path it was made from.
+      expect.stringMatching(/^ctx is \/run\/secrets\/pw, which is \(or is copied to\) a file in the Nix store/),
     ]);
   });
 
