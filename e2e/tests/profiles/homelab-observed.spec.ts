@@ -130,6 +130,30 @@ describe('the inventory (lib/read-hosts.nix, lib/json-check.nix)', () => {
     expect(readHosts(REPO_ROOT).status).toBe(0);
   });
 
+  // mk-fleet.nix with a stand-in for nixpkgs' nixosSystem (nixpkgs cannot be fetched here): what
+  // is evaluated for real is the library reading the inventory before it builds any host.
+  const toplevelOf = (at: string, host: string) =>
+    spawnSync(
+      'nix-instantiate',
+      [
+        '--eval',
+        '-E',
+        `((import ${at}/packages/profiles/lib/mk-fleet.nix) {
+          nixpkgs.lib.nixosSystem = args: { config.system.build.toplevel = "built"; };
+          hostsDir = ${at}/hosts;
+        }).nixosConfigurations.${host}.config.system.build.toplevel`,
+      ],
+      { encoding: 'utf-8' },
+    );
+
+  it("fails a good host's evaluation with the broken file's name (mk-fleet.nix)", () => {
+    expect(toplevelOf(REPO_ROOT, 'web-server').stdout.trim()).toBe('"built"');
+    writeFileSync(join(root, 'hosts/docker-server/host.json'), '{"type": "server", "system": "x86_64-linux"');
+    const r = toplevelOf(root, 'web-server');
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/hosts\/docker-server\/host\.json is not valid JSON: it ends too early/);
+  });
+
   it.each([
     '{"a": 1}',
     '{"a": [1, {"b": null}], "c": -1.5e3, "d": "\\u00e9\\n"}',
