@@ -69,13 +69,13 @@ describe('a new user with only the local registry', () => {
     expect(taken.status).not.toBe(0);
     expect(taken.stdout + taken.stderr).toContain('Role "storage" already exists at packages/profiles/server/roles/storage.nix');
     expect(status()).toBe(before);
-    nx(['g', 'server-role', 'backup']);
-    expect(readFileSync(join(fleet, 'packages/profiles/server/roles/backup.nix'), 'utf-8')).toContain('roles.backup');
-    nx(['g', 'host', 'nas', '--type=server', '--roles=storage,backup']);
+    nx(['g', 'server-role', 'media']);
+    expect(readFileSync(join(fleet, 'packages/profiles/server/roles/media.nix'), 'utf-8')).toContain('roles.media');
+    nx(['g', 'host', 'nas', '--type=server', '--roles=storage,media']);
     expect(projectsOf(nx)).toEqual(['ares', 'nas', 'profiles', 'web1', 'workstation']);
     const tags = (name: string) => JSON.parse(nx(['show', 'project', name, '--json']).stdout).tags;
     expect(tags('workstation')).toEqual(expect.arrayContaining(['type:desktop']));
-    expect(tags('nas')).toEqual(expect.arrayContaining(['type:server', 'role:storage', 'role:backup']));
+    expect(tags('nas')).toEqual(expect.arrayContaining(['type:server', 'role:storage', 'role:media']));
     expect(tags('ares')).toEqual(expect.arrayContaining(['type:laptop']));
 
     nx(['graph', '--file=graph.json']);

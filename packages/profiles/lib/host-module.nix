@@ -10,11 +10,12 @@
 { lib, ... }:
 let
   # "power-user" -> profiles."power-user".enable; "development.languages.rust" also works.
-  enableProfile = path: lib.setAttrByPath (lib.splitString "." path ++ [ "enable" ]) true;
+  enableProfile = path: lib.setAttrByPath (lib.splitString "." path ++ [ "enable" ]) (lib.mkDefault true);
 in
 {
   networking.hostName = lib.mkDefault name;
   nixpkgs.hostPlatform = host.system;
+  # mkDefault: configuration.nix may switch a profile from host.json off again.
   profiles = lib.mkMerge (
     [
       {

@@ -13,9 +13,13 @@ let
   hosts = import ./read-hosts.nix hostsDir;
   hostModule = import ./host-module.nix;
 
+  # Every host reads the whole inventory (profiles.fleet.hosts): read all of it first, so a broken
+  # host.json fails each host's evaluation with that file's name (read-hosts.nix), never later.
+  inventoryRead = builtins.all (host: host ? type) (builtins.attrValues hosts);
+
   nixosConfigurations = builtins.mapAttrs (
     name: host:
-    nixpkgs.lib.nixosSystem {
+    builtins.seq inventoryRead nixpkgs.lib.nixosSystem {
       inherit specialArgs;
       modules = modules ++ [
         (hostModule { inherit name host hosts; })
