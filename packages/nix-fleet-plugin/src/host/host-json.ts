@@ -27,9 +27,15 @@ export interface HostBudgets {
   maxGrowth?: number | string;
 }
 
+/** The nixpkgs input a host's whole system comes from (flake.nix: nixpkgs or nixpkgs-stable). */
+export const NIXPKGS_BRANCHES = ['unstable', 'stable'] as const;
+export type NixpkgsBranch = (typeof NIXPKGS_BRANCHES)[number];
+
 export interface HostJson {
   type: HostType;
   system: 'x86_64-linux' | 'aarch64-linux';
+  /** Absent means unstable. */
+  nixpkgs?: NixpkgsBranch;
   roles?: string[];
   profiles?: string[];
   deployment?: HostDeployment;
