@@ -35,7 +35,7 @@ describe('createNodesV2', () => {
     const results = await createNodesFn(['hosts/web1/host.json', 'packages/profiles/default.nix'], {}, context);
     const web1 = results[0][1].projects?.['hosts/web1'];
     expect(web1?.name).toBe('web1');
-    expect(web1?.tags).toEqual(['type:server', 'role:web', 'homelab']);
+    expect(web1?.tags).toEqual(['type:server', 'nixpkgs:unstable', 'role:web', 'homelab']);
     expect(Object.keys(web1?.targets ?? {})).toEqual(['eval', 'build', 'closure-size', 'deploy', 'rollback', 'generations', 'exec']);
     // Day-two targets act on the machine as it is: never cached, nothing built first.
     for (const name of ['rollback', 'generations', 'exec']) {

@@ -11,8 +11,8 @@ import type { HostGeneratorSchema } from './schema';
 import { planSopsStep } from './sops';
 
 const PURPOSE: Record<NormalizedHostOptions['type'], string> = {
-  laptop: 'a laptop (type "laptop"); more profiles in host.json.',
-  desktop: 'a desktop workstation (type "desktop"); more profiles in host.json.',
+  laptop: 'a laptop. Its type switches on the profiles listed below; more in host.json.',
+  desktop: 'a desktop. A workstation: its type switches on the profiles listed below; more in host.json.',
   server: 'a headless server (type "server"); its roles are listed in host.json.',
   vm: 'a headless virtual machine, a QEMU guest (type "vm").',
 };
