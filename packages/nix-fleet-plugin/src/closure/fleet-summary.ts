@@ -7,12 +7,25 @@ import { reportPath } from './baseline';
 import type { ClosureReport } from './report';
 import { formatBytes, formatDelta, formatPercent } from './size';
 import { renderTable } from '../summary/table';
+import { appendStepSummary } from '../summary/step-summary';
 import { plural, taskRows } from '../summary/task-rows';
+import { HOST_FILE, HOSTS_DIR } from '../constants';
+import { readHostJson } from '../host/host-json';
 
 export interface FleetRow {
   host: string;
   status: string;
   report?: ClosureReport;
+  /** host.json "nixpkgs" (unstable when absent); undefined when host.json does not load. */
+  nixpkgs?: string;
+}
+
+function branchOf(workspaceRoot: string, host: string): string | undefined {
+  try {
+    return readHostJson(workspaceRoot, `${HOSTS_DIR}/${host}/${HOST_FILE}`).nixpkgs ?? 'unstable';
+  } catch {
+    return undefined;
+  }
 }
 
 export function closureSizeRows(options: NixFleetPluginOptions | undefined, context: PostTasksExecutionContext): FleetRow[] {
@@ -20,22 +33,28 @@ export function closureSizeRows(options: NixFleetPluginOptions | undefined, cont
   return taskRows(context, target, (host) => {
     const file = join(context.workspaceRoot, reportPath(host));
     return existsSync(file) ? readJsonFile<ClosureReport>(file) : undefined;
-  }).map(({ host, status, data }) => ({ host, status, report: data }));
+  }).map(({ host, status, data }) => ({ host, status, report: data, nixpkgs: branchOf(context.workspaceRoot, host) }));
 }
 
 export function renderFleetTable(rows: FleetRow[]): string {
-  const body = rows.map(({ host, status, report: r }) => {
-    const label = status === 'success' ? 'ok' : status.includes('cache') ? 'cached' : status === 'failure' ? 'FAILED' : status;
-    // A skipped or stopped task left whatever closure.json an earlier run wrote: show no figures.
-    if (!r || status === 'skipped' || status === 'stopped') return [host, label, '-', '-', '-', '-'];
-    const change = r.baseline && r.growth !== null ? `${formatDelta(r.growth)} (${formatPercent(r.growth, r.baseline.closureSize)})` : 'no baseline';
-    const count = (k: string) => r.changes.filter((c) => c.kind === k).length;
-    const pkgs = r.baseline ? `~${count('changed')} +${count('added')} -${count('removed')}` : '-';
-    return [host, label, formatBytes(r.closureSize), String(r.pathCount), change, pkgs];
-  });
+  // The branch matters when hosts differ in it: then a size compares different nixpkgs.
+  const mixed = new Set(rows.map((r) => r.nixpkgs ?? '?')).size > 1;
+  const withBranch = (cells: string[], branch: string) => (mixed ? [cells[0], branch, ...cells.slice(1)] : cells);
+  const body = rows.map((row) => withBranch(cellsOf(row), row.nixpkgs ?? '?'));
   const total = rows.reduce((sum, r) => sum + (r.report?.closureSize ?? 0), 0);
-  body.push(['total', '', formatBytes(total), '', '', '']);
-  return renderTable(['host', 'status', 'closure', 'paths', 'change', 'packages'], body, [2, 3]);
+  body.push(withBranch(['total', '', formatBytes(total), '', '', ''], ''));
+  const headers = withBranch(['host', 'status', 'closure', 'paths', 'change', 'packages'], 'nixpkgs');
+  return renderTable(headers, body, mixed ? [3, 4] : [2, 3]);
+}
+
+function cellsOf({ host, status, report: r }: FleetRow): string[] {
+  const label = status === 'success' ? 'ok' : status.includes('cache') ? 'cached' : status === 'failure' ? 'FAILED' : status;
+  // A skipped or stopped task left whatever closure.json an earlier run wrote: show no figures.
+  if (!r || status === 'skipped' || status === 'stopped') return [host, label, '-', '-', '-', '-'];
+  const change = r.baseline && r.growth !== null ? `${formatDelta(r.growth)} (${formatPercent(r.growth, r.baseline.closureSize)})` : 'no baseline';
+  const count = (k: string) => r.changes.filter((c) => c.kind === k).length;
+  const pkgs = r.baseline ? `~${count('changed')} +${count('added')} -${count('removed')}` : '-';
+  return [host, label, formatBytes(r.closureSize), String(r.pathCount), change, pkgs];
 }
 
 export function closureSizeSummary(options: NixFleetPluginOptions | undefined, context: PostTasksExecutionContext): void {
@@ -43,5 +62,8 @@ export function closureSizeSummary(options: NixFleetPluginOptions | undefined, c
   // `nx run host:closure-size` already printed the one report; a table is for many hosts.
   const many = context.argv.some((a) => a === 'run-many' || a === 'affected');
   if (rows.length === 0 || (rows.length === 1 && !many)) return;
-  console.log(`\nClosure sizes (${plural(rows.length, 'host')})\n${renderFleetTable(rows)}\n`);
+  const title = `Closure sizes (${plural(rows.length, 'host')})`;
+  const table = renderFleetTable(rows);
+  console.log(`\n${title}\n${table}\n`);
+  appendStepSummary(title, table);
 }
