@@ -6,7 +6,7 @@
 // mkOverride representations: it proves which definition wins and that none conflict.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fleetProblems } from '../../support/fleet-safety';
+import { assignments, bare, fleetProblems, parseNix } from '../../support/fleet-safety';
 import { nixFiles, unparsable } from '../../support/nix-parse';
 import { profileSwitches, switchedOn } from '../../support/profile-switches';
 import { commandProblems, workflowCommands, workflowErrors } from '../../support/workflow-commands';
@@ -39,6 +39,33 @@ describe('the example fleet', () => {
     }
     expect(budgets('ares').maxSize).toBe('12GB');
     expect(budgets('workstation').maxSize).toBe('20GB');
+  });
+});
+
+describe('machine types are stated once', () => {
+  const types = JSON.parse(readFileSync(join(REPO_ROOT, 'packages/profiles/lib/machine-types.json'), 'utf-8'));
+  const names = ['laptop', 'desktop', 'server', 'vm'];
+
+  it('docs/Profile-System.md lists exactly the profiles and settings of lib/machine-types.json', () => {
+    const doc = readFileSync(join(REPO_ROOT, 'docs/Profile-System.md'), 'utf-8');
+    const table = doc.split('<!-- machine-types -->')[1].split('<!-- /machine-types -->')[0];
+    const rows = table.split('\n').filter((l) => /^\| `/.test(l));
+    const ticks = (cell: string) => [...cell.matchAll(/`([^`]+)`/g)].map((m) => m[1]);
+    const documented = Object.fromEntries(
+      rows.map((row) => {
+        const [, type, profiles, settings] = row.split('|');
+        return [ticks(type)[0], { profiles: ticks(profiles), settings: ticks(settings) }];
+      }),
+    );
+    expect(documented).toEqual(Object.fromEntries(names.map((t) => [t, { profiles: types[t].profiles, settings: types[t].settings }])));
+  });
+
+  it('machine-type.nix sets every other setting the file lists, with mkDefault', () => {
+    const set = assignments(parseNix(join(REPO_ROOT, 'packages/profiles/machine-type.nix')));
+    for (const setting of names.flatMap((t) => types[t].settings as string[])) {
+      const found = set.filter((a) => a.path.join('.') === setting);
+      expect({ setting, values: found.map((a) => bare(a.value)) }).toEqual({ setting, values: ['mkDefault true'] });
+    }
   });
 });
 
