@@ -9,8 +9,7 @@ import { formatBytes, formatDelta, formatPercent } from './size';
 import { renderTable } from '../summary/table';
 import { appendStepSummary } from '../summary/step-summary';
 import { plural, taskRows } from '../summary/task-rows';
-import { HOST_FILE, HOSTS_DIR } from '../constants';
-import { readHostJson } from '../host/host-json';
+import { hostBranch, withBranchColumn } from '../summary/branch-column';
 
 export interface FleetRow {
   host: string;
@@ -20,31 +19,21 @@ export interface FleetRow {
   nixpkgs?: string;
 }
 
-function branchOf(workspaceRoot: string, host: string): string | undefined {
-  try {
-    return readHostJson(workspaceRoot, `${HOSTS_DIR}/${host}/${HOST_FILE}`).nixpkgs ?? 'unstable';
-  } catch {
-    return undefined;
-  }
-}
 
 export function closureSizeRows(options: NixFleetPluginOptions | undefined, context: PostTasksExecutionContext): FleetRow[] {
   const target = normalizeOptions(options).closureSizeTargetName;
   return taskRows(context, target, (host) => {
     const file = join(context.workspaceRoot, reportPath(host));
     return existsSync(file) ? readJsonFile<ClosureReport>(file) : undefined;
-  }).map(({ host, status, data }) => ({ host, status, report: data, nixpkgs: branchOf(context.workspaceRoot, host) }));
+  }).map(({ host, status, data }) => ({ host, status, report: data, nixpkgs: hostBranch(context.workspaceRoot, host) }));
 }
 
 export function renderFleetTable(rows: FleetRow[]): string {
-  // The branch matters when hosts differ in it: then a size compares different nixpkgs.
-  const mixed = new Set(rows.map((r) => r.nixpkgs ?? '?')).size > 1;
-  const withBranch = (cells: string[], branch: string) => (mixed ? [cells[0], branch, ...cells.slice(1)] : cells);
-  const body = rows.map((row) => withBranch(cellsOf(row), row.nixpkgs ?? '?'));
   const total = rows.reduce((sum, r) => sum + (r.report?.closureSize ?? 0), 0);
-  body.push(withBranch(['total', '', formatBytes(total), '', '', ''], ''));
-  const headers = withBranch(['host', 'status', 'closure', 'paths', 'change', 'packages'], 'nixpkgs');
-  return renderTable(headers, body, mixed ? [3, 4] : [2, 3]);
+  const body = [...rows.map(cellsOf), ['total', '', formatBytes(total), '', '', '']];
+  const table = { headers: ['host', 'status', 'closure', 'paths', 'change', 'packages'], body, rightAligned: [2, 3] };
+  const { headers, body: cells, rightAligned } = withBranchColumn(table, [...rows.map((r) => r.nixpkgs), null]);
+  return renderTable(headers, cells, rightAligned);
 }
 
 function cellsOf({ host, status, report: r }: FleetRow): string[] {
