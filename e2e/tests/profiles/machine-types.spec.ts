@@ -116,6 +116,22 @@ describe('a new fleet made with the real nx CLI', () => {
     }
   });
 
+  it('turning gaming and Octave off in host.json ("disabledProfiles") wins over the type too, and the graph accepts it', () => {
+    const file = join(ws.root, 'hosts/workstation/host.json');
+    const text = readFileSync(file, 'utf-8');
+    try {
+      writeFileSync(file, JSON.stringify({ ...JSON.parse(text), disabledProfiles: ['gaming', 'power-user.scientific.octave'] }, null, 2));
+      const s = profileSwitches(ws.root, 'workstation', WORKSTATION);
+      expect(s.gaming).toEqual({ value: false, priority: 100, conflict: false });
+      expect(s['power-user.scientific.octave']).toEqual({ value: false, priority: 100, conflict: false });
+      expect(switchedOn(ws.root, 'workstation', WORKSTATION)).toEqual(['desktop', 'development', 'home', 'power-user']);
+      expect(JSON.parse(ws.nx(['show', 'project', 'workstation', '--json']).stdout).tags).not.toContain('nix-fleet:invalid');
+      expect(fleetProblems(ws.root)).toEqual([]);
+    } finally {
+      writeFileSync(file, text);
+    }
+  });
+
   it('the check sees a conflict when the type sets its presets without mkDefault', () => {
     const file = join(ws.root, 'packages/profiles/machine-type.nix');
     const config = join(ws.root, 'hosts/workstation/configuration.nix');
