@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { parseHostJson } from '../../host/host-json';
 import { readJson, type Tree } from '@nx/devkit';
 import { parseNixFiles, nixFilesIn } from '../../../testing/nix-parse';
+import { captureLog, type CapturedLog } from '../../../testing/console-log';
 import { snapshotTree, treeWithProfiles } from '../../../testing/test-tree';
 import { hostGenerator } from './generator';
 import type { HostGeneratorSchema } from './schema';
@@ -206,13 +207,13 @@ describe('host generator', () => {
 
 describe('host generator: machine types from packages/profiles/lib/machine-types.json', () => {
   let tree: Tree;
-  let log: jest.SpyInstance;
+  let log: CapturedLog;
   beforeEach(() => {
     tree = treeWithProfiles();
-    log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    log = captureLog();
   });
-  afterEach(() => log.mockRestore());
-  const said = () => log.mock.calls.map((c) => String(c[0])).join('\n');
+  afterEach(() => log.restore());
+  const said = () => log.text();
 
   it('a desktop is the workstation: the generator prints desktop, development, gaming and power-user with Octave', async () => {
     const done = await hostGenerator(tree, { name: 'workstation', type: 'desktop' });
