@@ -2,7 +2,7 @@
 // Real nix-instantiate on the profile library's builtins-only helpers and this repo's hosts/ (or a
 // broken copy); each case also reads the module that hands its decision to the helper.
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { evalFleet, nixString, profileSetting, profileText } from '../../support/homelab-safety';
@@ -69,6 +69,39 @@ describe('logs and alerts arrive (lib/monitoring.nix)', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('writes IPv6 addresses in brackets in the Loki URL and the scrape targets', () => {
+    const root = mkdtempSync(join(tmpdir(), 'homelab-ipv6-'));
+    try {
+      for (const dir of ['hosts', 'packages/profiles']) cpSync(join(REPO_ROOT, dir), join(root, dir), { recursive: true });
+      const setTarget = (host: string, address: string) => {
+        const file = join(root, 'hosts', host, 'host.json');
+        const json = JSON.parse(readFileSync(file, 'utf-8'));
+        json.deployment.targetHost = address;
+        writeFileSync(file, JSON.stringify(json, null, 2));
+      };
+      setTarget('monitoring-server', 'fd00:10::14');
+      setTarget('docker-server', '[fd00:10::12]');
+      const view = evalFleet<{ url: string; targets: string[] }>(
+        root,
+        `{
+          url = lib.monitoring.lokiPushUrl { inherit hosts; port = 3100; };
+          targets = map (lib.monitoring.scrapeTarget hosts 9100) (lib.monitoring.scrapedHosts hosts);
+        }`,
+      );
+      // "http://fd00:10::14:3100/..." is no URL: Alloy would refuse its configuration and not start.
+      expect(new URL(view.url).host).toBe('[fd00:10::14]:3100');
+      expect(view.targets).toEqual(['10.0.10.13:9100', '[fd00:10::12]:9100', '[fd00:10::14]:9100', '10.0.10.11:9100']);
+      // The monitoring role scrapes, and names in its backup alerts, exactly these targets.
+      expect(profileSetting('server/roles/monitoring.nix', 'instance')).toBe('((monitoring).scrapeTarget hosts nodePort)');
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it("turns Alertmanager's cluster gossip off, which would listen on every interface", () => {
+    expect(profileSetting('server/roles/monitoring.nix', 'prometheus', 'alertmanager', 'extraFlags')).toBe('[ ("--cluster.listen-address=") ]');
   });
 
   it('binds Prometheus, Grafana, Loki and Alertmanager to the fleet address, not 0.0.0.0', () => {

@@ -96,6 +96,8 @@ rec {
     else
       null;
 
+  # "[fd00::1]" (how ssh and URLs write an IPv6 address) -> "fd00::1".
+  inherit unbracket;
   isIPv4 = s: (parseAddress s).family or null == "ipv4";
   isIPv6 = s: (parseAddress s).family or null == "ipv6";
   # A network that matches every address (0.0.0.0/0, ::/0, 0::/0, ::0/0, any "/0") would make

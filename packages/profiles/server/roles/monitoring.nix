@@ -13,16 +13,18 @@ let
   fw = import ../../lib/firewall.nix;
   secretPath = import ../../lib/secret-path.nix;
   secretOption = name: nullable: secretPath.option { inherit types name nullable; };
-  nodePort = toString config.profiles.server.roles.general.nodeExporter.port;
-  instance = name: "${hosts.${name}.deployment.targetHost}:${nodePort}";
+  nodePort = config.profiles.server.roles.general.nodeExporter.port;
+  # "[fd00::12]:9100" for an IPv6 targetHost: also the `instance` label the backup alerts name.
+  instance = monitoring.scrapeTarget hosts nodePort;
   # Every server in host.json with a deployment address runs the general role's node exporter.
   fleetTargets = map instance (monitoring.scrapedHosts hosts);
   # This host's own address in host.json, when it is an IP address the services can bind to.
   ownAddress =
     let
       target = hosts.${config.networking.hostName}.deployment.targetHost or null;
+      bare = if target == null then null else fw.unbracket target;
     in
-    if target != null && fw.parseAddress target != null then target else null;
+    if bare != null && fw.parseAddress bare != null then bare else null;
   am = cfg.alertmanager;
   # "host:port" needs brackets around an IPv6 address.
   hostPart = if lib.hasInfix ":" (toString cfg.listenAddress) then "[${cfg.listenAddress}]" else cfg.listenAddress;
@@ -239,6 +241,9 @@ in
       enable = true;
       listenAddress = hostPart;
       inherit (am) port;
+      # One Alertmanager, no HA cluster: without this its gossip listens on port 9094 (TCP and
+      # UDP) of every interface; an empty address turns clustering off.
+      extraFlags = [ "--cluster.listen-address=" ];
       configuration = import ../alertmanager-config.nix {
         inherit (am) email;
         webhook = am.webhookUrlFile != null;
