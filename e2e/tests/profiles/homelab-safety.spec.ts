@@ -94,6 +94,15 @@ describe('docker-server: a published container port is not public (lib/docker.ni
     expect(dockerVerdict(rules, '10.0.10.14', 9000)).toBe('DROP');
     expect(rules[0]).toEqual(['-F', 'DOCKER-USER']);
   });
+
+  it('drops only what goes into a container bridge, not traffic the host routes elsewhere', () => {
+    const { rules } = dockerPlan(REPO_ROOT, {});
+    // A compose network's bridge is br-<id>.
+    expect(dockerVerdict(rules, '203.0.113.9', 8080, 'br-1a2b3c4d5e6f')).toBe('DROP');
+    // A VPN client reaching the LAN through this host (wg0 -> eth0) is not Docker's business.
+    expect(dockerVerdict(rules, '10.8.0.2', 22, 'eth0')).toBe('none');
+    expect(dockerVerdict(rules, '10.8.0.2', 443, 'wg0')).toBe('none');
+  });
 });
 
 describe('web-server: unknown names and fleet-only sites (lib/web.nix)', () => {
