@@ -140,6 +140,18 @@ describe('backups (server/roles/backup.nix, lib/backup.nix)', () => {
     expect(profileSetting('server/roles/backup.nix', 'exclude')).toBe('(backup).forbidden');
     expect(profileText('server/roles/backup.nix')).toMatch(/fleet_backup_last_success_timestamp_seconds/);
   });
+
+  it("runs after the night's database dump, so a snapshot holds today's dump", () => {
+    // services.postgresqlBackup.startAt defaults to 01:15; the database role keeps that default.
+    expect(profileText('server/roles/database.nix')).not.toMatch(/startAt/);
+    const schedule = profileText('server/roles/backup.nix').match(/schedule = mkOption \{[^}]*?default = "([^"]*)"/)?.[1];
+    const at = schedule?.match(/^\*-\*-\* (\d\d):(\d\d):00$/);
+    expect(at).not.toBeNull();
+    const minutes = Number(at?.[1]) * 60 + Number(at?.[2]);
+    // Later than the dump, and done (with the timer's 30 min random delay) before a 04:00 upgrade.
+    expect(minutes).toBeGreaterThan(75);
+    expect(minutes + 30).toBeLessThan(240);
+  });
 });
 
 describe('the inventory (lib/read-hosts.nix, lib/json-check.nix)', () => {
