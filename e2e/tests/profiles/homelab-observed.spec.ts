@@ -104,11 +104,16 @@ describe('logs and alerts arrive (lib/monitoring.nix)', () => {
     expect(profileSetting('server/roles/monitoring.nix', 'prometheus', 'alertmanager', 'extraFlags')).toBe('[ ("--cluster.listen-address=") ]');
   });
 
-  it('binds Prometheus, Grafana, Loki and Alertmanager to the fleet address, not 0.0.0.0', () => {
+  it("keeps Alertmanager, whose API takes anyone's silences, on 127.0.0.1 and out of the fleet ports", () => {
+    expect(profileSetting('server/roles/monitoring.nix', 'prometheus', 'alertmanager', 'listenAddress')).toBe('"127.0.0.1"');
+    expect(profileSetting('server/roles/monitoring.nix', 'alertmanagers')).toContain('targets = [ (("127.0.0.1:" + (toString (am).port))) ]');
+    expect(profileSetting('server/roles/monitoring.nix', 'profiles', 'fleet', 'firewall', 'fleetTCPPorts')).not.toMatch(/am\)?\.port/);
+  });
+
+  it('binds Prometheus, Grafana and Loki to the fleet address, not 0.0.0.0', () => {
     const monitoring = profileText('server/roles/monitoring.nix') + profileText('server/loki-config.nix');
     expect(monitoring).not.toMatch(/0\.0\.0\.0/);
     expect(profileSetting('server/roles/monitoring.nix', 'services', 'prometheus', 'listenAddress')).toBe('hostPart');
-    expect(profileSetting('server/roles/monitoring.nix', 'prometheus', 'alertmanager', 'listenAddress')).toBe('hostPart');
     expect(profileSetting('server/roles/monitoring.nix', 'hostPart')).toMatch(/\(cfg\)\.listenAddress/);
     expect(profileSetting('server/roles/monitoring.nix', 'settings', 'server', 'http_addr')).toBe('(cfg).listenAddress');
     expect(profileSetting('server/loki-config.nix', 'server', 'http_listen_address')).toBe('listenAddress');

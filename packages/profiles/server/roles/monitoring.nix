@@ -1,5 +1,6 @@
 # Server role "monitoring": Prometheus scraping the fleet's node exporters, Grafana, Loki, and
-# Alertmanager with the fleet's alert rules (lib/monitoring.nix). All bind to the fleet address.
+# Alertmanager with the fleet's alert rules (lib/monitoring.nix). All but Alertmanager (this host
+# only) bind to the fleet address.
 {
   config,
   lib,
@@ -40,7 +41,7 @@ in
       defaultText = lib.literalMD "this host's `deployment.targetHost` in host.json, when it is an IP address";
       example = "10.0.10.14";
       description = ''
-        The address Prometheus, Grafana, Loki and Alertmanager listen on: the one the fleet
+        The address Prometheus, Grafana and Loki listen on: the one the fleet
         reaches this host at, never every interface by default. `null` fails evaluation with the fix.
       '';
     };
@@ -140,7 +141,7 @@ in
       port = mkOption {
         type = types.port;
         default = 9093;
-        description = "Alertmanager port (fleet only).";
+        description = "Alertmanager port, on 127.0.0.1 only (`ssh -L 9093:127.0.0.1:9093` for its UI).";
       };
       webhookUrlFile = mkOption {
         inherit (secretOption "profiles.server.roles.monitoring.alertmanager.webhookUrlFile" true) type apply;
@@ -206,7 +207,7 @@ in
       }
     ];
 
-    warnings = lib.optional (am.webhookUrlFile == null && am.email.to == null) "${config.networking.hostName}: Alertmanager has no receiver, so alerts are only visible in its UI. Set profiles.server.roles.monitoring.alertmanager.webhookUrlFile or alertmanager.email.to (docs/Server-Deployment.md, Monitoring and alerts).";
+    warnings = lib.optional (am.webhookUrlFile == null && am.email.to == null) "${config.networking.hostName}: Alertmanager has no receiver, so alerts are only visible on Prometheus's Alerts page. Set profiles.server.roles.monitoring.alertmanager.webhookUrlFile or alertmanager.email.to (docs/Server-Deployment.md, Monitoring and alerts).";
 
     services.prometheus = {
       enable = true;
@@ -232,14 +233,16 @@ in
         ))
       ];
       alertmanagers = [
-        { static_configs = [ { targets = [ "${hostPart}:${toString am.port}" ]; } ]; }
+        { static_configs = [ { targets = [ "127.0.0.1:${toString am.port}" ]; } ]; }
       ];
     };
 
     # Secrets reach the DynamicUser service as systemd credentials, never through the store.
+    # Only Prometheus, on this host, talks to Alertmanager: its API takes unauthenticated silences,
+    # so anyone who reached it could mute every alert. Firing alerts show at Prometheus's /alerts.
     services.prometheus.alertmanager = {
       enable = true;
-      listenAddress = hostPart;
+      listenAddress = "127.0.0.1";
       inherit (am) port;
       # One Alertmanager, no HA cluster: without this its gossip listens on port 9094 (TCP and
       # UDP) of every interface; an empty address turns clustering off.
@@ -306,7 +309,6 @@ in
       [
         cfg.grafana.port
         cfg.prometheus.port
-        am.port
       ]
       ++ lib.optional cfg.loki.enable cfg.loki.port
     );
