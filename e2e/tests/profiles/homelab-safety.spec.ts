@@ -77,6 +77,23 @@ describe('addresses are parsed strictly (lib/firewall.nix)', () => {
   });
 });
 
+describe('ports opened on one interface are not missed (lib/firewall.nix)', () => {
+  it('names per-interface ports and trusted interfaces, which the top-level check never sees', () => {
+    const named = evalFleet<string[]>(
+      REPO_ROOT,
+      `lib.firewall.interfaceViolations {
+        interfaces = { eth0 = { allowedTCPPorts = [ 443 3000 ]; allowedUDPPorts = [ 53 ]; }; wg0 = { allowedTCPPorts = [ ]; }; };
+        trustedInterfaces = [ "lo" "eth1" ];
+      }`,
+    );
+    expect(named).toEqual(['TCP 3000 on eth0', 'UDP 53 on eth0', 'every port on eth1']);
+    // The server profile reads the merged interface options (NixOS adds "lo" to trustedInterfaces itself).
+    expect(profileSetting('server/default.nix', 'interfaceOpen')).toMatch(/interfaceViolations/);
+    expect(profileSetting('server/default.nix', 'interfaceOpen')).toMatch(/interfaces = \(firewall\)\.interfaces; trustedInterfaces = \(firewall\)\.trustedInterfaces;/);
+    expect(profileSetting('server/default.nix', 'warnings')).toMatch(/interfaceOpen/);
+  });
+});
+
 describe('docker-server: a published container port is not public (lib/docker.nix)', () => {
   it('binds a bare -p 8080:80 to 127.0.0.1 and drops forwarded traffic to undeclared ports', () => {
     const { settings, rules } = dockerPlan(REPO_ROOT, {});
