@@ -55,7 +55,7 @@ export class FakeTarget implements Target {
     return Promise.resolve({ stdout: a.stdout ?? '', stderr: '', code: 0, durationMs: 1 });
   }
 
-  exec(remote: string[], opts: ExecOptions = {}): Promise<RunResult> {
+  exec(remote: string[], opts: ExecOptions): Promise<RunResult> {
     const step = stepOf(remote);
     this.argvs.push(remote);
     this.inputs.push(opts.input ?? '');

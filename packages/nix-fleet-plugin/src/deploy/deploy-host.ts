@@ -96,6 +96,7 @@ export async function deployHost(
       previousProfileLink: state.profileLink,
       currentSystemPath: plan.currentSystemPath,
       switchGeneration: generation,
+      maxGeneration: state.maxGeneration,
     };
     log(`${plan.host}: switch-to-configuration ${plan.mode}${window ? ` (watchdog: rollback unless confirmed within ${window}s)` : ''}`);
     let activatedAt: number | undefined;

@@ -3,7 +3,8 @@
 import { nixCopyArgs, nixSshOpts, sshCommandArgs, sshEffectiveConfigArgs, sshNgStoreUri, withPrivilege } from '../nix/ssh-argv';
 import { SshMaster } from '../nix/ssh-master';
 import { checkHostKeyPolicy } from '../nix/ssh-options';
-import { CommandError, run, type RunResult } from '../nix/run';
+import { CommandError, run, type RunOptions, type RunResult } from '../nix/run';
+import { boundedArgv, TIMED_OUT_EXITS } from './remote-scripts';
 import type { DeployPlan } from './options';
 
 /** ssh's own exit code for "could not connect / connection lost"; our remote scripts never use it. */
@@ -27,8 +28,28 @@ export function outputOf(e: unknown): string {
   return text || e.message;
 }
 
+/** The argv the target runs: the command under the target's own timeout (see boundedArgv). */
+export function boundedRemote(remote: string[], opts: Pick<ExecOptions, 'timeoutMs' | 'remoteSeconds'>): string[] {
+  return boundedArgv(opts.remoteSeconds ?? opts.timeoutMs / 1000, remote);
+}
+
+/** Runs a bounded argv: the target's timeout ending it (exit 124 or 137) is a timeout too. */
+export async function runBounded(command: string, args: string[], options: RunOptions): Promise<RunResult> {
+  try {
+    return await run(command, args, options);
+  } catch (e) {
+    if (e instanceof CommandError && !e.timedOut && e.code !== null && TIMED_OUT_EXITS.includes(e.code)) {
+      throw new CommandError(e.command, e.args, e.code, e.signal, e.stdout, e.stderr, true);
+    }
+    throw e;
+  }
+}
+
 export interface ExecOptions {
-  timeoutMs?: number;
+  /** The local limit: ssh is stopped after this long. */
+  timeoutMs: number;
+  /** The target stops the command after this many seconds; defaults to the local limit. */
+  remoteSeconds?: number;
   /** A new connection, never a shared one: proves the host can still be reached. */
   fresh?: boolean;
   onStdoutLine?: (line: string) => void;
@@ -39,7 +60,8 @@ export interface ExecOptions {
 
 /** What the deploy sequence needs of a host: run a remote argv, copy a closure, vet ssh. */
 export interface Target {
-  exec(remote: string[], opts?: ExecOptions): Promise<RunResult>;
+  /** Every remote call is bounded: on the target by its own timeout, here by timeoutMs. */
+  exec(remote: string[], opts: ExecOptions): Promise<RunResult>;
   copy(outPath: string): Promise<RunResult>;
   /** Refuses a configuration that would not check the host's key, before any connection. */
   checkHostKeys(): Promise<void>;
@@ -81,10 +103,10 @@ export class SshHost implements Target {
   }
 
   /** Runs a remote argv (privileged when targetUser is not root). */
-  async exec(remote: string[], opts: ExecOptions = {}): Promise<RunResult> {
-    const argv = withPrivilege(remote, this.plan.target.user, this.plan.privilegeCommand);
+  async exec(remote: string[], opts: ExecOptions): Promise<RunResult> {
+    const argv = withPrivilege(boundedRemote(remote, opts), this.plan.target.user, this.plan.privilegeCommand);
     const controlPath = opts.fresh ? undefined : await this.controlPath();
-    return run('ssh', sshCommandArgs(this.plan.target, argv, { fresh: opts.fresh, controlPath }), {
+    return runBounded('ssh', sshCommandArgs(this.plan.target, argv, { fresh: opts.fresh, controlPath }), {
       timeoutMs: opts.timeoutMs,
       onStdoutLine: opts.onStdoutLine,
       onStderrLine: opts.onStderrLine,
