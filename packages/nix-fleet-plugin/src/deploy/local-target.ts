@@ -14,12 +14,15 @@ export function localArgv(argv: string[], uid: number | undefined = process.getu
 }
 
 export class LocalHost implements Target {
-  constructor(private readonly uid = process.getuid?.()) {}
+  constructor(
+    private readonly uid = process.getuid?.(),
+    readonly signal?: AbortSignal,
+  ) {}
 
   exec(remote: string[], opts: ExecOptions): Promise<RunResult> {
     const [command, ...args] = localArgv(boundedRemote(remote, opts), this.uid);
     // Its own process group, so a timeout stops what the command started too.
-    return runBounded(command, args, { timeoutMs: opts.timeoutMs, onStdoutLine: opts.onStdoutLine, onStderrLine: opts.onStderrLine, input: opts.input, processGroup: true });
+    return runBounded(command, args, { timeoutMs: opts.timeoutMs, onStdoutLine: opts.onStdoutLine, onStderrLine: opts.onStderrLine, input: opts.input, processGroup: true, signal: this.signal });
   }
 
   /** Nothing to copy: the build put the system into this machine's store. */
@@ -64,5 +67,5 @@ export function checkOneLocalTask(local: boolean | undefined, tasks: Array<{ tar
 }
 
 export function targetFor(plan: DeployPlan, log: (line: string) => void, options: SshHostOptions = {}): Target {
-  return isLocal(plan) ? new LocalHost() : new SshHost(plan, log, options);
+  return isLocal(plan) ? new LocalHost(undefined, options.signal) : new SshHost(plan, log, options);
 }

@@ -3,7 +3,8 @@
 import { nixCopyArgs, nixSshOpts, sshCommandArgs, sshEffectiveConfigArgs, sshNgStoreUri, withPrivilege } from '../nix/ssh-argv';
 import { SshMaster } from '../nix/ssh-master';
 import { checkHostKeyPolicy } from '../nix/ssh-options';
-import { CommandError, run, type RunOptions, type RunResult } from '../nix/run';
+import { abortReason } from '../nix/command-error';
+import { AbortedError, CommandError, run, type RunOptions, type RunResult } from '../nix/run';
 import { boundedArgv, TIMED_OUT_EXITS } from './remote-scripts';
 import type { DeployPlan } from './options';
 
@@ -67,6 +68,8 @@ export interface Target {
   checkHostKeys(): Promise<void>;
   /** Ends what the target keeps open between calls (a shared ssh connection); safe to call twice. */
   close?(): Promise<void>;
+  /** Aborted when the deploy is stopped from outside: every call then ends, and no new one starts. */
+  readonly signal?: AbortSignal;
 }
 
 export interface SshHostOptions {
@@ -75,11 +78,14 @@ export interface SshHostOptions {
    * not `fresh`, nix copy included; the owner calls close() when done, also after a failure.
    */
   shared?: boolean;
+  /** Stops every call, and the shared connection, when aborted (see stop-signal.ts). */
+  signal?: AbortSignal;
 }
 
 /** A host reached over ssh: the one real Target. */
 export class SshHost implements Target {
   private readonly master?: SshMaster;
+  readonly signal?: AbortSignal;
 
   constructor(
     readonly plan: DeployPlan,
@@ -87,6 +93,14 @@ export class SshHost implements Target {
     options: SshHostOptions = {},
   ) {
     if (options.shared) this.master = new SshMaster(plan.target);
+    this.signal = options.signal;
+    // The private control folder goes at once, whatever the deploy is waiting for.
+    this.signal?.addEventListener('abort', () => this.master?.closeNow(), { once: true });
+  }
+
+  /** Refuses to start anything (a new shared connection included) once the deploy was stopped. */
+  private checkNotStopped(what: string): void {
+    if (this.signal?.aborted) throw new AbortedError(what, [], abortReason(this.signal));
   }
 
   /**
@@ -104,6 +118,7 @@ export class SshHost implements Target {
 
   /** Runs a remote argv (privileged when targetUser is not root). */
   async exec(remote: string[], opts: ExecOptions): Promise<RunResult> {
+    this.checkNotStopped('ssh');
     const argv = withPrivilege(boundedRemote(remote, opts), this.plan.target.user, this.plan.privilegeCommand);
     const controlPath = opts.fresh ? undefined : await this.controlPath();
     return runBounded('ssh', sshCommandArgs(this.plan.target, argv, { fresh: opts.fresh, controlPath }), {
@@ -111,6 +126,7 @@ export class SshHost implements Target {
       onStdoutLine: opts.onStdoutLine,
       onStderrLine: opts.onStderrLine,
       input: opts.input,
+      signal: this.signal,
     });
   }
 
@@ -126,6 +142,7 @@ export class SshHost implements Target {
 
   /** nix copy of the closure; NIX_SSHOPTS carries the same ssh options as every other call. */
   async copy(outPath: string): Promise<RunResult> {
+    this.checkNotStopped('nix copy');
     const env = { ...process.env, NIX_SSHOPTS: nixSshOpts(this.plan.target, process.env.NIX_SSHOPTS, await this.controlPath()) };
     const args = nixCopyArgs({
       storeUri: sshNgStoreUri(this.plan.target),
@@ -138,6 +155,9 @@ export class SshHost implements Target {
       timeoutMs: this.plan.activationTimeout * 1000,
       onStderrLine: (line) => line.trim() && this.log(`  ${line.trim()}`),
       echo: true,
+      signal: this.signal,
+      // nix starts ssh: a stop must end both.
+      processGroup: true,
     });
   }
 
