@@ -1,5 +1,5 @@
 // The local target: argv run on this machine, through sudo only when not root.
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { deployPlan } from './options';
 import { checkOneLocalTask, isLocal, LocalHost, localArgv, localOptions } from './local-target';
 
@@ -22,9 +22,17 @@ describe('local target', () => {
     const t = new LocalHost(0);
     const err = await t.exec(['sh', '-c', 'sleep 30 & echo "$!"; wait'], { timeoutMs: 20000, remoteSeconds: 1 }).catch((e) => e);
     expect(err).toMatchObject({ code: 124, timedOut: true });
-    // Gone, or a zombie its new parent has not reaped yet.
-    const state = () => readFileSync(`/proc/${Number(err.stdout.trim())}/stat`, 'utf-8').split(') ')[1]?.[0];
-    expect(existsSync(`/proc/${Number(err.stdout.trim())}`) ? state() : 'gone').toMatch(/^(gone|Z)$/);
+    // Gone, or a zombie its new parent has not reaped yet; the signal takes a moment to land.
+    const stat = `/proc/${Number(err.stdout.trim())}/stat`;
+    const state = () => {
+      try {
+        return readFileSync(stat, 'utf-8').split(') ')[1]?.[0];
+      } catch {
+        return 'gone';
+      }
+    };
+    for (let i = 0; i < 40 && !/^(gone|Z)$/.test(state() ?? ''); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(state()).toMatch(/^(gone|Z)$/);
   }, 15000);
 
   it('a host is local by targetHost localhost or --local, which may not contradict --targetHost', () => {
