@@ -63,7 +63,11 @@ describe('deploys are bounded and stoppable', () => {
   let net: TestNetwork;
   let ws: Workspace;
   let tmp: string;
-  const controlDirs = () => readdirSync(tmp).filter((d) => d.startsWith('nix-fleet-ssh-'));
+  /** Control folders a deploy made under tmp since the test began (a failed test may leave one). */
+  let stale: string[] = [];
+  const allControlDirs = () => readdirSync(tmp).filter((d) => d.startsWith('nix-fleet-ssh-'));
+  const controlDirs = () => allControlDirs().filter((d) => !stale.includes(d));
+  beforeEach(() => (stale = tmp ? allControlDirs() : []));
 
   const release = (i: number, version: string, behaviour: SwitchBehaviour = {}, deployment: Record<string, unknown> = {}) => {
     const f = testHostFixture(net, net.hosts[i], version, behaviour);
@@ -128,14 +132,14 @@ describe('deploys are bounded and stoppable', () => {
     const late = release(0, '3.0', { lateSwitchSeconds: 12 });
     const r = ws.nx(['run', `${h.name}:deploy`, '--activationTimeout=3'], { allowFailure: true });
     expect(r.status).not.toBe(0);
-    expect(r.stdout + r.stderr).toContain('did not finish within 3s (activationTimeout)');
-    expect(r.stdout + r.stderr).toContain('ignored SIGTERM for 5s: sending SIGKILL');
-    expect(deployResult(ws.root, h.name)).toMatchObject({ status: 'rolled-back', step: 'activation' });
     // Nothing of the activation runs on: it would land at 12 s.
     await waitFor('the activation to be gone', async () => onHost(h, `${late}/bin/switch-to-configuration`).length === 0, 30000);
     expect(await readLink(h, SYSTEM_PROFILE)).toBe(before);
     expect(await readLink(h, '/run/current-system')).toBe(before);
     expect(await activations(h)).not.toContain(`switch ${late} complete`);
+    expect(deployResult(ws.root, h.name)).toMatchObject({ status: 'rolled-back', step: 'activation' });
+    expect(r.stdout + r.stderr).toContain('did not finish within 3s (activationTimeout)');
+    expect(r.stdout + r.stderr).toContain('ignored SIGTERM for 5s: sending SIGKILL');
   });
 
   it('v1, v3, roll back to 1, v3 again with a failing health check: generation 2, which nix-env reused, stays', async () => {
@@ -155,31 +159,35 @@ describe('deploys are bounded and stoppable', () => {
     expect(await generations(h)).toEqual([`1 ${v1}`, `2 ${v3}`]);
   });
 
-  it('SIGKILL of nx mid-activation: the deployer stops too, and the watchdog returns the host to its old system', async () => {
-    const h = net.hosts[0];
+  /** Starts a slow deploy of a new version and waits until its activation runs on the host. */
+  const deployUntilActivation = async (i: number, version: string) => {
+    const h = net.hosts[i];
     const before = await readLink(h, SYSTEM_PROFILE);
-    const v4 = release(0, '4.0', { sleepSeconds: 4 });
+    const system = release(i, version, { sleepSeconds: 4 });
     const run = nxAsync(['run', `${h.name}:deploy`, '--confirmTimeout=3']);
-    await activationStarted(h, v4);
-    const tree = descendants(run.child.pid!);
-    expect(tree.length).toBeGreaterThan(0);
-    process.kill(run.child.pid!, 'SIGKILL');
-    await waitFor('the deployer and its ssh children to end', async () => tree.every((p) => !alive(p)), 30000);
-    expect(controlDirs()).toEqual([]);
+    await activationStarted(h, system);
+    await waitFor('the control folder', async () => controlDirs().length > 0, 10000);
+    return { h, before, run, tree: descendants(run.child.pid!) };
+  };
+  /** The watchdog's decision on the newest deploy: it rolled back, to the system from before. */
+  const watchdogRolledBack = async (h: TestHost, before: string) => {
     await waitFor("the watchdog's decision", async () => (await lastDecision(h)).includes(' '), 60000);
     expect(await lastDecision(h)).toBe('watchdog rolled-back');
     expect(await readLink(h, SYSTEM_PROFILE)).toBe(before);
     expect(await readLink(h, '/run/current-system')).toBe(before);
+  };
+
+  it('SIGKILL of nx mid-activation: the deployer stops too, and the watchdog returns the host to its old system', async () => {
+    const { h, before, run, tree } = await deployUntilActivation(0, '4.0');
+    expect(tree.length).toBeGreaterThan(0);
+    process.kill(run.child.pid!, 'SIGKILL');
+    await waitFor('the deployer and its ssh children to end', async () => tree.every((p) => !alive(p)), 30000);
+    expect(controlDirs()).toEqual([]);
+    await watchdogRolledBack(h, before);
   });
 
   it('SIGINT mid-activation: the deployer says it stopped, leaves no control folder, and the watchdog rolls back', async () => {
-    const h = net.hosts[1];
-    const before = await readLink(h, SYSTEM_PROFILE);
-    const v5 = release(1, '5.0', { sleepSeconds: 4 });
-    const run = nxAsync(['run', `${h.name}:deploy`, '--confirmTimeout=3']);
-    await activationStarted(h, v5);
-    await waitFor('the control folder', async () => controlDirs().length > 0, 10000);
-    const tree = descendants(run.child.pid!);
+    const { h, before, run, tree } = await deployUntilActivation(1, '5.0');
     // Ctrl-C: the terminal signals the whole process group.
     process.kill(-run.child.pid!, 'SIGINT');
     await run.done;
@@ -188,9 +196,6 @@ describe('deploys are bounded and stoppable', () => {
     expect(controlDirs()).toEqual([]);
     expect(deployResult(ws.root, h.name)).toMatchObject({ status: 'failed', step: 'interrupted' });
     expect(deployResult(ws.root, h.name).message).toContain(`stopped by SIGINT: the deployer stopped following ${h.name} and closed its ssh connection.`);
-    await waitFor("the watchdog's decision", async () => (await lastDecision(h)).includes(' '), 60000);
-    expect(await lastDecision(h)).toBe('watchdog rolled-back');
-    expect(await readLink(h, SYSTEM_PROFILE)).toBe(before);
-    expect(await readLink(h, '/run/current-system')).toBe(before);
+    await watchdogRolledBack(h, before);
   });
 });
