@@ -20,6 +20,8 @@ group_alive() {
   g=$1
   for f in /proc/[0-9]*/stat; do
     { read -r l < "$f"; } 2>/dev/null || continue
+    # Split on purpose: the fields after the command name are state, ppid, pgrp, ...
+    # shellcheck disable=SC2086
     set -- \${l##*) }
     [ "$3" = "$g" ] && [ "$1" != Z ] && return 0
   done
@@ -92,7 +94,7 @@ prune_runs() {
   for d in "$1"/d*; do
     [ "$extra" -gt 0 ] || return 0
     case "\${d##*/}" in *[!0-9a-z]*) continue ;; esac
-    [ -d "$d" ] && [ "$d" != "$3" ] || continue
+    if [ ! -d "$d" ] || [ "$d" = "$3" ]; then continue; fi
     extra=$((extra - 1))
     pid_alive "$d/watchdog.pid" || pid_alive "$d/activation.pid" || rm -rf "$d"
   done
