@@ -28,6 +28,12 @@ export interface SwitchBehaviour {
    * The last line of the activation log, "<mode> <system> complete", proves it ran to the end.
    */
   cutSessionsAfterSeconds?: number;
+  /**
+   * Ignore SIGTERM (its sleep inherits that), record, wait this long, and only then point
+   * /run/current-system at the system and log "<mode> <system> complete": an activation that a
+   * TERM does not stop, which lands late unless it is killed.
+   */
+  lateSwitchSeconds?: number;
 }
 
 /** Kills the sshd processes below this host's listener (its sessions), never another host's. */
@@ -42,8 +48,11 @@ export function recordingSwitchScript(b: SwitchBehaviour = {}): string {
     'sys=$(cd "$(dirname "$0")/.." && pwd)',
     'mkdir -p /nix/var/nix-fleet',
     `echo "$1 $sys" >> ${ACTIVATION_LOG}`,
-    'case "$1" in switch|test) ln -sfn "$sys" /run/current-system ;; esac',
   ];
+  if (b.lateSwitchSeconds) lines.splice(1, 0, "trap '' TERM");
+  if (b.lateSwitchSeconds) lines.push(`sleep ${b.lateSwitchSeconds}`);
+  lines.push('case "$1" in switch|test) ln -sfn "$sys" /run/current-system ;; esac');
+  if (b.lateSwitchSeconds) lines.push(`echo "$1 $sys complete" >> ${ACTIVATION_LOG}`);
   if (b.sleepSeconds) lines.push(`sleep ${b.sleepSeconds}`);
   if (b.linkDownSeconds) {
     lines.push(`setsid sh -c 'sleep 0.5; ip link set eth0 down; sleep ${b.linkDownSeconds}; ip link set eth0 up' </dev/null >/dev/null 2>&1 &`);

@@ -1,6 +1,6 @@
 // A deploy Target for unit specs: answers each remote script the way a host would, records
 // every call, and fails on demand (a lost connection is ssh's exit 255, as with a real host).
-import { CommandError, type RunResult } from '../src/nix/run';
+import { AbortedError, CommandError, type RunResult } from '../src/nix/run';
 import { ACTIVATE, BREAK_LOCK, COMMIT, FOLLOW, LOCK_AND_READ, ROLLBACK, UNLOCK } from '../src/deploy/remote-scripts';
 import { PLAN_READ } from '../src/deploy/plan-script';
 import type { ExecOptions, Target } from '../src/deploy/target';
@@ -37,6 +37,9 @@ export class FakeTarget implements Target {
   /** Each exec's step, with "+fresh" when it asked for a new connection. */
   readonly connections: string[] = [];
   private readonly answers = new Map<Step, Answer[]>();
+  private readonly stopper = new AbortController();
+  private stop?: { step: Step; why: string };
+  readonly signal: AbortSignal = this.stopper.signal;
 
   constructor(private readonly defaults: Partial<Record<Step, Answer>> = {}) {}
 
@@ -46,8 +49,16 @@ export class FakeTarget implements Target {
     return this;
   }
 
+  /** The deploy is stopped from outside (SIGINT, nx gone) while this step runs. */
+  stopAt(step: Step, why = 'SIGINT'): this {
+    this.stop = { step, why };
+    return this;
+  }
+
   private answer(step: Step, argv: string[]): Promise<RunResult> {
     this.calls.push(step);
+    if (this.stop?.step === step) this.stopper.abort(this.stop.why);
+    if (this.signal.aborted) return Promise.reject(new AbortedError(argv[0] ?? step, argv.slice(1), String(this.signal.reason)));
     const a = this.answers.get(step)?.shift() ?? this.defaults[step] ?? {};
     if (a.fail !== undefined) {
       return Promise.reject(new CommandError(argv[0] ?? step, argv.slice(1), a.fail, null, a.stdout ?? '', a.stderr ?? '', false));
@@ -55,7 +66,7 @@ export class FakeTarget implements Target {
     return Promise.resolve({ stdout: a.stdout ?? '', stderr: '', code: 0, durationMs: 1 });
   }
 
-  exec(remote: string[], opts: ExecOptions = {}): Promise<RunResult> {
+  exec(remote: string[], opts: ExecOptions): Promise<RunResult> {
     const step = stepOf(remote);
     this.argvs.push(remote);
     this.inputs.push(opts.input ?? '');

@@ -147,3 +147,18 @@ describe('deployHost', () => {
     expect(result.status).toBe('dry-activated');
   });
 });
+
+describe('deployHost stopped from outside', () => {
+  it.each([
+    ['activate', ['host-keys', 'lock', 'copy', 'activate'], "the target's watchdog rolls back to"],
+    ['health', ['host-keys', 'lock', 'copy', 'activate', 'probe', 'health'], "the target's watchdog rolls back to"],
+    ['copy', ['host-keys', 'lock', 'copy'], 'Nothing was activated. The lock /run/nix-fleet/deploy.lock on web1.lan stays'],
+  ] as const)('during %s: no rollback, no unlock, no retry; the watchdog decides', async (step, calls, says) => {
+    const t = new FakeTarget({ lock: running(OLD), activate: activation('0') }).stopAt(step, 'SIGTERM');
+    const { result } = await deploy(t, plan({ healthChecks: [{ command: 'true', timeout: 5 }] }));
+    expect(t.calls).toEqual(calls);
+    expect(result).toMatchObject({ status: 'failed', step: 'interrupted' });
+    expect(result.message).toContain('stopped by SIGTERM: the deployer stopped following web1 and closed its ssh connection.');
+    expect(result.message).toContain(says);
+  });
+});

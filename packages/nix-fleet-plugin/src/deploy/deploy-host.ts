@@ -4,12 +4,14 @@ import { randomBytes } from 'node:crypto';
 import { activate } from './activation';
 import { commit, freshConnection } from './confirm';
 import { runHealthChecks } from './health';
+import { abortReason } from '../nix/command-error';
 import { acquireLock, lockOwner, releaseLock, type TargetState } from './lock';
 import { watchdogWindow, type DeployPlan } from './options';
 import type { DeployContext } from './remote-scripts';
 import type { DeployResult } from './result';
 import { rollBack, rollbackOutcome } from './rollback';
 import { DeployStepError } from './step-error';
+import { stoppedMessage } from './stopped';
 import { outputOf, SshHost, type Target } from './target';
 
 export function newToken(): string {
@@ -39,7 +41,12 @@ export async function deployHost(
     finishedAt: Date.now(),
   });
 
-  let state;
+  // Stopped from outside (SIGINT, SIGTERM, nx gone): report, and contact the host no more.
+  const stopped = (ctx?: DeployContext) => {
+    const why = abortReason(t.signal!);
+    return finish({ status: 'failed', previous: state?.current || undefined, step: 'interrupted', message: stoppedMessage(plan, why, ctx) });
+  };
+  let state: TargetState | undefined;
   try {
     await t.checkHostKeys().catch((e: unknown) => {
       throw new DeployStepError('connect', outputOf(e));
@@ -47,6 +54,7 @@ export async function deployHost(
     log(`${plan.host}: locking ${plan.target.host}`);
     state = await acquireLock(t, plan, lockOwner(token), log);
   } catch (e) {
+    if (t.signal?.aborted) return stopped();
     const err = e instanceof DeployStepError ? e : new DeployStepError('connect', outputOf(e));
     return finish({ status: 'failed', step: err.step, message: err.message });
   }
@@ -76,6 +84,7 @@ export async function deployHost(
       try {
         await t.copy(outPath);
       } catch (e) {
+        if (t.signal?.aborted) return stopped();
         return finish({ status: 'failed', previous, step: 'copy', message: `nix copy to ${plan.target.host} failed: ${outputOf(e)}` });
       }
       base.copied = true;
@@ -96,6 +105,7 @@ export async function deployHost(
       previousProfileLink: state.profileLink,
       currentSystemPath: plan.currentSystemPath,
       switchGeneration: generation,
+      maxGeneration: state.maxGeneration,
     };
     log(`${plan.host}: switch-to-configuration ${plan.mode}${window ? ` (watchdog: rollback unless confirmed within ${window}s)` : ''}`);
     let activatedAt: number | undefined;
@@ -125,6 +135,7 @@ export async function deployHost(
       log(`${plan.host}: ${generation ? `confirmed on generation ${generation}` : 'deployed'}`);
       return finish({ status: 'deployed', previous, running: confirmed.running });
     } catch (e) {
+      if (t.signal?.aborted) return stopped(ctx);
       const failure = e instanceof DeployStepError ? e : new DeployStepError('activation', outputOf(e));
       if (!plan.rollback || plan.mode === 'dry-activate') {
         return finish({ status: 'failed', previous, step: failure.step, message: failure.message });
@@ -136,6 +147,6 @@ export async function deployHost(
       return finish({ ...outcome, previous, step: failure.step });
     }
   } finally {
-    if (locked) await releaseLock(t, plan, token);
+    if (locked && !t.signal?.aborted) await releaseLock(t, plan, token);
   }
 }

@@ -1,4 +1,5 @@
 // The local target: argv run on this machine, through sudo only when not root.
+import { readFileSync } from 'node:fs';
 import { deployPlan } from './options';
 import { checkOneLocalTask, isLocal, LocalHost, localArgv, localOptions } from './local-target';
 
@@ -12,10 +13,27 @@ describe('local target', () => {
 
   it('runs argv here with no shell in between, and reports failure like ssh would', async () => {
     const t = new LocalHost(0);
-    expect((await t.exec(['sh', '-c', 'echo "$1"', 'x', 'a b;$(no)'])).stdout).toBe('a b;$(no)\n');
-    await expect(t.exec(['sh', '-c', 'exit 3'])).rejects.toMatchObject({ code: 3 });
+    expect((await t.exec(['sh', '-c', 'echo "$1"', 'x', 'a b;$(no)'], { timeoutMs: 10000 })).stdout).toBe('a b;$(no)\n');
+    await expect(t.exec(['sh', '-c', 'exit 3'], { timeoutMs: 10000 })).rejects.toMatchObject({ code: 3 });
     await expect(t.copy()).resolves.toMatchObject({ code: 0 });
   });
+
+  it('bounds every call by timeout: the command and its children end at the limit, and it counts as timed out', async () => {
+    const t = new LocalHost(0);
+    const err = await t.exec(['sh', '-c', 'sleep 30 & echo "$!"; wait'], { timeoutMs: 20000, remoteSeconds: 1 }).catch((e) => e);
+    expect(err).toMatchObject({ code: 124, timedOut: true });
+    // Gone, or a zombie its new parent has not reaped yet; the signal takes a moment to land.
+    const stat = `/proc/${Number(err.stdout.trim())}/stat`;
+    const state = () => {
+      try {
+        return readFileSync(stat, 'utf-8').split(') ')[1]?.[0];
+      } catch {
+        return 'gone';
+      }
+    };
+    for (let i = 0; i < 40 && !/^(gone|Z)$/.test(state() ?? ''); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(state()).toMatch(/^(gone|Z)$/);
+  }, 15000);
 
   it('a host is local by targetHost localhost or --local, which may not contradict --targetHost', () => {
     expect(isLocal(deployPlan('ares', hostJson('localhost'), {}, {}))).toBe(true);

@@ -1,7 +1,7 @@
 // The machine nix-fleet runs on as a deploy target: the same sequence without ssh. Remote
 // argv run here (through sudo -n when not root); the system is already in the local store.
-import { run, type RunResult } from '../nix/run';
-import type { ExecOptions, Target } from './target';
+import type { RunResult } from '../nix/run';
+import { boundedRemote, runBounded, type ExecOptions, type Target } from './target';
 import type { DeployPlan } from './options';
 import { SshHost, type SshHostOptions } from './target';
 
@@ -14,12 +14,15 @@ export function localArgv(argv: string[], uid: number | undefined = process.getu
 }
 
 export class LocalHost implements Target {
-  constructor(private readonly uid = process.getuid?.()) {}
+  constructor(
+    private readonly uid = process.getuid?.(),
+    readonly signal?: AbortSignal,
+  ) {}
 
-  exec(remote: string[], opts: ExecOptions = {}): Promise<RunResult> {
-    const [command, ...args] = localArgv(remote, this.uid);
-    // Its own process group, so a timeout stops what the command started too (ssh's hang-up does that remotely).
-    return run(command, args, { timeoutMs: opts.timeoutMs, onStdoutLine: opts.onStdoutLine, onStderrLine: opts.onStderrLine, input: opts.input, processGroup: true });
+  exec(remote: string[], opts: ExecOptions): Promise<RunResult> {
+    const [command, ...args] = localArgv(boundedRemote(remote, opts), this.uid);
+    // Its own process group, so a timeout stops what the command started too.
+    return runBounded(command, args, { timeoutMs: opts.timeoutMs, onStdoutLine: opts.onStdoutLine, onStderrLine: opts.onStderrLine, input: opts.input, processGroup: true, signal: this.signal });
   }
 
   /** Nothing to copy: the build put the system into this machine's store. */
@@ -64,5 +67,5 @@ export function checkOneLocalTask(local: boolean | undefined, tasks: Array<{ tar
 }
 
 export function targetFor(plan: DeployPlan, log: (line: string) => void, options: SshHostOptions = {}): Target {
-  return isLocal(plan) ? new LocalHost() : new SshHost(plan, log, options);
+  return isLocal(plan) ? new LocalHost(undefined, options.signal) : new SshHost(plan, log, options);
 }

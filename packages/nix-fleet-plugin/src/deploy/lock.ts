@@ -22,6 +22,8 @@ export interface TargetState {
   profile: string;
   /** The profile's generation link (e.g. system-41-link): where a rollback puts it back. */
   profileLink: string;
+  /** The profile's highest generation number ('0' for none): a rollback deletes only newer ones. */
+  maxGeneration: string;
 }
 
 /** Who holds the lock, as the second deployer will read it. */
@@ -91,7 +93,7 @@ async function tryLock(t: Target, plan: DeployPlan, owner: string): Promise<Targ
       timeoutMs: (plan.target.connectTimeout + 30) * 1000,
     });
     const kv = parseKeyValues(r.stdout);
-    return { current: kv.current ?? '', profile: kv.profile ?? '', profileLink: kv['profile-link'] ?? '' };
+    return { current: kv.current ?? '', profile: kv.profile ?? '', profileLink: kv['profile-link'] ?? '', maxGeneration: kv['generation-max'] ?? '' };
   } catch (e) {
     if (e instanceof CommandError && e.code === LOCKED_EXIT) {
       const kv = parseKeyValues(e.stdout);

@@ -1,7 +1,7 @@
 // The remote scripts run here in a real /bin/sh against a temp dir standing in for the
 // target (mode "test" needs no nix-env: the profile is left alone).
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -63,6 +63,7 @@ function context(over: Partial<DeployContext> = {}): DeployContext {
     previousProfileLink: '',
     currentSystemPath: join(dir, 'current'),
     switchGeneration: '',
+    maxGeneration: '0',
     ...over,
   };
 }
@@ -70,7 +71,7 @@ function context(over: Partial<DeployContext> = {}): DeployContext {
 describe('argv builders', () => {
   it('passes the context as positional parameters, script text first', () => {
     const c = context({ setProfile: true, windowSeconds: 34 });
-    expect(contextArgs(c)).toEqual([c.profile, c.outPath, 'test', c.runDir, '34', '5', c.previousCurrent, c.lockDir, '1', '', '', c.currentSystemPath, '']);
+    expect(contextArgs(c)).toEqual([c.profile, c.outPath, 'test', c.runDir, '34', '5', c.previousCurrent, c.lockDir, '1', '', '', c.currentSystemPath, '', '0']);
     expect(activateArgv(c, 600)).toEqual(['sh', '-c', ACTIVATE, 'nix-fleet', WATCHDOG, ACTIVATION, FOLLOW, '600', ...contextArgs(c)]);
     expect(followArgv(c.runDir, 1234, 60)).toEqual(['sh', '-c', FOLLOW, 'nix-fleet', c.runDir, '1234', '60']);
     expect(commitArgv(c)).toEqual(['sh', '-c', COMMIT, 'nix-fleet', ...contextArgs(c)]);
@@ -82,7 +83,7 @@ describe('argv builders', () => {
     [probeArgv('/run/current-system'), ['readlink', '-f', '/run/current-system']],
     [unlockArgv('/run/l', 'tok'), ['sh', '-c', expect.any(String), 'nix-fleet', '/run/l', 'tok']],
     [fetchUrlArgv('http://x/', 5), ['sh', '-c', expect.any(String), 'nix-fleet', 'http://x/', '5']],
-    [lockAndReadArgv('/run/l', 'token=t by me', '/run/c', '/p', '/run/s'), ['sh', '-c', expect.any(String), 'nix-fleet', '/run/l', 'token=t by me', '/run/c', '/p', '/run/s']],
+    [lockAndReadArgv('/run/l', 'token=t by me', '/run/c', '/p', '/run/s'), ['sh', '-c', expect.any(String), 'nix-fleet', '/run/l', 'token=t by me', '/run/c', '/p', '/run/s', '10']],
     [breakLockArgv('/run/l', 'tok', '/run/s'), ['sh', '-c', expect.any(String), 'nix-fleet', '/run/l', 'tok', '/run/s']],
   ])('builder %#', (argv, expected) => {
     expect(argv).toEqual(expected);
@@ -93,7 +94,7 @@ describe('scripts in a real shell', () => {
   it('lock: the first mkdir wins, the second names the holder; unlock needs the token', () => {
     const lock = join(dir, 'run', 'lock');
     const first = sh(lockAndReadArgv(lock, 'token=t1 by alice@laptop pid 7', join(dir, 'none'), join(dir, 'none2'), join(dir, 'state')));
-    expect(first).toMatchObject({ code: 0, out: 'current=\nprofile=\nprofile-link=\n' });
+    expect(first).toMatchObject({ code: 0, out: 'current=\nprofile=\nprofile-link=\ngeneration-max=0\n' });
     const second = sh(lockAndReadArgv(lock, 'token=t2 by bob', '/x', '/y', join(dir, 'state')));
     expect(second).toMatchObject({ code: 75, out: 'locked-by=token=t1 by alice@laptop pid 7\n' });
     expect(sh(unlockArgv(lock, 't2')).code).toBe(0);
@@ -218,6 +219,26 @@ describe('scripts in a real shell', () => {
     await sleep(300);
     expect(log()).toEqual([`test ${hung}`, `test ${c.previousCurrent}`]);
   });
+
+  it('a rollback stops an activation that ignores SIGTERM with SIGKILL of its group before it reads the state', () => {
+    const stubborn = join(dir, 'stubborn');
+    mkdirSync(join(stubborn, 'bin'), { recursive: true });
+    writeFileSync(
+      join(stubborn, 'bin', 'switch-to-configuration'),
+      `#!/bin/sh\ntrap '' TERM\necho "$1 ${stubborn}" >> ${dir}/log\nsleep 30\nln -sfn ${stubborn} ${dir}/current\n`,
+    );
+    chmodSync(join(stubborn, 'bin', 'switch-to-configuration'), 0o755);
+    const c = context({ outPath: stubborn, windowSeconds: 0 });
+    expect(sh(activateArgv(c, 1)).out.trim().split('\n').at(-1)).toBe('nix-fleet-activation=running');
+    const back = sh(rollbackArgv(c));
+    expect(back.code).toBe(0);
+    expect(back.err).toContain('ignored SIGTERM for 5s: sending SIGKILL');
+    const group = readFileSync(join(c.runDir, 'activation.pid'), 'utf-8').trim();
+    // [state, ppid, pgrp] of every process; a zombie (Z) has ended, only its parent has not reaped it.
+    const stats = readdirSync('/proc').flatMap((p) => (/^\d+$/.test(p) && existsSync(`/proc/${p}/stat`) ? [readFileSync(`/proc/${p}/stat`, 'utf-8').replace(/^.*\) /, '').split(' ')] : []));
+    expect(stats.filter(([state, , pgrp]) => pgrp === group && state !== 'Z')).toEqual([]);
+    expect(log()).toEqual([`test ${stubborn}`, `test ${c.previousCurrent}`]);
+  }, 20000);
 
   it('a deploy records the system it activates (generations names failed ones); a rollback on demand records none', () => {
     const deploy = context({ windowSeconds: 0 });

@@ -4,6 +4,7 @@
 // value from host.json or options; values travel as positional parameters, quoted by
 // shJoin. Every script shares one "deploy context" so the watchdog, which outlives the
 // deployer's connection, knows everything it needs to roll back on its own.
+import { KEPT_RUNS, REMOTE_FUNCTIONS } from './remote-functions';
 
 /** The positional parameters every activation-phase script receives, in this order. */
 export interface DeployContext {
@@ -36,6 +37,12 @@ export interface DeployContext {
    * switches to instead of a new one; '' for a deploy.
    */
   switchGeneration: string;
+  /**
+   * $14: the highest generation number of the profile under the lock ('0' for none): a rollback
+   * deletes only generations above it. The generation a run ends on may be an old number
+   * (nix-env --set reuses the newest generation when it holds the same system).
+   */
+  maxGeneration: string;
 }
 
 export function contextArgs(c: DeployContext): string[] {
@@ -53,6 +60,7 @@ export function contextArgs(c: DeployContext): string[] {
     c.previousProfileLink,
     c.currentSystemPath,
     c.switchGeneration,
+    c.maxGeneration,
   ];
 }
 
@@ -60,18 +68,23 @@ export function contextArgs(c: DeployContext): string[] {
  * Shared functions (called with "$@": a function sees only its own positional parameters).
  *
  * Rolling back returns to exactly what ran before this deploy, as recorded under the lock:
+ * an activation still running is stopped first (SIGTERM, then SIGKILL of its whole process
+ * group or unit) and waited for, so nothing of it lands after the rollback read the state;
  * the profile goes back to its previous generation link (never "generation N-1", which may be
- * an earlier failed deploy), the generation this deploy made is deleted so it is no boot
- * entry and no later rollback target, and the previous system is activated again.
+ * an earlier failed deploy); generations newer than the highest one under the lock are deleted
+ * (this run made them), so they are no boot entry and no later rollback target; and the
+ * previous system is activated again.
  */
-export const PRELUDE = `
+export const PRELUDE = `${REMOTE_FUNCTIONS}
 resolve() { if [ -e "$1" ]; then readlink -f "$1"; fi; }
 gen_of() { printf '%s\\n' "$1" | sed -n 's/^.*-\\([0-9][0-9]*\\)-link$/\\1/p'; }
 stop_activation() {
   [ -e "$4/activated" ] && return 0
-  if [ -f "$4/activation.pid" ]; then kill -s TERM -- "-$(cat "$4/activation.pid")" 2>/dev/null; fi
+  if [ -f "$4/activation.pid" ]; then
+    stop_group "$(cat "$4/activation.pid")" "$stop_grace" || { echo "nix-fleet: the activation survived SIGKILL" >&2; return 4; }
+  fi
   if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then
-    systemctl stop "nix-fleet-activate-$(basename "$4").service" 2>/dev/null
+    stop_unit "nix-fleet-activate-$(basename "$4").service" || { echo "nix-fleet: the activation unit did not stop" >&2; return 4; }
   fi
   echo "nix-fleet: stopped an activation that had not finished" >&2
   touch "$4/activated"
@@ -79,17 +92,16 @@ stop_activation() {
 restore_profile() {
   [ "$9" = 1 ] || return 0
   now=$(readlink "$1" 2>/dev/null)
-  if [ -z "$now" ] || [ "$now" = "\${11}" ]; then return 0; fi
-  if [ -n "\${11}" ]; then
-    nix-env -p "$1" --switch-generation "$(gen_of "\${11}")" || { echo "nix-fleet: could not switch $1 back to \${11}" >&2; return 4; }
-  else
-    rm -f "$1"
+  if [ -n "$now" ] && [ "$now" != "\${11}" ]; then
+    if [ -n "\${11}" ]; then
+      nix-env -p "$1" --switch-generation "$(gen_of "\${11}")" || { echo "nix-fleet: could not switch $1 back to \${11}" >&2; return 4; }
+    else
+      rm -f "$1"
+    fi
   fi
-  gen=$(gen_of "$now")
-  # A generation this run made is deleted; one a rollback on demand switched to was there before.
-  if [ -n "$gen" ] && [ -z "\${13}" ]; then
+  for gen in $(newer_generations "$1" "\${14}"); do
     nix-env -p "$1" --delete-generations "$gen" >/dev/null || { echo "nix-fleet: could not delete generation $gen of $1" >&2; return 4; }
-  fi
+  done
 }
 switch_to() {
   if [ -z "$1" ] || [ ! -x "$1/bin/switch-to-configuration" ]; then
@@ -100,7 +112,7 @@ switch_to() {
   "$1/bin/switch-to-configuration" "$2"
 }
 rollback() {
-  stop_activation "$@"
+  stop_activation "$@" || return 4
   restore_profile "$@" || return 4
   case "$3" in
     test) switch_to "$7" test ;;
@@ -128,10 +140,12 @@ report_decision() {
 `;
 
 /**
- * $1 lockDir, $2 owner line, $3 current-system path, $4 profile, $5 stateDir. Exit 75 when
- * locked, naming the holder and whether its deploy already took its decision (a leftover lock).
+ * $1 lockDir, $2 owner line, $3 current-system path, $4 profile, $5 stateDir, $6 deploy state
+ * folders to keep. Exit 75 when locked, naming the holder and whether its deploy already took
+ * its decision (a leftover lock). Under the lock it prunes older deploy state and reads the
+ * running system, the profile, its generation link and its highest generation number.
  */
-export const LOCK_AND_READ = `
+export const LOCK_AND_READ = `${REMOTE_FUNCTIONS}
 mkdir -p "$(dirname "$1")" || exit 3
 if ! mkdir "$1" 2>/dev/null; then
   owner=$(cat "$1/owner" 2>/dev/null || echo unknown)
@@ -140,11 +154,10 @@ if ! mkdir "$1" 2>/dev/null; then
   d="$5/$token"
   if [ -n "$token" ] && [ -e "$d/decision/result" ]; then echo "decided=1"; fi
   # Whether that deploy still acts on this host: its activation or its armed watchdog.
-  alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
-  if [ -n "$token" ] && [ ! -e "$d/activated" ] && { alive "$d/activation.pid" || systemctl is-active -q "nix-fleet-activate-$token.service" 2>/dev/null; }; then
+  if [ -n "$token" ] && [ ! -e "$d/activated" ] && { pid_alive "$d/activation.pid" || systemctl is-active -q "nix-fleet-activate-$token.service" 2>/dev/null; }; then
     echo "activating=1"
   fi
-  if [ -n "$token" ] && [ ! -e "$d/decision" ] && alive "$d/watchdog.pid"; then echo "watchdog=1"; fi
+  if [ -n "$token" ] && [ ! -e "$d/decision" ] && pid_alive "$d/watchdog.pid"; then echo "watchdog=1"; fi
   exit 75
 fi
 printf '%s\\n' "$2" > "$1/owner"
@@ -153,6 +166,9 @@ resolve() { if [ -e "$1" ]; then readlink -f "$1"; fi; }
 echo "current=$(resolve "$3")"
 echo "profile=$(resolve "$4")"
 echo "profile-link=$(readlink "$4" 2>/dev/null)"
+echo "generation-max=$(max_generation "$4")"
+prune_runs "$5" "$6" "$1"
+exit 0
 `;
 
 /**
@@ -249,7 +265,9 @@ if [ "$5" != 0 ]; then
 fi
 : > "$4/activation.log"
 if [ -d /run/systemd/system ] && command -v systemd-run >/dev/null 2>&1; then
+  # TimeoutStopSec: a stop sends SIGKILL to the whole unit this long after SIGTERM.
   systemd-run --unit="nix-fleet-activate-$(basename "$4")" --collect --no-ask-password --quiet --service-type=exec \\
+    -p TimeoutStopSec=5s \\
     --setenv=PATH="$PATH" -p StandardOutput="append:$4/activation.log" -p StandardError="append:$4/activation.log" \\
     "$(command -v sh)" -c "$act" nix-fleet-activate "$@" || { echo "nix-fleet: systemd-run could not start the activation" >&2; exit 3; }
 else
@@ -293,9 +311,22 @@ else exec busybox wget -q -O /dev/null -T "$2" "$1"
 fi
 `;
 
+/** Seconds between the target's SIGTERM and its SIGKILL of a command past its limit. */
+export const KILL_AFTER_SECONDS = 5;
+/** coreutils' (and busybox's) timeout exits 124 when the limit ran out; 137 when it had to SIGKILL. */
+export const TIMED_OUT_EXITS = [124, 137];
+
+/**
+ * Any remote argv under the target's own timeout, which signals the command's whole process group
+ * (coreutils): ending the local ssh does not end a command that runs without a terminal, and a
+ * session of a shared connection outlives its client. Detached work (activation, watchdog) runs
+ * in sessions of its own (setsid, systemd-run) and is not touched.
+ */
+export const boundedArgv = (seconds: number, argv: string[]) => ['timeout', '-k', String(KILL_AFTER_SECONDS), String(Math.max(1, Math.ceil(seconds))), ...argv];
+
 const NAME = 'nix-fleet';
-export const lockAndReadArgv = (lockDir: string, owner: string, currentSystem: string, profile: string, stateDir: string) =>
-  ['sh', '-c', LOCK_AND_READ, NAME, lockDir, owner, currentSystem, profile, stateDir];
+export const lockAndReadArgv = (lockDir: string, owner: string, currentSystem: string, profile: string, stateDir: string, keep = KEPT_RUNS) =>
+  ['sh', '-c', LOCK_AND_READ, NAME, lockDir, owner, currentSystem, profile, stateDir, String(keep)];
 export const breakLockArgv = (lockDir: string, token: string, stateDir: string) => ['sh', '-c', BREAK_LOCK, NAME, lockDir, token, stateDir];
 export const unlockArgv = (lockDir: string, token: string) => ['sh', '-c', UNLOCK, NAME, lockDir, token];
 export const activateArgv = (c: DeployContext, followSeconds: number) => ['sh', '-c', ACTIVATE, NAME, WATCHDOG, ACTIVATION, FOLLOW, String(followSeconds), ...contextArgs(c)];

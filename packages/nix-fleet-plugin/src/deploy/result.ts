@@ -15,7 +15,7 @@ export interface DeployResult {
   previous?: string;
   /** Whether nix copy ran (false for unchanged hosts and refused deploys). */
   copied: boolean;
-  /** The step that failed: preflight (refused before any host was touched), connect, lock, copy, activation, confirm, health check, rollback. */
+  /** The step that failed: preflight (refused before any host was touched), connect, lock, copy, activation, confirm, health check, rollback; interrupted (stopped from outside: SIGINT, SIGTERM, nx gone). */
   step?: string;
   message?: string;
   rolledBackBy?: 'deployer' | 'watchdog';

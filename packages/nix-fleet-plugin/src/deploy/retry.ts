@@ -1,5 +1,6 @@
 // The one retry loop of deploy: connections, confirmations, health checks and rollbacks all try
 // again once a second until a deadline, stopping at once on an error that retrying cannot fix.
+import { AbortedError } from '../nix/run';
 import { sleep } from './step-error';
 
 export interface RetryOptions {
@@ -19,7 +20,8 @@ export async function retryUntil<T>(deadline: number, attempt: () => Promise<T>,
     try {
       return await attempt();
     } catch (e) {
-      if (!retryable(e) || Date.now() + intervalMs > deadline) throw e;
+      // A deploy stopped from outside tries nothing again.
+      if (e instanceof AbortedError || !retryable(e) || Date.now() + intervalMs > deadline) throw e;
       onRetry?.(e);
     }
     await sleep(intervalMs);

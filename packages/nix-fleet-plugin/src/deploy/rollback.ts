@@ -6,6 +6,7 @@
 // until a little after the watchdog's deadline so it can report what really happened, and
 // every report names the system the host runs afterwards, read back from the host.
 import type { DeployPlan } from './options';
+import { STOP_WAIT_SECONDS } from './remote-functions';
 import { rollbackArgv, type DeployContext } from './remote-scripts';
 import type { DeployResult } from './result';
 import { decisionOf } from './confirm';
@@ -49,7 +50,8 @@ export async function rollBack(
   log(`  rolling back ${plan.host} (${failure.step} failed)`);
   const attempt = async (): Promise<RollbackOutcome> => {
     try {
-      const r = await t.exec(rollbackArgv(ctx), { fresh: true, timeoutMs: plan.activationTimeout * 1000 });
+      // Stopping a timed-out activation comes first (STOP_WAIT_SECONDS), then the old system's switch.
+      const r = await t.exec(rollbackArgv(ctx), { fresh: true, timeoutMs: (plan.activationTimeout + STOP_WAIT_SECONDS + 10) * 1000 });
       const out = `${r.stdout}${r.stderr}`.trim();
       if (out) log(out.replace(/^/gm, '  | '));
       const outcome = rollbackOutcome(ctx, true, parseKeyValues(r.stdout).running ?? '', 'The deployer');

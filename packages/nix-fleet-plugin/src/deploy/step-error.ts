@@ -1,6 +1,6 @@
 // A failed deploy step: which step, and the output that explains it.
 
-export type DeployStep = 'connect' | 'lock' | 'generation' | 'copy' | 'activation' | 'confirm' | 'health check' | 'rollback';
+export type DeployStep = 'connect' | 'lock' | 'generation' | 'copy' | 'activation' | 'confirm' | 'health check' | 'rollback' | 'interrupted';
 
 export class DeployStepError extends Error {
   constructor(

@@ -3,7 +3,9 @@
 import { nixCopyArgs, nixSshOpts, sshCommandArgs, sshEffectiveConfigArgs, sshNgStoreUri, withPrivilege } from '../nix/ssh-argv';
 import { SshMaster } from '../nix/ssh-master';
 import { checkHostKeyPolicy } from '../nix/ssh-options';
-import { CommandError, run, type RunResult } from '../nix/run';
+import { abortReason } from '../nix/command-error';
+import { AbortedError, CommandError, run, type RunOptions, type RunResult } from '../nix/run';
+import { boundedArgv, TIMED_OUT_EXITS } from './remote-scripts';
 import type { DeployPlan } from './options';
 
 /** ssh's own exit code for "could not connect / connection lost"; our remote scripts never use it. */
@@ -27,8 +29,28 @@ export function outputOf(e: unknown): string {
   return text || e.message;
 }
 
+/** The argv the target runs: the command under the target's own timeout (see boundedArgv). */
+export function boundedRemote(remote: string[], opts: Pick<ExecOptions, 'timeoutMs' | 'remoteSeconds'>): string[] {
+  return boundedArgv(opts.remoteSeconds ?? opts.timeoutMs / 1000, remote);
+}
+
+/** Runs a bounded argv: the target's timeout ending it (exit 124 or 137) is a timeout too. */
+export async function runBounded(command: string, args: string[], options: RunOptions): Promise<RunResult> {
+  try {
+    return await run(command, args, options);
+  } catch (e) {
+    if (e instanceof CommandError && !e.timedOut && e.code !== null && TIMED_OUT_EXITS.includes(e.code)) {
+      throw new CommandError(e.command, e.args, e.code, e.signal, e.stdout, e.stderr, true);
+    }
+    throw e;
+  }
+}
+
 export interface ExecOptions {
-  timeoutMs?: number;
+  /** The local limit: ssh is stopped after this long. */
+  timeoutMs: number;
+  /** The target stops the command after this many seconds; defaults to the local limit. */
+  remoteSeconds?: number;
   /** A new connection, never a shared one: proves the host can still be reached. */
   fresh?: boolean;
   onStdoutLine?: (line: string) => void;
@@ -39,12 +61,15 @@ export interface ExecOptions {
 
 /** What the deploy sequence needs of a host: run a remote argv, copy a closure, vet ssh. */
 export interface Target {
-  exec(remote: string[], opts?: ExecOptions): Promise<RunResult>;
+  /** Every remote call is bounded: on the target by its own timeout, here by timeoutMs. */
+  exec(remote: string[], opts: ExecOptions): Promise<RunResult>;
   copy(outPath: string): Promise<RunResult>;
   /** Refuses a configuration that would not check the host's key, before any connection. */
   checkHostKeys(): Promise<void>;
   /** Ends what the target keeps open between calls (a shared ssh connection); safe to call twice. */
   close?(): Promise<void>;
+  /** Aborted when the deploy is stopped from outside: every call then ends, and no new one starts. */
+  readonly signal?: AbortSignal;
 }
 
 export interface SshHostOptions {
@@ -53,11 +78,14 @@ export interface SshHostOptions {
    * not `fresh`, nix copy included; the owner calls close() when done, also after a failure.
    */
   shared?: boolean;
+  /** Stops every call, and the shared connection, when aborted (see stop-signal.ts). */
+  signal?: AbortSignal;
 }
 
 /** A host reached over ssh: the one real Target. */
 export class SshHost implements Target {
   private readonly master?: SshMaster;
+  readonly signal?: AbortSignal;
 
   constructor(
     readonly plan: DeployPlan,
@@ -65,6 +93,14 @@ export class SshHost implements Target {
     options: SshHostOptions = {},
   ) {
     if (options.shared) this.master = new SshMaster(plan.target);
+    this.signal = options.signal;
+    // The private control folder goes at once, whatever the deploy is waiting for.
+    this.signal?.addEventListener('abort', () => this.master?.closeNow(), { once: true });
+  }
+
+  /** Refuses to start anything (a new shared connection included) once the deploy was stopped. */
+  private checkNotStopped(what: string): void {
+    if (this.signal?.aborted) throw new AbortedError(what, [], abortReason(this.signal));
   }
 
   /**
@@ -81,14 +117,16 @@ export class SshHost implements Target {
   }
 
   /** Runs a remote argv (privileged when targetUser is not root). */
-  async exec(remote: string[], opts: ExecOptions = {}): Promise<RunResult> {
-    const argv = withPrivilege(remote, this.plan.target.user, this.plan.privilegeCommand);
+  async exec(remote: string[], opts: ExecOptions): Promise<RunResult> {
+    this.checkNotStopped('ssh');
+    const argv = withPrivilege(boundedRemote(remote, opts), this.plan.target.user, this.plan.privilegeCommand);
     const controlPath = opts.fresh ? undefined : await this.controlPath();
-    return run('ssh', sshCommandArgs(this.plan.target, argv, { fresh: opts.fresh, controlPath }), {
+    return runBounded('ssh', sshCommandArgs(this.plan.target, argv, { fresh: opts.fresh, controlPath }), {
       timeoutMs: opts.timeoutMs,
       onStdoutLine: opts.onStdoutLine,
       onStderrLine: opts.onStderrLine,
       input: opts.input,
+      signal: this.signal,
     });
   }
 
@@ -104,6 +142,7 @@ export class SshHost implements Target {
 
   /** nix copy of the closure; NIX_SSHOPTS carries the same ssh options as every other call. */
   async copy(outPath: string): Promise<RunResult> {
+    this.checkNotStopped('nix copy');
     const env = { ...process.env, NIX_SSHOPTS: nixSshOpts(this.plan.target, process.env.NIX_SSHOPTS, await this.controlPath()) };
     const args = nixCopyArgs({
       storeUri: sshNgStoreUri(this.plan.target),
@@ -116,6 +155,9 @@ export class SshHost implements Target {
       timeoutMs: this.plan.activationTimeout * 1000,
       onStderrLine: (line) => line.trim() && this.log(`  ${line.trim()}`),
       echo: true,
+      signal: this.signal,
+      // nix starts ssh: a stop must end both.
+      processGroup: true,
     });
   }
 

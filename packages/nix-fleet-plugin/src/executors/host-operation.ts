@@ -9,6 +9,8 @@ import { deployPlan, type DeployPlan } from '../deploy/options';
 import type { Target } from '../deploy/target';
 import { resolveHost } from '../host/resolve-host';
 import { writeHostResult } from '../summary/host-results';
+import { abortReason } from '../nix/command-error';
+import { stopExitCode, watchForStop } from '../deploy/stop-signal';
 
 export interface HostOperation<R extends { host: string }> {
   /** "Rollback": starts every failure line. */
@@ -23,19 +25,27 @@ export interface HostOperation<R extends { host: string }> {
 export async function runHostOperation<R extends { host: string }>(op: HostOperation<R>, options: DeployOptions & { local?: boolean }, context: ExecutorContext): Promise<{ success: boolean; result?: R }> {
   let host = options.host ?? context.projectName ?? '';
   let result: R;
+  const stop = watchForStop();
   try {
     const resolved = resolveHost(options, context);
     host = resolved.host;
     checkOneLocalTask(options.local, Object.values(context.taskGraph?.tasks ?? {}), context.targetName);
     const plan = deployPlan(host, resolved.hostJson, localOptions(options));
     if (plan.addressNote) console.log(plan.addressNote);
-    result = await op.run(plan, targetFor(plan, (line) => console.log(line)));
+    result = await op.run(plan, targetFor(plan, (line) => console.log(line), { signal: stop.signal }));
   } catch (e) {
     console.error(`\n${op.title} of ${host} failed: ${(e as Error).message}`);
     // A host name that failed its check names no file to write.
     if (HOSTNAME_PATTERN.test(host)) writeHostResult(context.root, op.dist, op.refused(host, (e as Error).message));
     return { success: false };
+  } finally {
+    stop.dispose();
   }
   writeHostResult(context.root, op.dist, result);
+  if (stop.signal.aborted) {
+    // As deploy does: the target's own timeout or watchdog finishes what was started.
+    console.error(`\n${op.title} of ${host} stopped by ${abortReason(stop.signal)}; its result is in ${op.dist}.`);
+    process.exit(stopExitCode(abortReason(stop.signal)));
+  }
   return { success: op.ok(result), result };
 }

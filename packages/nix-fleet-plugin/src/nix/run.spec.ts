@@ -1,4 +1,13 @@
-import { CommandError, formatCommand, lastErrorLine, run } from './run';
+import { AbortedError, CommandError, formatCommand, lastErrorLine, run } from './run';
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 describe('run', () => {
   it('passes arguments as they are, without a shell', async () => {
@@ -42,6 +51,33 @@ describe('run', () => {
     expect(lines).toEqual(['a', 'bc', 'd']);
     expect(r.stdout).toBe('a\nbc\nd');
   });
+
+  // A grandchild that holds stdout, as the master of a shared ssh connection holds a session's pipes.
+  it('settles when the command exits, though a process it left holds its output pipe', async () => {
+    const r = await run('sh', ['-c', 'sleep 60 & echo "$!"; echo left'], { exitGraceMs: 200 });
+    const pid = Number(r.stdout.split('\n')[0]);
+    try {
+      expect(r).toMatchObject({ code: 0, stdout: `${pid}\nleft\n` });
+      expect(alive(pid)).toBe(true);
+    } finally {
+      process.kill(pid, 'SIGKILL');
+    }
+  }, 10000);
+
+  it('settles a timed-out command on its exit, though a child of it holds the pipe', async () => {
+    const err = await run('sh', ['-c', 'sleep 60 & echo "$!" >&2; wait'], { timeoutMs: 300, exitGraceMs: 200 }).catch((e: CommandError) => e);
+    // sh was killed; its sleep lives on in our process group: end it by its PID.
+    process.kill(Number((err as CommandError).stderr.trim()), 'SIGKILL');
+    expect(err).toMatchObject({ timedOut: true, signal: 'SIGTERM' });
+  }, 10000);
+
+  it('stops a command when its AbortSignal fires, and refuses to start one after', async () => {
+    const stop = new AbortController();
+    const running = run('sleep', ['30'], { signal: stop.signal });
+    setTimeout(() => stop.abort('SIGINT'), 50);
+    await expect(running).rejects.toThrow(new AbortedError('sleep', ['30'], 'SIGINT'));
+    await expect(run('true', [], { signal: stop.signal })).rejects.toThrow('true was stopped: SIGINT');
+  }, 10000);
 
   it('hands complete stderr lines to a progress callback', async () => {
     const lines: string[] = [];

@@ -1,6 +1,8 @@
 // The one place that spawns nix, ssh and git: argument arrays only, streamed output, timeouts.
 import { spawn } from 'node:child_process';
-import { shQuote } from './sh-quote';
+import { abortReason, AbortedError, CommandError, formatCommand } from './command-error';
+
+export { AbortedError, CommandError, formatCommand, lastErrorLine } from './command-error';
 
 export interface RunOptions {
   cwd?: string;
@@ -25,6 +27,10 @@ export interface RunOptions {
    * children (sh -c "sleep 100") would otherwise keep the pipes open after sh is killed.
    */
   processGroup?: boolean;
+  /** Stops the command (as a timeout does) when aborted; rejects with an AbortedError. */
+  signal?: AbortSignal;
+  /** How long to wait for the pipes after the command exited; see EXIT_GRACE_MS. */
+  exitGraceMs?: number;
 }
 
 export interface RunResult {
@@ -35,69 +41,23 @@ export interface RunResult {
 }
 
 const TAIL_BYTES = 64 * 1024;
+/**
+ * After the command exits, its output pipes get this long to close. A process it left behind
+ * can hold them open for ever: a shell's background child, or the master of a shared ssh
+ * connection, which holds a session's pipes until the remote command ends. So the runner
+ * settles on the command's exit, not on its pipes.
+ */
+export const EXIT_GRACE_MS = 2000;
+/** After SIGTERM, a command that has not exited gets SIGKILL this much later. */
+const KILL_AFTER_MS = 2000;
 /** Node fires a longer timer after 1 ms, so no timeout may be longer than this. */
 export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
-
-export class CommandError extends Error {
-  constructor(
-    readonly command: string,
-    readonly args: string[],
-    readonly code: number | null,
-    readonly signal: NodeJS.Signals | null,
-    readonly stdout: string,
-    readonly stderr: string,
-    readonly timedOut: boolean,
-    readonly spawnError?: Error,
-  ) {
-    super(CommandError.summary(command, args, code, signal, stderr, timedOut, spawnError));
-    this.name = 'CommandError';
-  }
-
-  /** The last meaningful stderr line: usually Nix's or ssh's own reason. */
-  get reason(): string {
-    return lastErrorLine(this.stderr) ?? this.message;
-  }
-
-  static summary(
-    command: string,
-    args: string[],
-    code: number | null,
-    signal: NodeJS.Signals | null,
-    stderr: string,
-    timedOut: boolean,
-    spawnError?: Error,
-  ): string {
-    const shown = formatCommand(command, args);
-    if (spawnError) {
-      const hint = (spawnError as NodeJS.ErrnoException).code === 'ENOENT' ? ` ("${command}" is not on PATH; install it first)` : '';
-      return `${shown} could not start: ${spawnError.message}${hint}`;
-    }
-    if (timedOut) return `${shown} timed out`;
-    const why = lastErrorLine(stderr);
-    const status = signal ? `was killed by ${signal}` : `exited with code ${code}`;
-    return `${shown} ${status}${why ? `: ${why}` : ''}`;
-  }
-}
-
-/** Picks the line a person needs from a tool's stderr: Nix's "error:" line if there is one. */
-export function lastErrorLine(stderr: string): string | undefined {
-  const lines = stderr
-    .split('\n')
-    .map((l) => l.replace(/\x1b\[[0-9;]*m/g, '').trim())
-    .filter(Boolean);
-  const error = lines.find((l) => l.startsWith('error:'));
-  return error ?? lines[lines.length - 1];
-}
-
-/** Quotes a command for display only; it is never passed to a shell. */
-export function formatCommand(command: string, args: string[]): string {
-  return [command, ...args].map(shQuote).join(' ');
-}
 
 export function run(command: string, args: string[], options: RunOptions = {}): Promise<RunResult> {
   if (options.timeoutMs !== undefined && !(options.timeoutMs > 0 && options.timeoutMs <= MAX_TIMEOUT_MS)) {
     return Promise.reject(new Error(`${formatCommand(command, args)}: a timeout of ${options.timeoutMs} ms is outside 1..${MAX_TIMEOUT_MS} ms; nothing was run.`));
   }
+  if (options.signal?.aborted) return Promise.reject(new AbortedError(command, args, abortReason(options.signal)));
   const log = options.log ?? process.stderr;
   if (options.echo) log.write(`> ${formatCommand(command, args)}\n`);
   const started = Date.now();
@@ -121,15 +81,26 @@ export function run(command: string, args: string[], options: RunOptions = {}): 
     let pending = '';
     let pendingOut = '';
     let timedOut = false;
+    let aborted: string | undefined;
     let spawnError: Error | undefined;
+    let settled = false;
+    let graceTimer: NodeJS.Timeout | undefined;
+    const stop = () => {
+      kill('SIGTERM');
+      setTimeout(() => kill('SIGKILL'), KILL_AFTER_MS).unref();
+    };
     const timer =
       options.timeoutMs === undefined
         ? undefined
         : setTimeout(() => {
             timedOut = true;
-            kill('SIGTERM');
-            setTimeout(() => kill('SIGKILL'), 2000).unref();
+            stop();
           }, options.timeoutMs);
+    const onAbort = () => {
+      aborted = abortReason(options.signal!);
+      stop();
+    };
+    options.signal?.addEventListener('abort', onAbort, { once: true });
 
     child.stdout?.on('data', (chunk: Buffer) => {
       const text = chunk.toString();
@@ -155,16 +126,31 @@ export function run(command: string, args: string[], options: RunOptions = {}): 
     child.on('error', (e) => {
       spawnError = e;
     });
-    child.on('close', (code, signal) => {
+    const settle = (code: number | null, signal: NodeJS.Signals | null) => {
+      if (settled) return;
+      settled = true;
       if (timer) clearTimeout(timer);
+      if (graceTimer) clearTimeout(graceTimer);
+      options.signal?.removeEventListener('abort', onAbort);
       if (pending && options.onStderrLine) options.onStderrLine(pending);
       if (pendingOut && options.onStdoutLine) options.onStdoutLine(pendingOut);
       const durationMs = Date.now() - started;
-      if (code === 0 && !timedOut && !spawnError) {
+      if (aborted !== undefined) {
+        reject(new AbortedError(command, args, aborted));
+      } else if (code === 0 && !timedOut && !spawnError) {
         resolve({ stdout, stderr, code, durationMs });
       } else {
         reject(new CommandError(command, args, code, signal, stdout, stderr, timedOut, spawnError));
       }
+    };
+    child.on('exit', (code, signal) => {
+      graceTimer = setTimeout(() => {
+        // Whatever still holds the pipes is not the command: stop reading them.
+        child.stdout?.destroy();
+        child.stderr?.destroy();
+        settle(code, signal);
+      }, options.exitGraceMs ?? EXIT_GRACE_MS);
     });
+    child.on('close', settle);
   });
 }

@@ -118,6 +118,11 @@ export class SshMaster {
     this.closeSync();
   }
 
+  /** At once, for a deploy being stopped: kills the master and removes the folder without waiting. */
+  closeNow(): void {
+    this.closeSync();
+  }
+
   private closeSync(): void {
     this.stop();
     if (this.dir) rmSync(this.dir, { recursive: true, force: true });

@@ -2,6 +2,7 @@
 // it travels as the single argument of `sh -c` (quoted by shQuote for ssh, never parsed here)
 // and its output comes back line by line, prefixed with the host's name.
 import { CommandError } from '../nix/run';
+import { TIMED_OUT_EXITS } from '../deploy/remote-scripts';
 import { outputOf, SSH_CONNECTION_FAILED, type Target } from '../deploy/target';
 
 export interface ExecResult {
@@ -21,12 +22,10 @@ export interface ExecResult {
 }
 
 /**
- * The argv run on the target: the command text is one argument of sh -c, under the target's own
- * `timeout` (coreutils or busybox), because ending the local ssh does not end a command that
- * runs without a terminal. Exit 124 means the time ran out there.
+ * The argv run on the target: the command text is one argument of sh -c. The Target runs it
+ * under the target's own `timeout` (see boundedArgv); exit 124 or 137 means the time ran out there.
  */
-export const execArgv = (command: string, seconds: number) => ['timeout', '-k', '5', String(seconds), 'sh', '-c', command];
-export const TIMED_OUT_EXIT = 124;
+export const execArgv = (command: string) => ['sh', '-c', command];
 
 const TAIL = 8192;
 const tail = (text: string) => text.slice(-TAIL);
@@ -52,7 +51,8 @@ export async function execHost(
     return done({ status: 'unreachable', exitCode: null, stdout: '', stderr: '', message: outputOf(e) });
   }
   try {
-    const r = await t.exec(execArgv(command, opts.timeoutSeconds), {
+    const r = await t.exec(execArgv(command), {
+      remoteSeconds: opts.timeoutSeconds,
       // The target stops the command; this only ends an ssh connection that hangs beyond that.
       timeoutMs: (opts.timeoutSeconds + 30) * 1000,
       onStdoutLine: (l) => opts.out(`${host} | ${l}`),
@@ -62,7 +62,7 @@ export async function execHost(
   } catch (e) {
     if (!(e instanceof CommandError)) return done({ status: 'failed', exitCode: null, stdout: '', stderr: '', message: (e as Error).message });
     const base = { stdout: tail(e.stdout), stderr: tail(e.stderr) };
-    if (e.code === TIMED_OUT_EXIT) {
+    if (e.code !== null && TIMED_OUT_EXITS.includes(e.code)) {
       return done({ ...base, status: 'timed-out', exitCode: e.code, message: `did not finish within ${opts.timeoutSeconds}s (--timeout); the target's timeout stopped it` });
     }
     if (e.timedOut) {

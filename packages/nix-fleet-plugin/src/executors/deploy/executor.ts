@@ -18,6 +18,8 @@ import { evalHashOf } from '../task-hash';
 import { failedPlan, writePlanResult } from '../../deploy/plan';
 import { packageCounts, planOne } from './plan-run';
 import type { DeployExecutorSchema } from './schema';
+import { abortReason } from '../../nix/command-error';
+import { stopExitCode, watchForStop } from '../../deploy/stop-signal';
 
 export function resultLine(r: DeployResult): string {
   const by = r.rolledBackBy ? ` by the ${r.rolledBackBy}` : '';
@@ -31,6 +33,7 @@ export function resultLine(r: DeployResult): string {
     case 'rolled-back':
       return `Deploy of ${r.host} failed at ${r.step} and was rolled back${by} to ${r.previous ?? 'the previous generation'}:\n${r.message}`;
     default:
+      if (r.step === 'interrupted') return `Deploy of ${r.host} ${r.message}`;
       return `Deploy of ${r.host} failed at ${r.step}: ${r.message}`;
   }
 }
@@ -47,6 +50,7 @@ export default async function deployExecutor(options: DeployExecutorSchema, cont
   let host = options.host ?? context.projectName ?? '';
   let result: DeployResult;
   let t: Target | undefined;
+  const stop = watchForStop();
   try {
     const resolved = resolveHost(options, context);
     host = resolved.host;
@@ -64,7 +68,7 @@ export default async function deployExecutor(options: DeployExecutorSchema, cont
     const record = await verifiedRecord(root, host, flakeRefFor(root, options.flake), evalHashOf(context, host));
     // ssh, or this machine for a local host: every step below sees only the Target. A deploy
     // shares one ssh connection among its steps (the confirmation still makes a new one).
-    t = targetFor(plan, log, { shared: options.mode !== 'plan' });
+    t = targetFor(plan, log, { shared: options.mode !== 'plan', signal: stop.signal });
     if (options.mode === 'plan') {
       const planned = await planOne(root, plan, record.outPath, log, t);
       // An unreachable host is an outcome of the plan: later waves' plans must not be skipped.
@@ -83,8 +87,14 @@ export default async function deployExecutor(options: DeployExecutorSchema, cont
     return { success: false };
   } finally {
     await t?.close?.();
+    stop.dispose();
   }
   writeResult(root, result);
+  if (stop.signal.aborted) {
+    console.error(`\n${resultLine(result)}`);
+    // Nothing is left to wait for, and nx may be gone: this process ends here.
+    process.exit(stopExitCode(abortReason(stop.signal)));
+  }
   const ok = SUCCESS.includes(result.status);
   (ok ? console.log : console.error)(`\n${resultLine(result)}`);
   return { success: ok };
