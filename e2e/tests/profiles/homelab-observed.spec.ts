@@ -190,6 +190,7 @@ describe('the inventory (lib/read-hosts.nix, lib/json-check.nix)', () => {
         '-E',
         `((import ${at}/packages/profiles/lib/mk-fleet.nix) {
           nixpkgs.lib.nixosSystem = args: { config.system.build.toplevel = "built"; };
+          nixpkgs-stable.lib.nixosSystem = args: { config.system.build.toplevel = "built"; };
           hostsDir = ${at}/hosts;
         }).nixosConfigurations.${host}.config.system.build.toplevel`,
       ],
@@ -229,9 +230,10 @@ describe('the rest of the review', () => {
   it('switches host.json profiles on with mkDefault, so configuration.nix may switch them off', () => {
     const profiles = evalFleet<unknown[]>(
       REPO_ROOT,
-      '(lib.hostModule { name = "ares"; host = hosts.ares; inherit hosts; } { lib = stubLib; }).profiles',
+      '(lib.hostModule { name = "workstation"; host = hosts.workstation; inherit hosts; } { lib = stubLib; }).profiles',
     );
-    expect(profiles).toContainEqual({ development: { enable: { _type: 'override', priority: 1000, content: true } } });
+    // workstation's host.json lists "ml" (ares lists none: its type switches its profiles on).
+    expect(profiles).toContainEqual({ ml: { enable: { _type: 'override', priority: 1000, content: true } } });
   });
 
   it('starts waybar: Hyprland through UWSM reaches graphical-session.target', () => {

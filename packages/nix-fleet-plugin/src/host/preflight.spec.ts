@@ -110,11 +110,14 @@ describe('invalid host.json files (every evaluation reads them all)', () => {
     expect(invalidHostJson(join(root, 'nowhere'))).toEqual([]);
   });
 
-  it("stops a good host's build before Nix runs, naming the other host's file", () => {
+  it("warns a good host's build before Nix runs, naming the other host's file, and does not stop it", () => {
     const problems = preflightBuild(readPreflightFacts(root, 'web1', '.'));
-    expect(problems.filter((p) => p.severity === 'error').map((p) => p.message)).toEqual(
+    // A broken file of another host fails only its own targets (the graph keeps the others); a
+    // flake that reads every host.json fails in Nix, naming the file (lib/json-check.nix).
+    expect(problems.filter((p) => p.severity === 'error')).toEqual([]);
+    expect(problems.filter((p) => p.severity === 'warning').map((p) => p.message)).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(/^hosts\/mid\/host\.json is not valid JSON \(.+\)\. Every host's evaluation reads every host\.json, so web1 cannot be evaluated/),
+        expect.stringMatching(/^hosts\/mid\/host\.json is not valid JSON \(.+\)\. A flake that reads every host\.json \(nix-fleet's does\) cannot evaluate web1/),
         expect.stringMatching(/^hosts\/zeta\/host\.json is not valid JSON/),
       ]),
     );
