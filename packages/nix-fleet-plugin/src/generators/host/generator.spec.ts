@@ -90,6 +90,31 @@ describe('host generator', () => {
     expect(tree.read('hosts/ares/hardware-configuration.nix', 'utf-8')).toBe('# detected\n{ ... }: { }\n');
   });
 
+  it('--force keeps what no flag sets: budgets, disabledProfiles and the deployment settings (the age-key hint regenerates hosts this way)', async () => {
+    await hostGenerator(tree, { name: 'ares', type: 'laptop', targetHost: '10.0.0.21', tags: 'personal' });
+    const before = readJson(tree, 'hosts/ares/host.json');
+    tree.write(
+      'hosts/ares/host.json',
+      JSON.stringify({
+        ...before,
+        disabledProfiles: ['home', 'gaming'],
+        deployment: { ...before.deployment, port: 2222, sshOptions: ['ConnectTimeout=5'], buildOn: 'remote', wave: 2, healthChecks: [{ command: 'true', timeout: 5 }] },
+        budgets: { maxSize: '12GB', maxGrowth: '5%' },
+      }),
+    );
+    await hostGenerator(tree, { name: 'ares', type: 'desktop', targetHost: '10.0.0.22', profiles: 'gaming', force: true });
+    expect(readJson(tree, 'hosts/ares/host.json')).toEqual({
+      $schema: '../../node_modules/@nix-fleet/nx/host.schema.json',
+      type: 'desktop',
+      system: 'x86_64-linux',
+      nixpkgs: 'unstable',
+      // gaming is the desktop's own preset; the flag's intent wins over the old switch-off.
+      disabledProfiles: ['home'],
+      deployment: { targetHost: '10.0.0.22', sshOptions: ['ConnectTimeout=5'], buildOn: 'remote', wave: 2, healthChecks: [{ command: 'true', timeout: 5 }] },
+      budgets: { maxSize: '12GB', maxGrowth: '5%' },
+    });
+  });
+
   const bad: [string, Partial<HostGeneratorSchema>, RegExp][] = [
     ['an unknown nixpkgs branch', { nixpkgs: 'nixos-24.05' as never }, /^Unknown --nixpkgs "nixos-24\.05"\. Use one of unstable, stable\.$/],
     ['a path', { name: '../x' }, /Invalid name "\.\.\/x".*RFC 1123/],
