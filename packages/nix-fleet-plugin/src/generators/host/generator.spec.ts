@@ -115,6 +115,18 @@ describe('host generator', () => {
     });
   });
 
+  it('--force keeps the nixpkgs branch unless --nixpkgs says otherwise: a whole-system switch of release is never a side effect', async () => {
+    await hostGenerator(tree, { name: 'db1', type: 'server', nixpkgs: 'unstable' });
+    await hostGenerator(tree, { name: 'db1', type: 'server', force: true });
+    expect(readJson(tree, 'hosts/db1/host.json').nixpkgs).toBe('unstable');
+    await hostGenerator(tree, { name: 'db1', type: 'server', nixpkgs: 'stable', force: true });
+    expect(readJson(tree, 'hosts/db1/host.json').nixpkgs).toBe('stable');
+    // A host.json from before the field follows unstable, and keeps doing so.
+    tree.write('hosts/db2/host.json', JSON.stringify({ type: 'server', system: 'x86_64-linux' }));
+    await hostGenerator(tree, { name: 'db2', type: 'server', force: true });
+    expect(readJson(tree, 'hosts/db2/host.json').nixpkgs).toBe('unstable');
+  });
+
   const bad: [string, Partial<HostGeneratorSchema>, RegExp][] = [
     ['an unknown nixpkgs branch', { nixpkgs: 'nixos-24.05' as never }, /^Unknown --nixpkgs "nixos-24\.05"\. Use one of unstable, stable\.$/],
     ['a path', { name: '../x' }, /Invalid name "\.\.\/x".*RFC 1123/],

@@ -112,7 +112,7 @@ export function normalizeHostOptions(tree: Tree, options: HostGeneratorSchema): 
     ...(Object.keys(deployment).length > 0 ? { deployment } : {}),
   };
   const hostFile = `${root}/host.json`;
-  const hostJson = options.force && tree.exists(hostFile) ? withKeptFields(tree, hostFile, fromFlags, profiles) : fromFlags;
+  const hostJson = options.force && tree.exists(hostFile) ? withKeptFields(tree, hostFile, fromFlags, profiles, options.nixpkgs === undefined) : fromFlags;
   // The same schema check the graph runs: a host the generator writes always loads.
   parseHostJson(JSON.stringify(hostJson), hostFile);
   return { name, type, root, hostJson, preset, overwrite: Boolean(options.force), skipFormat: Boolean(options.skipFormat), addressNote: address?.note };
