@@ -90,7 +90,7 @@ describe('host generator', () => {
     expect(tree.read('hosts/ares/hardware-configuration.nix', 'utf-8')).toBe('# detected\n{ ... }: { }\n');
   });
 
-  it('--force keeps what no flag sets: budgets, disabledProfiles and the deployment settings (the age-key hint regenerates hosts this way)', async () => {
+  it('--force keeps what no flag sets: budgets, disabledProfiles and the deployment settings no flag gives (the age-key hint regenerates hosts this way)', async () => {
     await hostGenerator(tree, { name: 'ares', type: 'laptop', targetHost: '10.0.0.21', tags: 'personal' });
     const before = readJson(tree, 'hosts/ares/host.json');
     tree.write(
@@ -110,7 +110,8 @@ describe('host generator', () => {
       nixpkgs: 'unstable',
       // gaming is the desktop's own preset; the flag's intent wins over the old switch-off.
       disabledProfiles: ['home'],
-      deployment: { targetHost: '10.0.0.22', sshOptions: ['ConnectTimeout=5'], buildOn: 'remote', wave: 2, healthChecks: [{ command: 'true', timeout: 5 }] },
+      // --target-host replaces the address; what no flag gave (the port, the tags) stays.
+      deployment: { targetHost: '10.0.0.22', port: 2222, tags: ['personal'], sshOptions: ['ConnectTimeout=5'], buildOn: 'remote', wave: 2, healthChecks: [{ command: 'true', timeout: 5 }] },
       budgets: { maxSize: '12GB', maxGrowth: '5%' },
     });
   });

@@ -2,12 +2,12 @@
 import type { Tree } from '@nx/devkit';
 import { NIXPKGS_BRANCHES, type HostDeployment, type HostJson } from '../../host/host-json';
 
-/** Deployment settings without a flag; targetHost, targetUser, port and tags follow the flags. */
-const KEPT_DEPLOYMENT = ['sshOptions', 'buildOn', 'wave', 'healthChecks'] as const;
+/** Deployment settings the flags leave unset are kept; a flag's value replaces the old one. */
+const KEPT_DEPLOYMENT = ['targetHost', 'targetUser', 'port', 'tags', 'sshOptions', 'buildOn', 'wave', 'healthChecks'] as const;
 
 /**
- * `hostJson` (from the flags) plus budgets, disabledProfiles and the flagless deployment settings
- * of the existing file, so regenerating a host (the .sops.yaml hint does) loses none of them.
+ * `hostJson` (from the flags) plus budgets, disabledProfiles and every deployment setting the flags
+ * leave unset, from the existing file, so regenerating a host (the .sops.yaml hint does) loses none of them.
  * A profile --profiles names (`requested`, a type's preset too) is no longer kept switched off.
  * Without --nixpkgs (`keepBranch`) the branch stays: a whole system moving release (a downgrade,
  * for a host on unstable) must be asked for, never the side effect of a type's default.
@@ -23,7 +23,7 @@ export function withKeptFields(tree: Tree, file: string, hostJson: HostJson, req
   if (typeof old !== 'object' || Array.isArray(old)) return hostJson;
   const deployment: HostDeployment = { ...hostJson.deployment };
   for (const key of KEPT_DEPLOYMENT) {
-    if (old.deployment?.[key] !== undefined) Object.assign(deployment, { [key]: old.deployment[key] });
+    if (deployment[key] === undefined && old.deployment?.[key] !== undefined) Object.assign(deployment, { [key]: old.deployment[key] });
   }
   const disabled = Array.isArray(old.disabledProfiles) ? old.disabledProfiles.filter((p) => !requested.includes(p)) : [];
   // An absent "nixpkgs" is unstable (the flake's default), whatever the type would get today.
