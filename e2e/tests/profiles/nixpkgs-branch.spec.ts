@@ -107,3 +107,29 @@ describe('lib/mk-fleet.nix without a stable input', () => {
     }
   });
 });
+
+describe('lib/mk-fleet.nix with a "nixpkgs" that is no branch name', () => {
+  it.each([
+    ['a number', '1', 'is 1;'],
+    ['null', 'null', 'is null;'],
+    ['a list', '["stable"]', 'is ["stable"];'],
+    ['another case', '"Stable"', 'is "Stable";'],
+  ])('refuses %s by the file and the allowed values', (_what, value, said) => {
+    const dir = mkdtempSync(join(tmpdir(), 'mk-fleet-'));
+    try {
+      mkdirSync(join(dir, 'hosts', 'web1'), { recursive: true });
+      writeFileSync(join(dir, 'hosts', 'web1', 'host.json'), `{"type":"server","system":"x86_64-linux","nixpkgs":${value}}`);
+      const fake = (branch: string) => `{ lib.nixosSystem = _: { config.system.build.toplevel = "${branch}"; }; }`;
+      const expr = `let fleet = import ${join(REPO_ROOT, 'packages/profiles/lib/mk-fleet.nix')} {
+        nixpkgs = ${fake('unstable')};
+        nixpkgs-stable = ${fake('stable')};
+        hostsDir = ${join(dir, 'hosts')};
+      }; in fleet.nixosConfigurations.web1.config.system.build.toplevel`;
+      const r = spawnSync('nix-instantiate', ['--eval', '-E', expr], { encoding: 'utf-8' });
+      expect(r.status).not.toBe(0);
+      expect(r.stderr).toContain(`hosts/web1/host.json: "nixpkgs" ${said} use "unstable" or "stable".`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

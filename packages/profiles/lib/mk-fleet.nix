@@ -28,8 +28,9 @@ let
     let
       branch = host.nixpkgs or "unstable";
     in
-    if !(branches ? ${branch}) then
-      throw ''hosts/${name}/host.json: "nixpkgs" is "${branch}"; use "unstable" or "stable".''
+    # A number, list or null names no branch either; toJSON shows it as written.
+    if !(builtins.isString branch && branches ? ${branch}) then
+      throw ''hosts/${name}/host.json: "nixpkgs" is ${builtins.toJSON branch}; use "unstable" or "stable".''
     else if branches.${branch} == null then
       throw ''hosts/${name}/host.json asks for "nixpkgs": "stable", but the flake passes no nixpkgs-stable to mkFleet.''
     else

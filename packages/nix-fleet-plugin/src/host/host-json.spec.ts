@@ -59,6 +59,7 @@ describe('parseHostJson', () => {
     [{ type: 'vm', system: 'x86_64-linux', disabledProfiles: ['-gaming'] }, '"disabledProfiles.0" must be a profile, or a path below one, such as "gaming" or "power-user.scientific.octave" (got "-gaming")'],
     [{ type: 'vm', system: 'x86_64-linux', disabledProfiles: ['${builtins.abort "x"}'] }, '"disabledProfiles.0" must be a profile, or a path below one, such as "gaming" or "power-user.scientific.octave" (got "${builtins.abort \\"x\\"}")'],
     [{ type: 'desktop', system: 'x86_64-linux', profiles: ['ml', 'gaming'], disabledProfiles: ['gaming'] }, '"gaming" is in both "profiles" and "disabledProfiles": keep it in one of them.'],
+    [{ type: 'server', system: 'x86_64-linux', roles: ['web'], disabledProfiles: ['server.roles.web'] }, '"server.roles.web" in "disabledProfiles" switches off the role "web" that "roles" switches on: keep it in one of them.'],
   ])('rejects %j', (data, problem) => {
     expect(problemsOf(data)).toContain(problem);
   });

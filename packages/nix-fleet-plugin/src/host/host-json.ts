@@ -135,6 +135,10 @@ export function parseHostJson(text: string, file: string): HostJson {
     for (const name of (host.profiles ?? []).filter((p) => host.disabledProfiles?.includes(p))) {
       problems.push(`"${name}" is in both "profiles" and "disabledProfiles": keep it in one of them.`);
     }
+    // A role is a plain enable = true too (host-module.nix): the same conflict under another name.
+    for (const role of (host.roles ?? []).filter((r) => host.disabledProfiles?.includes(`server.roles.${r}`))) {
+      problems.push(`"server.roles.${role}" in "disabledProfiles" switches off the role "${role}" that "roles" switches on: keep it in one of them.`);
+    }
   }
   if (problems.length > 0) {
     throw new HostJsonError(file, [...new Set(problems)]);

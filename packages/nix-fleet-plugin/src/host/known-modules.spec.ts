@@ -20,6 +20,16 @@ describe('checkHostModules', () => {
     );
   });
 
+  it('names a role that does not exist in a "server.roles.<role>" path of disabledProfiles', () => {
+    const withServer = { ...known, profiles: ['server'] };
+    const run = (disabledProfiles: string[]) => () =>
+      checkHostModules({ type: 'server', system: 'x86_64-linux', disabledProfiles } as never, 'hosts/web1/host.json', withServer);
+    expect(run(['server.roles.web', 'server.roles.database.backup', 'server.hardening'])).not.toThrow();
+    expect(run(['server.roles.mail'])).toThrow(
+      '"disabledProfiles" has "server.roles.mail", but packages/profiles/server/roles defines no role "mail". Known roles: database, web.',
+    );
+  });
+
   it('refuses a health check with both a command and a URL, in words', () => {
     expect.assertions(2);
     try {

@@ -108,6 +108,11 @@ export function checkHostModules(hostJson: HostJson, file: string, known: KnownM
     if (!known.profiles?.includes(profile)) {
       problems.push(`"disabledProfiles" has "${path}", but ${PROFILES_ROOT} defines no profile "${profile}". Known profiles: ${listForMessage(known.profiles ?? [])}.`);
     }
+    // Roles are files too: "server.roles.mail" names one, which NixOS would only call a missing option.
+    const role = /^server\.roles\.([^.]+)/.exec(path)?.[1];
+    if (role !== undefined && known.roles && !known.roles.includes(role)) {
+      problems.push(`"disabledProfiles" has "${path}", but ${ROLES_DIR} defines no role "${role}". Known roles: ${listForMessage(known.roles)}.`);
+    }
   }
   if (problems.length > 0) throw new HostJsonError(file, problems);
 }

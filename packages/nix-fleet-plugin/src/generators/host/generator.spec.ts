@@ -90,6 +90,44 @@ describe('host generator', () => {
     expect(tree.read('hosts/ares/hardware-configuration.nix', 'utf-8')).toBe('# detected\n{ ... }: { }\n');
   });
 
+  it('--force keeps what no flag sets: budgets, disabledProfiles and the deployment settings no flag gives (the age-key hint regenerates hosts this way)', async () => {
+    await hostGenerator(tree, { name: 'ares', type: 'laptop', targetHost: '10.0.0.21', tags: 'personal' });
+    const before = readJson(tree, 'hosts/ares/host.json');
+    tree.write(
+      'hosts/ares/host.json',
+      JSON.stringify({
+        ...before,
+        disabledProfiles: ['home', 'gaming'],
+        deployment: { ...before.deployment, port: 2222, sshOptions: ['ConnectTimeout=5'], buildOn: 'remote', wave: 2, healthChecks: [{ command: 'true', timeout: 5 }] },
+        budgets: { maxSize: '12GB', maxGrowth: '5%' },
+      }),
+    );
+    await hostGenerator(tree, { name: 'ares', type: 'desktop', targetHost: '10.0.0.22', profiles: 'gaming', force: true });
+    expect(readJson(tree, 'hosts/ares/host.json')).toEqual({
+      $schema: '../../node_modules/@nix-fleet/nx/host.schema.json',
+      type: 'desktop',
+      system: 'x86_64-linux',
+      nixpkgs: 'unstable',
+      // gaming is the desktop's own preset; the flag's intent wins over the old switch-off.
+      disabledProfiles: ['home'],
+      // --target-host replaces the address; what no flag gave (the port, the tags) stays.
+      deployment: { targetHost: '10.0.0.22', port: 2222, tags: ['personal'], sshOptions: ['ConnectTimeout=5'], buildOn: 'remote', wave: 2, healthChecks: [{ command: 'true', timeout: 5 }] },
+      budgets: { maxSize: '12GB', maxGrowth: '5%' },
+    });
+  });
+
+  it('--force keeps the nixpkgs branch unless --nixpkgs says otherwise: a whole-system switch of release is never a side effect', async () => {
+    await hostGenerator(tree, { name: 'db1', type: 'server', nixpkgs: 'unstable' });
+    await hostGenerator(tree, { name: 'db1', type: 'server', force: true });
+    expect(readJson(tree, 'hosts/db1/host.json').nixpkgs).toBe('unstable');
+    await hostGenerator(tree, { name: 'db1', type: 'server', nixpkgs: 'stable', force: true });
+    expect(readJson(tree, 'hosts/db1/host.json').nixpkgs).toBe('stable');
+    // A host.json from before the field follows unstable, and keeps doing so.
+    tree.write('hosts/db2/host.json', JSON.stringify({ type: 'server', system: 'x86_64-linux' }));
+    await hostGenerator(tree, { name: 'db2', type: 'server', force: true });
+    expect(readJson(tree, 'hosts/db2/host.json').nixpkgs).toBe('unstable');
+  });
+
   const bad: [string, Partial<HostGeneratorSchema>, RegExp][] = [
     ['an unknown nixpkgs branch', { nixpkgs: 'nixos-24.05' as never }, /^Unknown --nixpkgs "nixos-24\.05"\. Use one of unstable, stable\.$/],
     ['a path', { name: '../x' }, /Invalid name "\.\.\/x".*RFC 1123/],

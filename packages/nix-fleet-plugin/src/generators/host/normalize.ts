@@ -7,6 +7,7 @@ import { parseTargetAddress, TARGET_USER_PATTERN, type TargetAddress } from '../
 import { existingHosts, existingProfiles, existingRoles, hostRoot, listForMessage } from '../shared/inventory';
 import { readMachineTypes, type MachineType } from '../shared/machine-types';
 import { assertHostName, GeneratorInputError, parseList } from '../shared/names';
+import { withKeptFields } from './kept-fields';
 import type { HostGeneratorSchema } from './schema';
 
 /** The nixpkgs branch a new host of each type follows: servers stay on the release. */
@@ -102,7 +103,7 @@ export function normalizeHostOptions(tree: Tree, options: HostGeneratorSchema): 
   if (address?.user ?? options.targetUser) deployment.targetUser = address?.user ?? options.targetUser;
   if (address?.port !== undefined) deployment.port = address.port;
   if (tags.length > 0) deployment.tags = tags;
-  const hostJson: HostJson = {
+  const fromFlags: HostJson = {
     type,
     system: system as HostJson['system'],
     nixpkgs,
@@ -110,7 +111,9 @@ export function normalizeHostOptions(tree: Tree, options: HostGeneratorSchema): 
     ...(hostProfiles.length > 0 ? { profiles: hostProfiles } : {}),
     ...(Object.keys(deployment).length > 0 ? { deployment } : {}),
   };
+  const hostFile = `${root}/host.json`;
+  const hostJson = options.force && tree.exists(hostFile) ? withKeptFields(tree, hostFile, fromFlags, profiles, options.nixpkgs === undefined) : fromFlags;
   // The same schema check the graph runs: a host the generator writes always loads.
-  parseHostJson(JSON.stringify(hostJson), `${root}/host.json`);
+  parseHostJson(JSON.stringify(hostJson), hostFile);
   return { name, type, root, hostJson, preset, overwrite: Boolean(options.force), skipFormat: Boolean(options.skipFormat), addressNote: address?.note };
 }
