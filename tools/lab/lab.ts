@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { REPO_ROOT } from '../../e2e/support/workspace';
 import { table } from '../demo/say';
 import { down } from './down';
+import { isLabSupervisor } from './owned';
 import { alive, labDir, logFile, readState, type LabState } from './state';
 
 const USAGE = 'Usage: npm run lab            start the lab (or show the running one)\n       npm run lab -- --down  remove it';
@@ -42,7 +43,7 @@ function printReady(state: LabState, dir: string): void {
 
 async function up(dir: string): Promise<number> {
   const running = readState(dir);
-  if (running && alive(running.supervisorPid) && running.status === 'ready') {
+  if (running && isLabSupervisor(running.supervisorPid, dir) && running.status === 'ready') {
     console.log('The lab is already running.');
     printReady(running, dir);
     return 0;
@@ -84,4 +85,10 @@ async function main(argv: string[]): Promise<number> {
   return 2;
 }
 
-void main(process.argv.slice(2)).then((code) => (process.exitCode = code));
+void main(process.argv.slice(2)).then(
+  (code) => (process.exitCode = code),
+  (e: Error) => {
+    console.error(`lab: ${e.message}`);
+    process.exitCode = 1;
+  },
+);

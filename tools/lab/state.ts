@@ -37,7 +37,12 @@ export const logFile = (dir: string) => join(dir, 'supervisor.log');
 
 export function readState(dir: string): LabState | undefined {
   const file = stateFile(dir);
-  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf-8')) as LabState) : undefined;
+  if (!existsSync(file)) return undefined;
+  try {
+    return JSON.parse(readFileSync(file, 'utf-8')) as LabState;
+  } catch (e) {
+    throw new Error(`${file} is not the lab's state (${(e as Error).message}). Remove what is left of the lab by hand, then delete it.`);
+  }
 }
 
 /** Written whole and renamed, so a reader never sees half a file. */
