@@ -55,7 +55,8 @@ function adminLines(admin: string | undefined): string[] {
       ];
 }
 
-const ADMIN_LINE = /^( +- &admin )(\S+) *$/m;
+// A comment may follow the key (`- &admin age1... # alice`), as YAML allows.
+const ADMIN_LINE = /^( +- &admin )([^\s#]+)( +#.*)?[ \t]*$/m;
 /** The placeholder with the comment above it, as fleetSopsConfig writes them. */
 const PLACEHOLDER_BLOCK = new RegExp(`^ *# ${ADMIN_PLACEHOLDER}:.*\n(?: *#.*\n)*? *- &admin ${ADMIN_PLACEHOLDER} *$`, 'm');
 
@@ -82,7 +83,7 @@ export function ensureFleetSopsConfig(tree: Tree, flag: string | undefined, env:
   if (current === ADMIN_PLACEHOLDER) {
     const next = PLACEHOLDER_BLOCK.test(text)
       ? text.replace(PLACEHOLDER_BLOCK, adminLines(admin.key).join('\n'))
-      : text.replace(ADMIN_LINE, `$1${admin.key}`);
+      : text.replace(ADMIN_LINE, `$1${admin.key}$3`);
     tree.write(SOPS_CONFIG, next);
     return [`${SOPS_CONFIG}: the admin placeholder is now your key (from ${admin.source}).`];
   }
