@@ -62,6 +62,16 @@ export function isAgeRecipient(key: string): boolean {
 /** The trimmed recipient, or an error naming the flag and where a right value comes from. */
 export function checkAgeRecipient(key: string, flag: string, howToGet: string): string {
   const trimmed = key.trim();
+  if (trimmed === '') {
+    // Typically --flag="$(command)" whose command failed: refused, not taken as "no key".
+    throw new GeneratorInputError(`${flag} is empty (did the command that prints the key fail?): give an age public key, e.g. ${flag}="$(${howToGet})", or leave the flag out.`);
+  }
+  const hrp = trimmed.slice(0, trimmed.lastIndexOf('1'));
+  if (/^age1[a-z0-9]+$/.test(hrp) && /^[a-z0-9]+$/.test(trimmed)) {
+    throw new GeneratorInputError(
+      `Invalid ${flag} "${key}": an age plugin or post-quantum recipient (${hrp}1...), which is not supported here: give an X25519 age public key ("age1" and 58 lowercase bech32 characters), e.g. ${flag}="$(${howToGet})".`,
+    );
+  }
   if (!isAgeRecipient(trimmed)) {
     throw new GeneratorInputError(
       `Invalid ${flag} "${key}": give an age public key ("age1" and 58 lowercase bech32 characters with a valid checksum), e.g. ${flag}="$(${howToGet})".`,
@@ -89,7 +99,14 @@ export function ageRecipientOfKeyFile(file: string, variable = 'SOPS_AGE_KEY_FIL
   } catch (e) {
     throw new GeneratorInputError(`${variable}=${file} cannot be read (${(e as Error).message}). Point it at your age key file, or pass --admin-age-key=age1...`);
   }
-  const line = text.split('\n').find((l) => l.startsWith('AGE-SECRET-KEY-'));
+  const lines = text.split('\n').map((l) => l.trim());
+  const line = lines.find((l) => l.startsWith('AGE-SECRET-KEY-1'));
+  const other = lines.find((l) => /^AGE-(PLUGIN-|SECRET-KEY-PQ-)/.test(l));
+  if (line === undefined && other !== undefined) {
+    throw new GeneratorInputError(
+      `${variable}=${file} holds only age plugin or post-quantum identities (${other.split('-1')[0]}-1...), which are not supported here: pass --admin-age-key=age1... (an X25519 key from age-keygen).`,
+    );
+  }
   try {
     return ageRecipientOf(line ?? '');
   } catch (e) {

@@ -87,7 +87,7 @@ export interface SopsStep {
 export function planSopsStep(tree: Tree, options: NormalizedHostOptions, ageKey: string | undefined): SopsStep {
   const { name } = options;
   const target = options.hostJson.deployment?.targetHost ?? '<address>';
-  if (ageKey === undefined || ageKey === '') {
+  if (ageKey === undefined) {
     return {
       apply: () => undefined,
       messages: () => [

@@ -21,7 +21,7 @@ export interface AdminKey {
 
 /** --admin-age-key, else the public key of SOPS_AGE_KEY_FILE's identity, else none (the placeholder). */
 export function resolveAdminKey(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): AdminKey {
-  if (flag !== undefined && flag !== '') return { key: checkAgeRecipient(flag, ADMIN_FLAG, ADMIN_HOW), source: ADMIN_FLAG };
+  if (flag !== undefined) return { key: checkAgeRecipient(flag, ADMIN_FLAG, ADMIN_HOW), source: ADMIN_FLAG };
   const file = env.SOPS_AGE_KEY_FILE;
   if (file) return { key: ageRecipientOfKeyFile(file), source: `SOPS_AGE_KEY_FILE (${file})` };
   return { source: 'none given' };
