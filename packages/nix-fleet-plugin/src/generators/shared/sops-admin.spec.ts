@@ -91,6 +91,13 @@ describe('a fleet\'s .sops.yaml and its admin key', () => {
     expect(tree.read(SOPS_CONFIG, 'utf-8')).toBe(`keys:\n  - &admin ${ADMIN} # alice\ncreation_rules: []\n`);
   });
 
+  it("a second run of init --fleet by someone whose SOPS_AGE_KEY_FILE holds another key keeps the admin key, and says so", () => {
+    tree.write(SOPS_CONFIG, fleetSopsConfig(ADMIN));
+    const messages = ensureFleetSopsConfig(tree, undefined, { SOPS_AGE_KEY_FILE: keyFile });
+    expect(tree.read(SOPS_CONFIG, 'utf-8')).toBe(fleetSopsConfig(ADMIN));
+    expect(messages.join('\n')).toContain(`.sops.yaml keeps its admin key ${ADMIN}; SOPS_AGE_KEY_FILE (${keyFile}) holds another (${FROM_FILE})`);
+  });
+
   it('init --fleet with an empty --admin-age-key writes nothing', async () => {
     await expect(initGenerator(tree, { fleet: true, adminAgeKey: '', skipFormat: true })).rejects.toThrow('--admin-age-key is empty');
     expect(tree.exists(SOPS_CONFIG)).toBe(false);

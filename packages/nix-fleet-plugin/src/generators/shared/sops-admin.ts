@@ -87,6 +87,10 @@ export function ensureFleetSopsConfig(tree: Tree, flag: string | undefined, env:
     tree.write(SOPS_CONFIG, next);
     return [`${SOPS_CONFIG}: the admin placeholder is now your key (from ${admin.source}).`];
   }
+  // A key only found in the environment (another person's SOPS_AGE_KEY_FILE) changes nothing: said, not refused.
+  if (current && admin.source !== ADMIN_FLAG) {
+    return [`${SOPS_CONFIG} keeps its admin key ${current}; ${admin.source} holds another (${admin.key}), which cannot decrypt the fleet's secrets until the admin adds it (docs/Secrets.md).`];
+  }
   throw new GeneratorInputError(
     current
       ? `${SOPS_CONFIG} already names the admin key ${current}, not ${admin.key} (from ${admin.source}). To change it, edit ${SOPS_CONFIG} by hand, then run sops updatekeys on every file under secrets/.`
