@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { REPO_ROOT } from '../../e2e/support/workspace';
 import { table } from '../demo/say';
 import { down } from './down';
-import { isLabSupervisor } from './owned';
+import { isLabSupervisor, unsafeLabDir } from './owned';
 import { alive, labDir, logFile, readState, type LabState } from './state';
 
 const USAGE = 'Usage: npm run lab            start the lab (or show the running one)\n       npm run lab -- --down  remove it';
@@ -50,7 +50,7 @@ async function up(dir: string): Promise<number> {
   }
   // A lab whose supervisor died (or that never got ready) is removed first.
   if (running && (await down(dir)) !== 0) return 1;
-  mkdirSync(dir, { recursive: true });
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
   const log = openSync(logFile(dir), 'a');
   console.log('Starting three test hosts and a fleet workspace ...');
   const supervisor = spawn(process.execPath, ['-r', '@swc-node/register', join(__dirname, 'supervisor.ts'), dir], {
@@ -75,6 +75,11 @@ async function up(dir: string): Promise<number> {
 
 async function main(argv: string[]): Promise<number> {
   const dir = labDir();
+  const unsafe = unsafeLabDir(dir);
+  if (unsafe) {
+    console.error(`lab: ${unsafe}, so the lab neither reads nor writes there. Remove it, or set NIX_FLEET_LAB_DIR to a folder of yours.`);
+    return 1;
+  }
   if (argv.length === 0) return up(dir);
   if (argv.length === 1 && argv[0] === '--down') return down(dir);
   if (argv.length === 1 && (argv[0] === '--help' || argv[0] === '-h')) {

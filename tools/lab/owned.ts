@@ -66,3 +66,21 @@ export function foreignParts(state: LabState): string[] {
   }
   return out;
 }
+
+/**
+ * The lab folder (in a shared temp dir, used as root) must be a real folder of this user that no
+ * one else can write: otherwise another user could plant a state file or a link where the lab
+ * writes. Returns why not, or undefined when it is fine or does not exist yet.
+ */
+export function unsafeLabDir(dir: string): string | undefined {
+  let st;
+  try {
+    st = lstatSync(dir);
+  } catch {
+    return undefined;
+  }
+  if (!st.isDirectory()) return `${dir} is not a folder (a link or a file)`;
+  if (typeof process.getuid === 'function' && st.uid !== process.getuid()) return `${dir} belongs to uid ${st.uid}, not to you`;
+  if ((st.mode & 0o022) !== 0) return `${dir} is writable by others (mode ${(st.mode & 0o777).toString(8)})`;
+  return undefined;
+}

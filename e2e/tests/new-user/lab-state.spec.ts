@@ -2,11 +2,11 @@
 // deletes a foreign namespace or link, or removes a foreign folder. No test hosts are started:
 // every case is a state file naming things that are not the lab's.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { down } from '../../../tools/lab/down';
-import { foreignParts, isLabSupervisor } from '../../../tools/lab/owned';
+import { foreignParts, isLabSupervisor, unsafeLabDir } from '../../../tools/lab/owned';
 import { alive, readState, stateFile, writeState, type LabState } from '../../../tools/lab/state';
 
 describe('npm run lab -- --down with a state file that names what is not the lab', () => {
@@ -71,6 +71,24 @@ describe('npm run lab -- --down with a state file that names what is not the lab
     expect(foreignParts(lab)).toEqual([]);
     // Another supervisor's names (another pid) are not this state's.
     expect(foreignParts({ ...lab, supervisorPid: 4243 })).toHaveLength(4);
+  });
+
+  it('a lab folder that others can write, or a link, is refused; state is never written through a planted link', () => {
+    const shared = join(root, 'shared');
+    mkdirSync(shared);
+    chmodSync(shared, 0o777);
+    expect(unsafeLabDir(shared)).toBe(`${shared} is writable by others (mode 777)`);
+    const link = join(root, 'link');
+    symlinkSync(foreignDir, link);
+    expect(unsafeLabDir(link)).toBe(`${link} is not a folder (a link or a file)`);
+    expect(unsafeLabDir(join(root, 'none'))).toBeUndefined();
+    // A link planted where writeState puts its temporary file: the link goes, its target stays.
+    mkdirSync(dir, { recursive: true });
+    expect(unsafeLabDir(dir)).toBeUndefined();
+    symlinkSync(join(foreignDir, 'keep'), `${stateFile(dir)}.${process.pid}.tmp`);
+    writeState(dir, state({}));
+    expect(readFileSync(join(foreignDir, 'keep'), 'utf-8')).toBe('mine');
+    expect(readState(dir)?.status).toBe('ready');
   });
 
   it('a state file that is not JSON is named, not a stack trace', () => {
