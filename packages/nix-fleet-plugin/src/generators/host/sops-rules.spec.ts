@@ -33,6 +33,7 @@ describe('.sops.yaml written by hand: adding a host', () => {
     ['a quoted catch-all path_regex', `keys:\n  - &admin ${ADMIN}\ncreation_rules:\n  - path_regex: ".*\\\\.yaml$"\n    age: ${ADMIN}\n`],
     ['another top-level key after the rules', `keys:\n  - &admin ${ADMIN}\ncreation_rules:\n  - path_regex: other/.*\n    age: ${ADMIN}\n\nstores:\n  yaml:\n    indent: 2\n`],
     ['a comment after the admin key', `keys:\n  - &admin ${ADMIN} # me\ncreation_rules:\n  - path_regex: secrets/.*\n    age: ${ADMIN}\n`],
+    ['comments after the top-level keys, no rules yet', `keys: # who may decrypt\n  - &admin ${ADMIN}\ncreation_rules: [] # none yet\n`],
     ['CRLF line endings', `keys:\r\n  - &admin ${ADMIN}\r\ncreation_rules:\r\n  - path_regex: secrets/.*\r\n    key_groups:\r\n      - age:\r\n          - *admin\r\n`],
   ])('%s: still YAML, the host rule is the one sops picks for its file, with both keys', (_what, text) => {
     const next = add(text).text;
@@ -55,6 +56,11 @@ describe('.sops.yaml written by hand: adding a host', () => {
   it('a host key without a rule gets its rule', () => {
     const text = `keys:\n  - &admin ${ADMIN}\n  - &web ${HOST}\ncreation_rules:\n  - path_regex: secrets/.*\n    age: ${ADMIN}\n`;
     expect(recipientsFor(add(text).text, 'secrets/web.yaml')).toEqual([ADMIN, HOST]);
+  });
+
+  it('rules written on one line are refused, naming the fix', () => {
+    const text = `keys:\n  - &admin ${ADMIN}\ncreation_rules: [{path_regex: .*, age: ${ADMIN}}]\n`;
+    expect(() => add(text)).toThrow('.sops.yaml writes creation_rules on one line');
   });
 
   it('a host rule without the admin in a form it cannot edit is refused, naming the fix', () => {

@@ -68,6 +68,23 @@ export function ruleInsertAt(lines: string[], header: number, file: string): num
   return at;
 }
 
+/**
+ * The line of a top-level key ("keys", "creation_rules"), -1 when absent. An empty flow list
+ * (`creation_rules: []`) becomes a block header; a non-empty flow list is refused (it is not edited).
+ */
+export function topLevel(lines: string[], key: string): number {
+  const at = lines.findIndex((l) => l.startsWith(`${key}:`));
+  if (at === -1) return -1;
+  const m = lines[at].slice(key.length + 1).match(/^\s*(\[\s*\])?\s*(#.*)?$/);
+  if (!m) {
+    throw new GeneratorInputError(
+      `${SOPS_CONFIG} writes ${key} on one line (${lines[at].trim()}); write it as a block list, one "- " item per line (docs/Secrets.md), then run this again.`,
+    );
+  }
+  if (m[1]) lines[at] = `${key}:${m[2] ? ` ${m[2]}` : ''}`;
+  return at;
+}
+
 export const escapeRegex = (name: string) => name.replace(/[.]/g, '\\.');
 const ruleRegex = (name: string) => `secrets/${escapeRegex(name)}\\.yaml$`;
 
@@ -80,7 +97,7 @@ const splitLines = (text: string) => ({ eol: text.includes('\r\n') ? '\r\n' : '\
 
 export const hasHostRule = (text: string, name: string) => {
   const { lines } = splitLines(text);
-  const rulesAt = lines.findIndex((l) => /^creation_rules:\s*$/.test(l));
+  const rulesAt = topLevel(lines, 'creation_rules');
   return rulesAt !== -1 && creationRules(lines, rulesAt).some((r) => r.pathRegex === ruleRegex(name));
 };
 
@@ -90,7 +107,7 @@ export const hasHostRule = (text: string, name: string) => {
  */
 export function addHostToSopsConfig(text: string, name: string, ageKey: string, withKey = true): string {
   const { eol, lines } = splitLines(text);
-  const keysAt = lines.findIndex((l) => /^keys:\s*$/.test(l));
+  const keysAt = topLevel(lines, 'keys');
   if (!withKey) {
     // the key is there already
   } else if (keysAt === -1) {
@@ -100,7 +117,7 @@ export function addHostToSopsConfig(text: string, name: string, ageKey: string, 
     for (let i = keysAt + 1; i < blockEnd(lines, keysAt); i++) if (/^\s+- &/.test(lines[i])) last = i;
     lines.splice(last + 1, 0, `${itemIndent(lines, keysAt)}- &${name} ${ageKey}`);
   }
-  const rulesAt = lines.findIndex((l) => /^creation_rules:\s*$/.test(l));
+  const rulesAt = topLevel(lines, 'creation_rules');
   if (rulesAt === -1) {
     lines.push('creation_rules:', ...ruleFor(name, '  '));
   } else {
@@ -115,7 +132,7 @@ export function addHostToSopsConfig(text: string, name: string, ageKey: string, 
  */
 export function withAdminInHostRule(text: string, name: string): string | undefined {
   const { eol, lines } = splitLines(text);
-  const rulesAt = lines.findIndex((l) => /^creation_rules:\s*$/.test(l));
+  const rulesAt = topLevel(lines, 'creation_rules');
   if (rulesAt === -1) return undefined;
   const rule = creationRules(lines, rulesAt).find((r) => r.pathRegex === ruleRegex(name));
   if (!rule) return undefined;
