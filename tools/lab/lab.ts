@@ -41,12 +41,17 @@ function printReady(state: LabState, dir: string): void {
   console.log('Stop and remove everything (namespaces, processes, mounts, temp dirs):  npm run lab -- --down');
 }
 
-async function up(dir: string): Promise<number> {
+export async function up(dir: string): Promise<number> {
   const running = readState(dir);
   if (running && isLabSupervisor(running.supervisorPid, dir) && running.status === 'ready') {
     console.log('The lab is already running.');
     printReady(running, dir);
     return 0;
+  }
+  // Another `npm run lab` is starting it: left alone, not torn down half-made.
+  if (running && isLabSupervisor(running.supervisorPid, dir) && running.status === 'starting') {
+    console.error(`lab: a lab is starting (supervisor pid ${running.supervisorPid}): run npm run lab again in a moment, or npm run lab -- --down.`);
+    return 1;
   }
   // A lab whose supervisor died (or that never got ready) is removed first.
   if (running && (await down(dir)) !== 0) return 1;
@@ -90,7 +95,7 @@ async function main(argv: string[]): Promise<number> {
   return 2;
 }
 
-void main(process.argv.slice(2)).then(
+if (require.main === module) void main(process.argv.slice(2)).then(
   (code) => (process.exitCode = code),
   (e: Error) => {
     console.error(`lab: ${e.message}`);

@@ -6,6 +6,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, sy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { down } from '../../../tools/lab/down';
+import { up } from '../../../tools/lab/lab';
 import { foreignParts, isLabSupervisor, unsafeLabDir } from '../../../tools/lab/owned';
 import { alive, readState, stateFile, writeState, type LabState } from '../../../tools/lab/state';
 
@@ -56,6 +57,23 @@ describe('npm run lab -- --down with a state file that names what is not the lab
     expect(code).toBe(0);
     expect(alive(victim.pid!)).toBe(true);
     expect(existsSync(dir)).toBe(false);
+  });
+
+  it('a second npm run lab while the first is starting leaves that lab alone', async () => {
+    // Stands in for the supervisor: its command line is what isLabSupervisor checks.
+    const starting = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)', '--', '/x/tools/lab/supervisor.ts', dir], { stdio: 'ignore' });
+    try {
+      for (const deadline = Date.now() + 5000; !isLabSupervisor(starting.pid!, dir) && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 50));
+      writeState(dir, state({ status: 'starting', supervisorPid: starting.pid! }));
+      const { code, err } = await quietly(() => up(dir));
+      expect(code).toBe(1);
+      expect(err).toContain(`a lab is starting (supervisor pid ${starting.pid})`);
+      expect(alive(starting.pid!)).toBe(true);
+      expect(readState(dir)?.status).toBe('starting');
+    } finally {
+      starting.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("accepts the names the lab's supervisor makes (they carry its pid)", () => {
