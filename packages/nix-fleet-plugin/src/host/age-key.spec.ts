@@ -82,6 +82,9 @@ describe('age keys', () => {
     it('names the variable, the file and the fix when the file is missing or holds no identity', () => {
       const missing = join(dir, 'none.txt');
       expect(() => ageRecipientOfKeyFile(missing)).toThrow(`SOPS_AGE_KEY_FILE=${missing} cannot be read`);
+      // Devices are never read: /dev/zero would not end.
+      expect(() => ageRecipientOfKeyFile('/dev/zero')).toThrow('SOPS_AGE_KEY_FILE=/dev/zero cannot be read (not a regular file)');
+      expect(() => ageRecipientOfKeyFile(dir)).toThrow(`SOPS_AGE_KEY_FILE=${dir} cannot be read (not a regular file)`);
       const empty = join(dir, 'empty.txt');
       writeFileSync(empty, `# public key: ${PAIRS[0][1]}\n`);
       expect(() => ageRecipientOfKeyFile(empty)).toThrow(

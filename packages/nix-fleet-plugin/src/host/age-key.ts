@@ -1,10 +1,11 @@
 // age keys: recipient checks (bech32 with its checksum) and an identity's recipient, in plain Node.
 // Imports nothing from Nx, so create-nix-fleet checks --admin-age-key with it before npm runs.
 import { createPrivateKey, createPublicKey } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { GeneratorInputError } from './names';
 
 const CHARSET = 'qpzry9x8gf2tvdw0s3jn54khce6mua7l';
+const KEY_FILE_MAX = 1 << 20;
 const GEN = [0x3b6a57b2, 0x26508e6d, 0x1ea119fa, 0x3d4233dd, 0x2a1462b3];
 /** An age X25519 recipient: "age1" and 58 bech32 characters (32 bytes of key, 6 of checksum). */
 const RECIPIENT = new RegExp(`^age1[${CHARSET}]{58}$`);
@@ -95,6 +96,9 @@ export function ageRecipientOf(identity: string): string {
 export function ageRecipientOfKeyFile(file: string, variable = 'SOPS_AGE_KEY_FILE'): string {
   let text: string;
   try {
+    // A device or a huge file (/dev/zero, /dev/stdin) would never finish reading: a key file is small.
+    const st = statSync(file);
+    if (!st.isFile() || st.size > KEY_FILE_MAX) throw new Error(st.isFile() ? `${st.size} bytes, more than a key file holds` : 'not a regular file');
     text = readFileSync(file, 'utf-8');
   } catch (e) {
     throw new GeneratorInputError(`${variable}=${file} cannot be read (${(e as Error).message}). Point it at your age key file, or pass --admin-age-key=age1...`);
