@@ -72,6 +72,9 @@ describe('npm run lab -- --down with a state file that names what is not the lab
       expect(readState(dir)?.status).toBe('starting');
     } finally {
       starting.kill('SIGKILL');
+      // Should up() ever start a real lab here (the guard broken), remove it rather than leak it.
+      const now = readState(dir);
+      if (now && now.supervisorPid !== starting.pid) await quietly(() => down(dir));
       rmSync(dir, { recursive: true, force: true });
     }
   });
