@@ -1,4 +1,5 @@
-# workstation: the desktop that has everything: all languages, Octave, gaming, ML and game dev.
+# workstation: the desktop that has everything. Type "desktop" gives desktop, development, Home
+# Manager, gaming and power-user with Octave; host.json adds ML and game dev; here, all languages.
 { ... }:
 {
   imports = [ ./hardware-configuration.nix ];
@@ -24,8 +25,8 @@
       };
     };
 
+    # Octave comes with the type; R and gnuplot on top.
     "power-user".scientific = {
-      octave.enable = true;
       r.enable = true;
       gnuplot.enable = true;
     };
@@ -36,6 +37,7 @@
       creative.enable = true;
       communication.enable = true;
       productivity.enable = true;
+      modules = [ ./home.nix ];
     };
   };
 

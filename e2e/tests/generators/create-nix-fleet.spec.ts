@@ -62,7 +62,7 @@ describe('npx create-nix-fleet', () => {
       readFileSync(join(REPO_ROOT, 'packages/profiles/default.nix'), 'utf-8'),
     );
     const tracked = git(['ls-files']);
-    expect(tracked.split('\n')).toEqual(expect.arrayContaining(['flake.nix', 'hosts/ares/host.json', 'nx.json', '.gitignore', 'package-lock.json']));
+    expect(tracked.split('\n')).toEqual(expect.arrayContaining(['flake.nix', 'hosts/ares/host.json', 'hosts/ares/home.nix', 'nx.json', '.gitignore', 'package-lock.json', '.github/workflows/nix-fleet.yml']));
     expect(tracked).not.toContain('node_modules/');
     // The closing message lists the next steps.
     expect(created.stdout).toMatch(/Next steps:[\s\S]*nixos-generate-config[\s\S]*nix flake lock[\s\S]*git add -A && git commit/);

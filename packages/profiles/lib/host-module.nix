@@ -11,6 +11,8 @@
 let
   # "power-user" -> profiles."power-user".enable; "development.languages.rust" also works.
   enableProfile = path: lib.setAttrByPath (lib.splitString "." path ++ [ "enable" ]) (lib.mkDefault true);
+  # host.json "disabledProfiles": a plain false, so it wins over the type's mkDefault presets.
+  disableProfile = path: lib.setAttrByPath (lib.splitString "." path ++ [ "enable" ]) false;
 in
 {
   networking.hostName = lib.mkDefault name;
@@ -28,5 +30,6 @@ in
       { server.roles = lib.genAttrs (host.roles or [ ]) (_: { enable = true; }); }
     ]
     ++ map enableProfile (host.profiles or [ ])
+    ++ map disableProfile (host.disabledProfiles or [ ])
   );
 }

@@ -107,7 +107,7 @@ describe('host generator: .sops.yaml', () => {
     expect(tree.exists(SOPS_CONFIG)).toBe(false);
     const printed = log.mock.calls.map((c) => c[0]).join('\n');
     expect(printed).toContain(
-      'nx g @nix-fleet/nx:host web1 --type=server --system=x86_64-linux --roles=web --target-host=10.0.0.11 --target-user=root ' +
+      'nx g @nix-fleet/nx:host web1 --type=server --system=x86_64-linux --nixpkgs=stable --roles=web --target-host=10.0.0.11 --target-user=root ' +
         '--force --age-key="$(ssh-keyscan -t ed25519 10.0.0.11 | ssh-to-age)"',
     );
   });

@@ -122,6 +122,7 @@ function regenerateFlags(options: NormalizedHostOptions): string {
     options.name,
     `--type=${hostJson.type}`,
     `--system=${hostJson.system}`,
+    ...(hostJson.nixpkgs ? [`--nixpkgs=${hostJson.nixpkgs}`] : []),
     ...list('roles', hostJson.roles),
     ...list('profiles', hostJson.profiles),
     ...list('tags', d.tags),

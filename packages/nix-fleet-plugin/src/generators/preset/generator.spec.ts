@@ -59,7 +59,7 @@ describe('preset generator', () => {
     const files = snapshotTree(tree);
     expect([...files.keys()].filter((f) => /^(apps|libs)\//.test(f))).toEqual([]);
     expect([...files.entries()].filter(([, text]) => /&#\d+;|&(amp|lt|gt|quot);/.test(text)).map(([f]) => f)).toEqual([]);
-    expect(files.get('hosts/ares/configuration.nix')).toMatch(/^# ares: a laptop\. Desktop and Home Manager \(from type "laptop"\)/);
+    expect(files.get('hosts/ares/configuration.nix')).toMatch(/^# ares: a laptop\. Its type switches on/);
     const docs = [...files.entries()].filter(([f]) => f.endsWith('.md'));
     expect(docs.map(([f]) => f)).toEqual(expect.arrayContaining(['README.md', 'docs/Profile-System.md', 'docs/reference/generators.md']));
     for (const [file, text] of docs) {
@@ -84,7 +84,10 @@ describe('preset generator', () => {
 
   it('adds the first hosts with the host generator, and every .nix parses', async () => {
     await presetGenerator(tree, { name: 'my-fleet', hosts: 'ares:laptop,web1:server,box:vm,ws:desktop' });
-    expect(readJson(tree, 'hosts/ares/host.json')).toMatchObject({ type: 'laptop', profiles: ['development'] });
+    expect(readJson(tree, 'hosts/ares/host.json')).toMatchObject({ type: 'laptop', nixpkgs: 'unstable' });
+    expect(readJson(tree, 'hosts/ares/host.json').profiles).toBeUndefined();
+    expect(readJson(tree, 'hosts/web1/host.json').nixpkgs).toBe('stable');
+    expect(tree.read('hosts/ares/home.nix', 'utf-8')).toContain('Home Manager settings');
     expect(readJson(tree, 'hosts/web1/host.json').type).toBe('server');
     expect(tree.read('hosts/box/hardware-configuration.nix', 'utf-8')).toContain('qemu-guest.nix');
     expect(tree.exists('hosts/.gitkeep')).toBe(false);
