@@ -53,6 +53,13 @@ describe('.sops.yaml written by hand: adding a host', () => {
     expect(add(change.text).status).toBe('present');
   });
 
+  it("a host rule that an earlier rule shadows is named, with the fix", () => {
+    const text = `keys:\n  - &admin ${ADMIN}\n  - &web ${HOST}\ncreation_rules:\n  - path_regex: .*\n    age: ${ADMIN}\n  - path_regex: secrets/web\\.yaml$\n    key_groups:\n      - age:\n          - *admin\n          - *web\n`;
+    const change = add(text);
+    expect(change.status).toBe('present');
+    expect(change.notes.join('\n')).toContain(".sops.yaml: the rule .* comes before the one for secrets/web.yaml and takes that file first (sops uses the first match), so web cannot read it: move web's rule above it.");
+  });
+
   it('a host key without a rule gets its rule', () => {
     const text = `keys:\n  - &admin ${ADMIN}\n  - &web ${HOST}\ncreation_rules:\n  - path_regex: secrets/.*\n    age: ${ADMIN}\n`;
     expect(recipientsFor(add(text).text, 'secrets/web.yaml')).toEqual([ADMIN, HOST]);

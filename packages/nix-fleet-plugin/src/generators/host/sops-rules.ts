@@ -95,6 +95,14 @@ function ruleFor(name: string, indent: string): string[] {
 
 const splitLines = (text: string) => ({ eol: text.includes('\r\n') ? '\r\n' : '\n', lines: text.replace(/\r?\n$/, '').split(/\r?\n/) });
 
+/** The path_regex of the rule sops would use for secrets/<name>.yaml, when it is not the host's own rule. */
+export function ruleBeforeHostRule(text: string, name: string): string | undefined {
+  const { lines } = splitLines(text);
+  const rulesAt = topLevel(lines, 'creation_rules');
+  const first = rulesAt === -1 ? undefined : creationRules(lines, rulesAt).find((r) => ruleTakes(r, `secrets/${name}.yaml`));
+  return first && first.pathRegex !== ruleRegex(name) ? (first.pathRegex ?? '(a rule without path_regex)') : undefined;
+}
+
 export const hasHostRule = (text: string, name: string) => {
   const { lines } = splitLines(text);
   const rulesAt = topLevel(lines, 'creation_rules');

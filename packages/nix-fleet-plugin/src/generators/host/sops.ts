@@ -4,7 +4,7 @@ import type { Tree } from '@nx/devkit';
 import { HOSTNAME_PATTERN } from '../../constants';
 import { checkAgeRecipient } from '../../host/age-key';
 import { GeneratorInputError } from '../shared/names';
-import { addHostToSopsConfig, escapeRegex, hasHostRule, withAdminInHostRule } from './sops-rules';
+import { addHostToSopsConfig, escapeRegex, hasHostRule, ruleBeforeHostRule, withAdminInHostRule } from './sops-rules';
 import { adminKeyIn, fleetSopsConfig, placeholderMessage, resolveAdminKey, ADMIN_PLACEHOLDER, SOPS_CONFIG } from '../shared/sops-admin';
 import type { NormalizedHostOptions } from './normalize';
 
@@ -60,6 +60,10 @@ export function withHostRecipient(text: string | null, host: string, recipient: 
     );
   }
   if (existing && hasHostRule(base, host)) {
+    const before = ruleBeforeHostRule(base, host);
+    if (before !== undefined) {
+      notes.push(`${SOPS_CONFIG}: the rule ${before} comes before the one for secrets/${host}.yaml and takes that file first (sops uses the first match), so ${host} cannot read it: move ${host}'s rule above it.`);
+    }
     const mended = withAdminInHostRule(base, host);
     if (mended === undefined) return { text: base, status: 'present', notes };
     notes.push(`${SOPS_CONFIG}: the rule for secrets/${host}.yaml now names the admin too; if that file exists, re-encrypt it for both: sops updatekeys secrets/${host}.yaml`);
@@ -106,7 +110,7 @@ export function planSopsStep(tree: Tree, options: NormalizedHostOptions, ageKey:
     },
     messages: () => [
       change.status === 'present'
-        ? `${SOPS_CONFIG} already lets ${name} decrypt secrets/${name}.yaml.`
+        ? `${SOPS_CONFIG} already has ${name}'s key and a rule for secrets/${name}.yaml.`
         : `${SOPS_CONFIG}: added ${name}'s age key and a rule for secrets/${name}.yaml (the admin and ${name}). Create it with: sops secrets/${name}.yaml`,
       ...change.notes,
     ],
