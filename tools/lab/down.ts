@@ -2,6 +2,8 @@
 // removes whatever is still recorded in the state file, and checks that nothing is left.
 import { execFileSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { foreignParts, isLabSupervisor } from './owned';
 import { alive, readState, stateFile, type LabState } from './state';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -20,14 +22,14 @@ async function waitGone(pid: number, ms: number): Promise<boolean> {
 }
 
 /** What of the lab still exists: namespaces, the bridge, directories, the supervisor. */
-export function leftovers(state: LabState, killed: number[] = []): string[] {
+export function leftovers(state: LabState, dir: string, killed: number[] = []): string[] {
   const netns = quiet('ip', ['netns', 'list']);
   const links = quiet('ip', ['-o', 'link', 'show']);
   return [
     ...state.namespaces.filter((ns) => netns.split('\n').some((l) => l.split(' ')[0] === ns)).map((ns) => `namespace ${ns}`),
     ...(state.bridge && links.includes(` ${state.bridge}:`) ? [`bridge ${state.bridge}`] : []),
     ...[state.hostsDir, state.workspace].filter((d): d is string => !!d && existsSync(d)).map((d) => `directory ${d}`),
-    ...(alive(state.supervisorPid) ? [`supervisor process ${state.supervisorPid}`] : []),
+    ...(isLabSupervisor(state.supervisorPid, dir) ? [`supervisor process ${state.supervisorPid}`] : []),
     ...killed.filter(alive).map((pid) => `process ${pid}`),
   ];
 }
@@ -38,7 +40,16 @@ export async function down(dir: string): Promise<number> {
     console.log(`No lab to stop: ${stateFile(dir)} does not exist.`);
     return 0;
   }
-  if (alive(state.supervisorPid)) {
+  const foreign = foreignParts(state);
+  if (foreign.length > 0) {
+    console.error(
+      `lab: ${stateFile(dir)} names what is not the lab's, so --down touches nothing: ${foreign.join('; ')}. ` +
+        `Remove what is left of the lab by hand (ip netns list, ip link, ${tmpdir()}), then delete ${stateFile(dir)}.`,
+    );
+    return 1;
+  }
+  // A supervisor PID that now runs something else (the lab crashed, the PID was reused) is left alone.
+  if (isLabSupervisor(state.supervisorPid, dir)) {
     console.log(`Stopping the lab's supervisor (pid ${state.supervisorPid}); it removes its test hosts and workspace.`);
     process.kill(state.supervisorPid, 'SIGTERM');
     if (!(await waitGone(state.supervisorPid, 15000))) {
@@ -63,7 +74,7 @@ export async function down(dir: string): Promise<number> {
   for (const pid of killed) await waitGone(pid, 5000);
   if (state.bridge) quiet('ip', ['link', 'del', state.bridge]);
   for (const d of [state.hostsDir, state.workspace]) if (d) rmSync(d, { recursive: true, force: true });
-  const left = leftovers(state, killed);
+  const left = leftovers(state, dir, killed);
   if (left.length > 0) {
     console.error(`The lab is not fully removed; still there: ${left.join(', ')}. State kept in ${stateFile(dir)}.`);
     return 1;

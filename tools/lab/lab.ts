@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { REPO_ROOT } from '../../e2e/support/workspace';
 import { table } from '../demo/say';
 import { down } from './down';
+import { isLabSupervisor, unsafeLabDir } from './owned';
 import { alive, labDir, logFile, readState, type LabState } from './state';
 
 const USAGE = 'Usage: npm run lab            start the lab (or show the running one)\n       npm run lab -- --down  remove it';
@@ -40,16 +41,21 @@ function printReady(state: LabState, dir: string): void {
   console.log('Stop and remove everything (namespaces, processes, mounts, temp dirs):  npm run lab -- --down');
 }
 
-async function up(dir: string): Promise<number> {
+export async function up(dir: string): Promise<number> {
   const running = readState(dir);
-  if (running && alive(running.supervisorPid) && running.status === 'ready') {
+  if (running && isLabSupervisor(running.supervisorPid, dir) && running.status === 'ready') {
     console.log('The lab is already running.');
     printReady(running, dir);
     return 0;
   }
+  // Another `npm run lab` is starting it: left alone, not torn down half-made.
+  if (running && isLabSupervisor(running.supervisorPid, dir) && running.status === 'starting') {
+    console.error(`lab: a lab is starting (supervisor pid ${running.supervisorPid}): run npm run lab again in a moment, or npm run lab -- --down.`);
+    return 1;
+  }
   // A lab whose supervisor died (or that never got ready) is removed first.
   if (running && (await down(dir)) !== 0) return 1;
-  mkdirSync(dir, { recursive: true });
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
   const log = openSync(logFile(dir), 'a');
   console.log('Starting three test hosts and a fleet workspace ...');
   const supervisor = spawn(process.execPath, ['-r', '@swc-node/register', join(__dirname, 'supervisor.ts'), dir], {
@@ -74,6 +80,11 @@ async function up(dir: string): Promise<number> {
 
 async function main(argv: string[]): Promise<number> {
   const dir = labDir();
+  const unsafe = unsafeLabDir(dir);
+  if (unsafe) {
+    console.error(`lab: ${unsafe}, so the lab neither reads nor writes there. Remove it, or set NIX_FLEET_LAB_DIR to a folder of yours.`);
+    return 1;
+  }
   if (argv.length === 0) return up(dir);
   if (argv.length === 1 && argv[0] === '--down') return down(dir);
   if (argv.length === 1 && (argv[0] === '--help' || argv[0] === '-h')) {
@@ -84,4 +95,10 @@ async function main(argv: string[]): Promise<number> {
   return 2;
 }
 
-void main(process.argv.slice(2)).then((code) => (process.exitCode = code));
+if (require.main === module) void main(process.argv.slice(2)).then(
+  (code) => (process.exitCode = code),
+  (e: Error) => {
+    console.error(`lab: ${e.message}`);
+    process.exitCode = 1;
+  },
+);

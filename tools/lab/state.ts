@@ -1,5 +1,5 @@
 // The lab's state file: what `npm run lab` started, so `--down` (another process, later) can remove it.
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -37,14 +37,21 @@ export const logFile = (dir: string) => join(dir, 'supervisor.log');
 
 export function readState(dir: string): LabState | undefined {
   const file = stateFile(dir);
-  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf-8')) as LabState) : undefined;
+  if (!existsSync(file)) return undefined;
+  try {
+    return JSON.parse(readFileSync(file, 'utf-8')) as LabState;
+  } catch (e) {
+    throw new Error(`${file} is not the lab's state (${(e as Error).message}). Remove what is left of the lab by hand, then delete it.`);
+  }
 }
 
 /** Written whole and renamed, so a reader never sees half a file. */
 export function writeState(dir: string, state: LabState): void {
-  mkdirSync(dir, { recursive: true });
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
   const tmp = `${stateFile(dir)}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify(state, null, 2)}\n`);
+  // Never through a link or a file someone else put there: removed (a link itself, not its target), then created anew.
+  rmSync(tmp, { force: true });
+  writeFileSync(tmp, `${JSON.stringify(state, null, 2)}\n`, { flag: 'wx', mode: 0o600 });
   renameSync(tmp, stateFile(dir));
 }
 

@@ -42,6 +42,8 @@ describe('create-nix-fleet arguments', () => {
     // A typo in the admin key (last character) fails the bech32 checksum, before npm runs.
     [['x', '--admin-age-key=age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8q'], /^Invalid --admin-age-key "age1ql3z.*": give an age public key/],
     [['x', '--admin-age-key=$(id)'], /^Invalid --admin-age-key "\$\(id\)"/],
+    // Empty: the $(age-keygen -y ...) it came from failed; refused, not read as "no key".
+    [['x', '--admin-age-key='], /^--admin-age-key is empty/],
   ])('rejects %j', (argv, message) => {
     expect(() => parseCreateArgs(argv)).toThrow(UsageError);
     expect(() => parseCreateArgs(argv)).toThrow(message);

@@ -2,7 +2,7 @@
 // generators, then a fixture fleet that npm-installs the published plugin and builds, sizes and
 // deploys to test hosts in network namespaces. Real npm, nx, nix, ssh and sshd throughout.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { lstatSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { publishBuilt, startLocalRegistry, type LocalRegistry } from '../../../tools/local-registry/registry';
@@ -103,6 +103,14 @@ describe('a new user with only the local registry', () => {
     const typo = nx(['g', 'host', 's4', '--type=server', `--age-key=${s3.recipient.slice(0, -1)}x`], { allowFailure: true });
     expect(typo.status).not.toBe(0);
     expect(typo.stdout + typo.stderr).toContain('Invalid --age-key');
+    expect(readFileSync(join(fleet, '.sops.yaml'), 'utf-8')).toBe(text);
+    // So is an empty one (the ssh-keyscan in $(...) failed), and the host's key given to another host.
+    for (const [key, message] of [['', '--age-key is empty'], [s3.recipient, `is already host "s3"'s key`]]) {
+      const refused = nx(['g', 'host', 's4', '--type=server', `--age-key=${key}`], { allowFailure: true });
+      expect(refused.status).not.toBe(0);
+      expect(refused.stdout + refused.stderr).toContain(message);
+      expect(existsSync(join(fleet, 'hosts/s4'))).toBe(false);
+    }
     expect(readFileSync(join(fleet, '.sops.yaml'), 'utf-8')).toBe(text);
   });
 

@@ -27,7 +27,6 @@ describe('age keys', () => {
     ['a character outside bech32 (b)', `age1b${README_KEY.slice(5)}`],
     ['an ssh key', 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI'],
     ['the identity itself', PAIRS[0][0]],
-    ['an empty string', ''],
     ['a command substitution', `$(touch /tmp/x)${README_KEY}`],
     ['a leading dash', `-${README_KEY}`],
   ])('refuses %s', (_what, key) => {
@@ -36,6 +35,18 @@ describe('age keys', () => {
       `Invalid --admin-age-key "${key}": give an age public key ("age1" and 58 lowercase bech32 characters with a valid checksum), e.g. --admin-age-key="$(age-keygen -y KEYFILE)".`,
     );
   });
+
+  it.each(['', ' ', '\n'])('refuses an empty key %j as empty (a command substitution that printed nothing), not as no key', (key) => {
+    expect(() => checkAgeRecipient(key, '--age-key', 'x')).toThrow('--age-key is empty (did the command that prints the key fail?)');
+  });
+
+  // Shapes of a YubiKey plugin and of age 1.3's post-quantum recipients (not X25519 keys).
+  it.each(['age1yubikey1qwt50d05nh5vutpdzmlg5wn80xq5negm4uj9ghv0snvdd3yysf5yw3rhl3t', `age1pq1${'q'.repeat(200)}`])(
+    'refuses the plugin or post-quantum recipient %s by what it is',
+    (key) => {
+      expect(() => checkAgeRecipient(key, '--age-key', 'x')).toThrow(`Invalid --age-key "${key}": an age plugin or post-quantum recipient (${key.slice(0, key.lastIndexOf('1'))}1...)`);
+    },
+  );
 
   it('accepts surrounding white space and returns the key alone', () => {
     expect(checkAgeRecipient(` ${README_KEY}\n`, '--age-key', 'x')).toBe(README_KEY);
@@ -60,9 +71,20 @@ describe('age keys', () => {
       expect(ageRecipientOfKeyFile(file)).toBe(PAIRS[1][1]);
     });
 
+    it('reads the X25519 identity after a post-quantum one, and names a file holding only plugin identities', () => {
+      const file = join(dir, 'keys.txt');
+      writeFileSync(file, `AGE-SECRET-KEY-PQ-1${'Q'.repeat(60)}\r\n${PAIRS[0][0]}\r\n`);
+      expect(ageRecipientOfKeyFile(file)).toBe(PAIRS[0][1]);
+      writeFileSync(file, `AGE-PLUGIN-YUBIKEY-1${'Q'.repeat(50)}\n`);
+      expect(() => ageRecipientOfKeyFile(file)).toThrow(`SOPS_AGE_KEY_FILE=${file} holds only age plugin or post-quantum identities (AGE-PLUGIN-YUBIKEY-1...)`);
+    });
+
     it('names the variable, the file and the fix when the file is missing or holds no identity', () => {
       const missing = join(dir, 'none.txt');
       expect(() => ageRecipientOfKeyFile(missing)).toThrow(`SOPS_AGE_KEY_FILE=${missing} cannot be read`);
+      // Devices are never read: /dev/zero would not end.
+      expect(() => ageRecipientOfKeyFile('/dev/zero')).toThrow('SOPS_AGE_KEY_FILE=/dev/zero cannot be read (not a regular file)');
+      expect(() => ageRecipientOfKeyFile(dir)).toThrow(`SOPS_AGE_KEY_FILE=${dir} cannot be read (not a regular file)`);
       const empty = join(dir, 'empty.txt');
       writeFileSync(empty, `# public key: ${PAIRS[0][1]}\n`);
       expect(() => ageRecipientOfKeyFile(empty)).toThrow(

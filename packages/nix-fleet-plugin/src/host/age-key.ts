@@ -1,10 +1,11 @@
 // age keys: recipient checks (bech32 with its checksum) and an identity's recipient, in plain Node.
 // Imports nothing from Nx, so create-nix-fleet checks --admin-age-key with it before npm runs.
 import { createPrivateKey, createPublicKey } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { GeneratorInputError } from './names';
 
 const CHARSET = 'qpzry9x8gf2tvdw0s3jn54khce6mua7l';
+const KEY_FILE_MAX = 1 << 20;
 const GEN = [0x3b6a57b2, 0x26508e6d, 0x1ea119fa, 0x3d4233dd, 0x2a1462b3];
 /** An age X25519 recipient: "age1" and 58 bech32 characters (32 bytes of key, 6 of checksum). */
 const RECIPIENT = new RegExp(`^age1[${CHARSET}]{58}$`);
@@ -62,6 +63,16 @@ export function isAgeRecipient(key: string): boolean {
 /** The trimmed recipient, or an error naming the flag and where a right value comes from. */
 export function checkAgeRecipient(key: string, flag: string, howToGet: string): string {
   const trimmed = key.trim();
+  if (trimmed === '') {
+    // Typically --flag="$(command)" whose command failed: refused, not taken as "no key".
+    throw new GeneratorInputError(`${flag} is empty (did the command that prints the key fail?): give an age public key, e.g. ${flag}="$(${howToGet})", or leave the flag out.`);
+  }
+  const hrp = trimmed.slice(0, trimmed.lastIndexOf('1'));
+  if (/^age1[a-z0-9]+$/.test(hrp) && /^[a-z0-9]+$/.test(trimmed)) {
+    throw new GeneratorInputError(
+      `Invalid ${flag} "${key}": an age plugin or post-quantum recipient (${hrp}1...), which is not supported here: give an X25519 age public key ("age1" and 58 lowercase bech32 characters), e.g. ${flag}="$(${howToGet})".`,
+    );
+  }
   if (!isAgeRecipient(trimmed)) {
     throw new GeneratorInputError(
       `Invalid ${flag} "${key}": give an age public key ("age1" and 58 lowercase bech32 characters with a valid checksum), e.g. ${flag}="$(${howToGet})".`,
@@ -85,11 +96,21 @@ export function ageRecipientOf(identity: string): string {
 export function ageRecipientOfKeyFile(file: string, variable = 'SOPS_AGE_KEY_FILE'): string {
   let text: string;
   try {
+    // A device or a huge file (/dev/zero, /dev/stdin) would never finish reading: a key file is small.
+    const st = statSync(file);
+    if (!st.isFile() || st.size > KEY_FILE_MAX) throw new Error(st.isFile() ? `${st.size} bytes, more than a key file holds` : 'not a regular file');
     text = readFileSync(file, 'utf-8');
   } catch (e) {
     throw new GeneratorInputError(`${variable}=${file} cannot be read (${(e as Error).message}). Point it at your age key file, or pass --admin-age-key=age1...`);
   }
-  const line = text.split('\n').find((l) => l.startsWith('AGE-SECRET-KEY-'));
+  const lines = text.split('\n').map((l) => l.trim());
+  const line = lines.find((l) => l.startsWith('AGE-SECRET-KEY-1'));
+  const other = lines.find((l) => /^AGE-(PLUGIN-|SECRET-KEY-PQ-)/.test(l));
+  if (line === undefined && other !== undefined) {
+    throw new GeneratorInputError(
+      `${variable}=${file} holds only age plugin or post-quantum identities (${other.split('-1')[0]}-1...), which are not supported here: pass --admin-age-key=age1... (an X25519 key from age-keygen).`,
+    );
+  }
   try {
     return ageRecipientOf(line ?? '');
   } catch (e) {

@@ -7,6 +7,7 @@ import { addHostRecipient, checkAgeKey, SOPS_CONFIG } from './sops';
 // Public keys printed by age-keygen (the first is the example in age's README); no private key here.
 const KEY = 'age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p';
 const OTHER_KEY = 'age1f8y3sv78t68ym8397zrn24pqhzmjzvmv34fhs0dzwpnvzjksjecqqrm96c';
+const THIRD_KEY = 'age1w3wvfxlvrak7xqkg7xgx9p7c36vrc6yjhw4lsdt2gljp4m0vn9qqtpklgy';
 
 const REPO_LIKE = `# sops rules.
 keys:
@@ -68,10 +69,10 @@ describe('host generator: .sops.yaml', () => {
   it('adds the host to the rule with the admin a new fleet got, and a second host after it', () => {
     tree.write(SOPS_CONFIG, fleetSopsConfig(OTHER_KEY));
     expect(addHostRecipient(tree, 'web1', KEY)).toEqual({ text: expect.any(String), status: 'added', notes: [] });
-    expect(addHostRecipient(tree, 'db1', OTHER_KEY).status).toBe('added');
+    expect(addHostRecipient(tree, 'db1', THIRD_KEY).status).toBe('added');
     expect(addHostRecipient(tree, 'web1', KEY).status).toBe('present');
     const text = tree.read(SOPS_CONFIG, 'utf-8') ?? '';
-    expect(text).toContain(`  - &admin ${OTHER_KEY}\n  - &web1 ${KEY}\n  - &db1 ${OTHER_KEY}\ncreation_rules:\n`);
+    expect(text).toContain(`  - &admin ${OTHER_KEY}\n  - &web1 ${KEY}\n  - &db1 ${THIRD_KEY}\ncreation_rules:\n`);
     expect(text).toContain(
       'creation_rules:\n  - path_regex: secrets/web1\\.yaml$\n    key_groups:\n      - age:\n          - *admin\n          - *web1\n' +
         '  - path_regex: secrets/db1\\.yaml$\n    key_groups:\n      - age:\n          - *admin\n          - *db1\n  # Anything else',

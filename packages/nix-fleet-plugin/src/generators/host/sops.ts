@@ -4,6 +4,7 @@ import type { Tree } from '@nx/devkit';
 import { HOSTNAME_PATTERN } from '../../constants';
 import { checkAgeRecipient } from '../../host/age-key';
 import { GeneratorInputError } from '../shared/names';
+import { addHostToSopsConfig, escapeRegex, hasHostRule, ruleBeforeHostRule, withAdminInHostRule } from './sops-rules';
 import { adminKeyIn, fleetSopsConfig, placeholderMessage, resolveAdminKey, ADMIN_PLACEHOLDER, SOPS_CONFIG } from '../shared/sops-admin';
 import type { NormalizedHostOptions } from './normalize';
 
@@ -12,40 +13,6 @@ export { SOPS_CONFIG };
 /** The host's age recipient, checked (bech32 checksum included); the error names --age-key. */
 export function checkAgeKey(key: string): string {
   return checkAgeRecipient(key, '--age-key', 'ssh-keyscan -t ed25519 <address> | ssh-to-age');
-}
-
-const escapeRegex = (name: string) => name.replace(/[.]/g, '\\.');
-
-function ruleFor(name: string): string[] {
-  return [`  - path_regex: secrets/${escapeRegex(name)}\\.yaml$`, '    key_groups:', '      - age:', '          - *admin', `          - *${name}`];
-}
-
-/** .sops.yaml with the host's key and rule added (text edit: the file's comments stay). */
-export function addHostToSopsConfig(text: string, name: string, ageKey: string): string {
-  const keyLine = `  - &${name} ${ageKey}`;
-  const lines = text.replace(/\n$/, '').split('\n');
-  const keysAt = lines.findIndex((l) => /^keys:\s*$/.test(l));
-  if (keysAt === -1) {
-    lines.unshift('keys:', keyLine);
-  } else {
-    let last = keysAt;
-    for (let i = keysAt + 1; i < lines.length && !/^\S/.test(lines[i]); i++) {
-      if (/^\s+- &/.test(lines[i])) last = i;
-    }
-    lines.splice(last + 1, 0, keyLine);
-  }
-  const rule = ruleFor(name);
-  const rulesAt = lines.findIndex((l) => /^creation_rules:\s*$/.test(l));
-  if (rulesAt === -1) {
-    lines.push('creation_rules:', ...rule);
-  } else {
-    // Before the catch-all rule (and its comment): sops uses the first rule that matches.
-    let at = lines.findIndex((l, i) => i > rulesAt && /^\s+- path_regex: secrets\/\[\^\/\]\+/.test(l));
-    if (at !== -1 && /^\s+#/.test(lines[at - 1])) at -= 1;
-    if (at === -1) at = lines.length;
-    lines.splice(at, 0, ...rule);
-  }
-  return `${lines.join('\n')}\n`;
 }
 
 export interface HostRecipientChange {
@@ -74,14 +41,35 @@ export function withHostRecipient(text: string | null, host: string, recipient: 
     );
   }
   const notes = admin === ADMIN_PLACEHOLDER ? [placeholderMessage()] : [];
+  if (host === 'admin') {
+    throw new GeneratorInputError(
+      `A host named "admin" cannot get a key in ${SOPS_CONFIG}: &admin there is the fleet's admin key. Rename the host, or add its key by hand under another anchor.`,
+    );
+  }
   const existing = base.match(new RegExp(`^\\s+- &${escapeRegex(host)} (\\S+)`, 'm'));
   if (existing && existing[1] !== key) {
     throw new GeneratorInputError(
       `${SOPS_CONFIG} already has a key for "${host}" (${existing[1]}). Replace it there by hand, then run: sops updatekeys secrets/${host}.yaml`,
     );
   }
-  if (existing) return { text: base, status: 'present', notes };
-  return { text: addHostToSopsConfig(base, host, key), status: 'added', notes };
+  // One key per holder: a host given the admin's or another host's key could read their secrets.
+  const owner = existing ? undefined : base.match(new RegExp(`^\\s+- &(\\S+) ${key}\\s*(#.*)?$`, 'm'))?.[1];
+  if (owner) {
+    throw new GeneratorInputError(
+      `--age-key ${key} is already ${owner === 'admin' ? "the admin's key" : `host "${owner}"'s key`} in ${SOPS_CONFIG}; each host has its own (from its SSH host key: ssh-keyscan -t ed25519 <address> | ssh-to-age).`,
+    );
+  }
+  if (existing && hasHostRule(base, host)) {
+    const before = ruleBeforeHostRule(base, host);
+    if (before !== undefined) {
+      notes.push(`${SOPS_CONFIG}: the rule ${before} comes before the one for secrets/${host}.yaml and takes that file first (sops uses the first match), so ${host} cannot read it: move ${host}'s rule above it.`);
+    }
+    const mended = withAdminInHostRule(base, host);
+    if (mended === undefined) return { text: base, status: 'present', notes };
+    notes.push(`${SOPS_CONFIG}: the rule for secrets/${host}.yaml now names the admin too; if that file exists, re-encrypt it for both: sops updatekeys secrets/${host}.yaml`);
+    return { text: mended, status: 'added', notes };
+  }
+  return { text: addHostToSopsConfig(base, host, key, !existing), status: 'added', notes };
 }
 
 /** Adds the host's age recipient to the tree's .sops.yaml (see withHostRecipient); returns what changed. */
@@ -103,7 +91,7 @@ export interface SopsStep {
 export function planSopsStep(tree: Tree, options: NormalizedHostOptions, ageKey: string | undefined): SopsStep {
   const { name } = options;
   const target = options.hostJson.deployment?.targetHost ?? '<address>';
-  if (ageKey === undefined || ageKey === '') {
+  if (ageKey === undefined) {
     return {
       apply: () => undefined,
       messages: () => [
@@ -122,7 +110,7 @@ export function planSopsStep(tree: Tree, options: NormalizedHostOptions, ageKey:
     },
     messages: () => [
       change.status === 'present'
-        ? `${SOPS_CONFIG} already lets ${name} decrypt secrets/${name}.yaml.`
+        ? `${SOPS_CONFIG} already has ${name}'s key and a rule for secrets/${name}.yaml.`
         : `${SOPS_CONFIG}: added ${name}'s age key and a rule for secrets/${name}.yaml (the admin and ${name}). Create it with: sops secrets/${name}.yaml`,
       ...change.notes,
     ],

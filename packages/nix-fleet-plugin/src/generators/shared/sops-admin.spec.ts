@@ -54,6 +54,7 @@ describe('a fleet\'s .sops.yaml and its admin key', () => {
     ['another admin key', () => fleetSopsConfig(FROM_FILE), ADMIN, /already names the admin key age1pel8.*edit \.sops\.yaml by hand, then run sops updatekeys/],
     ['no admin line', () => 'keys:\n  - &me age1x\n', ADMIN, /has no "- &admin <key>" line under keys:/],
     ['a bad flag', () => fleetSopsConfig(undefined), `${ADMIN}x`, /^Invalid --admin-age-key "age1ql3z.*x": give an age public key/],
+    ['an empty flag (a failed $(age-keygen -y ...))', () => fleetSopsConfig(undefined), '', /^--admin-age-key is empty/],
   ])('refuses %s and writes nothing', (_what, text, flag, message) => {
     tree.write(SOPS_CONFIG, text());
     const before = snapshotTree(tree);
@@ -80,6 +81,26 @@ describe('a fleet\'s .sops.yaml and its admin key', () => {
     } finally {
       if (saved !== undefined) process.env.SOPS_AGE_KEY_FILE = saved;
     }
+  });
+
+  it('keeps a comment after the admin key: the same key is no change, the placeholder is replaced with the comment kept', () => {
+    tree.write(SOPS_CONFIG, fleetSopsConfig(ADMIN).replace(ADMIN, `${ADMIN} # alice`));
+    expect(ensureFleetSopsConfig(tree, ADMIN, {})).toEqual([]);
+    tree.write(SOPS_CONFIG, `keys:\n  - &admin ${ADMIN_PLACEHOLDER} # alice\ncreation_rules: []\n`);
+    ensureFleetSopsConfig(tree, ADMIN, {});
+    expect(tree.read(SOPS_CONFIG, 'utf-8')).toBe(`keys:\n  - &admin ${ADMIN} # alice\ncreation_rules: []\n`);
+  });
+
+  it("a second run of init --fleet by someone whose SOPS_AGE_KEY_FILE holds another key keeps the admin key, and says so", () => {
+    tree.write(SOPS_CONFIG, fleetSopsConfig(ADMIN));
+    const messages = ensureFleetSopsConfig(tree, undefined, { SOPS_AGE_KEY_FILE: keyFile });
+    expect(tree.read(SOPS_CONFIG, 'utf-8')).toBe(fleetSopsConfig(ADMIN));
+    expect(messages.join('\n')).toContain(`.sops.yaml keeps its admin key ${ADMIN}; SOPS_AGE_KEY_FILE (${keyFile}) holds another (${FROM_FILE})`);
+  });
+
+  it('init --fleet with an empty --admin-age-key writes nothing', async () => {
+    await expect(initGenerator(tree, { fleet: true, adminAgeKey: '', skipFormat: true })).rejects.toThrow('--admin-age-key is empty');
+    expect(tree.exists(SOPS_CONFIG)).toBe(false);
   });
 
   it('plain init (no --fleet, no key) writes no .sops.yaml', async () => {

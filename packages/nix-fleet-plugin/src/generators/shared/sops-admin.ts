@@ -21,7 +21,7 @@ export interface AdminKey {
 
 /** --admin-age-key, else the public key of SOPS_AGE_KEY_FILE's identity, else none (the placeholder). */
 export function resolveAdminKey(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): AdminKey {
-  if (flag !== undefined && flag !== '') return { key: checkAgeRecipient(flag, ADMIN_FLAG, ADMIN_HOW), source: ADMIN_FLAG };
+  if (flag !== undefined) return { key: checkAgeRecipient(flag, ADMIN_FLAG, ADMIN_HOW), source: ADMIN_FLAG };
   const file = env.SOPS_AGE_KEY_FILE;
   if (file) return { key: ageRecipientOfKeyFile(file), source: `SOPS_AGE_KEY_FILE (${file})` };
   return { source: 'none given' };
@@ -55,7 +55,8 @@ function adminLines(admin: string | undefined): string[] {
       ];
 }
 
-const ADMIN_LINE = /^( +- &admin )(\S+) *$/m;
+// A comment may follow the key (`- &admin age1... # alice`), as YAML allows.
+const ADMIN_LINE = /^( +- &admin )([^\s#]+)( +#.*)?[ \t]*$/m;
 /** The placeholder with the comment above it, as fleetSopsConfig writes them. */
 const PLACEHOLDER_BLOCK = new RegExp(`^ *# ${ADMIN_PLACEHOLDER}:.*\n(?: *#.*\n)*? *- &admin ${ADMIN_PLACEHOLDER} *$`, 'm');
 
@@ -82,9 +83,13 @@ export function ensureFleetSopsConfig(tree: Tree, flag: string | undefined, env:
   if (current === ADMIN_PLACEHOLDER) {
     const next = PLACEHOLDER_BLOCK.test(text)
       ? text.replace(PLACEHOLDER_BLOCK, adminLines(admin.key).join('\n'))
-      : text.replace(ADMIN_LINE, `$1${admin.key}`);
+      : text.replace(ADMIN_LINE, `$1${admin.key}$3`);
     tree.write(SOPS_CONFIG, next);
     return [`${SOPS_CONFIG}: the admin placeholder is now your key (from ${admin.source}).`];
+  }
+  // A key only found in the environment (another person's SOPS_AGE_KEY_FILE) changes nothing: said, not refused.
+  if (current && admin.source !== ADMIN_FLAG) {
+    return [`${SOPS_CONFIG} keeps its admin key ${current}; ${admin.source} holds another (${admin.key}), which cannot decrypt the fleet's secrets until the admin adds it (docs/Secrets.md).`];
   }
   throw new GeneratorInputError(
     current
