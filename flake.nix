@@ -13,6 +13,11 @@
       url = "github:Mic92/sops-nix";
       inputs.nixpkgs.follows = "nixpkgs";
     };
+    # Disk layouts as code: hosts/<name>/disko.nix, partitioned by `nx run <name>:install`.
+    disko = {
+      url = "github:nix-community/disko";
+      inputs.nixpkgs.follows = "nixpkgs";
+    };
   };
 
   outputs =
@@ -22,6 +27,7 @@
       nixpkgs-stable,
       home-manager,
       sops-nix,
+      disko,
     }:
     let
       fleetLib = import ./packages/profiles/lib;
@@ -30,6 +36,7 @@
         hostsDir = ./hosts;
         modules = [ self.nixosModules.default ];
         specialArgs = { inherit inputs; };
+        diskoModule = disko.nixosModules.disko;
       };
       forAllSystems = nixpkgs.lib.genAttrs [
         "x86_64-linux"

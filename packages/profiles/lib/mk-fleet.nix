@@ -8,10 +8,28 @@
   modules ? [ ],
   # Extra module arguments, e.g. { inherit inputs; }.
   specialArgs ? { },
+  # disko's NixOS module (inputs.disko.nixosModules.disko): hosts with a disko.nix get it.
+  diskoModule ? null,
 }:
 let
   hosts = import ./read-hosts.nix hostsDir;
   hostModule = import ./host-module.nix;
+
+  # hosts/<name>/disko.nix is the disk layout install partitions; disko also sets fileSystems from it.
+  diskoModules =
+    name:
+    let
+      layout = hostsDir + "/${name}/disko.nix";
+    in
+    if !builtins.pathExists layout then
+      [ ]
+    else if diskoModule == null then
+      throw "hosts/${name}/disko.nix needs disko: add the disko flake input and pass diskoModule = disko.nixosModules.disko to mkFleet."
+    else
+      [
+        diskoModule
+        layout
+      ];
 
   nixosConfigurations = builtins.mapAttrs (
     name: host:
@@ -20,7 +38,8 @@ let
       modules = modules ++ [
         (hostModule { inherit name host hosts; })
         (hostsDir + "/${name}/configuration.nix")
-      ];
+      ]
+      ++ diskoModules name;
     }
   ) hosts;
 

@@ -44,12 +44,14 @@ describe('host generator', () => {
     expect(readJson(tree, 'hosts/h1/host.json').type).toBe(type);
   });
 
-  it('gives a vm QEMU guest hardware with a virtio root by label', async () => {
+  it('gives a vm QEMU guest hardware and a disko layout on /dev/vda', async () => {
     await hostGenerator(tree, { name: 'vm1', type: 'vm', system: 'aarch64-linux' });
     const hardware = tree.read('hosts/vm1/hardware-configuration.nix', 'utf-8');
     expect(hardware).toContain('(modulesPath + "/profiles/qemu-guest.nix")');
     expect(hardware).toContain('services.qemuGuest.enable = true;');
-    expect(hardware).toContain('device = "/dev/disk/by-label/nixos";');
+    // disko sets fileSystems; a second definition here would conflict.
+    expect(hardware).not.toContain('fileSystems');
+    expect(tree.read('hosts/vm1/disko.nix', 'utf-8')).toContain('disk = "/dev/vda";');
     expect(hardware).toContain('"virtio_pci"');
     expect(hardware).not.toContain('throw');
     expect(readJson(tree, 'hosts/vm1/host.json').system).toBe('aarch64-linux');
@@ -193,7 +195,8 @@ describe('host generator', () => {
     ];
     for (const c of cases) await hostGenerator(tree, c);
     const files = nixFilesIn(tree, 'hosts');
-    expect(files).toHaveLength(cases.length * 2);
+    // Two files each, and a disko.nix for the two vms.
+    expect(files).toHaveLength(cases.length * 2 + 2);
     expect(await parseNixFiles(tree, files)).toEqual([]);
   });
 });

@@ -6,6 +6,7 @@ import { TAG_PATTERN } from '../../host/patterns';
 import { parseTargetAddress, TARGET_USER_PATTERN, type TargetAddress } from '../../host/target-address';
 import { existingHosts, existingProfiles, existingRoles, hostRoot, listForMessage } from '../shared/inventory';
 import { assertHostName, GeneratorInputError, parseList } from '../shared/names';
+import { normalizeHardware, type Hardware } from './hardware';
 import type { HostGeneratorSchema } from './schema';
 
 /**
@@ -33,6 +34,7 @@ export interface NormalizedHostOptions {
   type: HostType;
   root: string;
   hostJson: HostJson;
+  hardware: Hardware;
   overwrite: boolean;
   skipFormat: boolean;
   /** Said to the user when --target-host was split into host, user and port. */
@@ -54,6 +56,7 @@ export function normalizeHostOptions(tree: Tree, options: HostGeneratorSchema): 
     throw new GeneratorInputError(`Host "${name}" already exists at ${root}. Pick another name or pass --force.`);
   }
 
+  const hardware = normalizeHardware({ ...options, type });
   const roles = parseList(options.roles);
   if (roles.length > 0 && type !== 'server') {
     throw new GeneratorInputError(
@@ -117,5 +120,5 @@ export function normalizeHostOptions(tree: Tree, options: HostGeneratorSchema): 
   };
   // The same schema check the graph runs: a host the generator writes always loads.
   parseHostJson(JSON.stringify(hostJson), `${root}/host.json`);
-  return { name, type, root, hostJson, overwrite: Boolean(options.force), skipFormat: Boolean(options.skipFormat), addressNote: address?.note };
+  return { name, type, root, hostJson, hardware, overwrite: Boolean(options.force), skipFormat: Boolean(options.skipFormat), addressNote: address?.note };
 }

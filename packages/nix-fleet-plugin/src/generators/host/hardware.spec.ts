@@ -1,0 +1,100 @@
+// --hardware and the disk layout: every combination writes Nix that parses, flags are checked.
+import { readJson, type Tree } from '@nx/devkit';
+import { nixFilesIn, parseNixFiles } from '../../../testing/nix-parse';
+import { snapshotTree, treeWithProfiles } from '../../../testing/test-tree';
+import { hostGenerator } from './generator';
+import type { HostGeneratorSchema } from './schema';
+
+describe('host generator --hardware', () => {
+  let tree: Tree;
+  beforeEach(() => (tree = treeWithProfiles()));
+
+  it('makes a Proxmox VM a server with roles: qemu guest hardware, disko.nix, type server', async () => {
+    await hostGenerator(tree, { name: 'web2', type: 'server', roles: 'web', hardware: 'qemu-vm' });
+    expect(readJson(tree, 'hosts/web2/host.json')).toMatchObject({ type: 'server', roles: ['web'] });
+    expect(tree.read('hosts/web2/hardware-configuration.nix', 'utf-8')).toContain('qemu-guest.nix');
+    const disko = tree.read('hosts/web2/disko.nix', 'utf-8')!;
+    expect(disko).toContain('disk = "/dev/vda";');
+    expect(disko).toContain('rootLabel = "nixos";');
+    expect(disko).toContain('format = "ext4";');
+    expect(disko).not.toContain('luks');
+  });
+
+  it('writes labels, the device, btrfs and LUKS from the flags', async () => {
+    await hostGenerator(tree, {
+      name: 'ares',
+      type: 'laptop',
+      hardware: 'generated',
+      disk: '/dev/disk/by-id/nvme-Samsung_SSD_980_1TB_S1234',
+      filesystem: 'btrfs',
+      encrypt: true,
+      rootLabel: 'ares-root',
+      bootLabel: 'ares-esp',
+    });
+    const disko = tree.read('hosts/ares/disko.nix', 'utf-8')!;
+    expect(disko).toContain('disk = "/dev/disk/by-id/nvme-Samsung_SSD_980_1TB_S1234";');
+    expect(disko).toContain('rootLabel = "ares-root";');
+    expect(disko).toContain('bootLabel = "ares-esp";');
+    expect(disko).toContain('type = "btrfs";');
+    expect(disko).toContain('type = "luks";');
+    expect(disko).toContain('passwordFile = "/tmp/disk.key";');
+    const hardware = tree.read('hosts/ares/hardware-configuration.nix', 'utf-8')!;
+    expect(hardware).toContain('is still the placeholder written by nx g host');
+    expect(hardware).toContain('nx run ares:install --target-host=root@<address> --generate-hardware-config');
+  });
+
+  it('keeps an existing disko.nix on --force', async () => {
+    await hostGenerator(tree, { name: 'web2', type: 'server', hardware: 'qemu-vm' });
+    tree.write('hosts/web2/disko.nix', '# mine\n{ ... }: { }\n');
+    await hostGenerator(tree, { name: 'web2', type: 'server', hardware: 'qemu-vm', disk: '/dev/sdb', force: true });
+    expect(tree.read('hosts/web2/disko.nix', 'utf-8')).toBe('# mine\n{ ... }: { }\n');
+  });
+
+  it('writes no disko.nix for a placeholder, the default for laptops, desktops and servers', async () => {
+    for (const [name, type] of [['l1', 'laptop'], ['d1', 'desktop'], ['s1', 'server']] as const) {
+      await hostGenerator(tree, { name, type });
+      expect(tree.exists(`hosts/${name}/disko.nix`)).toBe(false);
+    }
+  });
+
+  it('writes Nix that nix-instantiate parses for every type, hardware, file system and encryption', async () => {
+    let n = 0;
+    for (const type of ['laptop', 'desktop', 'server'] as const) {
+      for (const hardware of ['qemu-vm', 'generated'] as const) {
+        for (const filesystem of ['ext4', 'btrfs'] as const) {
+          for (const encrypt of [false, true]) await hostGenerator(tree, { name: `h${n++}`, type, hardware, filesystem, encrypt });
+        }
+      }
+      await hostGenerator(tree, { name: `h${n++}`, type, hardware: 'placeholder' });
+    }
+    await hostGenerator(tree, { name: `h${n++}`, type: 'vm', filesystem: 'btrfs' });
+    expect(nixFilesIn(tree, 'hosts').filter((f) => f.endsWith('disko.nix'))).toHaveLength(3 * 8 + 1);
+    expect(await parseNixFiles(tree, nixFilesIn(tree, 'hosts'))).toEqual([]);
+  });
+
+  const bad: [string, Partial<HostGeneratorSchema>, RegExp][] = [
+    ['an unknown hardware', { hardware: 'metal' as never }, /Unknown --hardware "metal"\. Use one of qemu-vm, generated, placeholder/],
+    ['disk flags on a placeholder', { disk: '/dev/sda' }, /--disk describes the disk layout.*--hardware=generated/],
+    ['encrypt on a placeholder', { encrypt: true }, /--encrypt describes the disk layout/],
+    ['a vm with generated hardware', { type: 'vm', hardware: 'generated' }, /--type=vm is a QEMU guest; --hardware=generated does not fit/],
+    ['an unknown file system', { hardware: 'qemu-vm', filesystem: 'zfs' as never }, /Unknown --filesystem "zfs"/],
+    ['a disk that is no device', { hardware: 'qemu-vm', disk: 'sda' }, /Invalid --disk "sda"/],
+    ['a disk with a shell expansion', { hardware: 'qemu-vm', disk: '/dev/$(id)' }, /Invalid --disk/],
+    ['a disk with a Nix interpolation', { hardware: 'qemu-vm', disk: '/dev/${x}' }, /Invalid --disk/],
+    ['a disk path escaping /dev', { hardware: 'qemu-vm', disk: '/dev/../etc/passwd' }, /Invalid --disk/],
+    ['a label with a quote', { hardware: 'qemu-vm', rootLabel: 'a"b' }, /Invalid --root-label "a"b"/],
+    ['a label too long for FAT', { hardware: 'qemu-vm', bootLabel: 'efi-system-part' }, /Invalid --boot-label/],
+    ['an empty label', { hardware: 'qemu-vm', rootLabel: '' }, /Invalid --root-label ""/],
+    ['equal labels', { hardware: 'qemu-vm', rootLabel: 'x', bootLabel: 'x' }, /--root-label and --boot-label are both "x"/],
+  ];
+  it.each(bad)('rejects %s before writing anything', async (_what, override, message) => {
+    expect.assertions(2);
+    const before = snapshotTree(tree);
+    try {
+      await hostGenerator(tree, { name: 'web1', type: 'server', ...override } as HostGeneratorSchema);
+    } catch (e) {
+      expect((e as Error).message).toMatch(message);
+    }
+    expect(snapshotTree(tree)).toEqual(before);
+  });
+});
