@@ -9,6 +9,7 @@ import { deployPlan, type DeployPlan } from '../deploy/options';
 import type { Target } from '../deploy/target';
 import { resolveHost } from '../host/resolve-host';
 import { writeHostResult } from '../summary/host-results';
+import { fleetKnownHostsOption } from '../install/known-hosts';
 
 export interface HostOperation<R extends { host: string }> {
   /** "Rollback": starts every failure line. */
@@ -28,6 +29,7 @@ export async function runHostOperation<R extends { host: string }>(op: HostOpera
     host = resolved.host;
     checkOneLocalTask(options.local, Object.values(context.taskGraph?.tasks ?? {}), context.targetName);
     const plan = deployPlan(host, resolved.hostJson, localOptions(options));
+    plan.target.knownHostsFile = fleetKnownHostsOption(context.root);
     if (plan.addressNote) console.log(plan.addressNote);
     result = await op.run(plan, targetFor(plan, (line) => console.log(line)));
   } catch (e) {

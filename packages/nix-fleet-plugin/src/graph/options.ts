@@ -9,6 +9,10 @@ export interface NixFleetPluginOptions {
   rollbackTargetName?: string;
   generationsTargetName?: string;
   execTargetName?: string;
+  /** A machine's first day: install, and trying the host in a local VM (docs/Homelab-Guide.md). */
+  installTargetName?: string;
+  vmTargetName?: string;
+  vmBuildTargetName?: string;
   /** The flake that defines nixosConfigurations, relative to the workspace root. */
   flake?: string;
   /** More cache inputs for every host (every tracked file already is one, see shared-inputs.ts). */
@@ -23,7 +27,7 @@ export interface NixFleetPluginOptions {
 
 export type NormalizedPluginOptions = Required<NixFleetPluginOptions>;
 
-const TARGET_NAME_OPTIONS = ['evalTargetName', 'buildTargetName', 'closureSizeTargetName', 'deployTargetName', 'rollbackTargetName', 'generationsTargetName', 'execTargetName'] as const;
+const TARGET_NAME_OPTIONS = ['evalTargetName', 'buildTargetName', 'closureSizeTargetName', 'deployTargetName', 'rollbackTargetName', 'generationsTargetName', 'execTargetName', 'installTargetName', 'vmTargetName', 'vmBuildTargetName'] as const;
 
 /** Two targets under one name would silently replace one with the other (or chain them in a cycle). */
 function checkTargetNames(o: NormalizedPluginOptions): void {
@@ -48,6 +52,9 @@ export function normalizeOptions(options: NixFleetPluginOptions | undefined): No
     rollbackTargetName: options?.rollbackTargetName ?? 'rollback',
     generationsTargetName: options?.generationsTargetName ?? 'generations',
     execTargetName: options?.execTargetName ?? 'exec',
+    installTargetName: options?.installTargetName ?? 'install',
+    vmTargetName: options?.vmTargetName ?? 'vm',
+    vmBuildTargetName: options?.vmBuildTargetName ?? 'vm-build',
     flake: options?.flake ?? '.',
     extraInputs: options?.extraInputs ?? [],
     excludeInputs: options?.excludeInputs ?? [],

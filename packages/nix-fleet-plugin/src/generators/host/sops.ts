@@ -147,3 +147,14 @@ function regenerateFlags(options: NormalizedHostOptions): string {
     ...(d.targetUser ? [`--target-user=${d.targetUser}`] : []),
   ].join(' ');
 }
+
+/**
+ * .sops.yaml with `ageKey` as the host's key: added with its rule as `nx g host --age-key` does,
+ * or put in place of the host's older key (install made the host a new SSH host key).
+ */
+export function setHostAgeKey(text: string | null, name: string, ageKey: string): string {
+  const key = checkAgeKey(ageKey);
+  const anchor = new RegExp(`^(\\s+- &${escapeRegex(name)} )\\S+`, 'm');
+  if (text !== null && anchor.test(text)) return text.replace(anchor, `$1${key}`);
+  return addHostToSopsConfig(text, name, key);
+}
