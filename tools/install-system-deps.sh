@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Installs the system tools the tests use (Nix 2.8 from Debian, OpenSSH, iproute2, busybox)
+# Installs the system tools the tests use (Nix 2.8 from Debian, OpenSSH, iproute2, busybox, age)
 # writes an offline Nix configuration and makes the Nix store (/nix). Idempotent: safe to run on
 # every CI start.
 set -euo pipefail
 
-pkgs=(nix-bin busybox-static git openssh-server openssh-client iproute2 util-linux procps)
+pkgs=(nix-bin busybox-static git openssh-server openssh-client iproute2 util-linux procps age)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -22,6 +22,14 @@ export function installTargets(host: string, inputs: TargetConfiguration['inputs
       inputs,
       metadata: meta(`Install ${host} on a new machine with nixos-anywhere (disko.nix, its SSH host key made here); needs --yes to wipe`, { targetHost: 'root@192.168.1.50', yes: true }),
     },
+    // No build first: a host with --hardware=generated cannot evaluate until its hardware is detected.
+    [options.detectHardwareTargetName]: {
+      executor: `${PLUGIN_NAME}:install`,
+      options: { host, generateHardwareConfig: true, ...flake },
+      cache: false,
+      inputs,
+      metadata: meta(`Boot the installer on ${host}'s machine, detect its hardware into hosts/${host}/hardware-configuration.nix and commit it; wipes nothing`, { targetHost: 'root@192.168.1.50' }),
+    },
     [vmBuild]: {
       executor: `${PLUGIN_NAME}:vm`,
       options: { host, start: false, ...flake },

@@ -3,45 +3,12 @@
 // sops-nix does with sops.age.sshKeyPaths). `age -i <ssh key>` alone cannot be the check: age
 // then only matches ssh-ed25519 stanzas, never the X25519 ones an age1 recipient makes.
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkAgeKey } from '../generators/host/sops';
-import { ageRecipientFromSshKey, bech32Encode, ed25519KeyBytes } from './age-recipient';
-
-/** The age identity of an unencrypted OpenSSH ed25519 private key: SHA-512 of its seed, clamped. */
-function ageIdentityFromSshPrivateKey(pem: string): string {
-  const raw = Buffer.from(pem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''), 'base64');
-  let at = 'openssh-key-v1\0'.length;
-  const field = () => {
-    const len = raw.readUInt32BE(at);
-    const value = raw.subarray(at + 4, at + 4 + len);
-    at += 4 + len;
-    return value;
-  };
-  field(); // cipher "none"
-  field(); // kdf
-  field(); // kdf options
-  at += 4; // number of keys
-  field(); // public key
-  const inner = { raw: field() };
-  const read = () => {
-    const len = inner.raw.readUInt32BE(at);
-    const value = inner.raw.subarray(at + 4, at + 4 + len);
-    at += 4 + len;
-    return value;
-  };
-  at = 8; // two check integers
-  read(); // "ssh-ed25519"
-  read(); // public key
-  const seed = read().subarray(0, 32);
-  const scalar = createHash('sha512').update(seed).digest().subarray(0, 32);
-  scalar[0] &= 248;
-  scalar[31] &= 127;
-  scalar[31] |= 64;
-  return bech32Encode('age-secret-key-', scalar).toUpperCase();
-}
+import { ageIdentityFromSshPrivateKey } from '../../testing/age-identity';
+import { ageRecipientFromSshKey, ed25519KeyBytes } from './age-recipient';
 
 describe('ageRecipientFromSshKey', () => {
   let dir: string;

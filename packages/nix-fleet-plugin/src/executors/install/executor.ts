@@ -60,7 +60,7 @@ export default async function installExecutor(options: InstallExecutorSchema, co
       await run(NIXOS_ANYWHERE, generateHardwareArgs(target, file), { ...out, streamStdout: true });
       await run('git', ['add', '--', file], out);
       await run('git', ['commit', '-m', `hosts/${host}: hardware detected by nixos-anywhere`, '--', file], out);
-      console.log(`${host}: hardware-configuration.nix detected and committed; nothing was wiped. Install with: nx run ${host}:install --target-host=${options.targetHost ?? target.host} --yes`);
+      console.log(`${host}: hardware-configuration.nix detected and committed; nothing was wiped. Install with: nx run ${host}:install --target-host=${options.targetHost ?? target.host}`);
       return { success: true };
     }
     const flakeRef = flakeRefFor(root, options.flake);

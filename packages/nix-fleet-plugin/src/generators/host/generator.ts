@@ -38,8 +38,8 @@ export async function hostGenerator(tree: Tree, schema: HostGeneratorSchema) {
       );
     } else {
       const disk = options.hardware.disko?.disk;
-      const detect = kind === 'generated' ? ' --generate-hardware-config' : '';
-      console.log(`Disk layout: ${options.root}/disko.nix (installing wipes ${disk}). Install with: nx run ${options.name}:install --target-host=root@<address>${detect}`);
+      const detect = kind === 'generated' ? `nx run ${options.name}:detect-hardware --target-host=root@<address>, then ` : '';
+      console.log(`Disk layout: ${options.root}/disko.nix (installing wipes ${disk}). Install with: ${detect}nx run ${options.name}:install --target-host=root@<address>`);
     }
   };
 }

@@ -40,7 +40,7 @@ describe('host generator --hardware', () => {
     expect(disko).toContain('passwordFile = "/tmp/disk.key";');
     const hardware = tree.read('hosts/ares/hardware-configuration.nix', 'utf-8')!;
     expect(hardware).toContain('is still the placeholder written by nx g host');
-    expect(hardware).toContain('nx run ares:install --target-host=root@<address> --generate-hardware-config');
+    expect(hardware).toContain('nx run ares:detect-hardware --target-host=root@<address>');
   });
 
   it('keeps an existing disko.nix on --force', async () => {
