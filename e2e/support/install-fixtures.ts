@@ -51,9 +51,9 @@ set -eu
 printf '%s\\n' "$@" > "$STAND_IN_LOG.$(date +%s%N)"
 case "$1" in
   --store-paths) ;;
-  --phases)
-    [ "$2" = kexec ] && [ "$3" = --generate-hardware-config ] && [ "$4" = nixos-generate-config ] || { echo "stand-in: unexpected $*" >&2; exit 2; }
-    printf '# detected by the nixos-anywhere stand-in\\n{ ... }:\\n{\\n  boot.initrd.availableKernelModules = [ "virtio_pci" ];\\n}\\n' > "$5"
+  --flake)
+    [ "$3" = --no-use-machine-substituters ] && [ "$4" = --phases ] && [ "$5" = kexec ] && [ "$6" = --generate-hardware-config ] && [ "$7" = nixos-generate-config ] || { echo "stand-in: unexpected $*" >&2; exit 2; }
+    printf '# detected by the nixos-anywhere stand-in\\n{ ... }:\\n{\\n  boot.initrd.availableKernelModules = [ "virtio_pci" ];\\n}\\n' > "$8"
     exit 0 ;;
   *) echo "stand-in: unexpected $*" >&2; exit 2 ;;
 esac

@@ -159,7 +159,7 @@ describe('install a new host, then deploy it', () => {
     const calls = standInCalls().length;
     ws.nx(['run', 'web3:detect-hardware', `--targetHost=root@${net.hosts[0].address}`], { env });
     expect(standInCalls().slice(calls)).toEqual([
-      ['--phases', 'kexec', '--generate-hardware-config', 'nixos-generate-config', join(ws.root, 'hosts/web3/hardware-configuration.nix'), '--target-host', `root@${net.hosts[0].address}`],
+      ['--flake', `${ws.root}#web3`, '--no-use-machine-substituters', '--phases', 'kexec', '--generate-hardware-config', 'nixos-generate-config', join(ws.root, 'hosts/web3/hardware-configuration.nix'), '--target-host', `root@${net.hosts[0].address}`],
     ]);
     expect(ws.git(['log', '-1', '--format=%s', '--', 'hosts/web3/hardware-configuration.nix']).trim()).toBe('hosts/web3: hardware detected by nixos-anywhere');
     expect(ws.git(['status', '--porcelain', '--', 'hosts/web3']).trim()).toBe('');

@@ -18,8 +18,8 @@ describe('nixosAnywhereArgs', () => {
   });
 
   it('detects hardware in the installer only (kexec phase), into the host folder', () => {
-    expect(generateHardwareArgs({ host: '10.0.0.12', port: 22 }, '/ws/hosts/web2/hardware-configuration.nix')).toEqual([
-      '--phases', 'kexec', '--generate-hardware-config', 'nixos-generate-config', '/ws/hosts/web2/hardware-configuration.nix', '--ssh-port', '22', '--target-host', 'root@10.0.0.12',
+    expect(generateHardwareArgs({ host: '10.0.0.12', port: 22 }, '/ws/hosts/web2/hardware-configuration.nix', 'path:/ws', 'web2')).toEqual([
+      '--flake', 'path:/ws#web2', '--no-use-machine-substituters', '--phases', 'kexec', '--generate-hardware-config', 'nixos-generate-config', '/ws/hosts/web2/hardware-configuration.nix', '--ssh-port', '22', '--target-host', 'root@10.0.0.12',
     ]);
   });
 });

@@ -27,9 +27,16 @@ export function nixosAnywhereArgs(a: NixosAnywhereArgs): string[] {
   ];
 }
 
-/** Boots the installer (kexec) and writes the detected hardware to `file`; touches no disk. */
-export function generateHardwareArgs(target: NixosAnywhereArgs['target'], file: string): string[] {
+/**
+ * Boots the installer (kexec) and writes the detected hardware to `file`; touches no disk.
+ * nixos-anywhere wants --flake or --store-paths even for this phase; without the machine's
+ * substituters it does not evaluate the host, which cannot evaluate before its hardware exists.
+ */
+export function generateHardwareArgs(target: NixosAnywhereArgs['target'], file: string, flakeRef: string, host: string): string[] {
   return [
+    '--flake',
+    `${flakeRef}#${host}`,
+    '--no-use-machine-substituters',
     '--phases',
     'kexec',
     '--generate-hardware-config',

@@ -55,15 +55,15 @@ export default async function installExecutor(options: InstallExecutorSchema, co
         );
       }
     }
+    const flakeRef = flakeRefFor(root, options.flake);
     if (options.generateHardwareConfig) {
       const file = join(root, 'hosts', host, 'hardware-configuration.nix');
-      await run(NIXOS_ANYWHERE, generateHardwareArgs(target, file), { ...out, streamStdout: true });
+      await run(NIXOS_ANYWHERE, generateHardwareArgs(target, file, flakeRef, host), { ...out, streamStdout: true });
       await run('git', ['add', '--', file], out);
       await run('git', ['commit', '-m', `hosts/${host}: hardware detected by nixos-anywhere`, '--', file], out);
       console.log(`${host}: hardware-configuration.nix detected and committed; nothing was wiped. Install with: nx run ${host}:install --target-host=${options.targetHost ?? target.host}`);
       return { success: true };
     }
-    const flakeRef = flakeRefFor(root, options.flake);
     const disks = parseDisks((await run('nix', disksEvalArgs(flakeRef, host), { cwd: root })).stdout);
     if (!options.yes) {
       console.error(`Install of ${host} on ${target.host} would WIPE ${disks.join(', ')} (hosts/${host}/disko.nix). Nothing was done. Run again with --yes to install.`);
