@@ -82,6 +82,8 @@
               sops
               age
               ssh-to-age
+              # `nx run <host>:install` runs it; pinned by this flake's nixpkgs in flake.lock.
+              nixos-anywhere
             ];
           };
         }
