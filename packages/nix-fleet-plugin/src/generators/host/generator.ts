@@ -29,7 +29,9 @@ export async function hostGenerator(tree: Tree, schema: HostGeneratorSchema) {
   return () => {
     if (options.addressNote) console.log(options.addressNote);
     console.log(`Host ${options.name} added: build it with "nx build ${options.name}".`);
-    for (const line of sops.messages()) console.log(line);
+    // install makes the host's key and puts it in .sops.yaml itself; only a machine installed by hand needs the command.
+    const installs = options.hardware.kind !== 'placeholder' && !schema.ageKey;
+    for (const line of installs ? [`install adds ${options.name}'s age key to .sops.yaml before its first boot.`] : sops.messages()) console.log(line);
     const { kind } = options.hardware;
     if (kind === 'placeholder') {
       console.log(

@@ -43,6 +43,22 @@ describe('host generator --hardware', () => {
     expect(hardware).toContain('nx run ares:detect-hardware --target-host=root@<address>');
   });
 
+  it.each([
+    [{ hardware: 'qemu-vm' }, ['Disk layout: hosts/web2/disko.nix (installing wipes /dev/vda). Install with: nx run web2:install --target-host=root@<address>', "install adds web2's age key to .sops.yaml before its first boot."]],
+    [{ hardware: 'generated', disk: '/dev/nvme0n1' }, ['Disk layout: hosts/web2/disko.nix (installing wipes /dev/nvme0n1). Install with: nx run web2:detect-hardware --target-host=root@<address>, then nx run web2:install --target-host=root@<address>']],
+  ] as const)('says how to install a %j host', async (flags, lines) => {
+    const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    try {
+      const done = await hostGenerator(tree, { name: 'web2', type: 'server', ...flags });
+      done();
+      const said = log.mock.calls.map((c) => String(c[0]));
+      for (const line of lines) expect(said).toContain(line);
+      expect(said.join('\n')).not.toContain('ssh-to-age');
+    } finally {
+      log.mockRestore();
+    }
+  });
+
   it('keeps an existing disko.nix on --force', async () => {
     await hostGenerator(tree, { name: 'web2', type: 'server', hardware: 'qemu-vm' });
     tree.write('hosts/web2/disko.nix', '# mine\n{ ... }: { }\n');
