@@ -10,6 +10,7 @@
 // its private /nix. On a machine with network, a pinned nixos-anywhere from the fleet's flake
 // inputs runs in its place through the same executor and argv.
 import { FIXTURE_FLAKE } from './fixture-fleet';
+import { sshConfigBlock } from './test-hosts';
 
 export const INSTALLED_ROOT = '/nix/var/installed-root';
 
@@ -73,21 +74,11 @@ echo "stand-in: installed $system"
 `;
 
 /**
- * The operator's ssh config for the installed host: its own empty known_hosts and strict
- * checking, so only the fleet's pinned key (GlobalKnownHostsFile from deploy) can let ssh in.
+ * The operator's ssh config for the installed host: the test network's block (its own known_hosts,
+ * strict checking, HostKeyAlias) with an empty known_hosts, matching the address too (install's
+ * probe goes to root@<address>), so only the fleet's pinned key (GlobalKnownHostsFile, which
+ * nix-fleet passes on the command line, above the block's /dev/null) can let ssh in.
  */
 export function operatorSshConfig(name: string, address: string, identityFile: string, emptyKnownHosts: string): string {
-  return [
-    `Host ${name} ${address}`,
-    `  HostName ${address}`,
-    '  User root',
-    `  IdentityFile ${identityFile}`,
-    '  IdentitiesOnly yes',
-    `  UserKnownHostsFile ${emptyKnownHosts}`,
-    '  StrictHostKeyChecking yes',
-    `  HostKeyAlias ${name}`,
-    '  BatchMode yes',
-    '  LogLevel ERROR',
-    '',
-  ].join('\n');
+  return sshConfigBlock(name, address, identityFile, emptyKnownHosts).replace(`Host ${name}\n`, `Host ${name} ${address}\n`);
 }
