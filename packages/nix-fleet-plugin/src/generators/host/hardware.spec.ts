@@ -101,6 +101,7 @@ describe('host generator --hardware', () => {
     ['a label with a quote', { hardware: 'qemu-vm', rootLabel: 'a"b' }, /Invalid --root-label "a"b"/],
     ['a label too long for FAT', { hardware: 'qemu-vm', bootLabel: 'efi-system-part' }, /Invalid --boot-label/],
     ['an empty label', { hardware: 'qemu-vm', rootLabel: '' }, /Invalid --root-label ""/],
+    ['roles on a vm', { type: 'vm', roles: 'web' }, /--roles is for servers, but --type is "vm"\. Pass --type=server \(a VM that serves: --type=server --hardware=qemu-vm\)/],
     ['equal labels', { hardware: 'qemu-vm', rootLabel: 'x', bootLabel: 'x' }, /--root-label and --boot-label are both "x"/],
   ];
   it.each(bad)('rejects %s before writing anything', async (_what, override, message) => {

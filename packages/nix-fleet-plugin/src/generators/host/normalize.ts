@@ -60,7 +60,7 @@ export function normalizeHostOptions(tree: Tree, options: HostGeneratorSchema): 
   const roles = parseList(options.roles);
   if (roles.length > 0 && type !== 'server') {
     throw new GeneratorInputError(
-      `--roles is for servers, but --type is "${type}". Pass --type=server, or drop --roles and use --profiles.`,
+      `--roles is for servers, but --type is "${type}". Pass --type=server (a VM that serves: --type=server --hardware=qemu-vm), or drop --roles and use --profiles.`,
     );
   }
   const knownRoles = existingRoles(tree);
