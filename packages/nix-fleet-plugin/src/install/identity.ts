@@ -35,7 +35,18 @@ export async function makeHostIdentity(host: string): Promise<HostIdentity> {
     chmodSync(key, 0o600);
     chmodSync(`${key}.pub`, 0o644);
     const publicKey = readFileSync(`${key}.pub`, 'utf-8').trim();
-    return { extraFiles, publicKey, ageRecipient: ageRecipientFromSshKey(publicKey), remove: () => rmSync(extraFiles, { recursive: true, force: true }) };
+    // Also when the executor's process ends without reaching its finally (process.exit).
+    const remove = () => rmSync(extraFiles, { recursive: true, force: true });
+    process.once('exit', remove);
+    return {
+      extraFiles,
+      publicKey,
+      ageRecipient: ageRecipientFromSshKey(publicKey),
+      remove: () => {
+        process.removeListener('exit', remove);
+        remove();
+      },
+    };
   } catch (e) {
     rmSync(extraFiles, { recursive: true, force: true });
     throw e;

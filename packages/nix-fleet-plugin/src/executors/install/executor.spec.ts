@@ -2,7 +2,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { executorWorkspace } from '../../../testing/executor-workspace';
-import installExecutor, { installTarget, parseDisks } from './executor';
+import installExecutor, { checkDiskKeyFile, installTarget, parseDisks } from './executor';
 
 describe('install executor', () => {
   const { root, context, errors, hostJson } = executorWorkspace('install', 'web2');
@@ -31,6 +31,15 @@ describe('install executor', () => {
   it('takes root as the user unless one is given, and the port', () => {
     expect(installTarget({}, 'web2', '10.0.0.12')).toMatchObject({ host: '10.0.0.12', user: 'root', port: undefined });
     expect(installTarget({ targetHost: 'nixos@[2001:db8::7]:2222' }, 'web2', '10.0.0.12')).toMatchObject({ host: '2001:db8::7', user: 'nixos', port: 2222 });
+  });
+
+  it('asks for the passphrase file of a LUKS layout, and takes it relative to the workspace', () => {
+    const luks = 'content = { type = "luks"; passwordFile = "/tmp/disk.key"; };';
+    expect(() => checkDiskKeyFile(luks, undefined, root)).toThrow('disko.nix encrypts the disk with the passphrase from /tmp/disk.key: pass --disk-key-file=');
+    expect(() => checkDiskKeyFile(luks, 'missing.key', root)).toThrow('--disk-key-file missing.key does not exist.');
+    writeFileSync(join(root, 'disk.key'), 'pass');
+    expect(checkDiskKeyFile(luks, 'disk.key', root)).toBe(join(root, 'disk.key'));
+    expect(checkDiskKeyFile('content = { type = "filesystem"; };', undefined, root)).toBeUndefined();
   });
 
   it('names every disk of the evaluated layout with its device', () => {

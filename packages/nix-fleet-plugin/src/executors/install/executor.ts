@@ -1,8 +1,8 @@
 // @nix-fleet/nx:install: a new machine gets the host's system through nixos-anywhere, from the
 // store paths of the host's build, and an SSH host key made here before its first boot.
 import type { ExecutorContext } from '@nx/devkit';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { resolveHost } from '../../host/resolve-host';
 import { parseTargetAddress } from '../../host/target-address';
 import { verifiedRecord } from '../../nix/build-record';
@@ -25,6 +25,16 @@ export function installTarget(options: InstallExecutorSchema, host: string, host
   const timeout = options.connectTimeout ?? 10;
   if (!(timeout > 0 && timeout <= 600)) throw new Error(`--connect-timeout=${timeout} is not a number of seconds from more than 0 to 600.`);
   return { host: address.host, user: address.user ?? 'root', port: address.port, sshOptions: [], connectTimeout: timeout, configFile: process.env.NIX_FLEET_SSH_CONFIG || undefined };
+}
+
+/** A LUKS layout from nx g host --encrypt reads its passphrase from /tmp/disk.key in the installer. */
+export function checkDiskKeyFile(disko: string, given: string | undefined, root: string): string | undefined {
+  const file = given === undefined ? undefined : resolve(root, given);
+  if (file !== undefined && !existsSync(file)) throw new Error(`--disk-key-file ${given} does not exist. Give the file that holds the disk passphrase.`);
+  if (file === undefined && disko.includes('"/tmp/disk.key"')) {
+    throw new Error('disko.nix encrypts the disk with the passphrase from /tmp/disk.key: pass --disk-key-file=<file holding the passphrase> (it is copied there in the installer, never into the new system).');
+  }
+  return file;
 }
 
 /** "main /dev/vda, data /dev/sdb": the disks disko.nix would wipe, by the evaluated configuration. */
@@ -60,17 +70,19 @@ export default async function installExecutor(options: InstallExecutorSchema, co
       const file = join(root, 'hosts', host, 'hardware-configuration.nix');
       await run(NIXOS_ANYWHERE, generateHardwareArgs(target, file, flakeRef, host), { ...out, streamStdout: true });
       await run('git', ['add', '--', file], out);
-      await run('git', ['commit', '-m', `hosts/${host}: hardware detected by nixos-anywhere`, '--', file], out);
+      // The same hardware detected again leaves nothing to commit.
+      if ((await run('git', ['status', '--porcelain', '--', file], { cwd: root })).stdout.trim() !== '') {
+        await run('git', ['commit', '-m', `hosts/${host}: hardware detected by nixos-anywhere`, '--', file], out);
+      }
       console.log(`${host}: hardware-configuration.nix detected and committed; nothing was wiped. Install with: nx run ${host}:install --target-host=${options.targetHost ?? target.host}`);
       return { success: true };
     }
+    const diskKeyFile = checkDiskKeyFile(readFileSync(join(root, 'hosts', host, 'disko.nix'), 'utf-8'), options.diskKeyFile, root);
     const disks = parseDisks((await run('nix', disksEvalArgs(flakeRef, host), { cwd: root })).stdout);
     if (!options.yes) {
       console.error(`Install of ${host} on ${target.host} would WIPE ${disks.join(', ')} (hosts/${host}/disko.nix). Nothing was done. Run again with --yes to install.`);
       return { success: false };
     }
-    const diskKeyFile = options.diskKeyFile;
-    if (diskKeyFile !== undefined && !existsSync(diskKeyFile)) throw new Error(`--disk-key-file ${diskKeyFile} does not exist.`);
     const record = await verifiedRecord(root, host, flakeRef, evalHashOf(context, host));
     const diskoScript = parseNixBuildJson((await run('nix', diskoScriptBuildArgs(flakeRef, host), out)).stdout).outPath;
 
