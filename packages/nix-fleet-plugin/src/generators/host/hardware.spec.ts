@@ -18,6 +18,8 @@ describe('host generator --hardware', () => {
     expect(disko).toContain('rootLabel = "nixos";');
     expect(disko).toContain('format = "ext4";');
     expect(disko).not.toContain('luks');
+    expect(disko).toContain('boot.loader.systemd-boot.enable = true;');
+    expect(tree.read('hosts/web2/hardware-configuration.nix', 'utf-8')).not.toContain('boot.loader');
   });
 
   it('writes labels, the device, btrfs and LUKS from the flags', async () => {
