@@ -108,6 +108,21 @@ describe('host generator', () => {
     ['a target host with another user', { targetHost: 'root@10.0.0.5', targetUser: 'admin' }, /names user "root", but the target user is "admin"/],
     ['a target port out of range', { targetHost: 'web1.lan:70000' }, /port 70000 is not a TCP port/],
     ['a bad target user', { targetUser: 'Root User' }, /Invalid --target-user "Root User"/],
+    // --hardware and the disk layout (hardware.spec.ts)
+    ['an unknown hardware', { hardware: 'metal' as never }, /Unknown --hardware "metal"\. Use one of qemu-vm, generated, placeholder/],
+    ['disk flags on a placeholder', { disk: '/dev/sda' }, /--disk describes the disk layout.*--hardware=generated/],
+    ['encrypt on a placeholder', { encrypt: true }, /--encrypt describes the disk layout/],
+    ['a vm with generated hardware', { type: 'vm', hardware: 'generated' }, /--type=vm is a QEMU guest; --hardware=generated does not fit/],
+    ['an unknown file system', { hardware: 'qemu-vm', filesystem: 'zfs' as never }, /Unknown --filesystem "zfs"/],
+    ['a disk that is no device', { hardware: 'qemu-vm', disk: 'sda' }, /Invalid --disk "sda"/],
+    ['a disk with a shell expansion', { hardware: 'qemu-vm', disk: '/dev/$(id)' }, /Invalid --disk/],
+    ['a disk with a Nix interpolation', { hardware: 'qemu-vm', disk: '/dev/${x}' }, /Invalid --disk/],
+    ['a disk path escaping /dev', { hardware: 'qemu-vm', disk: '/dev/../etc/passwd' }, /Invalid --disk/],
+    ['a label with a quote', { hardware: 'qemu-vm', rootLabel: 'a"b' }, /Invalid --root-label "a"b"/],
+    ['a label too long for FAT', { hardware: 'qemu-vm', bootLabel: 'efi-system-part' }, /Invalid --boot-label/],
+    ['an empty label', { hardware: 'qemu-vm', rootLabel: '' }, /Invalid --root-label ""/],
+    ['roles on a vm', { type: 'vm', roles: 'web' }, /--roles is for servers, but --type is "vm"\. Pass --type=server \(a VM that serves: --type=server --hardware=qemu-vm\)/],
+    ['equal labels', { hardware: 'qemu-vm', rootLabel: 'x', bootLabel: 'x' }, /--root-label and --boot-label are both "x"/],
   ];
   it.each(bad)('rejects %s before writing anything', async (_what, override, message) => {
     expect.assertions(2);
