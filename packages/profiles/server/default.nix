@@ -54,6 +54,9 @@ in
     ];
 
     networking.firewall.enable = true;
+    # nftables: NixOS checks the ruleset when it builds it (networking.nftables.checkRuleset),
+    # so a bad rule fails the build instead of stopping the running firewall at switch time.
+    networking.nftables.enable = lib.mkDefault true;
     profiles.fleet.firewall.fleetTCPPorts = cfg.openPorts;
 
     # Headless: the interpreters and tools NixOS installs by default are not needed here.

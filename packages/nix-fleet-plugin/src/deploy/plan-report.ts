@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { versionText } from '../closure/budget';
 import { formatBytes, formatDelta } from '../closure/size';
 import { directionOf, formatCounts } from '../closure/version';
+import { withBranchColumn } from '../summary/branch-column';
 import { renderTable } from '../summary/table';
 import { plural } from '../summary/task-rows';
 import type { PlanResult } from './plan';
@@ -35,6 +36,8 @@ export interface PlanRow {
   /** The plan's status, or Nx's for a task that wrote no plan in this run. */
   status: string;
   result?: PlanResult;
+  /** host.json "nixpkgs" of the host, for the nixpkgs column of a mixed fleet. */
+  nixpkgs?: string;
 }
 
 export function renderPlanTable(rows: PlanRow[]): string {
@@ -43,7 +46,9 @@ export function renderPlanTable(rows: PlanRow[]): string {
     if (!planned) return [host, status, '-', '-', '-', (r?.message ?? '').split('\n')[0].slice(0, 100)];
     return [host, status, formatCounts(r.counts), formatDelta(r.growth ?? 0), `${formatBytes(r.copyBytes ?? 0)} (${r.copyPaths})`, ''];
   });
-  return renderTable(['host', 'plan', 'packages ↑↓~+-', 'closure', 'to copy', 'detail'], body, [3]);
+  const table = { headers: ['host', 'plan', 'packages ↑↓~+-', 'closure', 'to copy', 'detail'], body, rightAligned: [3] };
+  const { headers, body: cells, rightAligned } = withBranchColumn(table, rows.map((r) => r.nixpkgs));
+  return renderTable(headers, cells, rightAligned);
 }
 
 export function planCounts(rows: PlanRow[]): Record<string, number> {

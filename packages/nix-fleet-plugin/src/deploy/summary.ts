@@ -1,6 +1,7 @@
 // The fleet table at the end of `nx run-many -t deploy`, and dist/deploy/summary.json.
 import { writeJsonFile, type PostTasksExecutionContext } from '@nx/devkit';
 import { join } from 'node:path';
+import { hostBranch } from '../summary/branch-column';
 import { renderTable } from '../summary/table';
 import { plural, taskRows } from '../summary/task-rows';
 import { formatCounts } from '../closure/version';
@@ -43,7 +44,7 @@ export function deployAndPlanRows(options: NixFleetPluginOptions | undefined, co
   const nxStatus = (status: string) => (status === 'failure' ? 'failed' : status);
   // A run is a plan run when any host wrote a plan; hosts that wrote nothing keep Nx's status.
   if (rows.some((r) => r.data.plan)) {
-    return { deploys: [], plans: rows.map(({ host, status, data }) => ({ host, status: data.plan?.status ?? nxStatus(status), result: data.plan })) };
+    return { deploys: [], plans: rows.map(({ host, status, data }) => ({ host, status: data.plan?.status ?? nxStatus(status), result: data.plan, nixpkgs: hostBranch(context.workspaceRoot, host) })) };
   }
   return { deploys: rows.map(({ host, status, data }) => ({ host, status: data.deploy?.status ?? nxStatus(status), result: data.deploy })), plans: [] };
 }

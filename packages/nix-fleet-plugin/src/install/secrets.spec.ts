@@ -42,6 +42,6 @@ describe('recordAgeRecipient', () => {
         return false;
       }
     })();
-    if (!sops) expect(lines[1]).toBe('sops is not installed here: re-key secrets/web2.yaml before the host boots, with: sops updatekeys --yes secrets/web2.yaml');
+    if (!sops) expect(lines[lines.length - 1]).toBe('sops is not installed here: re-key secrets/web2.yaml before the host boots, with: sops updatekeys --yes secrets/web2.yaml');
   });
 });

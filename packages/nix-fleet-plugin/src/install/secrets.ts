@@ -16,8 +16,9 @@ async function onPath(command: string): Promise<boolean> {
 export async function recordAgeRecipient(root: string, host: string, recipient: string): Promise<string[]> {
   const config = join(root, SOPS_CONFIG);
   const before = existsSync(config) ? readFileSync(config, 'utf-8') : null;
-  writeFileSync(config, setHostAgeKey(before, host, recipient));
-  const lines = [`${SOPS_CONFIG}: ${host} is ${recipient}`];
+  const change = setHostAgeKey(before, host, recipient);
+  writeFileSync(config, change.text);
+  const lines = [`${SOPS_CONFIG}: ${host} is ${recipient}`, ...change.notes];
   const secrets = `secrets/${host}.yaml`;
   if (!existsSync(join(root, secrets))) return [...lines, `No ${secrets} yet; create it with: sops ${secrets}`];
   if (await onPath('sops')) {

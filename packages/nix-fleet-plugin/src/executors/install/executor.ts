@@ -87,9 +87,10 @@ export default async function installExecutor(options: InstallExecutorSchema, co
     const diskoScript = parseNixBuildJson((await run('nix', diskoScriptBuildArgs(flakeRef, host), out)).stdout).outPath;
 
     identity = await makeHostIdentity(host);
+    // .sops.yaml first: it refuses a file without an admin key, before the host is pinned.
+    for (const line of await recordAgeRecipient(root, host, identity.ageRecipient)) console.log(line);
     pinHostKey(root, host, identity.publicKey);
     console.log(`known_hosts: pinned ${host} ${identity.publicKey.split(' ').slice(0, 2).join(' ')}`);
-    for (const line of await recordAgeRecipient(root, host, identity.ageRecipient)) console.log(line);
     await run(NIXOS_ANYWHERE, nixosAnywhereArgs({ target, diskoScript, toplevel: record.outPath, extraFiles: identity.extraFiles, diskKeyFile }), { ...out, streamStdout: true });
     console.log(`${host}: installed ${record.outPath}. Commit known_hosts and .sops.yaml, then deploy with: nx run ${host}:deploy`);
     return { success: true };
