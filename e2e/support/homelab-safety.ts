@@ -81,7 +81,8 @@ export const webAnswer = (root: string, server: string, host: string, source: st
   );
 
 /** A DOCKER-USER rule as argument list, and where a new forwarded connection ends in the chain. */
-export function dockerVerdict(rules: string[][], from: string, port: number): 'RETURN' | 'DROP' | 'none' {
+/** `out`: the interface the packet leaves by (a container bridge, or e.g. a VPN's wg0). */
+export function dockerVerdict(rules: string[][], from: string, port: number, out = 'docker0'): 'RETURN' | 'DROP' | 'none' {
   for (const rule of rules) {
     if (rule[0] !== '-A') continue;
     const arg = (flag: string) => {
@@ -92,6 +93,8 @@ export function dockerVerdict(rules: string[][], from: string, port: number): 'R
     if (state && !state.split(',').includes('NEW')) continue;
     if (arg('-i')) continue; // from a container bridge, never from outside
     if (arg('-s') && arg('-s') !== from) continue;
+    const o = arg('-o'); // iptables: a trailing "+" matches every name with that prefix
+    if (o && !(o.endsWith('+') ? out.startsWith(o.slice(0, -1)) : out === o)) continue;
     if (arg('--ctorigdstport') && arg('--ctorigdstport') !== String(port)) continue;
     return arg('-j') as 'RETURN' | 'DROP';
   }

@@ -2,7 +2,7 @@
 // Real nix-instantiate on the profile library's builtins-only helpers and this repo's hosts/ (or a
 // broken copy); each case also reads the module that hands its decision to the helper.
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { evalFleet, nixString, profileSetting, profileText } from '../../support/homelab-safety';
@@ -71,11 +71,49 @@ describe('logs and alerts arrive (lib/monitoring.nix)', () => {
     }
   });
 
-  it('binds Prometheus, Grafana, Loki and Alertmanager to the fleet address, not 0.0.0.0', () => {
+  it('writes IPv6 addresses in brackets in the Loki URL and the scrape targets', () => {
+    const root = mkdtempSync(join(tmpdir(), 'homelab-ipv6-'));
+    try {
+      for (const dir of ['hosts', 'packages/profiles']) cpSync(join(REPO_ROOT, dir), join(root, dir), { recursive: true });
+      const setTarget = (host: string, address: string) => {
+        const file = join(root, 'hosts', host, 'host.json');
+        const json = JSON.parse(readFileSync(file, 'utf-8'));
+        json.deployment.targetHost = address;
+        writeFileSync(file, JSON.stringify(json, null, 2));
+      };
+      setTarget('monitoring-server', 'fd00:10::14');
+      setTarget('docker-server', '[fd00:10::12]');
+      const view = evalFleet<{ url: string; targets: string[] }>(
+        root,
+        `{
+          url = lib.monitoring.lokiPushUrl { inherit hosts; port = 3100; };
+          targets = map (lib.monitoring.scrapeTarget hosts 9100) (lib.monitoring.scrapedHosts hosts);
+        }`,
+      );
+      // "http://fd00:10::14:3100/..." is no URL: Alloy would refuse its configuration and not start.
+      expect(new URL(view.url).host).toBe('[fd00:10::14]:3100');
+      expect(view.targets).toEqual(['10.0.10.13:9100', '[fd00:10::12]:9100', '[fd00:10::14]:9100', '10.0.10.11:9100']);
+      // The monitoring role scrapes, and names in its backup alerts, exactly these targets.
+      expect(profileSetting('server/roles/monitoring.nix', 'instance')).toBe('((monitoring).scrapeTarget hosts nodePort)');
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it("turns Alertmanager's cluster gossip off, which would listen on every interface", () => {
+    expect(profileSetting('server/roles/monitoring.nix', 'prometheus', 'alertmanager', 'extraFlags')).toBe('[ ("--cluster.listen-address=") ]');
+  });
+
+  it("keeps Alertmanager, whose API takes anyone's silences, on 127.0.0.1 and out of the fleet ports", () => {
+    expect(profileSetting('server/roles/monitoring.nix', 'prometheus', 'alertmanager', 'listenAddress')).toBe('"127.0.0.1"');
+    expect(profileSetting('server/roles/monitoring.nix', 'alertmanagers')).toContain('targets = [ (("127.0.0.1:" + (toString (am).port))) ]');
+    expect(profileSetting('server/roles/monitoring.nix', 'profiles', 'fleet', 'firewall', 'fleetTCPPorts')).not.toMatch(/am\)?\.port/);
+  });
+
+  it('binds Prometheus, Grafana and Loki to the fleet address, not 0.0.0.0', () => {
     const monitoring = profileText('server/roles/monitoring.nix') + profileText('server/loki-config.nix');
     expect(monitoring).not.toMatch(/0\.0\.0\.0/);
     expect(profileSetting('server/roles/monitoring.nix', 'services', 'prometheus', 'listenAddress')).toBe('hostPart');
-    expect(profileSetting('server/roles/monitoring.nix', 'prometheus', 'alertmanager', 'listenAddress')).toBe('hostPart');
     expect(profileSetting('server/roles/monitoring.nix', 'hostPart')).toMatch(/\(cfg\)\.listenAddress/);
     expect(profileSetting('server/roles/monitoring.nix', 'settings', 'server', 'http_addr')).toBe('(cfg).listenAddress');
     expect(profileSetting('server/loki-config.nix', 'server', 'http_listen_address')).toBe('listenAddress');
@@ -106,6 +144,18 @@ describe('backups (server/roles/backup.nix, lib/backup.nix)', () => {
     expect(profileSetting('server/roles/backup.nix', 'pruneOpts')).toBe('(cfg).keep');
     expect(profileSetting('server/roles/backup.nix', 'exclude')).toBe('(backup).forbidden');
     expect(profileText('server/roles/backup.nix')).toMatch(/fleet_backup_last_success_timestamp_seconds/);
+  });
+
+  it("runs after the night's database dump, so a snapshot holds today's dump", () => {
+    // services.postgresqlBackup.startAt defaults to 01:15; the database role keeps that default.
+    expect(profileText('server/roles/database.nix')).not.toMatch(/startAt/);
+    const schedule = profileText('server/roles/backup.nix').match(/schedule = mkOption \{[^}]*?default = "([^"]*)"/)?.[1];
+    const at = schedule?.match(/^\*-\*-\* (\d\d):(\d\d):00$/);
+    expect(at).not.toBeNull();
+    const minutes = Number(at?.[1]) * 60 + Number(at?.[2]);
+    // Later than the dump, and done (with the timer's 30 min random delay) before a 04:00 upgrade.
+    expect(minutes).toBeGreaterThan(75);
+    expect(minutes + 30).toBeLessThan(240);
   });
 });
 

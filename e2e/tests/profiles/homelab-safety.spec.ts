@@ -77,6 +77,23 @@ describe('addresses are parsed strictly (lib/firewall.nix)', () => {
   });
 });
 
+describe('ports opened on one interface are not missed (lib/firewall.nix)', () => {
+  it('names per-interface ports and trusted interfaces, which the top-level check never sees', () => {
+    const named = evalFleet<string[]>(
+      REPO_ROOT,
+      `lib.firewall.interfaceViolations {
+        interfaces = { eth0 = { allowedTCPPorts = [ 443 3000 ]; allowedUDPPorts = [ 53 ]; }; wg0 = { allowedTCPPorts = [ ]; }; };
+        trustedInterfaces = [ "lo" "eth1" ];
+      }`,
+    );
+    expect(named).toEqual(['TCP 3000 on eth0', 'UDP 53 on eth0', 'every port on eth1']);
+    // The server profile reads the merged interface options (NixOS adds "lo" to trustedInterfaces itself).
+    expect(profileSetting('server/default.nix', 'interfaceOpen')).toMatch(/interfaceViolations/);
+    expect(profileSetting('server/default.nix', 'interfaceOpen')).toMatch(/interfaces = \(firewall\)\.interfaces; trustedInterfaces = \(firewall\)\.trustedInterfaces;/);
+    expect(profileSetting('server/default.nix', 'warnings')).toMatch(/interfaceOpen/);
+  });
+});
+
 describe('docker-server: a published container port is not public (lib/docker.nix)', () => {
   it('binds a bare -p 8080:80 to 127.0.0.1 and drops forwarded traffic to undeclared ports', () => {
     const { settings, rules } = dockerPlan(REPO_ROOT, {});
@@ -93,6 +110,15 @@ describe('docker-server: a published container port is not public (lib/docker.ni
     expect(dockerVerdict(rules, '203.0.113.9', 8443)).toBe('RETURN');
     expect(dockerVerdict(rules, '10.0.10.14', 9000)).toBe('DROP');
     expect(rules[0]).toEqual(['-F', 'DOCKER-USER']);
+  });
+
+  it('drops only what goes into a container bridge, not traffic the host routes elsewhere', () => {
+    const { rules } = dockerPlan(REPO_ROOT, {});
+    // A compose network's bridge is br-<id>.
+    expect(dockerVerdict(rules, '203.0.113.9', 8080, 'br-1a2b3c4d5e6f')).toBe('DROP');
+    // A VPN client reaching the LAN through this host (wg0 -> eth0) is not Docker's business.
+    expect(dockerVerdict(rules, '10.8.0.2', 22, 'eth0')).toBe('none');
+    expect(dockerVerdict(rules, '10.8.0.2', 443, 'wg0')).toBe('none');
   });
 });
 

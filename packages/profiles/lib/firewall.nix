@@ -96,6 +96,8 @@ rec {
     else
       null;
 
+  # "[fd00::1]" (how ssh and URLs write an IPv6 address) -> "fd00::1".
+  inherit unbracket;
   isIPv4 = s: (parseAddress s).family or null == "ipv4";
   isIPv6 = s: (parseAddress s).family or null == "ipv6";
   # A network that matches every address (0.0.0.0/0, ::/0, 0::/0, ::0/0, any "/0") would make
@@ -164,6 +166,33 @@ rec {
     ++ map (p: "UDP ${toString p}") udp
     ++ map (r: "TCP ${toString r.from}-${toString r.to}") tcpRanges
     ++ map (r: "UDP ${toString r.from}-${toString r.to}") udpRanges;
+
+  # What a host opens on single interfaces (networking.firewall.interfaces, trustedInterfaces), as
+  # "TCP 3000 on eth0" / "every port on eth1": open to everyone on that network, not to the fleet's
+  # sources only, and not in the top-level lists worldViolations reads.
+  interfaceViolations =
+    {
+      # networking.firewall.interfaces: { <name> = { allowedTCPPorts; ... }; }
+      interfaces ? { },
+      trustedInterfaces ? [ ],
+      allowed ? publicTCPPorts,
+    }:
+    concatLists (
+      map (
+        name:
+        let
+          i = interfaces.${name};
+        in
+        map (v: "${v} on ${name}") (worldViolations {
+          tcp = i.allowedTCPPorts or [ ];
+          udp = i.allowedUDPPorts or [ ];
+          tcpRanges = i.allowedTCPPortRanges or [ ];
+          udpRanges = i.allowedUDPPortRanges or [ ];
+          inherit allowed;
+        })
+      ) (attrNames interfaces)
+    )
+    ++ map (name: "every port on ${name}") (filter (name: name != "lo") trustedInterfaces);
 
   # iptables commands for networking.firewall.extraCommands: accept `tcp` ports from the sources.
   # They run before the firewall's final refuse rule, in its own nixos-fw chain (flushed on reload).

@@ -17,6 +17,18 @@ rec {
   # Directory the node exporter's textfile collector reads (backup and certificate metrics).
   textfileDir = "/var/lib/prometheus-node-exporter-text";
 
+  # "address:port" as URLs and Prometheus targets need it: an IPv6 address goes in brackets
+  # ("fd00::1:9100" is no address at all; Alloy refuses such a URL and does not start).
+  hostPort =
+    address: port:
+    let
+      bare = fw.unbracket address;
+    in
+    "${if fw.isIPv6 bare then "[${bare}]" else bare}:${toString port}";
+
+  # The Prometheus target (and so the `instance` label) of a host's node exporter.
+  scrapeTarget = hosts: port: name: hostPort (address hosts.${name}) port;
+
   # Servers with an address: the monitoring role scrapes their node exporters.
   scrapedHosts = hosts: filter (name: hosts.${name}.type == "server" && address hosts.${name} != null) (attrNames hosts);
 
@@ -24,7 +36,9 @@ rec {
   monitoringHosts =
     hosts:
     filter (
-      name: elem "monitoring" (hosts.${name}.roles or [ ]) && fw.parseAddress (toString (address hosts.${name})) != null
+      name:
+      elem "monitoring" (hosts.${name}.roles or [ ])
+      && fw.parseAddress (fw.unbracket (toString (address hosts.${name}))) != null
     ) (attrNames hosts);
 
   # Loki's push URL on the fleet's monitoring host, or null when the fleet has none.
@@ -33,7 +47,7 @@ rec {
     let
       found = monitoringHosts hosts;
     in
-    if found == [ ] then null else "http://${address hosts.${head found}}:${toString port}/loki/api/v1/push";
+    if found == [ ] then null else "http://${hostPort (address hosts.${head found}) port}/loki/api/v1/push";
 
   # Grafana Alloy configuration: read this host's journal and push it to Loki.
   alloyConfig =

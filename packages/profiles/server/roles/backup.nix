@@ -67,9 +67,11 @@ in
 
     schedule = mkOption {
       type = types.str;
-      default = "daily";
-      example = "03:30";
-      description = "When the backup runs, as a systemd calendar event (missed runs catch up at boot).";
+      # After the nightly database dump (services.postgresqlBackup.startAt, 01:15): at midnight
+      # every snapshot would hold the day-old dump of the night before.
+      default = "*-*-* 02:30:00";
+      example = "daily";
+      description = "When the backup runs, as a systemd calendar event (missed runs catch up at boot); after the 01:15 database dump by default.";
     };
 
     keep = mkOption {

@@ -52,7 +52,8 @@ in
         description = ''
           Container ports (the host side of `-p`) that everyone may reach. Publish them on an
           address, e.g. `-p 0.0.0.0:8443:443`: a bare `-p 8443:443` binds to 127.0.0.1.
-          Forwarded traffic to any port not listed here or in `fleetTCPPorts` is dropped.
+          Forwarded traffic into a container bridge (`docker0`, `br-*`) to any port not listed
+          here or in `fleetTCPPorts` is dropped; other traffic this host routes is left alone.
         '';
       };
       fleetTCPPorts = mkOption {

@@ -1,5 +1,6 @@
 # Server role "monitoring": Prometheus scraping the fleet's node exporters, Grafana, Loki, and
-# Alertmanager with the fleet's alert rules (lib/monitoring.nix). All bind to the fleet address.
+# Alertmanager with the fleet's alert rules (lib/monitoring.nix). All but Alertmanager (this host
+# only) bind to the fleet address.
 {
   config,
   lib,
@@ -13,16 +14,18 @@ let
   fw = import ../../lib/firewall.nix;
   secretPath = import ../../lib/secret-path.nix;
   secretOption = name: nullable: secretPath.option { inherit types name nullable; };
-  nodePort = toString config.profiles.server.roles.general.nodeExporter.port;
-  instance = name: "${hosts.${name}.deployment.targetHost}:${nodePort}";
+  nodePort = config.profiles.server.roles.general.nodeExporter.port;
+  # "[fd00::12]:9100" for an IPv6 targetHost: also the `instance` label the backup alerts name.
+  instance = monitoring.scrapeTarget hosts nodePort;
   # Every server in host.json with a deployment address runs the general role's node exporter.
   fleetTargets = map instance (monitoring.scrapedHosts hosts);
   # This host's own address in host.json, when it is an IP address the services can bind to.
   ownAddress =
     let
       target = hosts.${config.networking.hostName}.deployment.targetHost or null;
+      bare = if target == null then null else fw.unbracket target;
     in
-    if target != null && fw.parseAddress target != null then target else null;
+    if bare != null && fw.parseAddress bare != null then bare else null;
   am = cfg.alertmanager;
   # "host:port" needs brackets around an IPv6 address.
   hostPart = if lib.hasInfix ":" (toString cfg.listenAddress) then "[${cfg.listenAddress}]" else cfg.listenAddress;
@@ -38,7 +41,7 @@ in
       defaultText = lib.literalMD "this host's `deployment.targetHost` in host.json, when it is an IP address";
       example = "10.0.10.14";
       description = ''
-        The address Prometheus, Grafana, Loki and Alertmanager listen on: the one the fleet
+        The address Prometheus, Grafana and Loki listen on: the one the fleet
         reaches this host at, never every interface by default. `null` fails evaluation with the fix.
       '';
     };
@@ -138,7 +141,7 @@ in
       port = mkOption {
         type = types.port;
         default = 9093;
-        description = "Alertmanager port (fleet only).";
+        description = "Alertmanager port, on 127.0.0.1 only (`ssh -L 9093:127.0.0.1:9093` for its UI).";
       };
       webhookUrlFile = mkOption {
         inherit (secretOption "profiles.server.roles.monitoring.alertmanager.webhookUrlFile" true) type apply;
@@ -204,7 +207,7 @@ in
       }
     ];
 
-    warnings = lib.optional (am.webhookUrlFile == null && am.email.to == null) "${config.networking.hostName}: Alertmanager has no receiver, so alerts are only visible in its UI. Set profiles.server.roles.monitoring.alertmanager.webhookUrlFile or alertmanager.email.to (docs/Server-Deployment.md, Monitoring and alerts).";
+    warnings = lib.optional (am.webhookUrlFile == null && am.email.to == null) "${config.networking.hostName}: Alertmanager has no receiver, so alerts are only visible on Prometheus's Alerts page. Set profiles.server.roles.monitoring.alertmanager.webhookUrlFile or alertmanager.email.to (docs/Server-Deployment.md, Monitoring and alerts).";
 
     services.prometheus = {
       enable = true;
@@ -230,15 +233,20 @@ in
         ))
       ];
       alertmanagers = [
-        { static_configs = [ { targets = [ "${hostPart}:${toString am.port}" ]; } ]; }
+        { static_configs = [ { targets = [ "127.0.0.1:${toString am.port}" ]; } ]; }
       ];
     };
 
     # Secrets reach the DynamicUser service as systemd credentials, never through the store.
+    # Only Prometheus, on this host, talks to Alertmanager: its API takes unauthenticated silences,
+    # so anyone who reached it could mute every alert. Firing alerts show at Prometheus's /alerts.
     services.prometheus.alertmanager = {
       enable = true;
-      listenAddress = hostPart;
+      listenAddress = "127.0.0.1";
       inherit (am) port;
+      # One Alertmanager, no HA cluster: without this its gossip listens on port 9094 (TCP and
+      # UDP) of every interface; an empty address turns clustering off.
+      extraFlags = [ "--cluster.listen-address=" ];
       configuration = import ../alertmanager-config.nix {
         inherit (am) email;
         webhook = am.webhookUrlFile != null;
@@ -301,7 +309,6 @@ in
       [
         cfg.grafana.port
         cfg.prometheus.port
-        am.port
       ]
       ++ lib.optional cfg.loki.enable cfg.loki.port
     );
