@@ -2,7 +2,7 @@
 // with sops.age.sshKeyPaths), so tests can decrypt with real age what was encrypted to the
 // recipient nix-fleet derived from the public key.
 import { createHash } from 'node:crypto';
-import { bech32Encode } from '../src/identity/age-recipient';
+import { bech32Encode } from '../src/host/age-key';
 
 /** The age identity of an unencrypted OpenSSH ed25519 private key: SHA-512 of its seed, clamped. */
 export function ageIdentityFromSshPrivateKey(pem: string): string {
