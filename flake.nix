@@ -19,6 +19,11 @@
       url = "github:Mic92/sops-nix";
       inputs.nixpkgs.follows = "nixpkgs";
     };
+    # Disk layouts as code: hosts/<name>/disko.nix, partitioned by `nx run <name>:install`.
+    disko = {
+      url = "github:nix-community/disko";
+      inputs.nixpkgs.follows = "nixpkgs";
+    };
   };
 
   outputs =
@@ -29,6 +34,7 @@
       home-manager,
       home-manager-stable,
       sops-nix,
+      disko,
     }:
     let
       fleetLib = import ./packages/profiles/lib;
@@ -55,6 +61,7 @@
           stable = [ home-manager-stable.nixosModules.home-manager ];
         };
         specialArgs = { inherit inputs; };
+        diskoModule = disko.nixosModules.disko;
       };
       forAllSystems = nixpkgs.lib.genAttrs [
         "x86_64-linux"
@@ -93,6 +100,8 @@
               sops
               age
               ssh-to-age
+              # `nx run <host>:install` runs it; pinned by this flake's nixpkgs in flake.lock.
+              nixos-anywhere
             ];
           };
         }

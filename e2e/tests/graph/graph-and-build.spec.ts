@@ -40,7 +40,7 @@ describe('graph and build on a fixture fleet', () => {
   it('infers the targets with inputs, outputs, metadata and tags', () => {
     const web1 = JSON.parse(ws.nx(['show', 'project', 'web1', '--json']).stdout);
     expect(web1.tags).toEqual(['type:server', 'nixpkgs:unstable', 'role:web', 'role:monitoring']);
-    expect(Object.keys(web1.targets).sort()).toEqual(['build', 'closure-size', 'deploy', 'eval', 'exec', 'generations', 'rollback']);
+    expect(Object.keys(web1.targets).sort()).toEqual(['build', 'closure-size', 'deploy', 'detect-hardware', 'eval', 'exec', 'generations', 'install', 'rollback', 'vm', 'vm-build']);
     for (const target of ['eval', 'deploy']) {
       expect(web1.targets[target].inputs).toEqual(
         expect.arrayContaining(['{projectRoot}/**/*', '{workspaceRoot}/flake.nix', '{workspaceRoot}/nix/**/*', '{workspaceRoot}/packages/profiles/**/*', '!{workspaceRoot}/docs/**', '!{workspaceRoot}/hosts/*/*.nix', '{workspaceRoot}/hosts/*/host.json', { runtime: 'nix --version' }]),
@@ -58,6 +58,12 @@ describe('graph and build on a fixture fleet', () => {
       expect(web1.targets[target]).toMatchObject({ executor: `@nix-fleet/nx:${target}`, cache: false, inputs: ['{projectRoot}/host.json'] });
       expect(web1.targets[target].metadata).toMatchObject({ technologies: ['nix'], description: expect.stringContaining('web1') });
     }
+    // A machine's first day: install builds first and is never cached; the VM build is cached like build.
+    expect(web1.targets.install).toMatchObject({ executor: '@nix-fleet/nx:install', dependsOn: ['build'], cache: false });
+    expect(web1.targets['detect-hardware']).toMatchObject({ executor: '@nix-fleet/nx:install', options: { generateHardwareConfig: true }, cache: false });
+    expect(web1.targets['detect-hardware'].dependsOn).toBeUndefined();
+    expect(web1.targets['vm-build']).toMatchObject({ executor: '@nix-fleet/nx:vm', cache: true, outputs: ['{workspaceRoot}/dist/hosts/web1/vm.json'] });
+    expect(web1.targets.vm).toMatchObject({ executor: '@nix-fleet/nx:vm', dependsOn: ['vm-build'], cache: false });
     const ares = JSON.parse(ws.nx(['show', 'project', 'ares', '--json']).stdout);
     expect(ares.tags).toEqual(['type:laptop', 'nixpkgs:unstable', 'personal']);
   });

@@ -19,6 +19,12 @@ const fixtureSystem = (branch: string) => `{
       homeManager = builtins.concatStringsSep "," (
         map (m: m.fixtureHomeManager) (builtins.filter (m: builtins.isAttrs m && m ? fixtureHomeManager) args.modules)
       );
+      # disko's module and the host's disko.nix, as mk-fleet.nix adds them.
+      disko = builtins.concatStringsSep "," (
+        map (m: if builtins.isAttrs m then "module" else baseNameOf (toString m)) (
+          builtins.filter (m: (builtins.isAttrs m && m ? fixtureDisko) || (builtins.isPath m && baseNameOf (toString m) == "disko.nix")) args.modules
+        )
+      );
     };
   };
 }`;
@@ -29,6 +35,7 @@ const INPUTS: Record<string, string> = {
   'home-manager': '{ nixosModules.home-manager = { fixtureHomeManager = "unstable"; }; }',
   'home-manager-stable': '{ nixosModules.home-manager = { fixtureHomeManager = "stable"; }; }',
   'sops-nix': '{ nixosModules.sops = { }; }',
+  disko: '{ nixosModules.disko = { fixtureDisko = true; }; }',
 };
 
 describe('host.json "nixpkgs" in the real flake.nix', () => {
@@ -43,9 +50,9 @@ describe('host.json "nixpkgs" in the real flake.nix', () => {
   const overrides = () => Object.keys(INPUTS).flatMap((input) => ['--override-input', input, `path:${join(dir, input)}`]);
   const nix = (args: string[]) => spawnSync('nix', [...args, '--no-write-lock-file', ...overrides()], { cwd: fleet, encoding: 'utf-8' });
   const toplevel = (name: string) => {
-    const r = nix(['eval', '--json', `.#nixosConfigurations.${name}.config.system.build.toplevel`, '--apply', 't: { inherit (t) name homeManager drvPath; }']);
+    const r = nix(['eval', '--json', `.#nixosConfigurations.${name}.config.system.build.toplevel`, '--apply', 't: { inherit (t) name homeManager disko drvPath; }']);
     if (r.status !== 0) throw new Error(r.stderr);
-    return JSON.parse(r.stdout) as { name: string; homeManager: string; drvPath: string };
+    return JSON.parse(r.stdout) as { name: string; homeManager: string; disko: string; drvPath: string };
   };
 
   beforeAll(() => {
@@ -61,6 +68,8 @@ describe('host.json "nixpkgs" in the real flake.nix', () => {
     host('web1', { type: 'server', nixpkgs: 'stable' });
     host('ares', { type: 'laptop' });
     host('desk', { type: 'desktop', nixpkgs: 'unstable' });
+    host('web2', { type: 'server' });
+    writeFileSync(join(fleet, 'hosts', 'web2', 'disko.nix'), '{ ... }: { }\n');
     git(fleet, ['init', '-q']);
     git(fleet, ['add', '.']);
   });
@@ -70,6 +79,11 @@ describe('host.json "nixpkgs" in the real flake.nix', () => {
     expect(toplevel('web1')).toMatchObject({ name: 'stable-system', homeManager: 'stable' });
     expect(toplevel('ares')).toMatchObject({ name: 'unstable-system', homeManager: 'unstable' });
     expect(toplevel('desk')).toMatchObject({ name: 'unstable-system', homeManager: 'unstable' });
+  });
+
+  it('gives disko\'s module and the layout to the hosts with a disko.nix, and to no other', () => {
+    expect(toplevel('web2')).toMatchObject({ disko: 'module,disko.nix' });
+    for (const name of ['web1', 'ares', 'desk']) expect(toplevel(name)).toMatchObject({ disko: '' });
   });
 
   it('the stable toplevel is a real derivation that builds from the stable input', () => {

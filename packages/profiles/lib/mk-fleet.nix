@@ -14,6 +14,8 @@
   branchModules ? { },
   # Extra module arguments, e.g. { inherit inputs; }.
   specialArgs ? { },
+  # disko's NixOS module (inputs.disko.nixosModules.disko): hosts with a disko.nix get it.
+  diskoModule ? null,
 }:
 let
   hosts = import ./read-hosts.nix hostsDir;
@@ -40,6 +42,22 @@ let
   # host.json fails each host's evaluation with that file's name (read-hosts.nix), never later.
   inventoryRead = builtins.all (host: host ? type) (builtins.attrValues hosts);
 
+  # hosts/<name>/disko.nix is the disk layout install partitions; disko also sets fileSystems from it.
+  diskoModules =
+    name:
+    let
+      layout = hostsDir + "/${name}/disko.nix";
+    in
+    if !builtins.pathExists layout then
+      [ ]
+    else if diskoModule == null then
+      throw "hosts/${name}/disko.nix needs disko: add the disko flake input and pass diskoModule = disko.nixosModules.disko to mkFleet."
+    else
+      [
+        diskoModule
+        layout
+      ];
+
   nixosConfigurations = builtins.mapAttrs (
     name: host:
     let
@@ -53,7 +71,8 @@ let
         ++ [
           (hostModule { inherit name host hosts; })
           (hostsDir + "/${name}/configuration.nix")
-        ];
+        ]
+        ++ diskoModules name;
     }
   ) hosts;
 

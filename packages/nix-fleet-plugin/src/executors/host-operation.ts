@@ -11,6 +11,7 @@ import { resolveHost } from '../host/resolve-host';
 import { writeHostResult } from '../summary/host-results';
 import { abortReason } from '../nix/command-error';
 import { stopExitCode, watchForStop } from '../deploy/stop-signal';
+import { fleetKnownHostsOption } from '../install/known-hosts';
 
 export interface HostOperation<R extends { host: string }> {
   /** "Rollback": starts every failure line. */
@@ -31,6 +32,7 @@ export async function runHostOperation<R extends { host: string }>(op: HostOpera
     host = resolved.host;
     checkOneLocalTask(options.local, Object.values(context.taskGraph?.tasks ?? {}), context.targetName);
     const plan = deployPlan(host, resolved.hostJson, localOptions(options));
+    plan.target.knownHostsFile = fleetKnownHostsOption(context.root);
     if (plan.addressNote) console.log(plan.addressNote);
     result = await op.run(plan, targetFor(plan, (line) => console.log(line), { signal: stop.signal }));
   } catch (e) {

@@ -59,7 +59,7 @@ describe('createNodesV2', () => {
     const web1 = results[0][1].projects?.['hosts/web1'];
     expect(web1?.name).toBe('web1');
     expect(web1?.tags).toEqual(['type:server', 'nixpkgs:unstable', 'role:web', 'homelab']);
-    expect(Object.keys(web1?.targets ?? {})).toEqual(['eval', 'build', 'closure-size', 'deploy', 'rollback', 'generations', 'exec']);
+    expect(Object.keys(web1?.targets ?? {})).toEqual(['eval', 'build', 'closure-size', 'deploy', 'rollback', 'generations', 'exec', 'install', 'detect-hardware', 'vm-build', 'vm']);
     // Day-two targets act on the machine as it is: never cached, nothing built first.
     for (const name of ['rollback', 'generations', 'exec']) {
       expect(web1?.targets?.[name]).toMatchObject({ executor: `@nix-fleet/nx:${name}`, options: { host: 'web1' }, cache: false, inputs: ['{projectRoot}/host.json'] });
@@ -126,10 +126,10 @@ describe('createNodesV2', () => {
   });
 
   it('takes target names, the flake location and extra inputs from plugin options', async () => {
-    const options = { evalTargetName: 'nix-eval', buildTargetName: 'nix-build', closureSizeTargetName: 'size', deployTargetName: 'ship', rollbackTargetName: 'back', generationsTargetName: 'gens', execTargetName: 'run', flake: 'nix', extraInputs: ['{workspaceRoot}/secrets/**'] };
+    const options = { evalTargetName: 'nix-eval', buildTargetName: 'nix-build', closureSizeTargetName: 'size', deployTargetName: 'ship', rollbackTargetName: 'back', generationsTargetName: 'gens', execTargetName: 'run', installTargetName: 'setup', detectHardwareTargetName: 'probe', vmTargetName: 'try', vmBuildTargetName: 'try-build', flake: 'nix', extraInputs: ['{workspaceRoot}/secrets/**'] };
     const results = await createNodesFn(['hosts/ares/host.json'], options, context);
     const targets = results[0][1].projects?.['hosts/ares']?.targets ?? {};
-    expect(Object.keys(targets)).toEqual(['nix-eval', 'nix-build', 'size', 'ship', 'back', 'gens', 'run']);
+    expect(Object.keys(targets)).toEqual(['nix-eval', 'nix-build', 'size', 'ship', 'back', 'gens', 'run', 'setup', 'probe', 'try-build', 'try']);
     expect(targets.size.dependsOn).toEqual(['nix-build']);
     expect(targets['nix-build'].dependsOn).toEqual(['nix-eval']);
     expect(targets['nix-build'].options).toEqual({ host: 'ares', flake: 'nix' });
@@ -149,7 +149,7 @@ describe('createNodesV2', () => {
     const projects = Object.assign({}, ...results.map(([, r]) => r.projects ?? {}));
     expect(projects['hosts/ares']).toMatchObject({ name: 'ares', tags: expect.arrayContaining(['type:laptop']) });
     expect(projects['hosts/bad']).toMatchObject({ name: 'bad', tags: ['nix-fleet:invalid'] });
-    expect(Object.keys(projects['hosts/bad'].targets)).toEqual(['eval', 'build', 'closure-size', 'deploy', 'rollback', 'generations', 'exec']);
+    expect(Object.keys(projects['hosts/bad'].targets)).toEqual(['eval', 'build', 'closure-size', 'deploy', 'rollback', 'generations', 'exec', 'install', 'detect-hardware', 'vm-build', 'vm']);
     expect(projects['hosts/bad'].metadata.description).toBe('NixOS host bad: hosts/bad/host.json is invalid, its targets fail until it is fixed');
     expect(warn.mock.calls.flat().join('\n')).toContain('Invalid hosts/bad/host.json');
     warn.mockRestore();

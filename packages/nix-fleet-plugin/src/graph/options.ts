@@ -9,6 +9,11 @@ export interface NixFleetPluginOptions {
   rollbackTargetName?: string;
   generationsTargetName?: string;
   execTargetName?: string;
+  /** A machine's first day: install, and trying the host in a local VM (docs/Homelab-Guide.md). */
+  installTargetName?: string;
+  detectHardwareTargetName?: string;
+  vmTargetName?: string;
+  vmBuildTargetName?: string;
   /** The flake that defines nixosConfigurations, relative to the workspace root. */
   flake?: string;
   /** More cache inputs for every host (every tracked file already is one, see shared-inputs.ts). */
@@ -23,7 +28,7 @@ export interface NixFleetPluginOptions {
 
 export type NormalizedPluginOptions = Required<NixFleetPluginOptions>;
 
-const TARGET_NAME_OPTIONS = ['evalTargetName', 'buildTargetName', 'closureSizeTargetName', 'deployTargetName', 'rollbackTargetName', 'generationsTargetName', 'execTargetName'] as const;
+const TARGET_NAME_OPTIONS = ['evalTargetName', 'buildTargetName', 'closureSizeTargetName', 'deployTargetName', 'rollbackTargetName', 'generationsTargetName', 'execTargetName', 'installTargetName', 'detectHardwareTargetName', 'vmTargetName', 'vmBuildTargetName'] as const;
 
 /** Two targets under one name would silently replace one with the other (or chain them in a cycle). */
 function checkTargetNames(o: NormalizedPluginOptions): void {
@@ -48,6 +53,10 @@ export function normalizeOptions(options: NixFleetPluginOptions | undefined): No
     rollbackTargetName: options?.rollbackTargetName ?? 'rollback',
     generationsTargetName: options?.generationsTargetName ?? 'generations',
     execTargetName: options?.execTargetName ?? 'exec',
+    installTargetName: options?.installTargetName ?? 'install',
+    detectHardwareTargetName: options?.detectHardwareTargetName ?? 'detect-hardware',
+    vmTargetName: options?.vmTargetName ?? 'vm',
+    vmBuildTargetName: options?.vmBuildTargetName ?? 'vm-build',
     flake: options?.flake ?? '.',
     extraInputs: options?.extraInputs ?? [],
     excludeInputs: options?.excludeInputs ?? [],

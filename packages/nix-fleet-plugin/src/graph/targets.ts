@@ -5,6 +5,7 @@
 // derivation as it was re-runs its eval and nothing after it.
 import type { TargetConfiguration } from '@nx/devkit';
 import { PLUGIN_NAME, hostDistDir } from '../constants';
+import { installTargets } from './install-targets';
 import { operationTargets } from './operation-targets';
 import type { NormalizedPluginOptions } from './options';
 import { waveDependencies, type WaveDependency, type WaveIndex } from './waves';
@@ -88,5 +89,6 @@ function hostTargets(host: string, inputs: ReturnType<typeof hostInputs>, option
       },
     },
     ...operationTargets(host, options),
+    ...installTargets(host, inputs, options),
   };
 }

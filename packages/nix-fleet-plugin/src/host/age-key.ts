@@ -48,7 +48,8 @@ function decode(text: string, hrp: string): Buffer | undefined {
   return bytes?.length === 32 ? Buffer.from(bytes) : undefined;
 }
 
-function encode(hrp: string, bytes: Buffer): string {
+/** Bech32 (BIP-173, as age uses: not bech32m) of 32 key bytes under `hrp`. */
+export function bech32Encode(hrp: string, bytes: Buffer): string {
   const data = convertBits([...bytes], 8, 5, true) ?? [];
   const mod = polymod(hrp, [...data, 0, 0, 0, 0, 0, 0]) ^ 1;
   const checksum = [0, 1, 2, 3, 4, 5].map((i) => (mod >> (5 * (5 - i))) & 31);
@@ -89,7 +90,7 @@ export function ageRecipientOf(identity: string): string {
   // PKCS#8 wrapping of a raw X25519 private key (RFC 8410), the form node:crypto imports.
   const der = Buffer.concat([Buffer.from('302e020100300506032b656e04220420', 'hex'), secret]);
   const spki = createPublicKey(createPrivateKey({ key: der, format: 'der', type: 'pkcs8' })).export({ format: 'der', type: 'spki' });
-  return encode('age', spki.subarray(spki.length - 32));
+  return bech32Encode('age', spki.subarray(spki.length - 32));
 }
 
 /** The recipient of the first identity in an age key file (SOPS_AGE_KEY_FILE); errors name the file and the fix. */

@@ -51,6 +51,7 @@ describe('ssh argv', () => {
     [target(), BASE],
     [target({ port: 2222 }), ['-p', '2222', ...BASE]],
     [target({ sshOptions: ['-F', '/tmp/cfg', '-J', 'bastion'] }), ['-F', '/tmp/cfg', '-J', 'bastion', ...BASE]],
+    [target({ port: 22, knownHostsFile: '/fleet/known_hosts' }), ['-p', '22', '-o', 'GlobalKnownHostsFile=/fleet/known_hosts', ...BASE]],
     [target({ connectTimeout: 3 }), ['-o', 'BatchMode=yes', '-o', 'ConnectTimeout=3', '-o', 'ServerAliveInterval=3', '-o', 'ServerAliveCountMax=3']],
   ])('base options %#: user options first so they win', (t, args) => {
     expect(sshBaseOptions(t)).toEqual(args);

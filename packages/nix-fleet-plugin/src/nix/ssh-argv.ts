@@ -24,6 +24,8 @@ export interface SshTarget {
   connectTimeout: number;
   /** The deploying machine's own ssh config (NIX_FLEET_SSH_CONFIG), passed as -F before anything else. */
   configFile?: string;
+  /** The fleet's known_hosts (host keys pinned by install), read as GlobalKnownHostsFile. */
+  knownHostsFile?: string;
 }
 
 function configArgs(target: Pick<SshTarget, 'configFile'>): string[] {
@@ -41,6 +43,7 @@ function connectOptions(target: SshTarget): string[] {
     ...configArgs(target),
     ...target.sshOptions,
     ...(target.port ? ['-p', String(target.port)] : []),
+    ...(target.knownHostsFile ? ['-o', `GlobalKnownHostsFile=${target.knownHostsFile}`] : []),
     '-o',
     'BatchMode=yes',
     '-o',

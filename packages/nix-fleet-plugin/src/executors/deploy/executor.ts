@@ -17,6 +17,7 @@ import { addedForWave } from '../../graph/waves';
 import { evalHashOf } from '../task-hash';
 import { failedPlan, writePlanResult } from '../../deploy/plan';
 import { packageCounts, planOne } from './plan-run';
+import { fleetKnownHostsOption } from '../../install/known-hosts';
 import type { DeployExecutorSchema } from './schema';
 import { abortReason } from '../../nix/command-error';
 import { stopExitCode, watchForStop } from '../../deploy/stop-signal';
@@ -56,6 +57,7 @@ export default async function deployExecutor(options: DeployExecutorSchema, cont
     host = resolved.host;
     checkOneLocalTask(options.local, Object.values(context.taskGraph?.tasks ?? {}), context.targetName);
     const plan = deployPlan(host, resolved.hostJson, localOptions(options));
+    plan.target.knownHostsFile = fleetKnownHostsOption(root);
     if (plan.addressNote) log(plan.addressNote);
     const twins = options.targetHost === undefined ? hostsSharingTarget(root, host, plan.target) : [];
     if (twins.length > 0) {

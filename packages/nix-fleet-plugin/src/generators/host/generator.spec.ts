@@ -48,12 +48,14 @@ describe('host generator', () => {
     expect(readJson(tree, 'hosts/h1/host.json').type).toBe(type);
   });
 
-  it('gives a vm QEMU guest hardware with a virtio root by label', async () => {
+  it('gives a vm QEMU guest hardware and a disko layout on /dev/vda', async () => {
     await hostGenerator(tree, { name: 'vm1', type: 'vm', system: 'aarch64-linux' });
     const hardware = tree.read('hosts/vm1/hardware-configuration.nix', 'utf-8');
     expect(hardware).toContain('(modulesPath + "/profiles/qemu-guest.nix")');
     expect(hardware).toContain('services.qemuGuest.enable = true;');
-    expect(hardware).toContain('device = "/dev/disk/by-label/nixos";');
+    // disko sets fileSystems; a second definition here would conflict.
+    expect(hardware).not.toContain('fileSystems');
+    expect(tree.read('hosts/vm1/disko.nix', 'utf-8')).toContain('disk = "/dev/vda";');
     expect(hardware).toContain('"virtio_pci"');
     expect(hardware).not.toContain('throw');
     expect(readJson(tree, 'hosts/vm1/host.json').system).toBe('aarch64-linux');
@@ -150,6 +152,21 @@ describe('host generator', () => {
     ['a target host with another user', { targetHost: 'root@10.0.0.5', targetUser: 'admin' }, /names user "root", but the target user is "admin"/],
     ['a target port out of range', { targetHost: 'web1.lan:70000' }, /port 70000 is not a TCP port/],
     ['a bad target user', { targetUser: 'Root User' }, /Invalid --target-user "Root User"/],
+    // --hardware and the disk layout (hardware.spec.ts)
+    ['an unknown hardware', { hardware: 'metal' as never }, /Unknown --hardware "metal"\. Use one of qemu-vm, generated, placeholder/],
+    ['disk flags on a placeholder', { disk: '/dev/sda' }, /--disk describes the disk layout.*--hardware=generated/],
+    ['encrypt on a placeholder', { encrypt: true }, /--encrypt describes the disk layout/],
+    ['a vm with generated hardware', { type: 'vm', hardware: 'generated' }, /--type=vm is a QEMU guest; --hardware=generated does not fit/],
+    ['an unknown file system', { hardware: 'qemu-vm', filesystem: 'zfs' as never }, /Unknown --filesystem "zfs"/],
+    ['a disk that is no device', { hardware: 'qemu-vm', disk: 'sda' }, /Invalid --disk "sda"/],
+    ['a disk with a shell expansion', { hardware: 'qemu-vm', disk: '/dev/$(id)' }, /Invalid --disk/],
+    ['a disk with a Nix interpolation', { hardware: 'qemu-vm', disk: '/dev/${x}' }, /Invalid --disk/],
+    ['a disk path escaping /dev', { hardware: 'qemu-vm', disk: '/dev/../etc/passwd' }, /Invalid --disk/],
+    ['a label with a quote', { hardware: 'qemu-vm', rootLabel: 'a"b' }, /Invalid --root-label "a"b"/],
+    ['a label too long for FAT', { hardware: 'qemu-vm', bootLabel: 'efi-system-part' }, /Invalid --boot-label/],
+    ['an empty label', { hardware: 'qemu-vm', rootLabel: '' }, /Invalid --root-label ""/],
+    ['roles on a vm', { type: 'vm', roles: 'web' }, /--roles is for servers, but --type is "vm"\. Pass --type=server \(a VM that serves: --type=server --hardware=qemu-vm\)/],
+    ['equal labels', { hardware: 'qemu-vm', rootLabel: 'x', bootLabel: 'x' }, /--root-label and --boot-label are both "x"/],
   ];
   it.each(bad)('rejects %s before writing anything', async (_what, override, message) => {
     expect.assertions(2);
@@ -237,8 +254,8 @@ describe('host generator', () => {
     ];
     for (const c of cases) await hostGenerator(tree, c);
     const files = nixFilesIn(tree, 'hosts');
-    // configuration.nix and hardware-configuration.nix each, and home.nix for the two laptops and the desktop.
-    expect(files).toHaveLength(cases.length * 2 + 3);
+    // configuration.nix and hardware-configuration.nix each, home.nix for the two laptops and the desktop, disko.nix for the two vms.
+    expect(files).toHaveLength(cases.length * 2 + 3 + 2);
     expect(await parseNixFiles(tree, files)).toEqual([]);
   });
 });

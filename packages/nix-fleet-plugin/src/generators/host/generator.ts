@@ -7,6 +7,7 @@ import { HOST_SCHEMA_REF, STATE_VERSION } from '../shared/constants';
 import { MACHINE_TYPES_FILE, presetOffLine } from '../shared/machine-types';
 import { nameCheckContext } from '../shared/names';
 import { normalizeHostOptions, type NormalizedHostOptions } from './normalize';
+import { hardwareTemplate } from './hardware';
 import type { HostGeneratorSchema } from './schema';
 import { planSopsStep } from './sops';
 
@@ -30,12 +31,19 @@ export async function hostGenerator(tree: Tree, schema: HostGeneratorSchema) {
     if (options.addressNote) console.log(options.addressNote);
     console.log(`Host ${options.name} added: build it with "nx build ${options.name}".`);
     for (const line of presetMessage(options)) console.log(line);
-    for (const line of sops.messages()) console.log(line);
-    if (options.type !== 'vm') {
+    // install makes the host's key and puts it in .sops.yaml itself; only a machine installed by hand needs the command.
+    const installs = options.hardware.kind !== 'placeholder' && !schema.ageKey;
+    for (const line of installs ? [`install adds ${options.name}'s age key to .sops.yaml before its first boot.`] : sops.messages()) console.log(line);
+    const { kind } = options.hardware;
+    if (kind === 'placeholder') {
       console.log(
         `Before the first build, replace ${options.root}/hardware-configuration.nix with the output of ` +
           '"nixos-generate-config --show-hardware-config" on the machine.',
       );
+    } else {
+      const disk = options.hardware.disko?.disk;
+      const detect = kind === 'generated' ? `nx run ${options.name}:detect-hardware --target-host=root@<address>, then ` : '';
+      console.log(`Disk layout: ${options.root}/disko.nix (installing wipes ${disk}). Install with: ${detect}nx run ${options.name}:install --target-host=root@<address>`);
     }
   };
 }
@@ -80,10 +88,14 @@ export function writeHostFiles(tree: Tree, options: NormalizedHostOptions): void
   const hardware = `${root}/hardware-configuration.nix`;
   const keepHardware = tree.exists(hardware) && !tree.read(hardware, 'utf-8')?.includes(PLACEHOLDER_MARK);
   if (!keepHardware) {
-    const folder = type === 'vm' ? 'hardware-vm' : 'hardware-placeholder';
-    generateFiles(tree, join(__dirname, 'files', folder), root, substitutions, {
+    generateFiles(tree, join(__dirname, 'files', hardwareTemplate(options.hardware.kind)), root, substitutions, {
       overwriteStrategy: OverwriteStrategy.Overwrite,
     });
+  }
+  // A layout written by hand (or edited) is the user's: --force keeps it, as it keeps detected hardware.
+  const { disko } = options.hardware;
+  if (disko && !tree.exists(`${root}/disko.nix`)) {
+    generateFiles(tree, join(__dirname, 'files', 'disko'), root, { ...substitutions, ...disko });
   }
 }
 

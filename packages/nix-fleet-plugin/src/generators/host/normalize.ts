@@ -8,6 +8,7 @@ import { existingHosts, existingProfiles, existingRoles, hostRoot, listForMessag
 import { readMachineTypes, type MachineType } from '../shared/machine-types';
 import { assertHostName, GeneratorInputError, parseList } from '../shared/names';
 import { withKeptFields } from './kept-fields';
+import { normalizeHardware, type Hardware } from './hardware';
 import type { HostGeneratorSchema } from './schema';
 
 /** The nixpkgs branch a new host of each type follows: servers stay on the release. */
@@ -23,6 +24,7 @@ export interface NormalizedHostOptions {
   type: HostType;
   root: string;
   hostJson: HostJson;
+  hardware: Hardware;
   /** What the type switches on (packages/profiles/lib/machine-types.json). */
   preset: MachineType;
   overwrite: boolean;
@@ -50,10 +52,11 @@ export function normalizeHostOptions(tree: Tree, options: HostGeneratorSchema): 
     throw new GeneratorInputError(`Host "${name}" already exists at ${root}. Pick another name or pass --force.`);
   }
 
+  const hardware = normalizeHardware({ ...options, type });
   const roles = parseList(options.roles);
   if (roles.length > 0 && type !== 'server') {
     throw new GeneratorInputError(
-      `--roles is for servers, but --type is "${type}". Pass --type=server, or drop --roles and use --profiles.`,
+      `--roles is for servers, but --type is "${type}". Pass --type=server (a VM that serves: --type=server --hardware=qemu-vm), or drop --roles and use --profiles.`,
     );
   }
   const knownRoles = existingRoles(tree);
@@ -115,5 +118,5 @@ export function normalizeHostOptions(tree: Tree, options: HostGeneratorSchema): 
   const hostJson = options.force && tree.exists(hostFile) ? withKeptFields(tree, hostFile, fromFlags, profiles, options.nixpkgs === undefined) : fromFlags;
   // The same schema check the graph runs: a host the generator writes always loads.
   parseHostJson(JSON.stringify(hostJson), hostFile);
-  return { name, type, root, hostJson, preset, overwrite: Boolean(options.force), skipFormat: Boolean(options.skipFormat), addressNote: address?.note };
+  return { name, type, root, hostJson, hardware, preset, overwrite: Boolean(options.force), skipFormat: Boolean(options.skipFormat), addressNote: address?.note };
 }

@@ -13,6 +13,15 @@ export interface HostGeneratorSchema {
   tags?: string | string[];
   /** The host's age public key (from its SSH host key via ssh-to-age), added to .sops.yaml. */
   ageKey?: string;
+  /** How the machine runs: a QEMU/Proxmox guest, hardware detected at install, or a placeholder. */
+  hardware?: 'qemu-vm' | 'generated' | 'placeholder';
+  /** The disk disko.nix partitions (wiped at install). */
+  disk?: string;
+  filesystem?: 'ext4' | 'btrfs';
+  /** LUKS around the root file system (a passphrase at boot). */
+  encrypt?: boolean;
+  rootLabel?: string;
+  bootLabel?: string;
   force?: boolean;
   skipFormat?: boolean;
 }

@@ -134,3 +134,13 @@ function regenerateFlags(options: NormalizedHostOptions): string {
     ...(d.targetUser ? [`--target-user=${d.targetUser}`] : []),
   ].join(' ');
 }
+
+/**
+ * .sops.yaml with `ageKey` as the host's key: withHostRecipient's, after putting the key in place
+ * of the host's older one (install gave the host a new SSH host key).
+ */
+export function setHostAgeKey(text: string | null, name: string, ageKey: string, env: NodeJS.ProcessEnv = process.env): HostRecipientChange {
+  const key = checkAgeKey(ageKey);
+  const anchor = new RegExp(`^(\\s+- &${escapeRegex(name)} )\\S+`, 'm');
+  return withHostRecipient(text !== null && anchor.test(text) ? text.replace(anchor, `$1${key}`) : text, name, key, env);
+}

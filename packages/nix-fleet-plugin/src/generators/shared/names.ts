@@ -17,8 +17,8 @@ export function nameCheckContext(tree: Tree): NameCheckContext {
   for (const [name, project] of getProjects(tree)) projects.set(name, project.root);
   const entry = pluginEntry(tree);
   const options = normalizeOptions(typeof entry === 'object' ? (entry.options as NixFleetPluginOptions) : undefined);
-  const { evalTargetName, buildTargetName, closureSizeTargetName, deployTargetName, rollbackTargetName, generationsTargetName, execTargetName } = options;
-  return { projects, targetNames: [evalTargetName, buildTargetName, closureSizeTargetName, deployTargetName, rollbackTargetName, generationsTargetName, execTargetName] };
+  const { evalTargetName, buildTargetName, closureSizeTargetName, deployTargetName, rollbackTargetName, generationsTargetName, execTargetName, installTargetName, detectHardwareTargetName, vmTargetName, vmBuildTargetName } = options;
+  return { projects, targetNames: [evalTargetName, buildTargetName, closureSizeTargetName, deployTargetName, rollbackTargetName, generationsTargetName, execTargetName, installTargetName, detectHardwareTargetName, vmTargetName, vmBuildTargetName] };
 }
 
 export { MODULE_NAME_PATTERN };

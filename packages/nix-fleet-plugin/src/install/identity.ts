@@ -1,0 +1,54 @@
+// A host's identity before its first boot: its SSH host key, made on the deploying machine in a
+// private temporary folder laid out as the host's root (etc/ssh/...), handed to nixos-anywhere
+// with --extra-files and deleted afterwards. Never in the repository, the store or an Nx output.
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ageRecipientFromSshKey } from '../identity/age-recipient';
+import { run } from '../nix/run';
+
+export const HOST_KEY_PATH = 'etc/ssh/ssh_host_ed25519_key';
+
+export interface HostIdentity {
+  /** The folder for --extra-files: its contents are copied to / on the new system. */
+  extraFiles: string;
+  /** "ssh-ed25519 AAAA... root@<host>". */
+  publicKey: string;
+  /** age1...: what sops encrypts the host's secrets to (sops-nix derives the same from the key). */
+  ageRecipient: string;
+  remove(): void;
+}
+
+export function sshKeygenArgs(file: string, host: string): string[] {
+  return ['-q', '-t', 'ed25519', '-N', '', '-C', `root@${host}`, '-f', file];
+}
+
+export async function makeHostIdentity(host: string): Promise<HostIdentity> {
+  const extraFiles = mkdtempSync(join(tmpdir(), `nix-fleet-identity-${host}-`));
+  try {
+    chmodSync(extraFiles, 0o700);
+    mkdirSync(join(extraFiles, 'etc/ssh'), { recursive: true, mode: 0o755 });
+    chmodSync(join(extraFiles, 'etc'), 0o755);
+    const key = join(extraFiles, HOST_KEY_PATH);
+    await run('ssh-keygen', sshKeygenArgs(key, host));
+    // nixos-anywhere copies modes as they are; sshd refuses a host key others can read.
+    chmodSync(key, 0o600);
+    chmodSync(`${key}.pub`, 0o644);
+    const publicKey = readFileSync(`${key}.pub`, 'utf-8').trim();
+    // Also when the executor's process ends without reaching its finally (process.exit).
+    const remove = () => rmSync(extraFiles, { recursive: true, force: true });
+    process.once('exit', remove);
+    return {
+      extraFiles,
+      publicKey,
+      ageRecipient: ageRecipientFromSshKey(publicKey),
+      remove: () => {
+        process.removeListener('exit', remove);
+        remove();
+      },
+    };
+  } catch (e) {
+    rmSync(extraFiles, { recursive: true, force: true });
+    throw e;
+  }
+}
