@@ -13,6 +13,7 @@ import { nixPathInfoClosureArgs } from '../../nix/nix-argv';
 import { CommandError, run } from '../../nix/run';
 import { evalHashOf, evalPeers } from '../task-hash';
 import type { EvalPeer } from '../../nix/fleet-eval';
+import { checkedOptions } from '../option-rule';
 import type { ClosureSizeExecutorSchema } from './schema';
 
 /** Measures the host's closure and writes closure.json; throws on bad input before touching files. */
@@ -39,9 +40,10 @@ export async function measureClosure(options: ClosureSizeExecutorSchema, context
   return report;
 }
 
-export default async function closureSizeExecutor(options: ClosureSizeExecutorSchema, context: ExecutorContext) {
-  const host = options.host ?? context.projectName;
+export default async function closureSizeExecutor(given: ClosureSizeExecutorSchema, context: ExecutorContext) {
+  const host = given.host ?? context.projectName;
   try {
+    const options = checkedOptions('closure-size', given, context);
     const report = await measureClosure(options, context, evalHashOf(context, host ?? ''), evalPeers(context, options.flake ?? '.'));
     console.log(options.json ? JSON.stringify(report, null, 2) : renderReport(report));
     if (report.failures.length > 0) {

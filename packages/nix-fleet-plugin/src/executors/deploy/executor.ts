@@ -17,6 +17,7 @@ import { addedForWave } from '../../graph/waves';
 import { evalHashOf } from '../task-hash';
 import { failedPlan, writePlanResult } from '../../deploy/plan';
 import { packageCounts, planOne } from './plan-run';
+import { checkedOptions } from '../option-rule';
 import type { DeployExecutorSchema } from './schema';
 
 export function resultLine(r: DeployResult): string {
@@ -35,10 +36,18 @@ export function resultLine(r: DeployResult): string {
   }
 }
 
-export default async function deployExecutor(options: DeployExecutorSchema, context: ExecutorContext) {
+export default async function deployExecutor(given: DeployExecutorSchema, context: ExecutorContext) {
   const root = context.root;
   const log = (line: string) => console.log(line);
   recordRunTasks(context);
+  let options: DeployExecutorSchema;
+  try {
+    options = checkedOptions('deploy', given, context);
+  } catch (e) {
+    // Nothing ran and no host was named by a checked option: no result file to write.
+    console.error(`\n${given.mode === 'plan' ? 'Plan' : 'Deploy'} of ${given.host ?? context.projectName} refused: ${(e as Error).message}`);
+    return { success: false };
+  }
   // Nx added this task only to keep the waves in order (src/graph/waves.ts): not selected.
   if (addedForWave(options, context.projectName)) {
     log(`${context.projectName}: not selected in this run; its deploy task is here only to keep ${options.waveOf} in a later wave. Nothing done.`);

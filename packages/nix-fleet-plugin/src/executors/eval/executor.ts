@@ -8,11 +8,13 @@ import { checkMemoryPerHost, sharedToplevel } from '../../nix/fleet-eval';
 import { CommandError } from '../../nix/run';
 import { writeToplevelRecord } from '../../nix/toplevel-record';
 import { checkOwnHost, evalHashOf, evalPeers } from '../task-hash';
+import { checkedOptions } from '../option-rule';
 import type { EvalExecutorSchema } from './schema';
 
-export default async function evalExecutor(options: EvalExecutorSchema, context: ExecutorContext) {
-  const label = options.host ?? context.projectName ?? 'eval';
+export default async function evalExecutor(given: EvalExecutorSchema, context: ExecutorContext) {
+  const label = given.host ?? context.projectName ?? 'eval';
   try {
+    const options = checkedOptions('eval', given, context);
     const { host, hostJson } = resolveHost(options, context);
     checkOwnHost(context, host);
     const memoryPerHostMiB = checkMemoryPerHost(options.memoryPerHostMiB);
