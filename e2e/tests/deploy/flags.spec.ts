@@ -1,7 +1,8 @@
 // Every executor option works as typed in camelCase or kebab-case, and an unknown one is refused
 // by name before anything reaches a host. Real nx, nix, ssh and sshd on two test hosts:
 // flags1 is the host.json address of fleet host "opt1", flags2 the machine a flag sends it to.
-import { readFileSync, appendFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { activations, authentications, builtOutPath, readLink, startDeployFleet, switchScriptConfig, SYSTEM_PROFILE, type DeployFleet } from '../../support/deploy-fixtures';
 import { writeFixtureFleet, writeFixtureHost, type FixtureHost } from '../../support/fixture-fleet';
 import type { TestNetwork } from '../../support/test-hosts';
@@ -67,5 +68,18 @@ describe('executor flags in both spellings, unknown ones refused', () => {
     expect(readFileSync(other.sshdLog, 'utf-8')).toMatch(/user bob/);
     const camel = ws.nx(['run', 'opt1:exec', `--targetHost=${other.name}`, '--command=id -un']);
     expect(out(camel)).toContain('opt1 | root');
+  });
+
+  it('an unknown host key names the fix: ssh-keyscan, the fingerprint, or accept-new with a known_hosts path', async () => {
+    // The operator's ssh config with an empty known_hosts: a first contact.
+    const emptyKnown = join(ws.root, 'empty_known_hosts');
+    writeFileSync(emptyKnown, '');
+    const config = join(ws.root, 'first_contact_ssh_config');
+    writeFileSync(config, readFileSync(net.sshConfigFile, 'utf-8').replaceAll(net.knownHostsFile, emptyKnown));
+    const r = ws.nx(['run', 'opt1:generations'], { allowFailure: true, env: { NIX_FLEET_SSH_CONFIG: config } });
+    expect(r.status).not.toBe(0);
+    expect(out(r)).toContain('Host key verification failed');
+    expect(out(r)).toMatch(/ssh does not know the host key of \S+\. Fetch it and check it \(ssh-keyscan /);
+    expect(out(r)).toContain('"StrictHostKeyChecking accept-new" with a "UserKnownHostsFile" path');
   });
 });

@@ -5,6 +5,7 @@ import { SshMaster } from '../nix/ssh-master';
 import { checkHostKeyPolicy } from '../nix/ssh-options';
 import { CommandError, run, type RunResult } from '../nix/run';
 import type { DeployPlan } from './options';
+import { hostKeyHint } from '../nix/host-key-hint';
 
 /** ssh's own exit code for "could not connect / connection lost"; our remote scripts never use it. */
 export const SSH_CONNECTION_FAILED = 255;
@@ -24,7 +25,8 @@ export function outputOf(e: unknown): string {
     .slice(-8)
     .join('\n');
   if (e.timedOut) return `timed out${text ? `:\n${text}` : ''}`;
-  return text || e.message;
+  const hint = hostKeyHint(e.stderr);
+  return `${text || e.message}${hint ? `\n${hint}` : ''}`;
 }
 
 export interface ExecOptions {
