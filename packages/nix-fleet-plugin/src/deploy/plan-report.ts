@@ -35,11 +35,15 @@ export interface PlanRow {
   /** The plan's status, or Nx's for a task that wrote no plan in this run. */
   status: string;
   result?: PlanResult;
+  /** The step that failed before the plan could run (eval, build), and its first error line. */
+  step?: string;
+  reason?: string;
 }
 
 export function renderPlanTable(rows: PlanRow[]): string {
-  const body = rows.map(({ host, status, result: r }) => {
+  const body = rows.map(({ host, status, result: r, step, reason }) => {
     const planned = r && (r.status === 'changes' || r.status === 'unchanged');
+    if (step) return [host, `failed at ${step}`, '-', '-', '-', (reason ?? '').slice(0, 100)];
     if (!planned) return [host, status, '-', '-', '-', (r?.message ?? '').split('\n')[0].slice(0, 100)];
     return [host, status, formatCounts(r.counts), formatDelta(r.growth ?? 0), `${formatBytes(r.copyBytes ?? 0)} (${r.copyPaths})`, ''];
   });

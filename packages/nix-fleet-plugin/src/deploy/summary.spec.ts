@@ -7,6 +7,7 @@ import { writePlanResult } from './plan';
 import { writeResult, type DeployResult } from './result';
 import { recordRunTasks } from './run-tasks';
 import { deployRows, deploySummary } from './summary';
+import { writeEvalFailure } from '../summary/upstream-failure';
 
 let root: string;
 beforeEach(() => (root = mkdtempSync(join(tmpdir(), 'nix-fleet-summary-'))));
@@ -39,6 +40,30 @@ describe('deploy summary', () => {
     writeResult(root, result('c', { finishedAt: 10 })); // from an earlier run
     const rows = deployRows(undefined, context([['b', 'deploy', 'failure'], ['a', 'deploy', 'success'], ['c', 'deploy', 'skipped'], ['a', 'build', 'success']]));
     expect(rows.map((r) => [r.host, r.status])).toEqual([['a', 'deployed'], ['b', 'rolled-back'], ['c', 'skipped']]);
+  });
+
+  it('shows a host whose eval failed as failed at eval with the error\'s first line, not skipped', () => {
+    writeResult(root, result('a', {}));
+    writeEvalFailure(root, 'b', 'warning: Git tree is dirty\nerror: attribute \'nope\' missing\n\n       at flake.nix:3:5');
+    const ctx = context([['a', 'deploy', 'success'], ['b', 'eval', 'failure'], ['b', 'deploy', 'skipped']]);
+    const rows = deployRows(undefined, { ...ctx, startTime: 0 });
+    expect(rows.find((r) => r.host === 'b')).toMatchObject({ status: 'failed', step: 'eval', reason: "error: attribute 'nope' missing" });
+    const lines: string[] = [];
+    const spy = jest.spyOn(console, 'log').mockImplementation((s: string) => void lines.push(s));
+    deploySummary(undefined, { ...ctx, startTime: 0 });
+    spy.mockRestore();
+    expect(lines.join('\n')).toContain('1 deployed, 0 unchanged, 0 rolled back, 1 failed');
+    expect(lines.join('\n')).toMatch(/b\s+failed\s+-\s+no\s+eval\s+-\s+error: attribute 'nope' missing/);
+  });
+
+  it('a plan run where a host\'s build failed says failed at build, from the task\'s output', () => {
+    const ctx = { ...context([['b', 'build', 'failure'], ['b', 'deploy', 'skipped']]), argv: ['run-many', '-t', 'deploy', '--mode', 'plan'] } as PostTasksExecutionContext;
+    (ctx.taskResults['b:build'] as { terminalOutput?: string }).terminalOutput = 'building\n\nBuild of b failed: builder for x failed with exit code 1\nmore';
+    const lines: string[] = [];
+    const spy = jest.spyOn(console, 'log').mockImplementation((s: string) => void lines.push(s));
+    deploySummary(undefined, ctx);
+    spy.mockRestore();
+    expect(lines.join('\n')).toMatch(/b\s+failed at build\s+-\s+-\s+-\s+builder for x failed with exit code 1/);
   });
 
   it('prints a table with counts and writes summary.json', () => {

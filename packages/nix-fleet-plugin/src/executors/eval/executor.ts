@@ -9,6 +9,7 @@ import { CommandError } from '../../nix/run';
 import { writeToplevelRecord } from '../../nix/toplevel-record';
 import { checkOwnHost, evalHashOf, evalPeers } from '../task-hash';
 import { checkedOptions } from '../option-rule';
+import { writeEvalFailure } from '../../summary/upstream-failure';
 import type { EvalExecutorSchema } from './schema';
 
 export default async function evalExecutor(given: EvalExecutorSchema, context: ExecutorContext) {
@@ -39,6 +40,7 @@ export default async function evalExecutor(given: EvalExecutorSchema, context: E
     const why = e instanceof CommandError ? e.reason : (e as Error).message;
     const fix = e instanceof CommandError ? explainNixFailure(e.stderr) : undefined;
     console.error(`\nEvaluation of ${label} failed: ${why}${fix ? `\n${fix}` : ''}`);
+    writeEvalFailure(context.root, label, e instanceof CommandError ? `${e.stderr}\n${why}` : why);
     return { success: false };
   }
 }
