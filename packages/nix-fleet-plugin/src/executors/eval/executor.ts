@@ -7,7 +7,7 @@ import { flakeRefFor } from '../../nix/flake-ref';
 import { checkMemoryPerHost, sharedToplevel } from '../../nix/fleet-eval';
 import { CommandError } from '../../nix/run';
 import { writeToplevelRecord } from '../../nix/toplevel-record';
-import { checkOwnHost, evalHashOf, evalPeers } from '../task-hash';
+import { checkOwnHost, evalHashOf, evalPeers, firstEvalOfRun } from '../task-hash';
 import { checkedOptions } from '../option-rule';
 import { writeEvalFailure } from '../../summary/upstream-failure';
 import type { EvalExecutorSchema } from './schema';
@@ -24,7 +24,8 @@ export default async function evalExecutor(given: EvalExecutorSchema, context: E
     // Cheap checks before Nix: a missing flake, a placeholder hardware file, no target for a deploy.
     const facts = readPreflightFacts(root, host, flake, hostJson.deployment?.targetHost);
     const problems = runDeploys(context, host) ? preflightDeploy(facts) : preflightBuild(facts);
-    for (const p of problems.filter((p) => p.severity === 'warning')) console.warn(`${host}: ${p.message}`);
+    // The warnings are about the workspace, not the host: the run's first eval task says them.
+    if (firstEvalOfRun(context)) for (const p of problems.filter((p) => p.severity === 'warning')) console.warn(`nix-fleet: ${p.message}`);
     const errors = problems.filter((p) => p.severity === 'error');
     if (errors.length > 0) throw new Error(errors.map((p) => p.message).join('\n'));
     const toplevel = await sharedToplevel({ host, key: evalHashOf(context, host) }, evalPeers(context, flake, { willRun: true }), {
