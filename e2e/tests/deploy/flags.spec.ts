@@ -55,9 +55,11 @@ describe('executor flags in both spellings, unknown ones refused', () => {
 
   it('refuses --target-hots by name with the option meant, before any ssh connection', async () => {
     const before = net.hosts.map((h) => authentications(h));
-    const r = ws.nx(['run', 'opt1:deploy', `--target-hots=${net.hosts[1].name}`, '--force'], { allowFailure: true });
+    // Colour left to Nx (no NO_COLOR, output not a terminal): the refusal is plain text all the same.
+    const r = ws.nx(['run', 'opt1:deploy', `--target-hots=${net.hosts[1].name}`, '--force'], { allowFailure: true, env: { NO_COLOR: undefined } });
     expect(r.status).not.toBe(0);
-    expect(out(r)).toContain('Unknown option --target-hots for deploy. Did you mean --target-host?');
+    const refusal = out(r).split('\n').find((l) => l.includes('Unknown option'));
+    expect(refusal).toBe('Deploy of opt1 refused: Unknown option --target-hots for deploy. Did you mean --target-host?');
     expect(net.hosts.map((h) => authentications(h))).toEqual(before);
   });
 
