@@ -7,6 +7,8 @@ import { reportPath } from './baseline';
 import type { ClosureReport } from './report';
 import { formatBytes, formatDelta, formatPercent } from './size';
 import { renderTable } from '../summary/table';
+import { CHANGE_LEGEND } from './change-codes';
+import { countChanges, formatCounts } from './version';
 import { plural, taskRows } from '../summary/task-rows';
 
 export interface FleetRow {
@@ -29,13 +31,12 @@ export function renderFleetTable(rows: FleetRow[]): string {
     // A skipped or stopped task left whatever closure.json an earlier run wrote: show no figures.
     if (!r || status === 'skipped' || status === 'stopped') return [host, label, '-', '-', '-', '-'];
     const change = r.baseline && r.growth !== null ? `${formatDelta(r.growth)} (${formatPercent(r.growth, r.baseline.closureSize)})` : 'no baseline';
-    const count = (k: string) => r.changes.filter((c) => c.kind === k).length;
-    const pkgs = r.baseline ? `~${count('changed')} +${count('added')} -${count('removed')}` : '-';
+    const pkgs = r.baseline ? formatCounts(countChanges(r.changes)) : '-';
     return [host, label, formatBytes(r.closureSize), String(r.pathCount), change, pkgs];
   });
   const total = rows.reduce((sum, r) => sum + (r.report?.closureSize ?? 0), 0);
   body.push(['total', '', formatBytes(total), '', '', '']);
-  return renderTable(['host', 'status', 'closure', 'paths', 'change', 'packages'], body, [2, 3]);
+  return `${renderTable(['host', 'status', 'closure', 'paths', 'change', 'packages ↑↓~+-'], body, [2, 3])}\n${CHANGE_LEGEND} since the baseline`;
 }
 
 export function closureSizeSummary(options: NixFleetPluginOptions | undefined, context: PostTasksExecutionContext): void {

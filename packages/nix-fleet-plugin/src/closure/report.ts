@@ -5,6 +5,8 @@ import { diffClosures, type PackageChange } from './diff';
 import { biggestPaths, type ClosureRecord, type PathSize } from './path-info';
 import { formatBytes, formatDelta, formatPercent } from './size';
 import { renderTable } from '../summary/table';
+import { CHANGE_CODE, CHANGE_KEY } from './change-codes';
+import { directionOf } from './version';
 
 export interface ClosureReport extends ClosureRecord {
   biggest: PathSize[];
@@ -51,9 +53,8 @@ export function renderReport(r: ClosureReport): string {
   if (r.baseline) {
     if (r.changes.length === 0) out.push('Packages: no version changes, none added or removed.');
     else {
-      const tag = { changed: '[C]', added: '[A+]', removed: '[R-]' } as const;
-      const rows = r.changes.map((c) => [tag[c.kind], c.pname, versionText(c), formatDelta(c.sizeDelta)]);
-      out.push(`Package changes vs ${r.baseline.file}`, renderTable(['', 'package', 'version', 'size'], rows, [3]));
+      const rows = r.changes.map((c) => [CHANGE_CODE[directionOf(c)], c.pname, versionText(c), formatDelta(c.sizeDelta)]);
+      out.push(`Package changes vs ${r.baseline.file}`, renderTable(['', 'package', 'version', 'size'], rows, [3]), `  ${CHANGE_KEY}`);
     }
   }
   return out.join('\n');

@@ -4,12 +4,11 @@ import { join } from 'node:path';
 import { versionText } from '../closure/budget';
 import { formatBytes, formatDelta } from '../closure/size';
 import { directionOf, formatCounts } from '../closure/version';
+import { CHANGE_CODE, CHANGE_KEY, CHANGE_LEGEND, changeList } from '../closure/change-codes';
 import { renderTable } from '../summary/table';
 import { plural } from '../summary/task-rows';
 import type { PlanResult } from './plan';
 import { DIST_DEPLOY } from './result';
-
-const TAG = { upgraded: '[U.]', downgraded: '[D.]', changed: '[C.]', added: '[A+]', removed: '[R-]' } as const;
 
 /** One host's plan, printed by its task. */
 export function renderPlan(r: PlanResult): string {
@@ -24,8 +23,8 @@ export function renderPlan(r: PlanResult): string {
     `  to copy   ${copy}`,
   ];
   if (r.changes.length > 0) {
-    const rows = r.changes.map((c) => [TAG[directionOf(c)], c.pname, versionText(c), formatDelta(c.sizeDelta)]);
-    out.push('', renderTable(['', 'package', 'version', 'size'], rows, [3]));
+    const rows = r.changes.map((c) => [CHANGE_CODE[directionOf(c)], c.pname, versionText(c), formatDelta(c.sizeDelta)]);
+    out.push('', renderTable(['', 'package', 'version', 'size'], rows, [3]), `  ${CHANGE_KEY}`);
   }
   return out.join('\n');
 }
@@ -45,9 +44,9 @@ export function renderPlanTable(rows: PlanRow[]): string {
     const planned = r && (r.status === 'changes' || r.status === 'unchanged');
     if (step) return [host, `failed at ${step}`, '-', '-', '-', (reason ?? '').slice(0, 100)];
     if (!planned) return [host, status, '-', '-', '-', (r?.message ?? '').split('\n')[0].slice(0, 100)];
-    return [host, status, formatCounts(r.counts), formatDelta(r.growth ?? 0), `${formatBytes(r.copyBytes ?? 0)} (${r.copyPaths})`, ''];
+    return [host, status, formatCounts(r.counts), formatDelta(r.growth ?? 0), `${formatBytes(r.copyBytes ?? 0)} (${r.copyPaths})`, changeList(r.changes)];
   });
-  return renderTable(['host', 'plan', 'packages ↑↓~+-', 'closure', 'to copy', 'detail'], body, [3]);
+  return `${renderTable(['host', 'plan', 'packages ↑↓~+-', 'closure', 'to copy', 'changes / detail'], body, [3])}\n${CHANGE_LEGEND}`;
 }
 
 export function planCounts(rows: PlanRow[]): Record<string, number> {

@@ -66,6 +66,25 @@ describe('deploy summary', () => {
     expect(lines.join('\n')).toMatch(/b\s+failed at build\s+-\s+-\s+-\s+builder for x failed with exit code 1/);
   });
 
+  it('shows what dry-activate said each host would do, under the table', () => {
+    writeResult(root, result('web1', { status: 'dry-activated', mode: 'dry-activate', wouldDo: ['would restart the following units: nginx.service', 'would start the following units: app.service'] }));
+    writeResult(root, result('db', { status: 'dry-activated', mode: 'dry-activate', wouldDo: [] }));
+    const lines: string[] = [];
+    const spy = jest.spyOn(console, 'log').mockImplementation((s: string) => void lines.push(s));
+    deploySummary(undefined, context([['web1', 'deploy', 'success'], ['db', 'deploy', 'success']]));
+    spy.mockRestore();
+    const text = lines.join('\n');
+    expect(text).toContain('packages ↑↓~+-: how many ↑ upgraded, ↓ downgraded, ~ other version change, + added, - removed');
+    expect(text).toContain(
+      [
+        'dry-activate: what each host would do',
+        '  db    (nothing: no unit would start, stop, restart or reload)',
+        '  web1  would restart the following units: nginx.service',
+        '        would start the following units: app.service',
+      ].join('\n'),
+    );
+  });
+
   it('prints a table with counts and writes summary.json', () => {
     writeResult(root, result('a', {}));
     writeResult(root, result('b', { status: 'unchanged', copied: false }));

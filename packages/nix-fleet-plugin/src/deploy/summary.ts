@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { renderTable } from '../summary/table';
 import { plural, taskRows } from '../summary/task-rows';
 import { formatCounts } from '../closure/version';
+import { CHANGE_LEGEND } from '../closure/change-codes';
 import { normalizeOptions, type NixFleetPluginOptions } from '../graph/options';
 import { readWaves, taskAddedForWave, type WaveIndex } from '../graph/waves';
 import { hostFileOf } from '../host/resolve-host';
@@ -87,7 +88,20 @@ export function renderDeployTable(rows: DeployRow[]): string {
     const packages = r?.packages ? formatCounts(r.packages) : '';
     return [host, label, r?.mode ?? '-', r?.copied ? 'yes' : 'no', packages, r?.step ?? step ?? '', secs, detail];
   });
-  return renderTable(['host', 'result', 'mode', 'copied', 'packages ↑↓~+-', 'failed step', 'time', 'detail'], body, [6]);
+  const table = renderTable(['host', 'result', 'mode', 'copied', 'packages ↑↓~+-', 'failed step', 'time', 'detail'], body, [6]);
+  return [table, CHANGE_LEGEND, ...wouldDoSection(rows)].join('\n');
+}
+
+/** dry-activate's whole point: what each host would start, stop, restart or reload. */
+function wouldDoSection(rows: DeployRow[]): string[] {
+  const dry = rows.filter((r) => r.result?.status === 'dry-activated');
+  if (dry.length === 0) return [];
+  const width = Math.max(...dry.map((r) => r.host.length));
+  const lines = dry.flatMap(({ host, result }) => {
+    const said = result?.wouldDo?.length ? result.wouldDo : ['(nothing: no unit would start, stop, restart or reload)'];
+    return said.map((l, i) => `  ${(i === 0 ? host : '').padEnd(width)}  ${l}`);
+  });
+  return ['', 'dry-activate: what each host would do', ...lines];
 }
 
 export function deploySummary(options: NixFleetPluginOptions | undefined, context: PostTasksExecutionContext): void {

@@ -38,7 +38,13 @@ export function resultLine(r: DeployResult): string {
 
 export default async function deployExecutor(given: DeployExecutorSchema, context: ExecutorContext) {
   const root = context.root;
-  const log = (line: string) => console.log(line);
+  // dry-activate's "would start/stop/restart ..." lines go into the fleet table after the run.
+  const wouldDo: string[] = [];
+  const log = (line: string) => {
+    const said = /^\s*\| (would .*)$/.exec(line);
+    if (said) wouldDo.push(said[1]);
+    console.log(line);
+  };
   recordRunTasks(context);
   let options: DeployExecutorSchema;
   try {
@@ -81,6 +87,7 @@ export default async function deployExecutor(given: DeployExecutorSchema, contex
     }
     result = await deployHost(plan, record.outPath, log, t);
     if (result.status === 'deployed') result.packages = await packageCounts(root, plan, result.previous, record.outPath, t);
+    if (result.status === 'dry-activated') result.wouldDo = wouldDo;
   } catch (e) {
     // Bad options or a missing build: nothing was sent to the host.
     const message = (e as Error).message;
