@@ -4,6 +4,7 @@ import { run, type RunResult } from '../nix/run';
 import type { ExecOptions, Target } from './target';
 import type { DeployPlan } from './options';
 import { SshHost, type SshHostOptions } from './target';
+import { buildOnTarget } from './remote-build';
 
 /** host.json's targetHost that means "this machine". */
 export const LOCAL_TARGET_HOST = 'localhost';
@@ -14,7 +15,11 @@ export function localArgv(argv: string[], uid: number | undefined = process.getu
 }
 
 export class LocalHost implements Target {
-  constructor(private readonly uid = process.getuid?.()) {}
+  constructor(
+    private readonly uid = process.getuid?.(),
+    private readonly plan?: DeployPlan,
+    private readonly log: (line: string) => void = () => undefined,
+  ) {}
 
   exec(remote: string[], opts: ExecOptions = {}): Promise<RunResult> {
     const [command, ...args] = localArgv(remote, this.uid);
@@ -22,8 +27,9 @@ export class LocalHost implements Target {
     return run(command, args, { timeoutMs: opts.timeoutMs, onStdoutLine: opts.onStdoutLine, onStderrLine: opts.onStderrLine, input: opts.input, processGroup: true });
   }
 
-  /** Nothing to copy: the build put the system into this machine's store. */
-  copy(): Promise<RunResult> {
+  /** Nothing to copy: the build put the system into this machine's store (buildOn remote builds it here, the target). */
+  copy(outPath = ''): Promise<RunResult> {
+    if (this.plan?.remoteBuild) return buildOnTarget({ exec: (argv, opts) => this.exec(argv, opts) }, this.plan, this.plan.remoteBuild, outPath, this.log);
     return Promise.resolve({ stdout: '', stderr: '', code: 0, durationMs: 0 });
   }
 
@@ -64,5 +70,5 @@ export function checkOneLocalTask(local: boolean | undefined, tasks: Array<{ tar
 }
 
 export function targetFor(plan: DeployPlan, log: (line: string) => void, options: SshHostOptions = {}): Target {
-  return isLocal(plan) ? new LocalHost() : new SshHost(plan, log, options);
+  return isLocal(plan) ? new LocalHost(process.getuid?.(), plan, log) : new SshHost(plan, log, options);
 }

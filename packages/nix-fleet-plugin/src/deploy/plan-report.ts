@@ -15,6 +15,15 @@ export function renderPlan(r: PlanResult): string {
   if (r.status === 'unreachable' || r.status === 'failed') return `${r.host}: not planned (${r.status}): ${r.message}`;
   const copy = `${plural(r.copyPaths ?? 0, 'path')}, ${formatBytes(r.copyBytes ?? 0)}`;
   if (r.status === 'unchanged') return `${r.host}: unchanged, already running ${r.outPath}; nothing to copy`;
+  if (r.builtOnTarget) {
+    return [
+      `${r.host}: a deploy would change ${r.current || '(no system yet)'}`,
+      `  to ${r.outPath}, built on the host itself (deployment.buildOn: remote)`,
+      `  packages  known after the build on the host (the system is never built here)`,
+      `  closure   known after the build on the host`,
+      `  to copy   ${plural(r.copyPaths ?? 0, 'derivation path')}, ${formatBytes(r.copyBytes ?? 0)} (nix copy --derivation; the host builds or fetches the rest)`,
+    ].join('\n');
+  }
   const out = [
     `${r.host}: a deploy would change ${r.current || '(no system yet)'}`,
     `  to ${r.outPath}`,
@@ -44,6 +53,7 @@ export function renderPlanTable(rows: PlanRow[]): string {
     const planned = r && (r.status === 'changes' || r.status === 'unchanged');
     if (step) return [host, `failed at ${step}`, '-', '-', '-', (reason ?? '').slice(0, 100)];
     if (!planned) return [host, status, '-', '-', '-', (r?.message ?? '').split('\n')[0].slice(0, 100)];
+    if (r.builtOnTarget && r.status === 'changes') return [host, status, '?', '?', `${formatBytes(r.copyBytes ?? 0)} (${r.copyPaths} drv)`, 'builds on the host: packages and closure known after the build there'];
     return [host, status, formatCounts(r.counts), formatDelta(r.growth ?? 0), `${formatBytes(r.copyBytes ?? 0)} (${r.copyPaths})`, changeList(r.changes)];
   });
   return `${renderTable(['host', 'plan', 'packages ↑↓~+-', 'closure', 'to copy', 'changes / detail'], body, [3])}\n${CHANGE_LEGEND}`;

@@ -6,6 +6,7 @@ import { checkHostKeyPolicy } from '../nix/ssh-options';
 import { CommandError, run, type RunResult } from '../nix/run';
 import type { DeployPlan } from './options';
 import { hostKeyHint } from '../nix/host-key-hint';
+import { buildOnTarget } from './remote-build';
 
 /** ssh's own exit code for "could not connect / connection lost"; our remote scripts never use it. */
 export const SSH_CONNECTION_FAILED = 255;
@@ -104,14 +105,17 @@ export class SshHost implements Target {
     }
   }
 
-  /** nix copy of the closure; NIX_SSHOPTS carries the same ssh options as every other call. */
-  async copy(outPath: string): Promise<RunResult> {
+  /** nix copy of the closure (or, for buildOn remote, of the derivation, built there); NIX_SSHOPTS carries the same ssh options as every other call. */
+  async copy(outPath: string, derivation = false): Promise<RunResult> {
+    const build = this.plan.remoteBuild;
+    if (build && !derivation) return buildOnTarget({ copyDerivation: (drv) => this.copy(drv, true), exec: (argv, opts) => this.exec(argv, opts) }, this.plan, build, outPath, this.log);
     const env = { ...process.env, NIX_SSHOPTS: nixSshOpts(this.plan.target, process.env.NIX_SSHOPTS, await this.controlPath()) };
     const args = nixCopyArgs({
       storeUri: sshNgStoreUri(this.plan.target),
       outPath,
       substituteOnTarget: this.plan.substituteOnTarget,
       checkSigs: this.plan.checkSigs,
+      derivation,
     });
     return run('nix', args, {
       env,

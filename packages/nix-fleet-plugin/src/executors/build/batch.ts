@@ -26,6 +26,15 @@ import { ProgressReporter } from '../../nix/progress';
 import { checkedOptions } from '../option-rule';
 import type { BuildExecutorSchema } from './schema';
 
+/** A host built on its target (deployment.buildOn remote) only gets its record, from the one-host executor. */
+function buildsOnTarget(root: string, host: string): boolean {
+  try {
+    return readHostJson(root, hostFileOf(host)).deployment?.buildOn === 'remote';
+  } catch {
+    return false;
+  }
+}
+
 type Results = Record<string, { success: boolean; terminalOutput: string; startTime?: number; endTime?: number }>;
 
 /** Tasks that can share one nix build: same flake, builders, extra args and log style. */
@@ -118,7 +127,7 @@ export default async function buildBatch(
     const key = batchKey(inputs[id]);
     // A task whose --host is another project's builds alone: its hash is not that host's.
     const foreign = inputs[id].host !== undefined && inputs[id].host !== taskGraph.tasks[id].target.project;
-    if (key === undefined || foreign || !HOSTNAME_PATTERN.test(hostOf(id))) alone.push(id);
+    if (key === undefined || foreign || !HOSTNAME_PATTERN.test(hostOf(id)) || buildsOnTarget(context.root, hostOf(id))) alone.push(id);
     else groups.set(key, [...(groups.get(key) ?? []), id]);
   }
   for (const ids of groups.values()) {

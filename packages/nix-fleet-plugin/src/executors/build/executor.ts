@@ -15,6 +15,7 @@ import { provenToplevels } from './proven-toplevels';
 import { checkScaleOptions, checkSigningKeyLocation } from './options';
 import { ProgressReporter } from '../../nix/progress';
 import { checkedOptions } from '../option-rule';
+import { recordRemoteBuild } from './remote-record';
 import type { BuildExecutorSchema } from './schema';
 
 export default async function buildExecutor(given: BuildExecutorSchema, context: ExecutorContext) {
@@ -39,6 +40,7 @@ export default async function buildExecutor(given: BuildExecutorSchema, context:
     const flakeRef = flakeRefFor(root, options.flake);
     progress?.step('reading the evaluation');
     const expected = (await provenToplevels(context, options.flake, flakeRef, [{ host, key: evalHashOf(context, host) }]))[host];
+    if (hostJson.deployment?.buildOn === 'remote') return recordRemoteBuild(root, host, expected, hostJson.system, ownTaskHash(context));
     // By drvPath, so nothing is evaluated again; a build host evaluates the flake itself
     // (--eval-store auto), and a garbage-collected derivation needs the flake again too.
     const byDrv = !scale.buildHost && existsSync(expected.drvPath);

@@ -79,6 +79,8 @@ export default async function deployExecutor(given: DeployExecutorSchema, contex
     const record = await verifiedRecord(root, host, flakeRefFor(root, options.flake), evalHashOf(context, host));
     // ssh, or this machine for a local host: every step below sees only the Target. A deploy
     // shares one ssh connection among its steps (the confirmation still makes a new one).
+    // deployment.buildOn remote: the deploy builds the proven derivation on the target (remote-build.ts).
+    if (resolved.hostJson.deployment?.buildOn === 'remote') plan.remoteBuild = { drvPath: record.drvPath };
     t = targetFor(plan, log, { shared: options.mode !== 'plan' });
     if (options.mode === 'plan') {
       const planned = await planOne(root, plan, record.outPath, log, t);
