@@ -63,6 +63,16 @@ describe('deployment.buildOn remote', () => {
     expect(execFileSync('sh', ['-c', `ls -d /nix/store/*-${app}-1.0 2>/dev/null || true`], { encoding: 'utf-8' }).trim()).toBe('');
   });
 
+  it('closure-size reads the closure on the host that built it, and says so', async () => {
+    const h = net.hosts[0];
+    const r = ws.nx(['run', 'rb1:closure-size']);
+    const { outPath } = record();
+    expect(r.stdout).toContain(`Closure of rb1: ${outPath}`);
+    expect(r.stdout).toContain(`measured on  ${h.name}, where it was built (deployment.buildOn: remote)`);
+    expect(r.stdout).toContain(`${app}-1.0`);
+    expect(validHere(outPath)).toBe(false);
+  });
+
   it('plan says where its numbers come from: the derivations to copy, packages after the build there', async () => {
     writeFixtureHost(ws.root, host('2.0'));
     ws.commit('2.0');
@@ -71,5 +81,12 @@ describe('deployment.buildOn remote', () => {
     expect(r.stdout).toContain(`to ${outPath}, built on the host itself (deployment.buildOn: remote)`);
     expect(r.stdout).toMatch(/to copy {3}\d+ derivation paths?, .* \(nix copy --derivation; the host builds or fetches the rest\)/);
     expect(validHere(outPath)).toBe(false);
+  });
+
+  it('closure-size of a system not built on the host yet says to deploy first, and builds nothing here', () => {
+    const r = ws.nx(['run', 'rb1:closure-size'], { allowFailure: true });
+    expect(r.status).not.toBe(0);
+    expect(r.stdout + r.stderr).toMatch(/rb1 is built on its target \(deployment\.buildOn: remote\), and \S+ does not hold \S+ yet: there is no closure to measure\. Deploy it first \(nx run rb1:deploy\)/);
+    expect(validHere(record().outPath)).toBe(false);
   });
 });

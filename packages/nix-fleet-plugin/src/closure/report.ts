@@ -16,6 +16,8 @@ export interface ClosureReport extends ClosureRecord {
   changes: PackageChange[];
   budgets: { maxSize?: string; maxGrowth?: string };
   failures: string[];
+  /** Where the closure was read: the target of a host built there (deployment.buildOn remote). */
+  measuredOn?: string;
 }
 
 export function buildReport(current: ClosureRecord, baseline: Baseline | undefined, budgets: Budgets, top: number): ClosureReport {
@@ -47,6 +49,7 @@ export function renderReport(r: ClosureReport): string {
       r.baseline && r.growth !== null ? `${formatDelta(r.growth)} (${formatPercent(r.growth, r.baseline.closureSize)}) vs ${r.baseline.file}` : 'no baseline yet',
     ],
     ['budgets', budgetText],
+    ...(r.measuredOn ? [['measured on', `${r.measuredOn}, where it was built (deployment.buildOn: remote)`]] : []),
   ];
   out.push(`Closure of ${r.host}: ${r.outPath}`, ...summary.map(([k, v]) => `  ${k.padEnd(13)}${v}`), '');
   out.push(`Biggest paths`, renderTable(['size', 'path'], r.biggest.map((p) => [formatBytes(p.narSize), p.path]), [0]), '');

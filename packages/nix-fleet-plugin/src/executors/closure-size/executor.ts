@@ -1,6 +1,8 @@
 // @nix-fleet/nx:closure-size: closure size, biggest paths, package diff and budgets of a built host.
 import type { ExecutorContext } from '@nx/devkit';
 import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { closureOnTarget } from '../../closure/target-closure';
 import { explainNixFailure } from '../../host/preflight';
 import { resolveHost } from '../../host/resolve-host';
 import { readBaseline, reportPath, writeBaseline, writeJson } from '../../closure/baseline';
@@ -25,8 +27,9 @@ export async function measureClosure(options: ClosureSizeExecutorSchema, context
   if (!Number.isInteger(top) || top < 1) throw new Error(`--top is ${top}: expected a whole number of at least 1.`);
 
   const record = await verifiedRecord(root, host, flakeRefFor(root, options.flake), evalHash, peers);
-  const result = await run('nix', nixPathInfoClosureArgs(record.outPath), { cwd: root });
-  const current = parsePathInfoJson(result.stdout, record.outPath, host);
+  // A host built on its target (buildOn remote) has its system only there: measured there.
+  const remote = record.buildOn === 'remote' && !existsSync(record.outPath);
+  const current = remote ? await closureOnTarget(host, hostJson, record.outPath) : parsePathInfoJson((await run('nix', nixPathInfoClosureArgs(record.outPath), { cwd: root })).stdout, record.outPath, host);
 
   const baseline = readBaseline(root, host);
   // --update-baseline accepts the growth, not a size over maxSize, and still shows the diff.
