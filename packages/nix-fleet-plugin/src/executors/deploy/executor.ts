@@ -36,6 +36,14 @@ export function resultLine(r: DeployResult): string {
   }
 }
 
+/** A host refused before anything reached it still gets its result, for the fleet table. */
+function keepRefusal(root: string, host: string, mode: DeployExecutorSchema['mode'], message: string): void {
+  // A host name that failed its check names no file to write.
+  if (!HOSTNAME_PATTERN.test(host)) return;
+  if (mode === 'plan') writePlanResult(root, failedPlan(host, message));
+  else writeResult(root, { host, status: 'failed', mode: mode ?? 'switch', outPath: '', copied: false, step: 'preflight', message, durationMs: 0, finishedAt: Date.now() });
+}
+
 export default async function deployExecutor(given: DeployExecutorSchema, context: ExecutorContext) {
   const root = context.root;
   // dry-activate's "would start/stop/restart ..." lines go into the fleet table after the run.
@@ -50,8 +58,9 @@ export default async function deployExecutor(given: DeployExecutorSchema, contex
   try {
     options = checkedOptions('deploy', given, context);
   } catch (e) {
-    // Nothing ran and no host was named by a checked option: no result file to write.
-    console.error(`\n${given.mode === 'plan' ? 'Plan' : 'Deploy'} of ${given.host ?? context.projectName} refused: ${(e as Error).message}`);
+    const host = given.host ?? context.projectName ?? '';
+    console.error(`\n${given.mode === 'plan' ? 'Plan' : 'Deploy'} of ${host} refused: ${(e as Error).message}`);
+    keepRefusal(root, host, given.mode, (e as Error).message);
     return { success: false };
   }
   // Nx added this task only to keep the waves in order (src/graph/waves.ts): not selected.
@@ -95,9 +104,7 @@ export default async function deployExecutor(given: DeployExecutorSchema, contex
     const message = (e as Error).message;
     const fix = e instanceof CommandError ? explainNixFailure(e.stderr) : undefined;
     console.error(`\n${options.mode === 'plan' ? 'Plan' : 'Deploy'} of ${host} failed: ${message}${fix ? `\n${fix}` : ''}`);
-    // A host name that failed its check names no file to write.
-    if (HOSTNAME_PATTERN.test(host) && options.mode === 'plan') writePlanResult(root, failedPlan(host, message));
-    if (HOSTNAME_PATTERN.test(host) && options.mode !== 'plan') writeResult(root, { host, status: 'failed', mode: options.mode ?? 'switch', outPath: '', copied: false, step: 'preflight', message, durationMs: 0, finishedAt: Date.now() });
+    keepRefusal(root, host, options.mode, message);
     return { success: false };
   } finally {
     await t?.close?.();
