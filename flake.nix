@@ -3,11 +3,17 @@
 
   inputs = {
     nixpkgs.url = "github:NixOS/nixpkgs/nixos-unstable";
-    # Latest release, for hosts or packages that should stay on stable (pkgs.stable.<name>).
+    # Latest release: the whole system of hosts with "nixpkgs": "stable" in host.json, and
+    # single packages for the others (pkgs.stable.<name>).
     nixpkgs-stable.url = "github:NixOS/nixpkgs/nixos-25.11";
     home-manager = {
       url = "github:nix-community/home-manager";
       inputs.nixpkgs.follows = "nixpkgs";
+    };
+    # Home Manager's release branch for the same release, used by the stable hosts.
+    home-manager-stable = {
+      url = "github:nix-community/home-manager/release-25.11";
+      inputs.nixpkgs.follows = "nixpkgs-stable";
     };
     sops-nix = {
       url = "github:Mic92/sops-nix";
@@ -21,14 +27,33 @@
       nixpkgs,
       nixpkgs-stable,
       home-manager,
+      home-manager-stable,
       sops-nix,
     }:
     let
       fleetLib = import ./packages/profiles/lib;
+      # The profile library and sops-nix; Home Manager is added per branch, its release must match.
+      profilesWithoutHome = {
+        imports = [
+          ./packages/profiles
+          sops-nix.nixosModules.sops
+        ];
+        # pkgs.stable.<name> picks a package from the release branch; lazy, costs nothing unused.
+        nixpkgs.overlays = [
+          (final: _prev: {
+            stable = nixpkgs-stable.legacyPackages.${final.stdenv.hostPlatform.system};
+          })
+        ];
+      };
       fleet = fleetLib.mkFleet {
-        inherit nixpkgs;
+        # host.json "nixpkgs" picks the branch: unstable (default) or stable.
+        inherit nixpkgs nixpkgs-stable;
         hostsDir = ./hosts;
-        modules = [ self.nixosModules.default ];
+        modules = [ profilesWithoutHome ];
+        branchModules = {
+          unstable = [ home-manager.nixosModules.home-manager ];
+          stable = [ home-manager-stable.nixosModules.home-manager ];
+        };
         specialArgs = { inherit inputs; };
       };
       forAllSystems = nixpkgs.lib.genAttrs [
@@ -37,18 +62,11 @@
       ];
     in
     {
-      # The profile library plus the modules it builds on (Home Manager, sops-nix).
+      # The profile library plus the modules it builds on (Home Manager, sops-nix), for unstable.
       nixosModules.profiles = {
         imports = [
-          ./packages/profiles
+          profilesWithoutHome
           home-manager.nixosModules.home-manager
-          sops-nix.nixosModules.sops
-        ];
-        # pkgs.stable.<name> picks a package from the release branch; lazy, costs nothing unused.
-        nixpkgs.overlays = [
-          (final: _prev: {
-            stable = nixpkgs-stable.legacyPackages.${final.stdenv.hostPlatform.system};
-          })
         ];
       };
       nixosModules.default = self.nixosModules.profiles;

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Installs the system tools the tests use (Nix 2.8 from Debian, OpenSSH, iproute2, busybox)
+# Installs the system tools the tests use (Nix 2.8 from Debian, OpenSSH, iproute2, busybox, age,
+# iptables and nftables, which load the firewall rules the profiles write in a test namespace,
+# and prometheus for promtool, which checks the alert rules),
 # writes an offline Nix configuration and makes the Nix store (/nix). Idempotent: safe to run on
 # every CI start.
 set -euo pipefail
 
-pkgs=(nix-bin busybox-static git openssh-server openssh-client iproute2 util-linux procps)
+pkgs=(nix-bin busybox-static git openssh-server openssh-client iproute2 util-linux procps age iptables nftables prometheus)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -14,6 +16,10 @@ if [ "${#missing[@]}" -gt 0 ]; then
   [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
   "${sudo_cmd[@]}" apt-get update -qq
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+# Debian's prometheus package starts its server where systemd runs; the tests only need promtool.
+if command -v systemctl >/dev/null 2>&1 && systemctl is-enabled -q prometheus 2>/dev/null; then
+  systemctl disable --now prometheus >/dev/null 2>&1 || true
 fi
 
 # Offline Nix: no daemon, no nixbld group, no binary cache, no network registry.

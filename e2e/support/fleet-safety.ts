@@ -140,7 +140,10 @@ export function evalNix<T>(root: string, expr: string): T {
 }
 
 interface LibraryView {
-  hosts: Record<string, { type: string; deploy: { enable: boolean; user: string | null }; address: string | null }>;
+  hosts: Record<
+    string,
+    { type: string; deploy: { enable: boolean; user: string | null; port: number; sshOpenTo: string }; address: string | null }
+  >;
 }
 
 /** What the profile library's own helpers say about the inventory. */
@@ -164,7 +167,7 @@ export function inventory(root: string): LibraryView {
 
 interface FirewallView {
   violations: string[];
-  sources: { ipv4: string[]; ipv6: string[]; unmatched: string[]; everywhere: string[] };
+  sources: { ipv4: string[]; ipv6: string[]; unmatched: string[]; everywhere: string[]; errors?: string[] };
 }
 
 /** lib/firewall.nix on the inventory: world-open ports beyond 22/80/443, and the fleet's sources. */
@@ -273,12 +276,14 @@ export function fleetProblems(root: string): string[] {
 
   const plan = firewallPlan(root, [...worldTCP].sort((x, y) => x - y), subnets);
   for (const v of plan.violations) problems.push(`servers open ${v} to everyone; only 22, 80 and 443 may be.`);
+  problems.push(...(plan.sources.errors ?? []));
   if (plan.sources.everywhere.length > 0) {
     problems.push(`profiles.fleet.subnets contains ${plan.sources.everywhere.join(', ')}: fleet-only ports would be open to everyone.`);
   }
   for (const [name, host] of servers) {
     const address = host.address?.replace(/^\[(.*)\]$/, '$1');
-    if (address && ![...plan.sources.ipv4, ...plan.sources.ipv6].includes(address) && !plan.sources.unmatched.includes(name)) {
+    const invalid = (plan.sources.errors ?? []).some((e) => e.startsWith(`hosts/${name}/host.json:`));
+    if (address && !invalid && ![...plan.sources.ipv4, ...plan.sources.ipv6].includes(address) && !plan.sources.unmatched.includes(name)) {
       problems.push(`hosts/${name}: its address ${address} is not a fleet source, so other servers cannot reach its fleet ports.`);
     }
   }

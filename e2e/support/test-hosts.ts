@@ -32,6 +32,11 @@ export interface TestNetwork {
   identityFile: string;
   /** e.g. NIX_SSHOPTS="-F <sshConfigFile>" for nix copy. */
   env: NodeJS.ProcessEnv;
+  /** The run's bridge in the root namespace and its temp dir (keys, stores, ssh config). */
+  bridge: string;
+  dir: string;
+  /** The long-lived processes: each host's anchor and sshd. */
+  pids: readonly number[];
   teardown(): Promise<void>;
 }
 
@@ -250,6 +255,9 @@ export async function startTestHosts(count: number, opts: { namePrefix?: string 
       knownHostsFile,
       identityFile,
       env: { NIX_SSHOPTS: `-F ${sshConfigFile}` },
+      bridge,
+      dir,
+      pids,
       teardown: async () => teardownSync(),
     };
   } catch (e) {

@@ -1,4 +1,5 @@
-# ares: the laptop. Desktop (from type "laptop") and development; no Octave, no gaming.
+# ares: the laptop, kept small. Type "laptop" gives desktop, development and Home Manager (battery
+# tuned); development keeps its defaults, Python and Node.js, and nothing else.
 { ... }:
 {
   imports = [ ./hardware-configuration.nix ];
@@ -6,11 +7,17 @@
   profiles = {
     # Add your public key; see docs/Profile-System.md (profiles.base.user).
     base.user.sshKeys = [ ];
+    # No key yet: evaluation refuses a deploy target nobody could log in to. Add your public
+    # key to base.user.sshKeys above, then delete this line.
+    deployTarget.allowNoKey = true;
     base.timeZone = "Europe/Berlin";
 
-    # Python and Node.js are on by default; this laptop also writes Rust.
-    development.languages.rust.enable = true;
-    home.productivity.enable = true;
+    # Python and Node.js only: no Rust on the laptop (the workstation has it).
+    development.languages.rust.enable = false;
+
+    # A minimal home: the home base profile and this host's home.nix, no productivity apps.
+    home.productivity.enable = false;
+    home.modules = [ ./home.nix ];
   };
 
   system.stateVersion = "25.05";

@@ -11,6 +11,9 @@ in
   profiles = {
     # Add your public key: deploys log in as root with it (allowRootDeploy).
     base.user.sshKeys = [ ];
+    # No key yet: evaluation refuses a deploy target nobody could log in to. Add your public
+    # key to base.user.sshKeys above, then delete this line.
+    deployTarget.allowNoKey = true;
 
     secrets = {
       enable = true;
@@ -26,12 +29,22 @@ in
       };
       redis.enable = true;
     };
+
+    # restic to a repository off this VM; until the secrets exist nothing is backed up (warning,
+    # and Alertmanager's BackupMissing alert). docs/Homelab-Guide.md, "Backups and restore".
+    server.roles.backup = lib.mkIf hasSecrets {
+      repositoryFile = config.sops.secrets.restic-repository.path;
+      passwordFile = config.sops.secrets.restic-password.path;
+    };
   };
 
   sops.secrets.postgresql-app-password = lib.mkIf hasSecrets {
     owner = "postgres";
     restartUnits = [ "postgresql-passwords.service" ];
   };
+
+  sops.secrets.restic-repository = lib.mkIf hasSecrets { };
+  sops.secrets.restic-password = lib.mkIf hasSecrets { };
 
   system.stateVersion = "25.05";
 }

@@ -1,4 +1,5 @@
-# workstation: the desktop that has everything: all languages, Octave, gaming, ML and game dev.
+# workstation: the desktop that has everything. Type "desktop" gives desktop, development, Home
+# Manager, gaming and power-user with Octave; host.json adds ML and game dev; here, all languages.
 { ... }:
 {
   imports = [ ./hardware-configuration.nix ];
@@ -6,6 +7,9 @@
   profiles = {
     # Add your public key; see docs/Profile-System.md (profiles.base.user).
     base.user.sshKeys = [ ];
+    # No key yet: evaluation refuses a deploy target nobody could log in to. Add your public
+    # key to base.user.sshKeys above, then delete this line.
+    deployTarget.allowNoKey = true;
     base.timeZone = "Europe/Berlin";
 
     development = {
@@ -21,8 +25,8 @@
       };
     };
 
+    # Octave comes with the type; R and gnuplot on top.
     "power-user".scientific = {
-      octave.enable = true;
       r.enable = true;
       gnuplot.enable = true;
     };
@@ -33,6 +37,7 @@
       creative.enable = true;
       communication.enable = true;
       productivity.enable = true;
+      modules = [ ./home.nix ];
     };
   };
 

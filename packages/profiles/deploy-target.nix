@@ -1,4 +1,5 @@
-# Deploy targets (host.json has deployment.targetHost): key-only sshd, root by key when root deploys.
+# Deploy targets (host.json has deployment.targetHost): key-only sshd, root by key when root deploys,
+# open to the fleet only unless the host is a server, on the port deploys connect to.
 { config, lib, ... }:
 let
   cfg = config.profiles.deployTarget;
@@ -11,6 +12,16 @@ let
     account != null
     && (account.openssh.authorizedKeys.keys != [ ] || account.openssh.authorizedKeys.keyFiles != [ ]);
   allowUsers = config.services.openssh.settings.AllowUsers;
+  keyProblem = import ./lib/deploy-keys.nix {
+    name = host;
+    inherit (cfg) user allowNoKey;
+    keys =
+      if account == null then
+        config.profiles.base.user.sshKeys
+      else
+        account.openssh.authorizedKeys.keys ++ account.openssh.authorizedKeys.keyFiles;
+  };
+  sshPorts = config.services.openssh.ports;
 in
 {
   options.profiles.deployTarget = {
@@ -34,6 +45,33 @@ in
         any other user leaves root logins off. `null`: ssh uses your local user name.
       '';
     };
+
+    port = mkOption {
+      type = types.port;
+      default = 22;
+      description = "The port deploys connect to (host.json `deployment.port`); sshd must listen on it.";
+    };
+
+    sshOpenTo = mkOption {
+      type = types.enum [
+        "everyone"
+        "fleet"
+      ];
+      default = "fleet";
+      description = ''
+        Who may reach sshd: `"everyone"` (servers, with fail2ban) or `"fleet"` (every other
+        deploy target: a laptop joins networks that are not yours). Set from host.json `type`.
+      '';
+    };
+
+    allowNoKey = mkOption {
+      type = types.bool;
+      default = false;
+      description = ''
+        Let this deploy target evaluate although the deploy user has no SSH key. Without a key
+        nobody can log in after install, so evaluation fails unless this says it is meant.
+      '';
+    };
   };
 
   config = mkIf cfg.enable {
@@ -41,6 +79,14 @@ in
       {
         assertion = config.services.openssh.enable;
         message = "${host} is a deploy target (deployment.targetHost in hosts/${host}/host.json) but services.openssh.enable is false: deploys could never reach it again. Remove that setting from hosts/${host}/configuration.nix, or remove deployment.targetHost from host.json.";
+      }
+      {
+        assertion = keyProblem == null;
+        message = toString keyProblem;
+      }
+      {
+        assertion = lib.elem cfg.port sshPorts;
+        message = "${host}: hosts/${host}/host.json deploys to port ${toString cfg.port} but sshd listens on ${lib.concatMapStringsSep ", " toString sshPorts} (services.openssh.ports); set deployment.port to one of them or profiles.server.hardening.ssh.port to ${toString cfg.port}.";
       }
       {
         assertion = allowUsers == null || cfg.user == null || lib.elem cfg.user allowUsers;
@@ -51,12 +97,14 @@ in
     warnings =
       lib.optional (cfg.user == null)
         "${host}: hosts/${host}/host.json has no deployment.targetUser, so deploys log in with your local user name; set it to \"root\" or to profiles.base.user.name."
-      ++ lib.optional (cfg.user != null && !hasKey)
-        "${host}: deploys log in as ${cfg.user} but ${cfg.user} has no SSH key, so the first deploy will be refused. Add your public key (the line in ~/.ssh/id_ed25519.pub) to profiles.base.user.sshKeys in hosts/${host}/configuration.nix${lib.optionalString isRoot "; deploy targets authorize it for root too"}.";
+      ++ lib.optional (cfg.allowNoKey && !hasKey)
+        "${host}: profiles.deployTarget.allowNoKey is set and ${toString cfg.user} has no SSH key here; make sure one reaches the host another way.";
 
     # mkDefault so a host that turns sshd off reaches the assertion above, not a merge conflict.
     services.openssh = {
       enable = mkDefault true;
+      # nixpkgs opens sshd to everyone by default; only servers keep that (hardening.nix).
+      openFirewall = mkDefault (cfg.sshOpenTo == "everyone");
       settings = {
         PasswordAuthentication = false;
         KbdInteractiveAuthentication = false;
@@ -65,5 +113,10 @@ in
     };
 
     profiles.base.user.allowRootDeploy = mkIf isRoot (mkDefault true);
+
+    profiles.fleet.firewall.fleetTCPPorts = mkIf (cfg.sshOpenTo == "fleet") sshPorts;
+    # Where SSH is fleet-only too: a fleet address can be a café's NAT for a laptop. Servers get
+    # fail2ban from server/hardening.nix, which a host may switch off there.
+    services.fail2ban.enable = mkIf (cfg.sshOpenTo == "fleet") (mkDefault true);
   };
 }

@@ -32,6 +32,9 @@ in
       enable = true;
       # Many apps (Steam, Electron, Java) still need X11.
       xwayland.enable = true;
+      # Through UWSM the session reaches graphical-session.target, which starts waybar's user
+      # service (programs.waybar is wantedBy that target); plain Hyprland never reaches it.
+      withUWSM = true;
     };
     programs.waybar.enable = true;
     # Installs hyprlock and gives it its PAM service; without that it cannot check a password.
@@ -41,6 +44,8 @@ in
       enable = true;
       wayland.enable = true;
     };
+    # The UWSM session (programs.uwsm's "hyprland-uwsm"), not the plain one SDDM would pick.
+    services.displayManager.defaultSession = mkIf cfg.displayManager.enable (lib.mkDefault "hyprland-uwsm");
 
     hardware.graphics.enable = true;
     networking.networkmanager.enable = true;

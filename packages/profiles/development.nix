@@ -8,7 +8,8 @@
 let
   cfg = config.profiles.development;
   inherit (lib) mkIf mkEnableOption optionals;
-  # Common languages and tools default on, specialised ones off (DESIGN.md decision 2).
+  # Common languages and tools default on, specialised ones off: one switch gives a useful machine,
+  # and large tools cost only the hosts that ask for them.
   enabledByDefault = description: mkEnableOption description // { default = true; };
 in
 {

@@ -5,13 +5,14 @@ let
   cfg = config.profiles.fleet.firewall;
   fw = import ./lib/firewall.nix;
   inherit (config.profiles.fleet) subnets;
-  sources = fw.fleetSources {
-    inherit (config.profiles.fleet) hosts;
-    inherit subnets;
-  };
+  inherit (config.profiles.fleet) sources;
   fleetPorts = builtins.sort builtins.lessThan (lib.unique cfg.fleetTCPPorts);
-  # The nftables firewall refuses extraCommands and ignores extraInputRules otherwise.
-  nftables = config.networking.nftables.enable;
+  # The backend decides which hook runs our rules; under firewalld neither would apply.
+  inherit (config.networking.firewall) backend;
+  rules = fw.rulesFor {
+    inherit backend sources;
+    tcp = fleetPorts;
+  };
   inherit (lib) mkIf mkOption types;
 in
 {
@@ -33,9 +34,9 @@ in
       description = ''
         TCP ports open only to the fleet: to the `deployment.targetHost` address of every
         host in `hosts/*/host.json` and to {option}`profiles.fleet.subnets`. Roles add their
-        service ports here. Implemented with `networking.firewall.extraCommands` (iptables,
-        the NixOS default) or `networking.firewall.extraInputRules` when
-        `networking.nftables.enable` is set; NixOS's per-port options cannot name a source.
+        service ports here. Implemented for {option}`networking.firewall.backend`:
+        `extraInputRules` (nftables, the servers' default) or `extraCommands` (iptables);
+        `firewalld` is refused. NixOS's per-port options cannot name a source.
       '';
     };
   };
@@ -43,8 +44,16 @@ in
   config = mkIf (cfg.publicTCPPorts != [ ] || cfg.fleetTCPPorts != [ ]) {
     assertions = [
       {
+        assertion = rules != null;
+        message = "profiles.fleet.firewall writes rules for networking.firewall.backend \"nftables\" or \"iptables\", not \"${backend}\": fleet-only ports would not be enforced. Set services.firewalld.enable = false.";
+      }
+      {
+        assertion = sources.errors == [ ];
+        message = lib.concatStringsSep "\n" sources.errors;
+      }
+      {
         assertion = sources.everywhere == [ ];
-        message = "profiles.fleet.subnets contains ${toString sources.everywhere}, which would open the fleet's ports to everyone; list your LAN's network instead, e.g. \"10.0.10.0/24\".";
+        message = "profiles.fleet.subnets contains ${toString sources.everywhere}, which would open the fleet's ports to everyone (every \"/0\" is everywhere); list your LAN's network instead, e.g. \"10.0.10.0/24\".";
       }
     ];
 
@@ -54,18 +63,9 @@ in
 
     networking.firewall.allowedTCPPorts = cfg.publicTCPPorts;
 
-    networking.firewall.extraCommands = mkIf (!nftables && fleetPorts != [ ]) (
-      fw.iptablesRules {
-        inherit sources;
-        tcp = fleetPorts;
-      }
-    );
-
-    networking.firewall.extraInputRules = mkIf (nftables && fleetPorts != [ ]) (
-      fw.nftablesRules {
-        inherit sources;
-        tcp = fleetPorts;
-      }
-    );
+    networking.firewall.extraCommands = mkIf (rules != null && rules.extraCommands != "") rules.extraCommands;
+    networking.firewall.extraInputRules = mkIf (
+      rules != null && rules.extraInputRules != ""
+    ) rules.extraInputRules;
   };
 }

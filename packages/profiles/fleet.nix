@@ -9,6 +9,20 @@ let
   inherit (lib) mkOption types;
 in
 {
+  options.profiles.fleet.sources = mkOption {
+    type = types.attrsOf (types.listOf types.str);
+    readOnly = true;
+    default = (import ./lib/firewall.nix).fleetSources {
+      inherit (config.profiles.fleet) hosts subnets;
+    };
+    defaultText = lib.literalMD "`lib/firewall.nix` `fleetSources` of `hosts` and `subnets`";
+    description = ''
+      The fleet's addresses as firewalls use them: `ipv4`, `ipv6` (sources), `unmatched` (hosts
+      whose address is a name), `everywhere` and `errors` (refused by fleet-firewall.nix). Read by
+      every rule that admits "the fleet": the firewall, Docker's forward rules, nginx's sites.
+    '';
+  };
+
   options.profiles.fleet.subnets = mkOption {
     type = types.listOf types.str;
     default = [ ];

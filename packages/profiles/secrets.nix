@@ -12,6 +12,14 @@ let
   exists = cfg.enable && builtins.pathExists cfg.sopsFile;
   # toString, not interpolation: interpolating a missing path would try to copy it to the store.
   fileName = baseNameOf (toString cfg.sopsFile);
+  # .sops.yaml sits beside secrets/ at the flake's root. A new fleet's names the admin key as a
+  # placeholder until the user gives one (@nix-fleet/nx writes it, see generators/shared/sops-admin.ts).
+  sopsConfig = dirOf (dirOf cfg.sopsFile) + "/.sops.yaml";
+  placeholderMark = "&admin NIX-FLEET-ADMIN-AGE-KEY-PLACEHOLDER";
+  adminMissing =
+    cfg.enable
+    && builtins.pathExists sopsConfig
+    && lib.hasInfix placeholderMark (builtins.readFile sopsConfig);
 in
 {
   options.profiles.secrets = {
@@ -45,6 +53,11 @@ in
         {
           assertion = options ? sops;
           message = "profiles.secrets needs the sops-nix NixOS module; import nixosModules.profiles from flake.nix (it includes sops-nix) or sops-nix.nixosModules.sops.";
+        }
+        {
+          # Secrets encrypted without the admin could be read by the host alone, never by their owner.
+          assertion = !adminMissing;
+          message = "${config.networking.hostName}: .sops.yaml still has the admin key placeholder, so no secret can be encrypted for you. Put your age public key in its place: npx nx g @nix-fleet/nx:init --admin-age-key=\"$(age-keygen -y ~/.config/sops/age/keys.txt)\" (make a key first with age-keygen -o ~/.config/sops/age/keys.txt), then commit .sops.yaml (docs/Secrets.md).";
         }
       ];
 

@@ -20,6 +20,10 @@ describe('create-nix-fleet arguments', () => {
     ],
     [['--no-git', 'f1'], { name: 'f1', hosts: undefined, hostList: [], git: false, help: false }],
     [['--help'], { name: '', hostList: [], git: true, help: true }],
+    [
+      ['f2', '--admin-age-key', 'age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p'],
+      { name: 'f2', hostList: [], adminAgeKey: 'age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p', git: true, help: false },
+    ],
   ])('parses %j', (argv, expected) => {
     expect(parseCreateArgs(argv)).toEqual(expected);
   });
@@ -35,6 +39,9 @@ describe('create-nix-fleet arguments', () => {
     [['x', '--hosts=profiles:vm'], /^Invalid --hosts entry "profiles:vm": the host name "profiles" is reserved/],
     [['x', '--hosts=Web1:server'], /^Invalid --hosts entry "Web1"/],
     [['x', '--hosts=a:vm,a:server'], /Host "a" is twice in --hosts/],
+    // A typo in the admin key (last character) fails the bech32 checksum, before npm runs.
+    [['x', '--admin-age-key=age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8q'], /^Invalid --admin-age-key "age1ql3z.*": give an age public key/],
+    [['x', '--admin-age-key=$(id)'], /^Invalid --admin-age-key "\$\(id\)"/],
   ])('rejects %j', (argv, message) => {
     expect(() => parseCreateArgs(argv)).toThrow(UsageError);
     expect(() => parseCreateArgs(argv)).toThrow(message);

@@ -5,6 +5,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { brokenLinks, REPO_ONLY_MARKERS } from '../../../packages/nix-fleet-plugin/testing/doc-links';
 import { pathsNamedIn } from '../../../packages/nix-fleet-plugin/testing/doc-paths';
 import { publishBuilt, startLocalRegistry, type LocalRegistry } from '../../../tools/local-registry/registry';
 import { nixFiles, unparsable } from '../../support/nix-parse';
@@ -61,7 +62,7 @@ describe('npx create-nix-fleet', () => {
       readFileSync(join(REPO_ROOT, 'packages/profiles/default.nix'), 'utf-8'),
     );
     const tracked = git(['ls-files']);
-    expect(tracked.split('\n')).toEqual(expect.arrayContaining(['flake.nix', 'hosts/ares/host.json', 'nx.json', '.gitignore', 'package-lock.json']));
+    expect(tracked.split('\n')).toEqual(expect.arrayContaining(['flake.nix', 'hosts/ares/host.json', 'hosts/ares/home.nix', 'nx.json', '.gitignore', 'package-lock.json', '.github/workflows/nix-fleet.yml']));
     expect(tracked).not.toContain('node_modules/');
     // The closing message lists the next steps.
     expect(created.stdout).toMatch(/Next steps:[\s\S]*nixos-generate-config[\s\S]*nix flake lock[\s\S]*git add -A && git commit/);
@@ -94,9 +95,10 @@ describe('npx create-nix-fleet', () => {
     expect(missing).toEqual([]);
     const repoOnly = docs.flatMap((doc) => {
       const text = readFileSync(join(root(), doc), 'utf-8');
-      return ['tools/', 'packages/nix-fleet-plugin', 'npm run demo', 'e2e/', 'DESIGN.md'].filter((s) => text.includes(s)).map((s) => `${doc}: ${s}`);
+      return REPO_ONLY_MARKERS.filter((s) => text.includes(s)).map((s) => `${doc}: ${s}`);
     });
     expect(repoOnly).toEqual([]);
+    expect(brokenLinks(new Map(files.map((f) => [f, f.endsWith('.md') ? readFileSync(join(root(), f), 'utf-8') : ''])))).toEqual([]);
   });
 
   it('refuses a host named like the profile library with the exact reason, and writes nothing (issue 11, item 3)', () => {

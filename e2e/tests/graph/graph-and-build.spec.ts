@@ -39,7 +39,7 @@ describe('graph and build on a fixture fleet', () => {
 
   it('infers the targets with inputs, outputs, metadata and tags', () => {
     const web1 = JSON.parse(ws.nx(['show', 'project', 'web1', '--json']).stdout);
-    expect(web1.tags).toEqual(['type:server', 'role:web', 'role:monitoring']);
+    expect(web1.tags).toEqual(['type:server', 'nixpkgs:unstable', 'role:web', 'role:monitoring']);
     expect(Object.keys(web1.targets).sort()).toEqual(['build', 'closure-size', 'deploy', 'eval', 'exec', 'generations', 'rollback']);
     for (const target of ['eval', 'deploy']) {
       expect(web1.targets[target].inputs).toEqual(
@@ -59,7 +59,7 @@ describe('graph and build on a fixture fleet', () => {
       expect(web1.targets[target].metadata).toMatchObject({ technologies: ['nix'], description: expect.stringContaining('web1') });
     }
     const ares = JSON.parse(ws.nx(['show', 'project', 'ares', '--json']).stdout);
-    expect(ares.tags).toEqual(['type:laptop', 'personal']);
+    expect(ares.tags).toEqual(['type:laptop', 'nixpkgs:unstable', 'personal']);
   });
 
   it('makes every host depend on the profiles project', () => {

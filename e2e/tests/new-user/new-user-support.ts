@@ -58,3 +58,21 @@ export function installedWorkspace(root: string, versions: { nx: string; plugin:
   git(root, ['config', 'user.name', 'new user']);
   commitAll(root, 'empty workspace');
 }
+
+export interface AgeKeyPair {
+  identityFile: string;
+  recipient: string;
+}
+
+/** A new age identity in file, made by Debian's age-keygen; its recipient as age-keygen -y prints it. */
+export function ageKeyPair(file: string): AgeKeyPair {
+  execFileSync('age-keygen', ['-o', file], { stdio: 'pipe' });
+  return { identityFile: file, recipient: execFileSync('age-keygen', ['-y', file], { encoding: 'utf-8' }).trim() };
+}
+
+/** Encrypts a line to the pair's recipient with age -r and decrypts it with its identity: the plain text back. */
+export function ageRoundTrip(pair: AgeKeyPair, scratch: string): string {
+  writeFileSync(scratch, 'db-password: hunter2\n');
+  execFileSync('age', ['-r', pair.recipient, '-o', `${scratch}.age`, scratch]);
+  return execFileSync('age', ['-d', '-i', pair.identityFile, `${scratch}.age`], { encoding: 'utf-8' });
+}

@@ -11,7 +11,7 @@ import { writeFixtureFleet, writeFixtureHost, type FixtureHost } from '../../sup
 import { startTestHosts, type TestNetwork } from '../../support/test-hosts';
 import { nixFiles, unparsable } from '../../support/nix-parse';
 import { REPO_ROOT } from '../../support/workspace';
-import { commitAll, installedWorkspace, nxOf, resolvedUrls, type Nx } from './new-user-support';
+import { ageKeyPair, ageRoundTrip, commitAll, installedWorkspace, nxOf, resolvedUrls, type AgeKeyPair, type Nx } from './new-user-support';
 
 const version = JSON.parse(readFileSync(join(REPO_ROOT, 'packages/nix-fleet-plugin/package.json'), 'utf-8')).version;
 const projectsOf = (nx: Nx, extra: string[] = []) => (JSON.parse(nx(['show', 'projects', '--json', ...extra]).stdout) as string[]).sort();
@@ -21,6 +21,7 @@ describe('a new user with only the local registry', () => {
   let parent: string;
   let fleet: string;
   let nx: Nx;
+  let admin: AgeKeyPair;
 
   beforeAll(async () => {
     execFileSync(process.execPath, [join(REPO_ROOT, 'tools/build-packages.mjs')], { cwd: REPO_ROOT, stdio: 'pipe' });
@@ -28,6 +29,7 @@ describe('a new user with only the local registry', () => {
     expect(publishBuilt(registry)).toEqual([`@nix-fleet/nx@${version}`, `create-nix-fleet@${version}`]);
     parent = realpathSync(mkdtempSync(join(tmpdir(), `nix-fleet-new-user-${process.pid}-`)));
     fleet = join(parent, 'e2e-fleet');
+    admin = ageKeyPair(join(parent, 'admin-keys.txt'));
   });
   afterAll(async () => {
     await registry?.stop();
@@ -35,7 +37,7 @@ describe('a new user with only the local registry', () => {
   });
 
   it('npx create-nix-fleet makes a workspace: plugin registered, hosts and profiles are projects, Nix parses', () => {
-    const created = spawnSync('npx', ['--yes', `create-nix-fleet@${version}`, 'e2e-fleet', '--hosts=ares:laptop,web1:server'], {
+    const created = spawnSync('npx', ['--yes', `create-nix-fleet@${version}`, 'e2e-fleet', '--hosts=ares:laptop,web1:server', `--admin-age-key=${admin.recipient}`], {
       cwd: parent,
       env: { ...registry!.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false' },
       encoding: 'utf-8',
@@ -67,13 +69,13 @@ describe('a new user with only the local registry', () => {
     expect(taken.status).not.toBe(0);
     expect(taken.stdout + taken.stderr).toContain('Role "storage" already exists at packages/profiles/server/roles/storage.nix');
     expect(status()).toBe(before);
-    nx(['g', 'server-role', 'backup']);
-    expect(readFileSync(join(fleet, 'packages/profiles/server/roles/backup.nix'), 'utf-8')).toContain('roles.backup');
-    nx(['g', 'host', 'nas', '--type=server', '--roles=storage,backup']);
+    nx(['g', 'server-role', 'media']);
+    expect(readFileSync(join(fleet, 'packages/profiles/server/roles/media.nix'), 'utf-8')).toContain('roles.media');
+    nx(['g', 'host', 'nas', '--type=server', '--roles=storage,media']);
     expect(projectsOf(nx)).toEqual(['ares', 'nas', 'profiles', 'web1', 'workstation']);
     const tags = (name: string) => JSON.parse(nx(['show', 'project', name, '--json']).stdout).tags;
     expect(tags('workstation')).toEqual(expect.arrayContaining(['type:desktop']));
-    expect(tags('nas')).toEqual(expect.arrayContaining(['type:server', 'role:storage', 'role:backup']));
+    expect(tags('nas')).toEqual(expect.arrayContaining(['type:server', 'role:storage', 'role:media']));
     expect(tags('ares')).toEqual(expect.arrayContaining(['type:laptop']));
 
     nx(['graph', '--file=graph.json']);
@@ -83,6 +85,25 @@ describe('a new user with only the local registry', () => {
     }
     expect(graph.nodes.nas.data.targets).toHaveProperty('deploy');
     expect(unparsable(fleet, nixFiles(fleet))).toEqual([]);
+  });
+
+  // sops itself is not in Debian, so nothing here runs it: the rule is read as text and each key is
+  // proven a working age recipient with Debian's age, which sops uses for these keys.
+  it('nx g host --age-key adds the host to a creation rule that also names the admin; both keys encrypt and decrypt', () => {
+    const s3 = ageKeyPair(join(parent, 's3-keys.txt'));
+    nx(['g', 'host', 's3', '--type=server', `--age-key=${s3.recipient}`]);
+    const text = readFileSync(join(fleet, '.sops.yaml'), 'utf-8');
+    const rules = text.split('\n').filter((l) => /^\s+- path_regex: secrets\/s3/.test(l));
+    expect(rules).toEqual(['  - path_regex: secrets/s3\\.yaml$']);
+    expect(text).toContain('  - path_regex: secrets/s3\\.yaml$\n    key_groups:\n      - age:\n          - *admin\n          - *s3\n');
+    const anchors = Object.fromEntries([...text.matchAll(/^\s+- &(\S+) (\S+)$/gm)].map((m) => [m[1], m[2]]));
+    expect(anchors).toEqual({ admin: admin.recipient, s3: s3.recipient });
+    for (const pair of [admin, s3]) expect(ageRoundTrip(pair, join(parent, 'plain.txt'))).toBe('db-password: hunter2\n');
+    // A typo is refused by name, and nothing changes.
+    const typo = nx(['g', 'host', 's4', '--type=server', `--age-key=${s3.recipient.slice(0, -1)}x`], { allowFailure: true });
+    expect(typo.status).not.toBe(0);
+    expect(typo.stdout + typo.stderr).toContain('Invalid --age-key');
+    expect(readFileSync(join(fleet, '.sops.yaml'), 'utf-8')).toBe(text);
   });
 
   describe('a fixture fleet with the published plugin, on three test hosts', () => {

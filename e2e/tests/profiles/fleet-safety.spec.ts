@@ -17,7 +17,12 @@ describe('the example fleet', () => {
       const json = JSON.parse(readFileSync(join(REPO_ROOT, 'hosts', name, 'host.json'), 'utf-8'));
       expect({ name, deploy: host.deploy }).toEqual({
         name,
-        deploy: { enable: json.deployment?.targetHost !== undefined, user: json.deployment?.targetUser ?? null },
+        deploy: {
+          enable: json.deployment?.targetHost !== undefined,
+          user: json.deployment?.targetUser ?? null,
+          port: json.deployment?.port ?? 22,
+          sshOpenTo: json.type === 'server' ? 'everyone' : 'fleet',
+        },
       });
     }
   });
@@ -99,7 +104,7 @@ describe('the fleet checker', () => {
     delete json.deployment;
     writeFileSync(join(root, file), JSON.stringify(json));
     edit('hosts/ares/configuration.nix', '  system.stateVersion', '  services.openssh.enable = false;\n  system.stateVersion');
-    expect(inventory(root).hosts.ares.deploy).toEqual({ enable: false, user: null });
+    expect(inventory(root).hosts.ares.deploy).toEqual({ enable: false, user: null, port: 22, sshOpenTo: 'fleet' });
     expect(fleetProblems(root)).toEqual([]);
   });
 

@@ -2,28 +2,34 @@
 import { parseArgs } from 'node:util';
 // The plugin's own name checks (compiled into this package too): one rule for both.
 import { assertFleetName, parseHostsOption, type FleetHost } from '../../nix-fleet-plugin/src/host/names';
+import { ageRecipientOfKeyFile, checkAgeRecipient } from '../../nix-fleet-plugin/src/host/age-key';
 
 export interface CreateOptions {
   name: string;
   hosts?: string;
   /** --hosts, parsed and checked. */
   hostList: FleetHost[];
+  /** --admin-age-key, checked; the preset puts it in .sops.yaml. */
+  adminAgeKey?: string;
   /** false with --no-git: no repository and no first commit (a flake only sees files git tracks). */
   git: boolean;
   help: boolean;
 }
 
-export const USAGE = `Usage: npx create-nix-fleet <name> [--hosts=ares:laptop,web1:server] [--no-git]
+export const USAGE = `Usage: npx create-nix-fleet <name> [--hosts=ares:laptop,web1:server] [--admin-age-key=age1...] [--no-git]
 
 Creates the folder <name> with a nix-fleet workspace: nx.json with @nix-fleet/nx,
 package.json, flake.nix, the profile library, docs and the first hosts, committed on the
 git branch main (--no-git: no repository).
 
---hosts  the first hosts as name:type pairs; types: laptop, desktop, server, vm.`;
+--hosts          the first hosts as name:type pairs; types: laptop, desktop, server, vm.
+--admin-age-key  your age public key (age-keygen -y ~/.config/sops/age/keys.txt): .sops.yaml
+                 lets it decrypt every secret. Default: the public key of $SOPS_AGE_KEY_FILE,
+                 else a placeholder to replace before the first secret.`;
 
 export class UsageError extends Error {}
 
-export function parseCreateArgs(argv: string[]): CreateOptions {
+export function parseCreateArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): CreateOptions {
   let parsed;
   try {
     parsed = parseArgs({
@@ -31,6 +37,7 @@ export function parseCreateArgs(argv: string[]): CreateOptions {
       allowPositionals: true,
       options: {
         hosts: { type: 'string' },
+        'admin-age-key': { type: 'string' },
         'no-git': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -47,7 +54,11 @@ export function parseCreateArgs(argv: string[]): CreateOptions {
   try {
     const name = assertFleetName(positionals[0]);
     const hostList = parseHostsOption(values.hosts);
-    return { name, hosts: values.hosts, hostList, git: !values['no-git'], help: false };
+    const flag = values['admin-age-key'];
+    const adminAgeKey = flag !== undefined ? checkAgeRecipient(flag, '--admin-age-key', 'age-keygen -y ~/.config/sops/age/keys.txt') : undefined;
+    // The preset reads SOPS_AGE_KEY_FILE itself; checked here so a bad file fails before npm install.
+    if (adminAgeKey === undefined && env.SOPS_AGE_KEY_FILE) ageRecipientOfKeyFile(env.SOPS_AGE_KEY_FILE);
+    return { name, hosts: values.hosts, hostList, adminAgeKey, git: !values['no-git'], help: false };
   } catch (e) {
     throw new UsageError((e as Error).message);
   }

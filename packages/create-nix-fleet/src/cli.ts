@@ -54,6 +54,7 @@ export function plannedCommands(options: CreateOptions): (string[] | ((dir: stri
     options.name,
     '--no-interactive',
     ...(options.hosts ? [`--hosts=${options.hosts}`] : []),
+    ...(options.adminAgeKey ? [`--admin-age-key=${options.adminAgeKey}`] : []),
   ];
   const git = [
     ['git', 'init', '-q', '-b', BRANCH],

@@ -29,6 +29,31 @@ in
       default = true;
     };
 
+    fleetCache = mkOption {
+      type = types.nullOr (
+        types.submodule {
+          options = {
+            url = mkOption {
+              type = types.str;
+              example = "https://cache.example.org";
+              description = "The binary cache CI or a build host pushes the fleet's builds to (`nix copy --to`).";
+            };
+            publicKey = mkOption {
+              type = types.str;
+              example = "fleet-cache-1:AbCdEf...=";
+              description = "Its signing key's public half (`nix key convert-secret-to-public`).";
+            };
+          };
+        }
+      );
+      default = null;
+      description = ''
+        The fleet's own binary cache: every host substitutes from it besides cache.nixos.org
+        (`extra-substituters`, `extra-trusted-public-keys`), so what CI built is downloaded,
+        not built again. See docs/Scaling-Builds.md.
+      '';
+    };
+
     trustedUsers = mkOption {
       type = types.listOf types.str;
       default = [
@@ -55,6 +80,9 @@ in
         "flakes"
       ];
       trusted-users = cfg.nix.trustedUsers;
+      # "extra-": added to cache.nixos.org, never replacing it.
+      extra-substituters = lib.optional (cfg.nix.fleetCache != null) cfg.nix.fleetCache.url;
+      extra-trusted-public-keys = lib.optional (cfg.nix.fleetCache != null) cfg.nix.fleetCache.publicKey;
     };
 
     nix.gc = mkIf cfg.nix.gc.enable {

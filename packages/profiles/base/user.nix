@@ -2,6 +2,11 @@
 { config, lib, ... }:
 let
   cfg = config.profiles.base;
+  passwordFile = (import ../lib/secret-path.nix).option {
+    inherit types;
+    name = "profiles.base.user.hashedPasswordFile";
+    nullable = true;
+  };
   inherit (lib) mkIf mkOption types;
 in
 {
@@ -28,7 +33,7 @@ in
     };
 
     hashedPasswordFile = mkOption {
-      type = types.nullOr types.str;
+      inherit (passwordFile) type apply;
       default = null;
       example = lib.literalExpression "config.sops.secrets.admin-password.path";
       description = ''

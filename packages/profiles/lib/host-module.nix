@@ -10,11 +10,14 @@
 { lib, ... }:
 let
   # "power-user" -> profiles."power-user".enable; "development.languages.rust" also works.
-  enableProfile = path: lib.setAttrByPath (lib.splitString "." path ++ [ "enable" ]) true;
+  enableProfile = path: lib.setAttrByPath (lib.splitString "." path ++ [ "enable" ]) (lib.mkDefault true);
+  # host.json "disabledProfiles": a plain false, so it wins over the type's mkDefault presets.
+  disableProfile = path: lib.setAttrByPath (lib.splitString "." path ++ [ "enable" ]) false;
 in
 {
   networking.hostName = lib.mkDefault name;
   nixpkgs.hostPlatform = host.system;
+  # mkDefault: configuration.nix may switch a profile from host.json off again.
   profiles = lib.mkMerge (
     [
       {
@@ -27,5 +30,6 @@ in
       { server.roles = lib.genAttrs (host.roles or [ ]) (_: { enable = true; }); }
     ]
     ++ map enableProfile (host.profiles or [ ])
+    ++ map disableProfile (host.disabledProfiles or [ ])
   );
 }

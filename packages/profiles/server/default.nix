@@ -17,6 +17,11 @@ let
     udpRanges = firewall.allowedUDPPortRanges;
     allowed = fw.publicTCPPorts ++ config.services.openssh.ports;
   };
+  # Per-interface openings: everyone on that network, so they are named (a VPN may mean it).
+  interfaceOpen = fw.interfaceViolations {
+    inherit (firewall) interfaces trustedInterfaces;
+    allowed = fw.publicTCPPorts ++ config.services.openssh.ports;
+  };
   inherit (lib) mkIf mkEnableOption mkOption types;
 in
 {
@@ -53,7 +58,12 @@ in
       }
     ];
 
+    warnings = lib.optional (interfaceOpen != [ ]) "profiles.server: ${config.networking.hostName} opens ${lib.concatStringsSep ", " interfaceOpen} (networking.firewall.interfaces / trustedInterfaces) to everyone on those networks, not only to the fleet's sources. Fine for a network only the fleet is on (a VPN); otherwise use profiles.fleet.firewall.fleetTCPPorts.";
+
     networking.firewall.enable = true;
+    # nftables: NixOS checks the ruleset when it builds it (networking.nftables.checkRuleset),
+    # so a bad rule fails the build instead of stopping the running firewall at switch time.
+    networking.nftables.enable = lib.mkDefault true;
     profiles.fleet.firewall.fleetTCPPorts = cfg.openPorts;
 
     # Headless: the interpreters and tools NixOS installs by default are not needed here.

@@ -15,7 +15,7 @@ in
       port = mkOption {
         type = types.port;
         default = 22;
-        description = "Port sshd listens on; keep host.json `deployment.port` in step.";
+        description = "Port sshd listens on; host.json `deployment.port` must be this port (evaluation checks it).";
       };
 
       allowUsers = mkOption {

@@ -2,12 +2,18 @@
 # Kept out of roles/ because roles/default.nix imports every .nix file there as a role.
 {
   port,
+  # The fleet address Loki listens on; pushes come from the fleet's Alloy agents only.
+  listenAddress,
   dataDir,
   retentionPeriod,
 }:
 {
   auth_enabled = false;
-  server.http_listen_port = port;
+  server = {
+    http_listen_address = listenAddress;
+    http_listen_port = port;
+    grpc_listen_address = "127.0.0.1";
+  };
   common = {
     instance_addr = "127.0.0.1";
     path_prefix = dataDir;

@@ -5,6 +5,7 @@ import { versionText } from '../closure/budget';
 import { formatBytes, formatDelta } from '../closure/size';
 import { directionOf, formatCounts } from '../closure/version';
 import { CHANGE_CODE, CHANGE_KEY, CHANGE_LEGEND, changeList } from '../closure/change-codes';
+import { withBranchColumn } from '../summary/branch-column';
 import { renderTable } from '../summary/table';
 import { plural } from '../summary/task-rows';
 import type { PlanResult } from './plan';
@@ -46,6 +47,8 @@ export interface PlanRow {
   /** The step that failed before the plan could run (eval, build), and its first error line. */
   step?: string;
   reason?: string;
+  /** host.json "nixpkgs" of the host, for the nixpkgs column of a mixed fleet. */
+  nixpkgs?: string;
 }
 
 export function renderPlanTable(rows: PlanRow[]): string {
@@ -56,7 +59,9 @@ export function renderPlanTable(rows: PlanRow[]): string {
     if (r.builtOnTarget && r.status === 'changes') return [host, status, '?', '?', `${formatBytes(r.copyBytes ?? 0)} (${r.copyPaths} drv)`, 'builds on the host: packages and closure known after the build there'];
     return [host, status, formatCounts(r.counts), formatDelta(r.growth ?? 0), `${formatBytes(r.copyBytes ?? 0)} (${r.copyPaths})`, changeList(r.changes)];
   });
-  return `${renderTable(['host', 'plan', 'packages ↑↓~+-', 'closure', 'to copy', 'changes / detail'], body, [3])}\n${CHANGE_LEGEND}`;
+  const table = { headers: ['host', 'plan', 'packages ↑↓~+-', 'closure', 'to copy', 'changes / detail'], body, rightAligned: [3] };
+  const { headers, body: cells, rightAligned } = withBranchColumn(table, rows.map((r) => r.nixpkgs));
+  return `${renderTable(headers, cells, rightAligned)}\n${CHANGE_LEGEND}`;
 }
 
 export function planCounts(rows: PlanRow[]): Record<string, number> {

@@ -1,6 +1,7 @@
 // The fleet table at the end of `nx run-many -t deploy`, and dist/deploy/summary.json.
 import { writeJsonFile, type PostTasksExecutionContext } from '@nx/devkit';
 import { join } from 'node:path';
+import { hostBranch } from '../summary/branch-column';
 import { renderTable } from '../summary/table';
 import { plural, taskRows } from '../summary/task-rows';
 import { formatCounts } from '../closure/version';
@@ -51,7 +52,8 @@ export function deployAndPlanRows(options: NixFleetPluginOptions | undefined, co
   if (rows.some((r) => r.data.plan) || context.argv.some((a, i) => a === '--mode=plan' || (a === '--mode' && context.argv[i + 1] === 'plan'))) {
     const plans = rows.map(({ host, status, data }) => {
       const failed = before(host, data.plan);
-      return failed ? { host, status: 'failed', step: failed.step, reason: failed.message } : { host, status: data.plan?.status ?? nxStatus(status), result: data.plan };
+      const nixpkgs = hostBranch(context.workspaceRoot, host);
+      return failed ? { host, status: 'failed', step: failed.step, reason: failed.message, nixpkgs } : { host, status: data.plan?.status ?? nxStatus(status), result: data.plan, nixpkgs };
     });
     return { deploys: [], plans };
   }

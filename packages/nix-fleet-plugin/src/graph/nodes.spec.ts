@@ -38,11 +38,34 @@ describe('createNodesV2', () => {
     expect(Object.keys(targets)).toContain('run-on');
   });
 
+  it.each([
+    ['stable', 'nixpkgs:stable', 'NixOS server db1 (aarch64-linux, nixpkgs stable)'],
+    ['unstable', 'nixpkgs:unstable', 'NixOS server db1 (aarch64-linux, nixpkgs unstable)'],
+  ])('tags a host with "nixpkgs": "%s" as %s and names the branch in its description', async (branch, tag, description) => {
+    write('hosts/db1/host.json', JSON.stringify({ type: 'server', system: 'aarch64-linux', nixpkgs: branch, deployment: { tags: [tag] } }));
+    const results = await createNodesFn(['hosts/db1/host.json'], {}, context);
+    const db1 = results[0][1].projects?.['hosts/db1'];
+    expect(db1?.tags).toEqual(['type:server', tag]);
+    expect(db1?.metadata?.description).toBe(description);
+  });
+
+  it('refuses a nixpkgs branch other than stable and unstable by the field and the allowed values', async () => {
+    write('hosts/db1/host.json', JSON.stringify({ type: 'server', system: 'x86_64-linux', nixpkgs: 'nixos-24.05' }));
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      const results = await createNodesFn(['hosts/db1/host.json'], {}, context);
+      expect(results[0][1].projects?.['hosts/db1']?.tags).toEqual(['nix-fleet:invalid']);
+      expect(warn.mock.calls.flat().join('\n')).toContain('"nixpkgs" must be one of unstable, stable (got "nixos-24.05")');
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
   it('turns host.json into a project with tags and its targets', async () => {
     const results = await createNodesFn(['hosts/web1/host.json', 'packages/profiles/default.nix'], {}, context);
     const web1 = results[0][1].projects?.['hosts/web1'];
     expect(web1?.name).toBe('web1');
-    expect(web1?.tags).toEqual(['type:server', 'role:web', 'homelab']);
+    expect(web1?.tags).toEqual(['type:server', 'nixpkgs:unstable', 'role:web', 'homelab']);
     expect(Object.keys(web1?.targets ?? {})).toEqual(['eval', 'build', 'closure-size', 'deploy', 'rollback', 'generations', 'exec']);
     // Day-two targets act on the machine as it is: never cached, nothing built first.
     for (const name of ['rollback', 'generations', 'exec']) {

@@ -131,7 +131,13 @@ export function hostNode(file: string, context: CreateNodesContextV2, shared: Sh
     warn(`nix-fleet: ${problem}`);
   }
   const tags = host && !problem
-    ? [`type:${host.type}`, ...(host.roles ?? []).map((role) => `role:${role}`), ...(host.deployment?.tags ?? [])]
+    ? [
+        `type:${host.type}`,
+        // Every host says its branch, so `-p tag:nixpkgs:stable` (or unstable) selects a release's hosts.
+        `nixpkgs:${host.nixpkgs ?? 'unstable'}`,
+        ...(host.roles ?? []).map((role) => `role:${role}`),
+        ...(host.deployment?.tags ?? []),
+      ]
     : [INVALID_TAG];
   return {
     projects: {
@@ -141,7 +147,7 @@ export function hostNode(file: string, context: CreateNodesContextV2, shared: Sh
         tags: [...new Set(tags)],
         targets: shared.targets()(name),
         metadata: {
-          description: host && !problem ? `NixOS ${host.type} ${name} (${host.system})` : `NixOS host ${name}: ${file} is invalid, its targets fail until it is fixed`,
+          description: host && !problem ? `NixOS ${host.type} ${name} (${host.system}, nixpkgs ${host.nixpkgs ?? 'unstable'})` : `NixOS host ${name}: ${file} is invalid, its targets fail until it is fixed`,
           technologies: ['nix'],
         },
       },

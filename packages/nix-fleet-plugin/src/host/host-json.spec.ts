@@ -22,7 +22,9 @@ describe('parseHostJson', () => {
       type: 'server',
       system: 'x86_64-linux',
       roles: ['web', 'monitoring'],
+      nixpkgs: 'stable',
       profiles: ['media'],
+      disabledProfiles: ['gaming', 'power-user.scientific.octave', 'gaming.remotePlay'],
       deployment: {
         targetHost: '10.0.0.11',
         targetUser: 'deploy',
@@ -51,6 +53,12 @@ describe('parseHostJson', () => {
     [{ type: 'vm', system: 'x86_64-linux', roles: ['Web Server'] }, '"roles.0" must be a name of lowercase letters, digits and "-" (got "Web Server")'],
     [{ type: 'vm', system: 'x86_64-linux', deployment: { targetHost: 'a;rm -rf /' } }, '"deployment.targetHost" must be a hostname, an IP address or an ssh alias alone, e.g. "10.0.0.11" (a user goes in "deployment.targetUser", a port in "deployment.port") (got "a;rm -rf /")'],
     [{ type: 'vm', system: 'x86_64-linux', deployment: { healthChecks: [{ timeout: 3 }] } }, '"deployment.healthChecks.0.command" is required'],
+    [{ type: 'vm', system: 'x86_64-linux', nixpkgs: 'nixos-24.05' }, '"nixpkgs" must be one of unstable, stable (got "nixos-24.05")'],
+    [{ type: 'vm', system: 'x86_64-linux', nixpkgs: 'Stable' }, '"nixpkgs" must be one of unstable, stable (got "Stable")'],
+    [{ type: 'vm', system: 'x86_64-linux', disabledProfiles: ['gaming..x'] }, '"disabledProfiles.0" must be a profile, or a path below one, such as "gaming" or "power-user.scientific.octave" (got "gaming..x")'],
+    [{ type: 'vm', system: 'x86_64-linux', disabledProfiles: ['-gaming'] }, '"disabledProfiles.0" must be a profile, or a path below one, such as "gaming" or "power-user.scientific.octave" (got "-gaming")'],
+    [{ type: 'vm', system: 'x86_64-linux', disabledProfiles: ['${builtins.abort "x"}'] }, '"disabledProfiles.0" must be a profile, or a path below one, such as "gaming" or "power-user.scientific.octave" (got "${builtins.abort \\"x\\"}")'],
+    [{ type: 'desktop', system: 'x86_64-linux', profiles: ['ml', 'gaming'], disabledProfiles: ['gaming'] }, '"gaming" is in both "profiles" and "disabledProfiles": keep it in one of them.'],
   ])('rejects %j', (data, problem) => {
     expect(problemsOf(data)).toContain(problem);
   });
@@ -67,6 +75,10 @@ describe('parseHostJson', () => {
 See the host.json reference in docs/reference/host-json.md."
 `);
     }
+  });
+
+  it.each([null, [], 'laptop', 3])('refuses %j as a whole without crashing on its fields', (data) => {
+    expect(problemsOf(data).length).toBeGreaterThan(0);
   });
 
   it('reports broken JSON with the parser message', () => {

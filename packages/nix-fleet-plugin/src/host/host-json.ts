@@ -27,11 +27,19 @@ export interface HostBudgets {
   maxGrowth?: number | string;
 }
 
+/** The nixpkgs input a host's whole system comes from (flake.nix: nixpkgs or nixpkgs-stable). */
+export const NIXPKGS_BRANCHES = ['unstable', 'stable'] as const;
+export type NixpkgsBranch = (typeof NIXPKGS_BRANCHES)[number];
+
 export interface HostJson {
   type: HostType;
   system: 'x86_64-linux' | 'aarch64-linux';
+  /** Absent means unstable. */
+  nixpkgs?: NixpkgsBranch;
   roles?: string[];
   profiles?: string[];
+  /** Profile paths switched off, e.g. "gaming" or "power-user.scientific.octave". */
+  disabledProfiles?: string[];
   deployment?: HostDeployment;
   budgets?: HostBudgets;
 }
@@ -65,6 +73,7 @@ const PATTERN_RULES: Array<[RegExp, string]> = [
   [/^deployment\.healthChecks\.\d+\.url$/, 'an http:// or https:// URL'],
   [/^budgets\./, 'a size such as "8 GiB", "500 MB" or a number of bytes'],
   [/^(roles|profiles)\.\d+$/, 'a name of lowercase letters, digits and "-"'],
+  [/^disabledProfiles\.\d+$/, 'a profile, or a path below one, such as "gaming" or "power-user.scientific.octave"'],
 ];
 
 /** Turns one Ajv error into "field: what is wrong, what is allowed". */
@@ -120,10 +129,17 @@ export function parseHostJson(text: string, file: string): HostJson {
   const problems = validate(data)
     .filter((e) => e.keyword !== 'oneOf' && e.keyword !== 'if')
     .map((e) => describeSchemaError(e, data));
+  // Both would define the same switch at the same priority: NixOS would refuse the conflict.
+  const host = data as HostJson;
+  if (problems.length === 0) {
+    for (const name of (host.profiles ?? []).filter((p) => host.disabledProfiles?.includes(p))) {
+      problems.push(`"${name}" is in both "profiles" and "disabledProfiles": keep it in one of them.`);
+    }
+  }
   if (problems.length > 0) {
     throw new HostJsonError(file, [...new Set(problems)]);
   }
-  return data as HostJson;
+  return host;
 }
 
 export function readHostJson(workspaceRoot: string, file: string): HostJson {

@@ -13,6 +13,13 @@ describe('checkHostModules', () => {
     expect(check({ roles: ['mail'] })).toThrow('"roles" has "mail", which packages/profiles does not define. Known roles: database, web. Fix the name, or create it with: nx g @nix-fleet/nx:server-role mail');
   });
 
+  it('accepts switching off a known profile or a path below it, and names an unknown one', () => {
+    expect(check({ disabledProfiles: ['desktop', 'development.languages.rust'] })).not.toThrow();
+    expect(check({ disabledProfiles: ['gaming.remotePlay'] })).toThrow(
+      '"disabledProfiles" has "gaming.remotePlay", but packages/profiles defines no profile "gaming". Known profiles: desktop, development.',
+    );
+  });
+
   it('refuses a health check with both a command and a URL, in words', () => {
     expect.assertions(2);
     try {

@@ -102,5 +102,12 @@ export function checkHostModules(hostJson: HostJson, file: string, known: KnownM
       }
     }
   }
+  // A switched-off path names its profile first: "power-user.scientific.octave" -> power-user.
+  for (const path of known.profiles ? (hostJson.disabledProfiles ?? []) : []) {
+    const profile = path.split('.')[0];
+    if (!known.profiles?.includes(profile)) {
+      problems.push(`"disabledProfiles" has "${path}", but ${PROFILES_ROOT} defines no profile "${profile}". Known profiles: ${listForMessage(known.profiles ?? [])}.`);
+    }
+  }
   if (problems.length > 0) throw new HostJsonError(file, problems);
 }

@@ -1,7 +1,19 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { hostGenerator } from '../generators/host/generator';
 import { treeWithProfiles } from '../../testing/test-tree';
-import { explainNixFailure, preflightBuild, preflightDeploy, runDeploys, type PreflightFacts, type RunContextLike } from './preflight';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  explainNixFailure,
+  invalidHostJson,
+  preflightBuild,
+  preflightDeploy,
+  readPreflightFacts,
+  runDeploys,
+  type PreflightFacts,
+  type RunContextLike,
+} from './preflight';
 
 // The build executor passes its ExecutorContext as it is (checked by tsc).
 export const contextFits = (context: ExecutorContext): RunContextLike => context;
@@ -72,6 +84,41 @@ describe('preflight', () => {
           '"deployment": { "targetHost": "10.0.0.11" } (an address, hostname or ssh alias), or pass --target-host.',
       },
     ]);
+  });
+});
+
+describe('invalid host.json files (every evaluation reads them all)', () => {
+  let root: string;
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), 'preflight-'));
+    const host = (name: string, text: string) => {
+      mkdirSync(join(root, 'hosts', name), { recursive: true });
+      writeFileSync(join(root, 'hosts', name, 'host.json'), text);
+    };
+    host('zeta', '{"type": "server", "system": "x86_64-linux",}');
+    host('alpha', '{"type": "server", "system": "x86_64-linux"}');
+    host('mid', '{"type": "laptop"');
+    host('web1', '{"type": "server", "system": "x86_64-linux"}');
+    mkdirSync(join(root, 'hosts', 'no-host-json'));
+    writeFileSync(join(root, 'hosts', 'README.md'), '# not a host');
+    writeFileSync(join(root, 'flake.nix'), '{ outputs = _: { }; }');
+  });
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  it('names each broken file, sorted, and leaves the good ones and non-hosts alone', () => {
+    expect(invalidHostJson(root).map((b) => b.file)).toEqual(['hosts/mid/host.json', 'hosts/zeta/host.json']);
+    expect(invalidHostJson(join(root, 'nowhere'))).toEqual([]);
+  });
+
+  it("stops a good host's build before Nix runs, naming the other host's file", () => {
+    const problems = preflightBuild(readPreflightFacts(root, 'web1', '.'));
+    expect(problems.filter((p) => p.severity === 'error').map((p) => p.message)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^hosts\/mid\/host\.json is not valid JSON \(.+\)\. Every host's evaluation reads every host\.json, so web1 cannot be evaluated/),
+        expect.stringMatching(/^hosts\/zeta\/host\.json is not valid JSON/),
+      ]),
+    );
+    expect(preflightBuild({ ...ready, invalidHostJson: [] })).toEqual([]);
   });
 });
 

@@ -1,6 +1,6 @@
 // Cheap checks before a build or deploy spends minutes in Nix, and Nix's own failures turned
 // into a fix. Pure functions over facts the caller reads (readPreflightFacts does it from disk).
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { HOSTS_DIR, PLUGIN_NAME } from '../constants';
 
@@ -19,6 +19,8 @@ export interface PreflightFacts {
   hardwareConfiguration?: string;
   /** deployment.targetHost after any --target-host override; undefined when unset. */
   targetHost?: string;
+  /** Every hosts/<name>/host.json that is not valid JSON, with the parser's message. */
+  invalidHostJson?: { file: string; error: string }[];
 }
 
 export interface PreflightProblem {
@@ -41,6 +43,15 @@ export function preflightBuild(facts: PreflightFacts): PreflightProblem[] {
         'Add the fleet skeleton with "npx nx g @nix-fleet/nx:init --fleet", or set the plugin option "flake" in nx.json to the folder of your flake.nix.',
     });
     return problems;
+  }
+  // Every host's evaluation reads every host.json (profiles.fleet.hosts): one broken file stops all.
+  for (const bad of facts.invalidHostJson ?? []) {
+    problems.push({
+      severity: 'error',
+      message:
+        `${bad.file} is not valid JSON (${bad.error}). Every host's evaluation reads every host.json, ` +
+        `so ${facts.host} cannot be evaluated until that file is fixed.`,
+    });
   }
   const hardware = `${HOSTS_DIR}/${facts.host}/hardware-configuration.nix`;
   if (facts.hardwareConfiguration?.includes(PLACEHOLDER_MARK)) {
@@ -105,7 +116,26 @@ export function readPreflightFacts(workspaceRoot: string, host: string, flake: s
     hasFlakeLock: existsSync(join(flakeDir, 'flake.lock')),
     hardwareConfiguration: existsSync(hardware) ? readFileSync(hardware, 'utf-8') : undefined,
     targetHost,
+    invalidHostJson: invalidHostJson(workspaceRoot),
   };
+}
+
+/** The host.json files under hosts/ that JSON.parse refuses (sorted by file), as flake.nix reads them all. */
+export function invalidHostJson(workspaceRoot: string): { file: string; error: string }[] {
+  const dir = join(workspaceRoot, HOSTS_DIR);
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .sort()
+    .flatMap((name) => {
+      const file = `${HOSTS_DIR}/${name}/host.json`;
+      if (!existsSync(join(workspaceRoot, file))) return [];
+      try {
+        JSON.parse(readFileSync(join(workspaceRoot, file), 'utf-8'));
+        return [];
+      } catch (e) {
+        return [{ file, error: (e as Error).message }];
+      }
+    });
 }
 
 /** Known Nix failures and what to do about them, checked in order against Nix's stderr. */

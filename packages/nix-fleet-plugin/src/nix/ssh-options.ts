@@ -1,6 +1,6 @@
 // ssh options from host.json and flags: an allowlist, then a check of what ssh really ends up with.
 //
-// Inventory data is untrusted (DESIGN.md, decision 10): no option that runs a command (ProxyCommand,
+// Inventory data is untrusted (docs/Architecture.md, decision 10): no option that runs a command (ProxyCommand,
 // LocalCommand, KnownHostsCommand, Match exec via -F, RemoteCommand, PermitLocalCommand), reads
 // another config file, forwards ports or agents, or touches host key checking may come from it.
 // The deploying machine's own ssh config (~/.ssh/config, or NIX_FLEET_SSH_CONFIG) is the

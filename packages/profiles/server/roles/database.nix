@@ -11,6 +11,13 @@ let
   psql = "${pg.package}/bin/psql";
   # Role names go into SQL unquoted by the shell; keep them plain identifiers.
   plainName = name: builtins.match "[a-z_][a-z0-9_]*" name != null;
+  secretPath = import ../../lib/secret-path.nix;
+  passwordFile = secretPath.option {
+    inherit types;
+    name = "profiles.server.roles.database.postgresql.passwordFiles.<role>";
+  };
+  # A certificate made on the machine on first start: clients get TLS (sslmode=require) at once.
+  tlsDir = "/var/lib/postgresql/tls";
   inherit (lib) mkIf mkEnableOption mkMerge mkOption types;
 in
 {
@@ -34,14 +41,17 @@ in
         default = [ ];
         example = [ "10.0.10.0/24" ];
         description = ''
-          Networks whose clients may log in with a password (scram-sha-256); non-empty makes
-          PostgreSQL listen on TCP and opens port 5432 to the fleet only
+          Networks whose clients may log in over TLS with a password (scram-sha-256), each
+          role only to its own database (`hostssl <db> <db> <network>`); plain TCP is refused.
+          Non-empty makes PostgreSQL listen on TCP, with a self-signed certificate made on the
+          machine (in ${tlsDir}), and opens port 5432 to the fleet only
           ({option}`profiles.fleet.firewall.fleetTCPPorts`; add a LAN to
           {option}`profiles.fleet.subnets`).
         '';
       };
       passwordFiles = mkOption {
-        type = types.attrsOf types.str;
+        type = types.attrsOf passwordFile.type;
+        apply = lib.mapAttrs (_: passwordFile.apply);
         default = { };
         example = lib.literalExpression ''{ app = config.sops.secrets.postgresql-app-password.path; }'';
         description = ''
@@ -108,9 +118,36 @@ in
           name = db;
           ensureDBOwnership = true;
         }) pg.databases;
-        authentication = lib.concatMapStrings (net: ''
-          host all all ${net} scram-sha-256
-        '') pg.allowedNetworks;
+        # One line per database and network: a role reaches only its own database, only over TLS.
+        authentication = lib.concatMapStrings (
+          net: lib.concatMapStrings (db: "hostssl ${db} ${db} ${net} scram-sha-256\n") pg.databases
+        ) pg.allowedNetworks;
+        settings = mkIf (pg.allowedNetworks != [ ]) {
+          ssl = true;
+          ssl_cert_file = "${tlsDir}/server.crt";
+          ssl_key_file = "${tlsDir}/server.key";
+        };
+      };
+
+      systemd.services.postgresql-tls = mkIf (pg.allowedNetworks != [ ]) {
+        description = "Self-signed TLS certificate for PostgreSQL";
+        before = [ "postgresql.service" ];
+        requiredBy = [ "postgresql.service" ];
+        serviceConfig = {
+          Type = "oneshot";
+          User = "postgres";
+          RemainAfterExit = true;
+          # Runs before postgresql.service has made /var/lib/postgresql on a first boot.
+          StateDirectory = "postgresql";
+        };
+        script = ''
+          if [ ! -s ${tlsDir}/server.key ]; then
+            mkdir -p ${tlsDir}
+            (umask 077; ${pkgs.openssl}/bin/openssl req -x509 -newkey rsa:3072 -nodes -days 3650 \
+              -subj "/CN=${config.networking.hostName}" \
+              -keyout ${tlsDir}/server.key -out ${tlsDir}/server.crt)
+          fi
+        '';
       };
 
       services.postgresqlBackup = mkIf pg.backup.enable {
@@ -128,7 +165,11 @@ in
           "postgresql.service"
           "postgresql-setup.service"
         ];
-        requires = [ "postgresql.service" ];
+        # The roles exist only once postgresql-setup (ensureUsers) has run.
+        requires = [
+          "postgresql.service"
+          "postgresql-setup.service"
+        ];
         wantedBy = [ "multi-user.target" ];
         serviceConfig = {
           Type = "oneshot";

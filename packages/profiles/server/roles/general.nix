@@ -1,4 +1,5 @@
-# Server role "general": what every server runs, its metrics agent and automatic upgrades.
+# Server role "general": what every server runs: its metrics agent, its log shipper (Grafana
+# Alloy, to the fleet's Loki) and automatic upgrades.
 {
   config,
   lib,
@@ -7,6 +8,11 @@
 }:
 let
   cfg = config.profiles.server.roles.general;
+  monitoring = import ../../lib/monitoring.nix;
+  lokiUrl = monitoring.lokiPushUrl {
+    inherit (config.profiles.fleet) hosts;
+    inherit (config.profiles.server.roles.monitoring.loki) port;
+  };
   inherit (lib) mkIf mkEnableOption mkOption types;
 in
 {
@@ -33,6 +39,19 @@ in
         type = types.listOf types.str;
         default = [ "systemd" ];
         description = "Node exporter collectors enabled on top of its defaults.";
+      };
+    };
+
+    logs = {
+      lokiUrl = mkOption {
+        type = types.nullOr types.str;
+        default = lokiUrl;
+        defaultText = lib.literalMD "Loki on the first host in `hosts/*/host.json` with the `monitoring` role and an IP address";
+        example = "http://10.0.10.14:3100/loki/api/v1/push";
+        description = ''
+          Where Grafana Alloy pushes this host's journal (Loki's push API). `null`: the fleet
+          has no monitoring host, and no logs are shipped (evaluation warns).
+        '';
       };
     };
 
@@ -68,12 +87,27 @@ in
       }
     ];
 
+    warnings = lib.optional (cfg.logs.lokiUrl == null) "${config.networking.hostName}: no host in hosts/*/host.json has the monitoring role and an IP address, so this server's journal is shipped nowhere; set profiles.server.roles.general.logs.lokiUrl.";
+
     services.prometheus.exporters.node = {
       enable = true;
       inherit (cfg.nodeExporter) port;
       # The exporter's own openFirewall would open the port to everyone.
       openFirewall = false;
-      enabledCollectors = cfg.nodeExporter.collectors;
+      # textfile: backups and certificates report their age through files (lib/monitoring.nix).
+      enabledCollectors = cfg.nodeExporter.collectors ++ [ "textfile" ];
+      extraFlags = [ "--collector.textfile.directory=${monitoring.textfileDir}" ];
+    };
+    systemd.tmpfiles.rules = [ "d ${monitoring.textfileDir} 0755 root root -" ];
+
+    # Alloy, not Promtail: Grafana deprecated Promtail (end of life March 2026) for Alloy, and
+    # nixpkgs keeps services.alloy current; Alloy reads the journal through systemd-journal.
+    services.alloy.enable = cfg.logs.lokiUrl != null;
+    environment.etc."alloy/config.alloy" = mkIf (cfg.logs.lokiUrl != null) {
+      text = monitoring.alloyConfig {
+        host = config.networking.hostName;
+        url = cfg.logs.lokiUrl;
+      };
     };
 
     profiles.fleet.firewall.fleetTCPPorts = lib.optional cfg.nodeExporter.openFirewall cfg.nodeExporter.port;

@@ -1,4 +1,5 @@
 # Server role "web": Nginx with virtual hosts, recommended settings and Let's Encrypt (ACME).
+# Unknown names get nothing (a default server that closes), fleet-only sites allow the fleet only.
 {
   config,
   lib,
@@ -7,6 +8,9 @@
 }:
 let
   cfg = config.profiles.server.roles.web;
+  web = import ../../lib/web.nix;
+  monitoring = import ../../lib/monitoring.nix;
+  inherit (config.profiles.fleet) sources;
   inherit (lib) mkIf mkEnableOption mkOption types;
   usesAcme = lib.any (vhost: vhost.acme) (lib.attrValues cfg.virtualHosts);
 
@@ -23,6 +27,21 @@ let
         default = null;
         example = "http://127.0.0.1:3000";
         description = "Backend this virtual host forwards to (instead of `root`).";
+      };
+      access = mkOption {
+        type = types.nullOr (
+          types.enum [
+            "public"
+            "fleet"
+          ]
+        );
+        default = null;
+        description = ''
+          Who may use this site: `"public"` (everyone) or `"fleet"` (only the fleet's sources,
+          {option}`profiles.fleet.subnets` and every host's address; others get 403). `null`:
+          `"fleet"` for a `proxyPass` site (a proxied service is as private as its port),
+          `"public"` for static files.
+        '';
       };
       acme = mkOption {
         type = types.bool;
@@ -78,6 +97,10 @@ in
   config = mkIf (config.profiles.server.enable && cfg.enable) {
     assertions = [
       {
+        assertion = !(cfg.virtualHosts ? ${web.catchAllName});
+        message = "profiles.server.roles.web.virtualHosts: \"${web.catchAllName}\" is the name of the server that refuses unknown names; pick another name.";
+      }
+      {
         assertion = usesAcme -> (cfg.acme.email != null && cfg.acme.acceptTerms);
         message = "profiles.server.roles.web: a virtual host uses ACME; set roles.web.acme.email and roles.web.acme.acceptTerms = true, or acme = false on that host.";
       }
@@ -89,12 +112,10 @@ in
       recommendedOptimisation = cfg.recommendedSettings;
       recommendedProxySettings = cfg.recommendedSettings;
       recommendedTlsSettings = cfg.recommendedSettings;
-      virtualHosts = lib.mapAttrs (_: vhost: {
-        enableACME = vhost.acme;
-        forceSSL = vhost.acme;
-        root = vhost.root;
-        locations."/".proxyPass = vhost.proxyPass;
-      }) cfg.virtualHosts;
+      virtualHosts = web.nginxVirtualHosts {
+        inherit (cfg) virtualHosts;
+        inherit sources;
+      };
     };
 
     security.acme = mkIf usesAcme {
@@ -102,6 +123,32 @@ in
       defaults = {
         inherit (cfg.acme) email;
         server = mkIf cfg.acme.staging "https://acme-staging-v02.api.letsencrypt.org/directory";
+      };
+    };
+
+    # The monitoring role alerts on this (CertificateExpiresSoon, lib/monitoring.nix).
+    systemd.services.fleet-certificate-metric = mkIf usesAcme {
+      description = "Expiry dates of ACME certificates, for the node exporter";
+      path = [
+        pkgs.openssl
+        pkgs.coreutils
+      ];
+      serviceConfig.Type = "oneshot";
+      script = ''
+        out=${monitoring.textfileDir}/fleet-certificates.prom
+        for cert in /var/lib/acme/*/cert.pem; do
+          [ -s "$cert" ] || continue
+          end=$(date -d "$(openssl x509 -enddate -noout -in "$cert" | cut -d= -f2)" +%s)
+          printf 'fleet_certificate_expiry_timestamp_seconds{path="%s"} %s\n' "$cert" "$end"
+        done > "$out.tmp"
+        mv "$out.tmp" "$out"
+      '';
+    };
+    systemd.timers.fleet-certificate-metric = mkIf usesAcme {
+      wantedBy = [ "timers.target" ];
+      timerConfig = {
+        OnCalendar = "hourly";
+        Persistent = true;
       };
     };
 

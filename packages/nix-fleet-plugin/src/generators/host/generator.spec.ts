@@ -1,6 +1,9 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseHostJson } from '../../host/host-json';
 import { readJson, type Tree } from '@nx/devkit';
 import { parseNixFiles, nixFilesIn } from '../../../testing/nix-parse';
+import { captureLog, type CapturedLog } from '../../../testing/console-log';
 import { snapshotTree, treeWithProfiles } from '../../../testing/test-tree';
 import { hostGenerator } from './generator';
 import type { HostGeneratorSchema } from './schema';
@@ -17,7 +20,7 @@ describe('host generator', () => {
       $schema: '../../node_modules/@nix-fleet/nx/host.schema.json',
       type: 'laptop',
       system: 'x86_64-linux',
-      profiles: ['development'],
+      nixpkgs: 'unstable',
     });
     const config = tree.read('hosts/ares/configuration.nix', 'utf-8');
     expect(config).toMatch(/^# ares: a laptop\./);
@@ -30,10 +33,11 @@ describe('host generator', () => {
   });
 
   it.each([
-    ['laptop', undefined, ['development']],
-    ['laptop', 'gaming,desktop,development', ['development', 'gaming']],
-    ['desktop', undefined, ['development', 'power-user']],
-    ['desktop', 'gaming', ['development', 'power-user', 'gaming']],
+    ['laptop', undefined, undefined],
+    ['laptop', 'gaming,desktop,development', ['gaming']],
+    ['laptop', 'power-user,gaming,power-user', ['power-user', 'gaming']],
+    ['desktop', undefined, undefined],
+    ['desktop', 'gaming,base', ['base']],
     ['server', undefined, undefined],
     ['server', 'server,gaming', ['gaming']],
     ['vm', undefined, undefined],
@@ -69,6 +73,7 @@ describe('host generator', () => {
       $schema: '../../node_modules/@nix-fleet/nx/host.schema.json',
       type: 'server',
       system: 'x86_64-linux',
+      nixpkgs: 'stable',
       roles: ['web', 'database'],
       profiles: ['gaming'],
       deployment: { targetHost: '10.0.0.11', targetUser: 'root', tags: ['site:home', 'rack:1'] },
@@ -80,12 +85,13 @@ describe('host generator', () => {
     tree.write('hosts/ares/hardware-configuration.nix', '# detected\n{ ... }: { }\n');
     await hostGenerator(tree, { name: 'ares', type: 'desktop', force: true });
     expect(readJson(tree, 'hosts/ares/host.json').type).toBe('desktop');
-    expect(readJson(tree, 'hosts/ares/host.json').profiles).toEqual(['development', 'power-user']);
+    expect(readJson(tree, 'hosts/ares/host.json').profiles).toBeUndefined();
     expect(tree.read('hosts/ares/configuration.nix', 'utf-8')).toMatch(/^# ares: a desktop\./);
     expect(tree.read('hosts/ares/hardware-configuration.nix', 'utf-8')).toBe('# detected\n{ ... }: { }\n');
   });
 
   const bad: [string, Partial<HostGeneratorSchema>, RegExp][] = [
+    ['an unknown nixpkgs branch', { nixpkgs: 'nixos-24.05' as never }, /^Unknown --nixpkgs "nixos-24\.05"\. Use one of unstable, stable\.$/],
     ['a path', { name: '../x' }, /Invalid name "\.\.\/x".*RFC 1123/],
     ['a space', { name: 'a b' }, /Invalid name "a b"/],
     ['a semicolon', { name: 'a;b' }, /Invalid name "a;b"/],
@@ -193,7 +199,84 @@ describe('host generator', () => {
     ];
     for (const c of cases) await hostGenerator(tree, c);
     const files = nixFilesIn(tree, 'hosts');
-    expect(files).toHaveLength(cases.length * 2);
+    // configuration.nix and hardware-configuration.nix each, and home.nix for the two laptops and the desktop.
+    expect(files).toHaveLength(cases.length * 2 + 3);
     expect(await parseNixFiles(tree, files)).toEqual([]);
   });
 });
+
+describe('host generator: machine types from packages/profiles/lib/machine-types.json', () => {
+  let tree: Tree;
+  let log: CapturedLog;
+  beforeEach(() => {
+    tree = treeWithProfiles();
+    log = captureLog();
+  });
+  afterEach(() => log.restore());
+  const said = () => log.text();
+
+  it('a desktop is the workstation: the generator prints desktop, development, gaming and power-user with Octave', async () => {
+    const done = await hostGenerator(tree, { name: 'workstation', type: 'desktop' });
+    done();
+    expect(said()).toContain(
+      'Type desktop switched on desktop, development, home, gaming, power-user, power-user.scientific.octave (packages/profiles/lib/machine-types.json); nixpkgs unstable.',
+    );
+    expect(said()).toContain('Turn any of them off in hosts/workstation/configuration.nix, e.g. profiles."power-user".scientific.octave.enable = false;');
+    const config = tree.read('hosts/workstation/configuration.nix', 'utf-8') ?? '';
+    expect(config).toContain('    # gaming.enable = false;\n');
+    expect(config).toContain('    # "power-user".scientific.octave.enable = false;\n');
+    expect(config).toContain('home.modules = [ ./home.nix ];');
+    expect(tree.read('hosts/workstation/home.nix', 'utf-8')).toMatch(/^# workstation: Home Manager settings/);
+  });
+
+  it('a laptop switches on neither gaming nor power-user nor Octave', async () => {
+    (await hostGenerator(tree, { name: 'ares', type: 'laptop' }))();
+    expect(said()).toContain('Type laptop switched on desktop, development, home (packages/profiles/lib/machine-types.json); nixpkgs unstable.');
+    const config = tree.read('hosts/ares/configuration.nix', 'utf-8') ?? '';
+    expect(config).not.toMatch(/gaming|power-user|octave/);
+  });
+
+  it('a server follows stable unless --nixpkgs says otherwise, and has no home.nix', async () => {
+    (await hostGenerator(tree, { name: 'web1', type: 'server' }))();
+    await hostGenerator(tree, { name: 'web2', type: 'server', nixpkgs: 'unstable' });
+    await hostGenerator(tree, { name: 'lap', type: 'laptop', nixpkgs: 'stable' });
+    expect(readJson(tree, 'hosts/web1/host.json').nixpkgs).toBe('stable');
+    expect(readJson(tree, 'hosts/web2/host.json').nixpkgs).toBe('unstable');
+    expect(readJson(tree, 'hosts/lap/host.json').nixpkgs).toBe('stable');
+    expect(said()).toContain('Type server switched on server, server.roles.general (packages/profiles/lib/machine-types.json); nixpkgs stable.');
+    expect(tree.exists('hosts/web1/home.nix')).toBe(false);
+    expect(tree.read('hosts/web1/configuration.nix', 'utf-8')).not.toContain('home.modules');
+  });
+
+  it("reads the fleet's own file: a fleet that changed its desktop gets what it says", async () => {
+    const types = JSON.parse(tree.read('packages/profiles/lib/machine-types.json', 'utf-8') ?? 'null') ?? readTemplateTypes();
+    types.desktop.profiles = ['desktop', 'development'];
+    tree.write('packages/profiles/lib/machine-types.json', JSON.stringify(types));
+    (await hostGenerator(tree, { name: 'desk', type: 'desktop', profiles: 'gaming' }))();
+    expect(said()).toContain('Type desktop switched on desktop, development; host.json adds gaming');
+    expect(readJson(tree, 'hosts/desk/host.json').profiles).toEqual(['gaming']);
+    expect(tree.exists('hosts/desk/home.nix')).toBe(false);
+  });
+
+  it.each([
+    ['not JSON', '{ laptop: ', /^packages\/profiles\/lib\/machine-types\.json is not valid JSON/],
+    ['a type without a list', '{"laptop":{"profiles":"desktop"}}', /^packages\/profiles\/lib\/machine-types\.json has no "profiles" list for type "laptop"/],
+  ])('refuses a machine-types.json that is %s and writes nothing', async (_what, text, message) => {
+    expect.assertions(2);
+    tree.write('packages/profiles/lib/machine-types.json', text);
+    const before = snapshotTree(tree);
+    await expect(hostGenerator(tree, { name: 'ares', type: 'laptop' })).rejects.toThrow(message);
+    expect(snapshotTree(tree)).toEqual(before);
+  });
+
+  it('--force rewrites configuration.nix but keeps the host\'s home.nix', async () => {
+    await hostGenerator(tree, { name: 'ares', type: 'laptop' });
+    tree.write('hosts/ares/home.nix', '# mine\n{ ... }: { programs.jq.enable = true; }\n');
+    await hostGenerator(tree, { name: 'ares', type: 'desktop', force: true });
+    expect(tree.read('hosts/ares/home.nix', 'utf-8')).toBe('# mine\n{ ... }: { programs.jq.enable = true; }\n');
+  });
+});
+
+function readTemplateTypes() {
+  return JSON.parse(readFileSync(join(__dirname, '..', '..', '..', '..', 'profiles', 'lib', 'machine-types.json'), 'utf-8'));
+}

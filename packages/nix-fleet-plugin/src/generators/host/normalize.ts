@@ -1,38 +1,29 @@
 // Checks every host generator option before anything is written; errors name the flag and the fix.
 import type { Tree } from '@nx/devkit';
 import { HOST_SYSTEMS, HOST_TYPES, type HostType } from '../../constants';
-import { parseHostJson, type HostJson } from '../../host/host-json';
+import { NIXPKGS_BRANCHES, parseHostJson, type HostJson, type NixpkgsBranch } from '../../host/host-json';
 import { TAG_PATTERN } from '../../host/patterns';
 import { parseTargetAddress, TARGET_USER_PATTERN, type TargetAddress } from '../../host/target-address';
 import { existingHosts, existingProfiles, existingRoles, hostRoot, listForMessage } from '../shared/inventory';
+import { readMachineTypes, type MachineType } from '../shared/machine-types';
 import { assertHostName, GeneratorInputError, parseList } from '../shared/names';
 import type { HostGeneratorSchema } from './schema';
 
-/**
- * Profiles a new host of each type lists in host.json. The type itself already switches on
- * desktop (laptop, desktop) or server (server) through profiles.machineType
- * (packages/profiles/machine-type.nix), as the example hosts ares and workstation do.
- */
-export const TYPE_PROFILES: Record<HostType, string[]> = {
-  laptop: ['development'],
-  desktop: ['development', 'power-user'],
-  server: [],
-  vm: [],
+/** The nixpkgs branch a new host of each type follows: servers stay on the release. */
+export const TYPE_NIXPKGS: Record<HostType, NixpkgsBranch> = {
+  laptop: 'unstable',
+  desktop: 'unstable',
+  server: 'stable',
+  vm: 'unstable',
 };
-/** What profiles.machineType switches on for each type, for messages and comments. */
-export const TYPE_PRESETS: Record<HostType, string[]> = {
-  laptop: ['desktop', 'home'],
-  desktop: ['desktop', 'home'],
-  server: ['server'],
-  vm: [],
-};
-
 
 export interface NormalizedHostOptions {
   name: string;
   type: HostType;
   root: string;
   hostJson: HostJson;
+  /** What the type switches on (packages/profiles/lib/machine-types.json). */
+  preset: MachineType;
   overwrite: boolean;
   skipFormat: boolean;
   /** Said to the user when --target-host was split into host, user and port. */
@@ -49,6 +40,10 @@ export function normalizeHostOptions(tree: Tree, options: HostGeneratorSchema): 
   const system = options.system ?? 'x86_64-linux';
   if (!(HOST_SYSTEMS as readonly string[]).includes(system)) {
     throw new GeneratorInputError(`Unknown --system "${system}". Use one of ${HOST_SYSTEMS.join(', ')}.`);
+  }
+  const nixpkgs = (options.nixpkgs ?? TYPE_NIXPKGS[type]) as NixpkgsBranch;
+  if (!NIXPKGS_BRANCHES.includes(nixpkgs)) {
+    throw new GeneratorInputError(`Unknown --nixpkgs "${options.nixpkgs}". Use one of ${NIXPKGS_BRANCHES.join(', ')}.`);
   }
   if (!options.force && (existingHosts(tree).includes(name) || tree.exists(root))) {
     throw new GeneratorInputError(`Host "${name}" already exists at ${root}. Pick another name or pass --force.`);
@@ -81,9 +76,8 @@ export function normalizeHostOptions(tree: Tree, options: HostGeneratorSchema): 
     }
   }
   // The type's preset profiles are on already; listing them again would only add noise.
-  const hostProfiles = [...TYPE_PROFILES[type], ...profiles].filter(
-    (p, i, all) => all.indexOf(p) === i && !TYPE_PRESETS[type].includes(p),
-  );
+  const preset = readMachineTypes(tree)[type];
+  const hostProfiles = profiles.filter((p, i, all) => all.indexOf(p) === i && !preset.profiles.includes(p));
 
   const tags = parseList(options.tags);
   for (const tag of tags) {
@@ -111,11 +105,12 @@ export function normalizeHostOptions(tree: Tree, options: HostGeneratorSchema): 
   const hostJson: HostJson = {
     type,
     system: system as HostJson['system'],
+    nixpkgs,
     ...(roles.length > 0 ? { roles } : {}),
     ...(hostProfiles.length > 0 ? { profiles: hostProfiles } : {}),
     ...(Object.keys(deployment).length > 0 ? { deployment } : {}),
   };
   // The same schema check the graph runs: a host the generator writes always loads.
   parseHostJson(JSON.stringify(hostJson), `${root}/host.json`);
-  return { name, type, root, hostJson, overwrite: Boolean(options.force), skipFormat: Boolean(options.skipFormat), addressNote: address?.note };
+  return { name, type, root, hostJson, preset, overwrite: Boolean(options.force), skipFormat: Boolean(options.skipFormat), addressNote: address?.note };
 }

@@ -3,6 +3,8 @@ export interface HostGeneratorSchema {
   name: string;
   type: 'laptop' | 'desktop' | 'server' | 'vm';
   system?: 'x86_64-linux' | 'aarch64-linux';
+  /** host.json nixpkgs; default stable for servers, unstable for the others. */
+  nixpkgs?: 'stable' | 'unstable';
   targetHost?: string;
   targetUser?: string;
   /** Comma-separated, or an array when called from code. */

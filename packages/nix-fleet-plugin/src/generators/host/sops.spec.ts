@@ -1,7 +1,8 @@
 import { readJson, type Tree } from '@nx/devkit';
 import { snapshotTree, treeWithProfiles } from '../../../testing/test-tree';
 import { hostGenerator } from './generator';
-import { addHostToSopsConfig, checkAgeKey, SOPS_CONFIG } from './sops';
+import { ADMIN_PLACEHOLDER, fleetSopsConfig } from '../shared/sops-admin';
+import { addHostRecipient, checkAgeKey, SOPS_CONFIG } from './sops';
 
 // Public keys printed by age-keygen (the first is the example in age's README); no private key here.
 const KEY = 'age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p';
@@ -51,27 +52,40 @@ describe('host generator: .sops.yaml', () => {
     expect(readJson(tree, 'hosts/media1/host.json').type).toBe('server');
   });
 
-  it('creates .sops.yaml when the workspace has none', async () => {
-    await hostGenerator(tree, { name: 'web1', type: 'server', ageKey: KEY });
+  it('creates a new fleet\'s .sops.yaml (admin placeholder) when the workspace has none, and names the admin in the rule', async () => {
+    delete process.env.SOPS_AGE_KEY_FILE;
+    const callback = await hostGenerator(tree, { name: 'web1', type: 'server', ageKey: KEY });
+    callback();
     expect(tree.read(SOPS_CONFIG, 'utf-8')).toBe(
-      [
-        '# sops: which age keys may decrypt which secret files (docs/Secrets.md).',
-        'keys:',
-        `  - &web1 ${KEY}`,
-        'creation_rules:',
-        '  - path_regex: secrets/web1\\.yaml$',
-        '    key_groups:',
-        '      - age:',
-        '          - *web1',
-        '',
-      ].join('\n'),
+      fleetSopsConfig(undefined).replace('creation_rules:\n', `creation_rules:\n`).replace(`  - &admin ${ADMIN_PLACEHOLDER}\n`, `  - &admin ${ADMIN_PLACEHOLDER}\n  - &web1 ${KEY}\n`).replace(
+        '  # Anything else',
+        '  - path_regex: secrets/web1\\.yaml$\n    key_groups:\n      - age:\n          - *admin\n          - *web1\n  # Anything else',
+      ),
+    );
+    expect(log.mock.calls.map((c) => c[0]).join('\n')).toContain('.sops.yaml has no admin key yet (a placeholder)');
+  });
+
+  it('adds the host to the rule with the admin a new fleet got, and a second host after it', () => {
+    tree.write(SOPS_CONFIG, fleetSopsConfig(OTHER_KEY));
+    expect(addHostRecipient(tree, 'web1', KEY)).toEqual({ text: expect.any(String), status: 'added', notes: [] });
+    expect(addHostRecipient(tree, 'db1', OTHER_KEY).status).toBe('added');
+    expect(addHostRecipient(tree, 'web1', KEY).status).toBe('present');
+    const text = tree.read(SOPS_CONFIG, 'utf-8') ?? '';
+    expect(text).toContain(`  - &admin ${OTHER_KEY}\n  - &web1 ${KEY}\n  - &db1 ${OTHER_KEY}\ncreation_rules:\n`);
+    expect(text).toContain(
+      'creation_rules:\n  - path_regex: secrets/web1\\.yaml$\n    key_groups:\n      - age:\n          - *admin\n          - *web1\n' +
+        '  - path_regex: secrets/db1\\.yaml$\n    key_groups:\n      - age:\n          - *admin\n          - *db1\n  # Anything else',
     );
   });
 
-  it('appends to a file without keys or rules', () => {
-    expect(addHostToSopsConfig('# empty\n', 'h1', KEY)).toBe(
-      `keys:\n  - &h1 ${KEY}\n# empty\ncreation_rules:\n  - path_regex: secrets/h1\\.yaml$\n    key_groups:\n      - age:\n          - *h1\n`,
-    );
+  it.each([
+    ['a file without an admin key', '# empty\n', 'web1', /has no "- &admin <key>" line under keys:, so web1's secrets would be readable by web1 alone/],
+    ['a hostile host name', REPO_LIKE, 'x: *admin', /Invalid host name "x: \*admin"/],
+    ['a host name with a leading dash', REPO_LIKE, '-h', /Invalid host name "-h"/],
+  ])('addHostRecipient refuses %s and writes nothing', (_what, text, host, message) => {
+    tree.write(SOPS_CONFIG, text);
+    expect(() => addHostRecipient(tree, host, KEY)).toThrow(message);
+    expect(tree.read(SOPS_CONFIG, 'utf-8')).toBe(text);
   });
 
   it('leaves .sops.yaml alone when it already has this key for the host', async () => {
@@ -92,13 +106,13 @@ describe('host generator: .sops.yaml', () => {
     expect(tree.exists(SOPS_CONFIG)).toBe(false);
     const printed = log.mock.calls.map((c) => c[0]).join('\n');
     expect(printed).toContain(
-      'nx g @nix-fleet/nx:host web1 --type=server --system=x86_64-linux --roles=web --target-host=10.0.0.11 --target-user=root ' +
+      'nx g @nix-fleet/nx:host web1 --type=server --system=x86_64-linux --nixpkgs=stable --roles=web --target-host=10.0.0.11 --target-user=root ' +
         '--force --age-key="$(ssh-keyscan -t ed25519 10.0.0.11 | ssh-to-age)"',
     );
   });
 
   const bad: Array<[string, string, RegExp]> = [
-    ['not an age key', 'ssh-ed25519 AAAAC3Nza', /Invalid --age-key "ssh-ed25519 AAAAC3Nza": give the host's age public key/],
+    ['not an age key', 'ssh-ed25519 AAAAC3Nza', /Invalid --age-key "ssh-ed25519 AAAAC3Nza": give an age public key .*--age-key="\$\(ssh-keyscan -t ed25519 <address> \| ssh-to-age\)"/],
     ['a typo (checksum)', KEY.replace('ql3z', 'ql3y'), /Invalid --age-key "age1ql3y/],
     ['upper case', KEY.toUpperCase(), /Invalid --age-key/],
     ['too short', KEY.slice(0, -1), /Invalid --age-key/],

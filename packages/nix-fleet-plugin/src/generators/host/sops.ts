@@ -1,70 +1,28 @@
-// nx g host --age-key: adds the host's age key and its creation rule to .sops.yaml (docs/Secrets.md).
+// A host's age key in .sops.yaml: the key and a creation rule for secrets/<host>.yaml that also names
+// the admin (docs/Secrets.md). Used by nx g host --age-key and by install.
 import type { Tree } from '@nx/devkit';
+import { HOSTNAME_PATTERN } from '../../constants';
+import { checkAgeRecipient } from '../../host/age-key';
 import { GeneratorInputError } from '../shared/names';
+import { adminKeyIn, fleetSopsConfig, placeholderMessage, resolveAdminKey, ADMIN_PLACEHOLDER, SOPS_CONFIG } from '../shared/sops-admin';
 import type { NormalizedHostOptions } from './normalize';
 
-export const SOPS_CONFIG = '.sops.yaml';
+export { SOPS_CONFIG };
 
-const BECH32 = 'qpzry9x8gf2tvdw0s3jn54khce6mua7l';
-/** An age X25519 recipient: "age1" and 58 bech32 characters (32 bytes of key, 6 of checksum). */
-const AGE_KEY = new RegExp(`^age1[${BECH32}]{58}$`);
-
-/** BIP-173 checksum: a key with a typo fails here even when its characters look right. */
-function bech32ChecksumOk(key: string): boolean {
-  const GEN = [0x3b6a57b2, 0x26508e6d, 0x1ea119fa, 0x3d4233dd, 0x2a1462b3];
-  const sep = key.lastIndexOf('1');
-  const hrp = key.slice(0, sep);
-  const values = [
-    ...[...hrp].map((c) => c.charCodeAt(0) >> 5),
-    0,
-    ...[...hrp].map((c) => c.charCodeAt(0) & 31),
-    ...[...key.slice(sep + 1)].map((c) => BECH32.indexOf(c)),
-  ];
-  let chk = 1;
-  for (const v of values) {
-    const top = chk >>> 25;
-    chk = ((chk & 0x1ffffff) << 5) ^ v;
-    for (let i = 0; i < 5; i++) if ((top >>> i) & 1) chk ^= GEN[i];
-  }
-  return chk === 1;
-}
-
+/** The host's age recipient, checked (bech32 checksum included); the error names --age-key. */
 export function checkAgeKey(key: string): string {
-  const trimmed = key.trim();
-  if (!AGE_KEY.test(trimmed) || !bech32ChecksumOk(trimmed)) {
-    throw new GeneratorInputError(
-      `Invalid --age-key "${key}": give the host's age public key ("age1" and 58 lowercase characters), ` +
-        'e.g. --age-key="$(ssh-keyscan -t ed25519 <address> | ssh-to-age)".',
-    );
-  }
-  return trimmed;
+  return checkAgeRecipient(key, '--age-key', 'ssh-keyscan -t ed25519 <address> | ssh-to-age');
 }
 
 const escapeRegex = (name: string) => name.replace(/[.]/g, '\\.');
 
-function ruleFor(name: string, withAdmin: boolean): string[] {
-  return [
-    `  - path_regex: secrets/${escapeRegex(name)}\\.yaml$`,
-    '    key_groups:',
-    '      - age:',
-    ...(withAdmin ? ['          - *admin'] : []),
-    `          - *${name}`,
-  ];
+function ruleFor(name: string): string[] {
+  return [`  - path_regex: secrets/${escapeRegex(name)}\\.yaml$`, '    key_groups:', '      - age:', '          - *admin', `          - *${name}`];
 }
 
 /** .sops.yaml with the host's key and rule added (text edit: the file's comments stay). */
-export function addHostToSopsConfig(text: string | null, name: string, ageKey: string): string {
+export function addHostToSopsConfig(text: string, name: string, ageKey: string): string {
   const keyLine = `  - &${name} ${ageKey}`;
-  if (text === null) {
-    return [
-      '# sops: which age keys may decrypt which secret files (docs/Secrets.md).',
-      'keys:',
-      keyLine,
-      'creation_rules:',
-      ...ruleFor(name, false),
-      '',
-    ].join('\n');
-  }
   const lines = text.replace(/\n$/, '').split('\n');
   const keysAt = lines.findIndex((l) => /^keys:\s*$/.test(l));
   if (keysAt === -1) {
@@ -76,7 +34,7 @@ export function addHostToSopsConfig(text: string | null, name: string, ageKey: s
     }
     lines.splice(last + 1, 0, keyLine);
   }
-  const rule = ruleFor(name, /^\s+- &admin\s/m.test(text));
+  const rule = ruleFor(name);
   const rulesAt = lines.findIndex((l) => /^creation_rules:\s*$/.test(l));
   if (rulesAt === -1) {
     lines.push('creation_rules:', ...rule);
@@ -88,6 +46,50 @@ export function addHostToSopsConfig(text: string | null, name: string, ageKey: s
     lines.splice(at, 0, ...rule);
   }
   return `${lines.join('\n')}\n`;
+}
+
+export interface HostRecipientChange {
+  /** The new .sops.yaml text (unchanged when the host's key was there). */
+  text: string;
+  status: 'added' | 'present';
+  /** What the user should know, e.g. that the admin key is still a placeholder. */
+  notes: string[];
+}
+
+/**
+ * .sops.yaml (null: none yet) with the host's recipient and a rule for secrets/<host>.yaml naming
+ * the admin and the host. A missing file starts as a new fleet's (admin from SOPS_AGE_KEY_FILE, or
+ * the placeholder). Throws, naming the fix, on a bad key, a file without an admin, or another key
+ * already held for the host.
+ */
+export function withHostRecipient(text: string | null, host: string, recipient: string, env: NodeJS.ProcessEnv = process.env): HostRecipientChange {
+  if (!HOSTNAME_PATTERN.test(host)) throw new GeneratorInputError(`Invalid host name "${host}" for ${SOPS_CONFIG}.`);
+  const key = checkAgeKey(recipient);
+  const base = text ?? fleetSopsConfig(resolveAdminKey(undefined, env).key);
+  const admin = adminKeyIn(base);
+  if (admin === undefined) {
+    throw new GeneratorInputError(
+      `${SOPS_CONFIG} has no "- &admin <key>" line under keys:, so ${host}'s secrets would be readable by ${host} alone. ` +
+        'Add your age public key there as "- &admin age1..." (age-keygen -y ~/.config/sops/age/keys.txt), then run this again.',
+    );
+  }
+  const notes = admin === ADMIN_PLACEHOLDER ? [placeholderMessage()] : [];
+  const existing = base.match(new RegExp(`^\\s+- &${escapeRegex(host)} (\\S+)`, 'm'));
+  if (existing && existing[1] !== key) {
+    throw new GeneratorInputError(
+      `${SOPS_CONFIG} already has a key for "${host}" (${existing[1]}). Replace it there by hand, then run: sops updatekeys secrets/${host}.yaml`,
+    );
+  }
+  if (existing) return { text: base, status: 'present', notes };
+  return { text: addHostToSopsConfig(base, host, key), status: 'added', notes };
+}
+
+/** Adds the host's age recipient to the tree's .sops.yaml (see withHostRecipient); returns what changed. */
+export function addHostRecipient(tree: Tree, host: string, recipient: string, env: NodeJS.ProcessEnv = process.env): HostRecipientChange {
+  const current = tree.exists(SOPS_CONFIG) ? (tree.read(SOPS_CONFIG, 'utf-8') ?? '') : null;
+  const change = withHostRecipient(current, host, recipient, env);
+  if (change.text !== current) tree.write(SOPS_CONFIG, change.text);
+  return change;
 }
 
 export interface SopsStep {
@@ -111,22 +113,18 @@ export function planSopsStep(tree: Tree, options: NormalizedHostOptions, ageKey:
       ],
     };
   }
-  const key = checkAgeKey(ageKey);
+  // Computed now, so a bad key or file throws before the host's files are written.
   const current = tree.exists(SOPS_CONFIG) ? (tree.read(SOPS_CONFIG, 'utf-8') ?? '') : null;
-  const existing = current?.match(new RegExp(`^\\s+- &${escapeRegex(name)} (\\S+)`, 'm'));
-  if (existing && existing[1] !== key) {
-    throw new GeneratorInputError(
-      `${SOPS_CONFIG} already has a key for "${name}" (${existing[1]}). Replace it there by hand, then run: sops updatekeys secrets/${name}.yaml`,
-    );
-  }
+  const change = withHostRecipient(current, name, ageKey);
   return {
     apply: () => {
-      if (!existing) tree.write(SOPS_CONFIG, addHostToSopsConfig(current, name, key));
+      if (change.text !== current) tree.write(SOPS_CONFIG, change.text);
     },
     messages: () => [
-      existing
+      change.status === 'present'
         ? `${SOPS_CONFIG} already lets ${name} decrypt secrets/${name}.yaml.`
-        : `${SOPS_CONFIG}: added ${name}'s age key and a rule for secrets/${name}.yaml. Create it with: sops secrets/${name}.yaml`,
+        : `${SOPS_CONFIG}: added ${name}'s age key and a rule for secrets/${name}.yaml (the admin and ${name}). Create it with: sops secrets/${name}.yaml`,
+      ...change.notes,
     ],
   };
 }
@@ -140,6 +138,7 @@ function regenerateFlags(options: NormalizedHostOptions): string {
     options.name,
     `--type=${hostJson.type}`,
     `--system=${hostJson.system}`,
+    ...(hostJson.nixpkgs ? [`--nixpkgs=${hostJson.nixpkgs}`] : []),
     ...list('roles', hostJson.roles),
     ...list('profiles', hostJson.profiles),
     ...list('tags', d.tags),

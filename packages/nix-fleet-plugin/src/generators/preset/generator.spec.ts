@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { nixFilesIn, parseNixFiles } from '../../../testing/nix-parse';
 import { emptyTree, snapshotTree } from '../../../testing/test-tree';
 import { pathsNamedIn } from '../../../testing/doc-paths';
+import { brokenLinks, REPO_ONLY_MARKERS } from '../../../testing/doc-links';
 import { fleetTemplate, PLUGIN_ROOT } from '../shared/workspace-files';
 import { parseHostsOption, presetGenerator, versions } from './generator';
 
@@ -58,22 +59,35 @@ describe('preset generator', () => {
     const files = snapshotTree(tree);
     expect([...files.keys()].filter((f) => /^(apps|libs)\//.test(f))).toEqual([]);
     expect([...files.entries()].filter(([, text]) => /&#\d+;|&(amp|lt|gt|quot);/.test(text)).map(([f]) => f)).toEqual([]);
-    expect(files.get('hosts/ares/configuration.nix')).toMatch(/^# ares: a laptop\. Desktop and Home Manager \(from type "laptop"\)/);
+    expect(files.get('hosts/ares/configuration.nix')).toMatch(/^# ares: a laptop\. Its type switches on/);
     const docs = [...files.entries()].filter(([f]) => f.endsWith('.md'));
     expect(docs.map(([f]) => f)).toEqual(expect.arrayContaining(['README.md', 'docs/Profile-System.md', 'docs/reference/generators.md']));
     for (const [file, text] of docs) {
       const missing = pathsNamedIn(text, file).filter((p) => !p.startsWith('node_modules/') && !tree.exists(p));
       expect({ file, missing }).toEqual({ file, missing: [] });
-      for (const repoOnly of ['tools/', 'packages/nix-fleet-plugin', 'npm run demo', 'e2e/', 'DESIGN.md', 'repo-only']) expect({ file, has: text.includes(repoOnly) }).toEqual({ file, has: false });
+      expect({ file, repoOnly: REPO_ONLY_MARKERS.filter((m) => text.includes(m)) }).toEqual({ file, repoOnly: [] });
       // Nx runs through npx in a fleet: no bare "nx <command>".
       expect({ file, bare: text.match(/(?<![\w@./-])(?<!npx )nx (g|run|run-many|affected|show|add)\b.*/g) }).toEqual({ file, bare: null });
     }
     expect(readJson(tree, 'nx.json').tui).toEqual({ autoExit: true });
+    expect(brokenLinks(files)).toEqual([]);
+  });
+
+  it('gives the fleet every user guide: each docs/*.md but the ones about this repository', async () => {
+    await presetGenerator(tree, { name: 'my-fleet' });
+    const repoDocs = ['Architecture.md', 'Benchmarks.md', 'Testing.md'];
+    const guides = readdirSync(join(REPO, 'docs')).filter((f) => f.endsWith('.md') && !repoDocs.includes(f));
+    expect(guides).toEqual(expect.arrayContaining(['Homelab-Guide.md', 'Migration-Guide.md', 'Comparison.md', 'Scaling-Builds.md']));
+    expect(guides.filter((g) => !tree.exists(`docs/${g}`))).toEqual([]);
+    expect(repoDocs.filter((d) => tree.exists(`docs/${d}`))).toEqual([]);
   });
 
   it('adds the first hosts with the host generator, and every .nix parses', async () => {
     await presetGenerator(tree, { name: 'my-fleet', hosts: 'ares:laptop,web1:server,box:vm,ws:desktop' });
-    expect(readJson(tree, 'hosts/ares/host.json')).toMatchObject({ type: 'laptop', profiles: ['development'] });
+    expect(readJson(tree, 'hosts/ares/host.json')).toMatchObject({ type: 'laptop', nixpkgs: 'unstable' });
+    expect(readJson(tree, 'hosts/ares/host.json').profiles).toBeUndefined();
+    expect(readJson(tree, 'hosts/web1/host.json').nixpkgs).toBe('stable');
+    expect(tree.read('hosts/ares/home.nix', 'utf-8')).toContain('Home Manager settings');
     expect(readJson(tree, 'hosts/web1/host.json').type).toBe('server');
     expect(tree.read('hosts/box/hardware-configuration.nix', 'utf-8')).toContain('qemu-guest.nix');
     expect(tree.exists('hosts/.gitkeep')).toBe(false);

@@ -7,6 +7,7 @@ import { hostGenerator } from '../host/generator';
 import { assertFleetName, parseHostsOption, type FleetHost } from '../../host/names';
 import { nameCheckContext } from '../shared/names';
 import { ensureGitignore, GITIGNORE_ENTRIES, NO_LOCK_HINT, PLUGIN_ROOT, registerPlugin, writeFleetSkeleton } from '../shared/workspace-files';
+import { ensureFleetSopsConfig } from '../shared/sops-admin';
 import type { PresetGeneratorSchema } from './schema';
 
 /** The first hosts of a new fleet: `--hosts=ares:laptop,web1:server` (see host/names.ts). */
@@ -23,6 +24,8 @@ export async function presetGenerator(tree: Tree, schema: PresetGeneratorSchema)
   const name = assertFleetName(schema.name);
   const hosts = parseHostsOption(schema.hosts, nameCheckContext(tree));
   const { nx, plugin } = versions();
+  // Before the first host: its --age-key rule then names the admin.
+  const sops = ensureFleetSopsConfig(tree, schema.adminAgeKey);
 
   const existing = tree.exists('package.json') ? readJson(tree, 'package.json') : {};
   writeJson(tree, 'package.json', {
@@ -52,6 +55,7 @@ export async function presetGenerator(tree: Tree, schema: PresetGeneratorSchema)
   if (!schema.skipFormat) await formatFiles(tree);
   return () => {
     console.log(`Fleet ${name} is ready${hosts.length > 0 ? ` with ${hosts.map((h) => h.name).join(', ')}` : ''}.`);
+    for (const line of sops) console.log(line);
     if (!tree.exists('flake.lock')) console.log(NO_LOCK_HINT);
   };
 }

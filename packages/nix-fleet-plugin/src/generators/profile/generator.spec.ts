@@ -56,8 +56,8 @@ describe('profile generator', () => {
     const aresConfig = tree.read('hosts/ares/configuration.nix', 'utf-8');
     await profileGenerator(tree, { name: 'media', enableOn: 'ares,workstation' });
     await profileGenerator(tree, { name: 'music', enableOn: 'ares' });
-    expect(readJson(tree, 'hosts/ares/host.json').profiles).toEqual(['development', 'gaming', 'media', 'music']);
-    expect(readJson(tree, 'hosts/workstation/host.json').profiles).toEqual(['development', 'power-user', 'media']);
+    expect(readJson(tree, 'hosts/ares/host.json').profiles).toEqual(['gaming', 'media', 'music']);
+    expect(readJson(tree, 'hosts/workstation/host.json').profiles).toEqual(['media']);
     expect(tree.read('hosts/ares/configuration.nix', 'utf-8')).toBe(aresConfig);
   });
 

@@ -3,6 +3,7 @@ import { readNxJson, updateNxJson, type Tree } from '@nx/devkit';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { PLUGIN_NAME } from '../../constants';
+import { writeFleetWorkflow } from './fleet-ci';
 import { fleetMarkdown } from './fleet-docs';
 
 /** The plugin package's root folder, from src/generators/shared (source) or its compiled copy. */
@@ -91,6 +92,7 @@ export function writeFleetSkeleton(tree: Tree, opts: { keepHostsDir?: boolean } 
     tree.write(path, path.endsWith('.md') ? fleetMarkdown(content.toString('utf-8')) : content);
     written.push(path);
   }
+  written.push(...writeFleetWorkflow(tree));
   // flake.nix reads hosts/ with builtins.readDir; git (and so the flake) needs a file in it.
   if (!opts.keepHostsDir && !tree.exists('hosts')) {
     tree.write('hosts/.gitkeep', '');

@@ -1,0 +1,73 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ageRecipientOf, ageRecipientOfKeyFile, checkAgeRecipient, isAgeRecipient } from './age-key';
+
+// Throwaway pairs made for this test with Debian's age-keygen 1.1 (age-keygen -o FILE; the
+// "public key:" line it printed). They guard no secret.
+const PAIRS: Array<[string, string]> = [
+  ['AGE-SECRET-KEY-1JE46SHJLCPSDKV57HF93ZHUF9CRYH2PW0SL28H4L6MRJ49ZL6MXSGRP0Q0', 'age1pel8p3qfctvta8lj73848t4zr39amkqr3n2q2k2q39929y935apqwxkr80'],
+  ['AGE-SECRET-KEY-1LFAJC30Q395FJAX57LKXFUF7PLG0NEKQ0V4D8U3L9CMNYRDE8XMQCGKR4N', 'age1gvjp8xvaks6xhwk285sj22lvxsyh5pla89m0zuvrz387rp8z6vvsq2xfs0'],
+];
+const README_KEY = 'age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p';
+
+describe('age keys', () => {
+  it.each(PAIRS)('the recipient of %s is what age-keygen printed', (identity, recipient) => {
+    expect(ageRecipientOf(identity)).toBe(recipient);
+    expect(isAgeRecipient(recipient)).toBe(true);
+  });
+
+  const flip = (s: string, at: number) => s.slice(0, at) + (s[at] === 'q' ? 'p' : 'q') + s.slice(at + 1);
+  it.each([
+    ['a one-character typo', flip(README_KEY, 10)],
+    ['a typo in the checksum', flip(README_KEY, README_KEY.length - 1)],
+    ['upper case', README_KEY.toUpperCase()],
+    ['one character short', README_KEY.slice(0, -1)],
+    ['one character long', `${README_KEY}q`],
+    ['a character outside bech32 (b)', `age1b${README_KEY.slice(5)}`],
+    ['an ssh key', 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI'],
+    ['the identity itself', PAIRS[0][0]],
+    ['an empty string', ''],
+    ['a command substitution', `$(touch /tmp/x)${README_KEY}`],
+    ['a leading dash', `-${README_KEY}`],
+  ])('refuses %s', (_what, key) => {
+    expect(isAgeRecipient(key)).toBe(false);
+    expect(() => checkAgeRecipient(key, '--admin-age-key', 'age-keygen -y KEYFILE')).toThrow(
+      `Invalid --admin-age-key "${key}": give an age public key ("age1" and 58 lowercase bech32 characters with a valid checksum), e.g. --admin-age-key="$(age-keygen -y KEYFILE)".`,
+    );
+  });
+
+  it('accepts surrounding white space and returns the key alone', () => {
+    expect(checkAgeRecipient(` ${README_KEY}\n`, '--age-key', 'x')).toBe(README_KEY);
+  });
+
+  it.each([
+    ['a typo in the identity', PAIRS[0][0].replace('JE46', 'JE47')],
+    ['lower case', PAIRS[0][0].toLowerCase()],
+    ['a recipient', PAIRS[0][1]],
+  ])('refuses %s as an identity', (_what, identity) => {
+    expect(() => ageRecipientOf(identity)).toThrow('not an age identity');
+  });
+
+  describe('key files', () => {
+    let dir: string;
+    beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'age-key-spec-'))));
+    afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+    it("reads the first identity of an age-keygen file, comments and all", () => {
+      const file = join(dir, 'keys.txt');
+      writeFileSync(file, `# created: 2026-12-03\n# public key: ${PAIRS[1][1]}\n${PAIRS[1][0]}\n${PAIRS[0][0]}\n`);
+      expect(ageRecipientOfKeyFile(file)).toBe(PAIRS[1][1]);
+    });
+
+    it('names the variable, the file and the fix when the file is missing or holds no identity', () => {
+      const missing = join(dir, 'none.txt');
+      expect(() => ageRecipientOfKeyFile(missing)).toThrow(`SOPS_AGE_KEY_FILE=${missing} cannot be read`);
+      const empty = join(dir, 'empty.txt');
+      writeFileSync(empty, `# public key: ${PAIRS[0][1]}\n`);
+      expect(() => ageRecipientOfKeyFile(empty)).toThrow(
+        `SOPS_AGE_KEY_FILE=${empty} holds no usable age identity (not an age identity (AGE-SECRET-KEY-1 and 58 characters with a valid checksum)). Make one with age-keygen -o ${empty}, or pass --admin-age-key=age1...`,
+      );
+    });
+  });
+});
