@@ -69,6 +69,17 @@ describe('both spellings of every executor option reach the executor', () => {
   });
 });
 
+describe('every executor applies the rule', () => {
+  const { readFileSync } = require('node:fs');
+  const { join } = require('node:path');
+  const entries: Record<string, { implementation: string; schema: string }> = require('../../executors.json').executors;
+  it.each(Object.entries(entries))('%s checks its options at its entry and lets Nx pass unknown ones to it', (_name, entry) => {
+    const source = readFileSync(join(__dirname, '..', '..', `${entry.implementation}.ts`), 'utf-8');
+    expect(source).toMatch(/checkedOptions\(|runHostOperation</);
+    expect(JSON.parse(readFileSync(join(__dirname, '..', '..', entry.schema), 'utf-8')).additionalProperties).toBeUndefined();
+  });
+});
+
 describe('an unknown option is refused by name with the closest known one', () => {
   it.each([
     ['deploy', '--target-hots=fresh1', 'Unknown option --target-hots for deploy. Did you mean --target-host?'],
