@@ -158,7 +158,7 @@ describe('graph and build on a fixture fleet', () => {
     const r = ws.nx(['affected', '-t', 'build', '--base=HEAD~1', '--head=HEAD'], { env: counter.env });
     expect(counter.calls().filter((c) => c.startsWith('eval'))).toEqual([expect.stringContaining('[ "db1" ]')]);
     expect(counter.count('build')).toBe(0);
-    expect(r.stdout).toContain('nix-fleet: 1 host affected, 0 systems changed, 1 unchanged; 1 evaluated');
+    expect(r.stdout).toContain('nix-fleet: 1 host affected, 0 systems changed, 1 as before; 1 evaluated');
   });
 
   it('rebuilds only what changed: one host after its configuration changed its system', () => {
@@ -181,7 +181,7 @@ describe('graph and build on a fixture fleet', () => {
     counter.reset();
     const r = ws.nx(['run-many', '-t', 'build'], { env: counter.env });
     expect(evaluatedHosts(counter.calls())).toEqual(['web1']);
-    expect(r.stdout).toContain('nix-fleet: 3 hosts affected, 1 system changed, 2 unchanged; 1 evaluated');
+    expect(r.stdout).toContain('nix-fleet: 3 hosts affected, 1 system changed, 2 as before; 1 evaluated');
   });
 
   it('--skip-nx-cache evaluates and builds again, and reports the same systems as unchanged', () => {
@@ -189,7 +189,7 @@ describe('graph and build on a fixture fleet', () => {
     const r = ws.nx(['run-many', '-t', 'build', '--skip-nx-cache'], { env: counter.env });
     expect(evaluatedHosts(counter.calls()).sort()).toEqual([...HOSTS].sort());
     expect(counter.count('build')).toBe(3);
-    expect(r.stdout).toContain('nix-fleet: 3 hosts affected, 0 systems changed, 3 unchanged; 3 evaluated');
+    expect(r.stdout).toContain('nix-fleet: 3 hosts affected, 0 systems changed, 3 as before; 3 evaluated');
   });
 
   it('refuses --host naming another host than the project: its cache key is the project\'s', () => {

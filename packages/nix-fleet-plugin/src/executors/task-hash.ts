@@ -87,3 +87,12 @@ export function checkOwnHost(context: ExecutorContext, host: string): void {
     throw new Error(`--host=${host} names another host than the project ${project}: the task is cached under ${project}'s evaluation. Run "nx run ${host}:${context.targetName}" instead.`);
   }
 }
+
+/** Whether this is the run's first task of this target (by project name): one voice for the run. */
+export function firstEvalOfRun(context: Pick<ExecutorContext, 'taskGraph' | 'projectName' | 'targetName'>): boolean {
+  const projects = Object.values(context.taskGraph?.tasks ?? {})
+    .filter((t) => t.target.target === context.targetName)
+    .map((t) => t.target.project)
+    .sort();
+  return projects.length === 0 || projects[0] === context.projectName;
+}

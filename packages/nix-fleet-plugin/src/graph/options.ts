@@ -1,4 +1,6 @@
 // Plugin options as written in nx.json, and their defaults.
+import { knownName, unknownOptionMessage } from '../host/option-names';
+
 export interface NixFleetPluginOptions {
   /** Target names, so a workspace can keep its own conventions. */
   evalTargetName?: string;
@@ -44,7 +46,22 @@ function checkTargetNames(o: NormalizedPluginOptions): void {
   }
 }
 
-export function normalizeOptions(options: NixFleetPluginOptions | undefined): NormalizedPluginOptions {
+const OPTION_NAMES = [...TARGET_NAME_OPTIONS, 'flake', 'extraInputs', 'excludeInputs'] as const;
+
+/** camelCase or kebab-case, as executor options; an unknown name is refused, not ignored. */
+function spelledOptions(options: Record<string, unknown> | undefined): NixFleetPluginOptions {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(options ?? {})) {
+    const name = knownName(key, OPTION_NAMES);
+    if (!name) throw new Error(`${unknownOptionMessage(key, OPTION_NAMES, 'the nix-fleet plugin in nx.json', '')}`);
+    if (name in out) throw new Error(`nix-fleet plugin options in nx.json name ${name} twice (${key}): keep one.`);
+    out[name] = value;
+  }
+  return out;
+}
+
+export function normalizeOptions(given: NixFleetPluginOptions | undefined): NormalizedPluginOptions {
+  const options = spelledOptions(given as Record<string, unknown> | undefined);
   const normalized: NormalizedPluginOptions = {
     evalTargetName: options?.evalTargetName ?? 'eval',
     buildTargetName: options?.buildTargetName ?? 'build',

@@ -148,11 +148,14 @@ export interface NixCopyArgs {
   substituteOnTarget?: boolean;
   /** Keep Nix's signature check (paths must be signed by a key the target trusts). */
   checkSigs?: boolean;
+  /** outPath is a derivation: copy it and its derivation closure, not its outputs (buildOn remote). */
+  derivation?: boolean;
 }
 
-export function nixCopyArgs({ storeUri, outPath, substituteOnTarget, checkSigs }: NixCopyArgs): string[] {
+export function nixCopyArgs({ storeUri, outPath, substituteOnTarget, checkSigs, derivation }: NixCopyArgs): string[] {
   return [
     'copy',
+    ...(derivation ? ['--derivation'] : []),
     '--to',
     storeUri,
     ...(substituteOnTarget ? ['--substitute-on-destination'] : []),
