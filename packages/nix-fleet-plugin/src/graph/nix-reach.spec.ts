@@ -1,7 +1,6 @@
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { FIXTURE_FLAKE } from '../../../../e2e/support/fixture-fleet';
 import { isReached, nixReach, scanNixText, type ReachSource } from './nix-reach';
 import { provenExclusions, sharedHostInputs, workspaceReach } from './shared-inputs';
 import { trackedFiles } from './tracked-files';
@@ -12,6 +11,21 @@ const source = (files: Record<string, string>, symlinks: Record<string, string> 
   read: (f) => files[f],
   isDir: (p) => Object.keys(files).some((f) => f.startsWith(`${p}/`)),
 });
+
+/** The host-reading lines of the e2e fixture flake (e2e/support/fixture-fleet.ts). */
+const FIXTURE_FLAKE = `{
+  outputs =
+    { self }:
+    let
+      lib = import ./nix/fixture-lib.nix;
+      hostNames = builtins.filter (n: builtins.pathExists (./hosts + "/\${n}/host.json")) (builtins.attrNames (builtins.readDir ./hosts));
+      profiles = import ./packages/profiles/default.nix;
+      mkHost = name: {
+        host = builtins.fromJSON (builtins.readFile (./hosts + "/\${name}/host.json"));
+        config = import (./hosts + "/\${name}/configuration.nix");
+      };
+    in { };
+}`;
 
 describe('scanNixText', () => {
   it.each([
