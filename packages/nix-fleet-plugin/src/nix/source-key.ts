@@ -46,14 +46,16 @@ export function computeSourceKey(root: string): string | undefined {
   const index = git(top, ['ls-files', '-z', '-s']);
   const changed = git(top, ['diff-files', '-z', '--name-only', '--no-ext-diff']);
   if (index === undefined || changed === undefined) return undefined;
+  // The content the flake sees: each tracked path with its work-tree mode and blob, however
+  // much of it is staged, so staging or committing the same content keeps the key.
   const entries = indexEntries(index);
-  const hash = createHash('sha256').update(index);
-  for (const path of changed.split('\0').filter(Boolean).sort()) {
+  for (const path of changed.split('\0').filter(Boolean)) {
     const state = fileState(join(top, path));
-    // A file git only suspects (its stat changed) is the same content: the key stays.
-    if (state && entries.get(path)?.startsWith(`${state.mode} ${state.blob} `)) continue;
-    hash.update(`\0${path}\0${state ? `${state.mode} ${state.blob}` : 'missing'}`);
+    if (state) entries.set(path, `${state.mode} ${state.blob}`);
+    else entries.delete(path);
   }
+  const hash = createHash('sha256');
+  for (const path of [...entries.keys()].sort()) hash.update(`${path}\0${entries.get(path)?.split(' ').slice(0, 2).join(' ')}\0`);
   return hash.digest('hex').slice(0, 32);
 }
 
