@@ -10,7 +10,7 @@ import { explainNixFailure } from '../../host/preflight';
 import { resolveHost } from '../../host/resolve-host';
 import { CommandError } from '../../nix/run';
 import type { Target } from '../../deploy/target';
-import { hostsSharingTarget } from '../../host/shared-targets';
+import { allowsLocalTargets, checkMachine } from '../../deploy/machine-check';
 import { verifiedRecord } from '../../nix/build-record';
 import { flakeRefFor } from '../../nix/flake-ref';
 import { addedForWave } from '../../graph/waves';
@@ -53,13 +53,8 @@ export default async function deployExecutor(options: DeployExecutorSchema, cont
     checkOneLocalTask(options.local, Object.values(context.taskGraph?.tasks ?? {}), context.targetName);
     const plan = deployPlan(host, resolved.hostJson, localOptions(options));
     if (plan.addressNote) log(plan.addressNote);
-    const twins = options.targetHost === undefined ? hostsSharingTarget(root, host, plan.target) : [];
-    if (twins.length > 0) {
-      throw new Error(
-        `hosts/${host}/host.json and ${twins.map((t) => `hosts/${t}/host.json`).join(', ')} all deploy to ${plan.target.host}` +
-          `${plan.target.port ? ` port ${plan.target.port}` : ''}: one machine would get another host's system. Give each host its own deployment.targetHost.`,
-      );
-    }
+    // This machine only when asked, and no other host's machine: before anything is evaluated or sent.
+    await checkMachine(root, host, plan, { local: options.local, targetHost: options.targetHost, allowed: allowsLocalTargets(context), targetName: context.targetName });
     // Proven to be this host's system at this commit before anything is sent to the host.
     const record = await verifiedRecord(root, host, flakeRefFor(root, options.flake), evalHashOf(context, host));
     // ssh, or this machine for a local host: every step below sees only the Target. A deploy

@@ -1,0 +1,50 @@
+// Before anything runs: the machine a host deploys to is the one it names. This machine only
+// when asked (--local, or allowLocalTargets in nx.json), and no other host of the fleet names
+// the same machine, however spelled (host/shared-targets.ts).
+import type { ExecutorContext } from '@nx/devkit';
+import { PLUGIN_NAME } from '../constants';
+import { hostsSharingTarget, machineOf, type Machine } from '../host/shared-targets';
+import type { DeployPlan } from './options';
+
+/** nx.json's nix-fleet plugin option that lets host.json name this machine. */
+export const ALLOW_LOCAL_OPTION = 'allowLocalTargets';
+
+/** Whether nx.json's entry for the plugin sets allowLocalTargets: true. */
+export function allowsLocalTargets(context: Pick<ExecutorContext, 'nxJsonConfiguration'>): boolean {
+  const entry = context.nxJsonConfiguration?.plugins?.find((p) => {
+    const name = typeof p === 'string' ? p : p.plugin;
+    return name === PLUGIN_NAME || name.replace(/\/$/, '').endsWith('packages/nix-fleet-plugin');
+  });
+  return typeof entry === 'object' && (entry.options as Record<string, unknown> | undefined)?.[ALLOW_LOCAL_OPTION] === true;
+}
+
+/**
+ * A target on this machine (its names, loopback, its addresses; on ssh's own port, since another
+ * port is a tunnel whose far end the host key proves) is refused unless asked for.
+ */
+export function checkLocalAllowed(host: string, plan: Pick<DeployPlan, 'target'>, machine: Machine, local: boolean | undefined, allowed: boolean, targetName = 'deploy'): void {
+  const tunnel = plan.target.port !== undefined && plan.target.port !== 22;
+  if (local || allowed || tunnel || !machine.local) return;
+  throw new Error(
+    `Host "${host}" deploys to ${plan.target.host}, which is this machine: its activation would run as root here. ` +
+      `Nothing was run. Pass --local to mean it (nx run ${host}:${targetName} --local), or let host.json name this machine ` +
+      `with "${ALLOW_LOCAL_OPTION}": true in the options of the ${PLUGIN_NAME} plugin in nx.json.`,
+  );
+}
+
+/** Refuses a target another host of the fleet also deploys to; returns the machine for later checks. */
+export async function checkMachine(root: string, host: string, plan: DeployPlan, opts: { local?: boolean; targetHost?: string; allowed: boolean; targetName?: string }): Promise<Machine> {
+  const machine = await machineOf(plan.target);
+  checkLocalAllowed(host, plan, machine, opts.local, opts.allowed, opts.targetName);
+  const twins = await hostsSharingTarget(root, host, machine, plan.target.configFile);
+  if (twins.length > 0) {
+    const seen = [machine.name, ...machine.addresses].filter((a, i, all) => a !== plan.target.host && all.indexOf(a) === i);
+    const where = `${plan.target.host}${machine.local ? ' (this machine)' : seen.length > 0 ? ` (${seen.join(', ')})` : ''}`;
+    const source = opts.local ? '--local' : opts.targetHost !== undefined ? `--targetHost=${opts.targetHost}` : `hosts/${host}/host.json`;
+    throw new Error(
+      `${source} and ${twins.map((t) => `hosts/${t}/host.json`).join(', ')} all deploy to ${where}` +
+        `${machine.port !== 22 ? ` port ${machine.port}` : ''}: one machine would get another host's system. Give each host its own deployment.targetHost.`,
+    );
+  }
+  return machine;
+}
