@@ -3,6 +3,7 @@
 import { nixCopyArgs, nixSshOpts, sshCommandArgs, sshEffectiveConfigArgs, sshNgStoreUri, withPrivilege } from '../nix/ssh-argv';
 import { SshMaster } from '../nix/ssh-master';
 import { checkHostKeyPolicy } from '../nix/ssh-options';
+import { checkKnownHostKey } from '../nix/known-hosts';
 import { CommandError, run, type RunResult } from '../nix/run';
 import type { DeployPlan } from './options';
 
@@ -99,6 +100,7 @@ export class SshHost implements Target {
     for (const before of inherited.length > 0 ? [[], inherited] : [[]]) {
       const r = await run('ssh', sshEffectiveConfigArgs(this.plan.target, before), { timeoutMs: 30000 });
       checkHostKeyPolicy(r.stdout, this.plan.target.host);
+      if (this.plan.target.hostKeyAlias) checkKnownHostKey(r.stdout, this.plan.target.hostKeyAlias);
     }
   }
 

@@ -24,6 +24,11 @@ export interface SshTarget {
   connectTimeout: number;
   /** The deploying machine's own ssh config (NIX_FLEET_SSH_CONFIG), passed as -F before anything else. */
   configFile?: string;
+  /**
+   * The name the host key is looked up under in known_hosts (ssh's HostKeyAlias): the fleet host
+   * name, so an address that now reaches another machine fails host-key verification.
+   */
+  hostKeyAlias?: string;
 }
 
 function configArgs(target: Pick<SshTarget, 'configFile'>): string[] {
@@ -45,6 +50,7 @@ function connectOptions(target: SshTarget): string[] {
     'BatchMode=yes',
     '-o',
     `ConnectTimeout=${target.connectTimeout}`,
+    ...(target.hostKeyAlias ? ['-o', `HostKeyAlias=${target.hostKeyAlias}`] : []),
   ];
 }
 
