@@ -4,6 +4,7 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { PLUGIN_NAME } from '../constants';
 import { hostsSharingTarget, machineOf, type Machine } from '../host/shared-targets';
+import { parseTargetAddress } from '../host/target-address';
 import type { DeployPlan } from './options';
 
 /** nx.json's nix-fleet plugin option that lets host.json name this machine. */
@@ -47,4 +48,26 @@ export async function checkMachine(root: string, host: string, plan: DeployPlan,
     );
   }
   return machine;
+}
+
+/**
+ * The same refusal from the host's eval task, when the run also deploys the host: so a local
+ * target nobody asked for stops the run before anything is evaluated or built.
+ */
+export async function refuseUnaskedLocalDeploy(context: ExecutorContext, host: string, deployment: { targetHost?: string; port?: number } | undefined): Promise<void> {
+  const targets = context.projectsConfigurations?.projects[host]?.targets ?? {};
+  const deploy = Object.values(context.taskGraph?.tasks ?? {}).find((t) => t.target.project === host && targets[t.target.target]?.executor === `${PLUGIN_NAME}:deploy`);
+  if (!deploy) return;
+  const options = { ...targets[deploy.target.target]?.options, ...deploy.overrides } as { local?: boolean; targetHost?: string; port?: number };
+  const given = options.targetHost ?? deployment?.targetHost;
+  if (options.local || given === undefined) return;
+  let address;
+  try {
+    address = parseTargetAddress(given, 'targetHost', { port: options.port ?? deployment?.port });
+  } catch {
+    // The deploy task names the problem itself.
+    return;
+  }
+  const target = { host: address.host, port: address.port, configFile: process.env.NIX_FLEET_SSH_CONFIG || undefined };
+  checkLocalAllowed(host, { target: { ...target, sshOptions: [], connectTimeout: 10 } }, await machineOf(target), false, allowsLocalTargets(context), deploy.target.target);
 }

@@ -14,7 +14,7 @@ import { allowsLocalTargets, checkMachine } from '../../deploy/machine-check';
 import { verifiedRecord } from '../../nix/build-record';
 import { flakeRefFor } from '../../nix/flake-ref';
 import { addedForWave } from '../../graph/waves';
-import { evalHashOf } from '../task-hash';
+import { evalHashOf, evalPeers } from '../task-hash';
 import { failedPlan, writePlanResult } from '../../deploy/plan';
 import { packageCounts, planOne } from './plan-run';
 import type { DeployExecutorSchema } from './schema';
@@ -56,7 +56,8 @@ export default async function deployExecutor(options: DeployExecutorSchema, cont
     // This machine only when asked, and no other host's machine: before anything is evaluated or sent.
     await checkMachine(root, host, plan, { local: options.local, targetHost: options.targetHost, allowed: allowsLocalTargets(context), targetName: context.targetName });
     // Proven to be this host's system at this commit before anything is sent to the host.
-    const record = await verifiedRecord(root, host, flakeRefFor(root, options.flake), evalHashOf(context, host));
+    // The deploys of a run share one evaluation where this machine has no proof at this content.
+    const record = await verifiedRecord(root, host, flakeRefFor(root, options.flake), evalHashOf(context, host), evalPeers(context, options.flake ?? '.'));
     // ssh, or this machine for a local host: every step below sees only the Target. A deploy
     // shares one ssh connection among its steps (the confirmation still makes a new one).
     t = targetFor(plan, log, { shared: options.mode !== 'plan' });
