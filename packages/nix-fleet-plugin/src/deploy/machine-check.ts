@@ -3,6 +3,7 @@
 // the same machine, however spelled (host/shared-targets.ts).
 import type { ExecutorContext } from '@nx/devkit';
 import { PLUGIN_NAME } from '../constants';
+import { currentRunId } from '../nix/fleet-eval';
 import { hostsSharingTarget, machineOf, type Machine } from '../host/shared-targets';
 import { parseTargetAddress } from '../host/target-address';
 import type { DeployPlan } from './options';
@@ -37,7 +38,7 @@ export function checkLocalAllowed(host: string, plan: Pick<DeployPlan, 'target'>
 export async function checkMachine(root: string, host: string, plan: DeployPlan, opts: { local?: boolean; targetHost?: string; allowed: boolean; targetName?: string }): Promise<Machine> {
   const machine = await machineOf(plan.target);
   checkLocalAllowed(host, plan, machine, opts.local, opts.allowed, opts.targetName);
-  const twins = await hostsSharingTarget(root, host, machine, plan.target.configFile);
+  const twins = await hostsSharingTarget(root, host, machine, plan.target.configFile, currentRunId());
   if (twins.length > 0) {
     const seen = [machine.name, ...machine.addresses].filter((a, i, all) => a !== plan.target.host && all.indexOf(a) === i);
     const where = `${plan.target.host}${machine.local ? ' (this machine)' : seen.length > 0 ? ` (${seen.join(', ')})` : ''}`;
