@@ -55,7 +55,11 @@ export function scanNixText(text: string): ScanResult {
       } else if (t.kind === 'path') {
         if (t.text.startsWith('/')) return flag(`an absolute path ${t.text}`);
         const staticPart = t.interpolated ? t.text.slice(0, t.text.indexOf('${}')) : t.text;
-        if (t.interpolated && !/^[^$]*\$\{\}/.test(t.text)) return flag(`a computed path ${t.text}`);
+        t.interps.forEach(walk);
+        // Like an added string: names only, and no way up after the first ${}.
+        if (t.interpolated && (!t.interps.every(isNameInterp) || t.text.slice(staticPart.length).split('/').some((seg) => seg === '..' || seg === '.'))) {
+          return flag(`a computed path ${t.text}`);
+        }
         paths.push({ path: t.interpolated ? staticPart.replace(/[^/]*$/, '') || '.' : t.text, imported: IMPORTERS.has(prev?.text ?? '') && !t.interpolated });
         if (next?.kind === 'op' && next.text === '+' && !confinedSuffix(tokens[i + 2])) flag(`${t.text} extended with something other than "/<name>"`);
       } else if (t.kind === 'hpath' || t.kind === 'spath') {

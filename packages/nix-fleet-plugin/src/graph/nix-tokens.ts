@@ -3,7 +3,7 @@
 // division, URIs and identifiers as Nix's own lexer does (nixexpr lexer.l).
 
 export type NixToken =
-  | { kind: 'path'; text: string; interpolated: boolean }
+  | { kind: 'path'; text: string; interpolated: boolean; interps: NixToken[][] }
   | { kind: 'spath' | 'hpath' | 'uri' | 'ident' | 'op' | 'other'; text: string }
   | { kind: 'string'; text: string; interps: NixToken[][] };
 
@@ -85,15 +85,18 @@ function lexPath(src: string, pos: number, first: string): { token: NixToken; en
   let text = first;
   let end = pos + first.length;
   let interpolated = false;
+  const interps: NixToken[][] = [];
   while (src.startsWith('${', end)) {
     interpolated = true;
-    end = tokenizeNix(src, end + 2, true).end;
+    const inner = tokenizeNix(src, end + 2, true);
+    interps.push(inner.tokens);
+    end = inner.end;
     text += '${}';
     const more = at(/^[a-zA-Z0-9._+\-/]*/y, src, end) ?? '';
     text += more;
     end += more.length;
   }
-  return { token: { kind: 'path', text, interpolated }, end };
+  return { token: { kind: 'path', text, interpolated, interps }, end };
 }
 
 /** A "..." or ''...'' string from just after its opening quote. */
