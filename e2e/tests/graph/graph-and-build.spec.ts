@@ -146,14 +146,14 @@ describe('graph and build on a fixture fleet', () => {
     expect(affectedBy('README.md', (p) => writeFileSync(p, '# Fleet\n'))).toEqual([]);
   });
 
-  it('evaluates but does not rebuild a host whose change leaves its system as it was', () => {
+  it('evaluates every host once (a host folder is every host\'s input) but rebuilds none when a change leaves the systems as they were', () => {
     appendFileSync(join(ws.root, 'hosts/db1/configuration.nix'), '# resized\n');
     ws.commit('touch db1');
     counter.reset();
     const r = ws.nx(['affected', '-t', 'build', '--base=HEAD~1', '--head=HEAD'], { env: counter.env });
-    expect(counter.calls().filter((c) => c.startsWith('eval'))).toEqual([expect.stringContaining('[ "db1" ]')]);
+    expect(evaluatedHosts(counter.calls()).sort()).toEqual([...HOSTS].sort());
     expect(counter.count('build')).toBe(0);
-    expect(r.stdout).toContain('nix-fleet: 1 host affected, 0 systems changed, 1 unchanged; 1 evaluated');
+    expect(r.stdout).toContain('nix-fleet: 3 hosts affected, 0 systems changed, 3 unchanged; 3 evaluated');
   });
 
   it('rebuilds only what changed: one host after its configuration changed its system', () => {
@@ -164,10 +164,10 @@ describe('graph and build on a fixture fleet', () => {
     const r = ws.nx(['affected', '-t', 'build', '--base=HEAD~1', '--head=HEAD'], { env: counter.env });
     const drv = JSON.parse(readFileSync(join(ws.root, 'dist/hosts/db1/toplevel.json'), 'utf-8')).drvPath;
     expect(counter.calls().filter((c) => c.startsWith('build'))).toEqual([expect.stringContaining(drv)]);
-    expect(r.stdout).toContain('nix-fleet: 1 host affected, 1 system changed');
+    expect(r.stdout).toContain('nix-fleet: 3 hosts affected, 1 system changed');
   });
 
-  it('evaluates only the host that changed, even when this machine remembers no evaluation (a fresh CI runner)', () => {
+  it('builds only the host that changed, each host evaluated once, even when this machine remembers no evaluation (a fresh CI runner)', () => {
     ws.nx(['run-many', '-t', 'build']);
     rmSync(join(ws.root, '.nx/nix-fleet'), { recursive: true, force: true });
     const conf = join(ws.root, 'hosts/web1/configuration.nix');
@@ -175,8 +175,9 @@ describe('graph and build on a fixture fleet', () => {
     ws.commit('web1 gets a new app');
     counter.reset();
     const r = ws.nx(['run-many', '-t', 'build'], { env: counter.env });
-    expect(evaluatedHosts(counter.calls())).toEqual(['web1']);
-    expect(r.stdout).toContain('nix-fleet: 3 hosts affected, 1 system changed, 2 unchanged; 1 evaluated');
+    expect(evaluatedHosts(counter.calls()).sort()).toEqual([...HOSTS].sort());
+    expect(counter.calls().filter((c) => c.startsWith('build '))).toHaveLength(1);
+    expect(r.stdout).toContain('nix-fleet: 3 hosts affected, 1 system changed, 2 unchanged; 3 evaluated');
   });
 
   it('--skip-nx-cache evaluates and builds again, and reports the same systems as unchanged', () => {
