@@ -210,6 +210,13 @@ export async function sharedToplevel(own: EvalPeer, peers: EvalPeer[], o: Shared
       await sleep(o.pollMs ?? 100);
     }
   }
+  // A task that starts after its peers finished (and so counts none of them) may still find its
+  // host in the run's evaluation.
+  const ran = runResult(runDirOf(o.root, o.runId ?? currentRunId(), o.flakeRef), o.runId ?? currentRunId(), own);
+  if (ran) {
+    rememberToplevel(o.root, own.host, own.key, ran);
+    return ran;
+  }
   const alone = await evaluateToplevels(o.root, o.flakeRef, [own.host]);
   rememberToplevel(o.root, own.host, own.key, alone[own.host]);
   return alone[own.host];
