@@ -104,6 +104,13 @@ describe('nixReach', () => {
     expect(isReached(reach, 'README.md')).toBe(false);
   });
 
+  it('starts at flake.nix: a .nix file no reached file or folder names cannot make the scan unsure, one in a reached folder can', () => {
+    const files = { 'flake.nix': '{ lib = import ./lib; }', 'lib/default.nix': '{ }', 'lib/more.nix': 'builtins.readFile ../docs/used.md', 'e2e/support/x.nix': '/. + "/etc"', 'docs/used.md': '' };
+    expect(nixReach(source(files), ['flake.nix'])).toEqual({ roots: ['docs/used.md', 'lib'] });
+    expect(nixReach(source(files)).unsure).toMatch(/e2e\/support\/x.nix: an absolute path/);
+    expect(nixReach(source({ ...files, 'lib/bad.nix': 'import (./. + x)' }), ['flake.nix']).unsure).toMatch(/lib\/bad.nix/);
+  });
+
   it('follows a symlink to its target, and gives up on a path out of the workspace', () => {
     const linked = nixReach(source({ 'hosts/a/configuration.nix': '{ }', 'hosts/a/notes': '' }, { 'hosts/a/notes': '../../docs/ünïcode dir' }));
     expect(linked.roots).toEqual(['docs/ünïcode dir']);

@@ -1,8 +1,9 @@
 // Which workspace files the fleet's Nix code can reach, by a scan of its path literals.
 //
-// The rule (README "How the build target works", docs/Scaling-Builds.md): a path literal reaches
-// the file it names, or everything below the folder it names; `..` chains are resolved, symlinks
-// reach their targets, a file that is imported is scanned too. A path extended with `+ "/${name}"`
+// The rule (README "How the build target works", docs/Scaling-Builds.md): starting at the
+// flake's flake.nix, a path literal reaches the file it names, or everything below the folder it
+// names (whose .nix files are scanned in turn); `..` chains are resolved, symlinks reach their
+// targets, a file that is imported is scanned too. A path extended with `+ "/${name}"`
 // stays below what its literal reached. Anything the scan cannot follow makes it unsure, and an
 // unsure scan leaves nothing out: an interpolation that is more than a name, `..` in an added
 // string, an absolute, `~` or `<...>` path, the flake's own source (`self` other than
@@ -98,15 +99,23 @@ function resolveIn(file: string, p: string): string | undefined {
   return clean === '.' ? '' : clean;
 }
 
-/** Every root the fleet's Nix files reach, following imports of non-.nix files and symlinks. */
-export function nixReach(src: ReachSource): NixReach {
+/**
+ * Every root the fleet's Nix code reaches, from `entries` (the flake's flake.nix; every `.nix`
+ * file when there is none): the files they name, and the `.nix` files below each folder they
+ * name (a folder may be listed and imported whole), scanned in turn; imported non-.nix files are
+ * scanned too, and symlinks reach their targets.
+ */
+export function nixReach(src: ReachSource, entries?: string[]): NixReach {
   const roots = new Set<string>();
   const scanned = new Set<string>();
-  const queue = src.files.filter((f) => f.endsWith('.nix') && !src.symlinks.has(f));
+  const nixFiles = src.files.filter((f) => f.endsWith('.nix') && !src.symlinks.has(f));
+  const queue = entries && entries.length > 0 ? [...entries] : [...nixFiles];
   for (const [link, target] of src.symlinks) {
     const resolved = target.startsWith('/') ? undefined : resolveIn(link, target);
     if (resolved !== undefined) roots.add(resolved);
   }
+  const below = (root: string) => nixFiles.filter((f) => root === '' || f.startsWith(`${root}/`));
+  for (const root of roots) queue.push(...below(root));
   while (queue.length > 0) {
     const file = queue.shift() as string;
     if (scanned.has(file)) continue;
@@ -119,7 +128,8 @@ export function nixReach(src: ReachSource): NixReach {
       const resolved = resolveIn(file, path);
       if (resolved === undefined) return { unsure: `${file}: ${path} leaves the workspace`, roots: [''] };
       roots.add(resolved);
-      if (imported && !resolved.endsWith('.nix') && !src.isDir(resolved)) queue.push(resolved);
+      if (src.isDir(resolved)) queue.push(...below(resolved));
+      else if (resolved.endsWith('.nix') || imported) queue.push(resolved);
     }
   }
   return { roots: [...roots].sort() };

@@ -13,7 +13,7 @@
 // globs are therefore one per top-level entry of the workspace (all of it, however deep), with
 // excluded folders left out; the exclusions follow for the hasher.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import { HOSTS_DIR, HOST_FILE } from '../constants';
 import { globToRegExp, matchesAny } from './glob';
 import { isReached, nixReach, type NixReach } from './nix-reach';
@@ -105,8 +105,8 @@ export function provenExclusions(candidates: string[], tracked: TrackedFiles, re
   return out;
 }
 
-/** The workspace's Nix files and what they reach. */
-export function workspaceReach(workspaceRoot: string, tracked: TrackedFiles): NixReach {
+/** What the Nix code of the flake in `flakeDir` (workspace-relative) reaches. */
+export function workspaceReach(workspaceRoot: string, tracked: TrackedFiles, flakeDir = '.'): NixReach {
   const read = (file: string) => {
     try {
       return readFileSync(join(workspaceRoot, file), 'utf-8');
@@ -121,17 +121,20 @@ export function workspaceReach(workspaceRoot: string, tracked: TrackedFiles): Ni
       return false;
     }
   };
-  return nixReach({ files: tracked.files, symlinks: tracked.symlinks, read, isDir });
+  const entry = posix.normalize(posix.join(flakeDir, 'flake.nix'));
+  // A flake elsewhere (a URL, a path out of the workspace): every .nix file counts as a start.
+  const inside = !entry.startsWith('../') && !posix.isAbsolute(entry) && !/^[a-z+]+:/.test(flakeDir) && tracked.files.includes(entry);
+  return nixReach({ files: tracked.files, symlinks: tracked.symlinks, read, isDir }, inside ? [entry] : undefined);
 }
 
 /** Every host's shared inputs; `excludes` are more workspace-relative globs to leave out, if unreachable. */
-export function sharedHostInputs(workspaceRoot: string, excludes: string[] = [], tracked: TrackedFiles = trackedFiles(workspaceRoot)): SharedInput[] {
+export function sharedHostInputs(workspaceRoot: string, excludes: string[] = [], tracked: TrackedFiles = trackedFiles(workspaceRoot), flakeDir = '.'): SharedInput[] {
   let defaults = DEFAULT_INPUT_EXCLUDES;
   if (nonHostFolders(workspaceRoot).length > 0) {
     const perHost = hostFolders(workspaceRoot).flatMap((h) => [`${HOSTS_DIR}/${h}/*.nix`, `${HOSTS_DIR}/${h}/*/**`]);
     defaults = DEFAULT_INPUT_EXCLUDES.flatMap((g) => (OTHER_HOSTS_EXCLUDES.includes(g) ? (g === OTHER_HOSTS_EXCLUDES[0] ? perHost : []) : [g]));
   }
-  const reach = workspaceReach(workspaceRoot, tracked);
+  const reach = workspaceReach(workspaceRoot, tracked, flakeDir);
   // Unsure: every file is an input but the build output, which no flake of a fleet tracks.
   const all = reach.unsure ? ['dist/**'] : provenExclusions([...defaults, ...excludes], tracked, reach);
   // Another host's file that a .nix file reaches: every host's folder is then named in full.
