@@ -5,6 +5,7 @@ import type { ExecutorContext } from '@nx/devkit';
 import { PLUGIN_NAME } from '../constants';
 import { currentRunId } from '../nix/fleet-eval';
 import { hostsSharingTarget, machineOf, type Machine } from '../host/shared-targets';
+import { isThisMachine, normaliseAddress } from '../host/machine-address';
 import { parseTargetAddress } from '../host/target-address';
 import type { DeployPlan } from './options';
 
@@ -69,6 +70,7 @@ export async function refuseUnaskedLocalDeploy(context: ExecutorContext, host: s
     // The deploy task names the problem itself.
     return;
   }
-  const target = { host: address.host, port: address.port, configFile: process.env.NIX_FLEET_SSH_CONFIG || undefined };
-  checkLocalAllowed(host, { target: { ...target, sshOptions: [], connectTimeout: 10 } }, await machineOf(target), false, allowsLocalTargets(context), deploy.target.target);
+  // By name and resolution only, no `ssh -G`: nothing ssh runs before the deploy checked its options.
+  const machine: Machine = { name: normaliseAddress(address.host), port: address.port ?? 22, addresses: [], local: await isThisMachine(address.host) };
+  checkLocalAllowed(host, { target: { host: address.host, port: address.port, sshOptions: [], connectTimeout: 10 } }, machine, false, allowsLocalTargets(context), deploy.target.target);
 }
