@@ -135,6 +135,8 @@ export function deployPlan(host: string, hostJson: HostJson, options: DeployOpti
       sshOptions,
       connectTimeout: duration('connectTimeout', options.connectTimeout, DEPLOY_DEFAULTS.connectTimeout),
       configFile: sshConfigFile(env),
+      // The host key belongs to the fleet host, not to whatever machine the address reaches today.
+      hostKeyAlias: host,
     },
     mode: mode === 'plan' ? DEPLOY_DEFAULTS.mode : mode,
     force: options.force ?? false,

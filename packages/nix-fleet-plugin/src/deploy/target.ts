@@ -6,6 +6,7 @@ import { checkHostKeyPolicy } from '../nix/ssh-options';
 import { abortReason } from '../nix/command-error';
 import { AbortedError, CommandError, run, type RunOptions, type RunResult } from '../nix/run';
 import { boundedArgv, TIMED_OUT_EXITS } from './remote-scripts';
+import { checkKnownHostKey } from '../nix/known-hosts';
 import type { DeployPlan } from './options';
 import { hostKeyHint } from '../nix/host-key-hint';
 import { buildOnTarget } from './remote-build';
@@ -140,6 +141,7 @@ export class SshHost implements Target {
     for (const before of inherited.length > 0 ? [[], inherited] : [[]]) {
       const r = await run('ssh', sshEffectiveConfigArgs(this.plan.target, before), { timeoutMs: 30000 });
       checkHostKeyPolicy(r.stdout, this.plan.target.host);
+      if (this.plan.target.hostKeyAlias) checkKnownHostKey(r.stdout, this.plan.target.hostKeyAlias);
     }
   }
 

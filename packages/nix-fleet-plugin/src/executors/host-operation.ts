@@ -6,6 +6,7 @@ import { HOSTNAME_PATTERN } from '../constants';
 import type { DeployOptions } from '../deploy/deploy-options';
 import { checkOneLocalTask, localOptions, targetFor } from '../deploy/local-target';
 import { deployPlan, type DeployPlan } from '../deploy/options';
+import { allowsLocalTargets, checkMachine } from '../deploy/machine-check';
 import type { Target } from '../deploy/target';
 import { resolveHost } from '../host/resolve-host';
 import { writeHostResult } from '../summary/host-results';
@@ -39,6 +40,7 @@ export async function runHostOperation<R extends { host: string }, O extends Dep
     const plan = deployPlan(host, resolved.hostJson, localOptions(options));
     plan.target.knownHostsFile = fleetKnownHostsOption(context.root);
     if (plan.addressNote) console.log(plan.addressNote);
+    await checkMachine(context.root, host, plan, { local: options.local, targetHost: options.targetHost, allowed: allowsLocalTargets(context), targetName: context.targetName });
     result = await op.run(plan, targetFor(plan, (line) => console.log(line), { signal: stop.signal }), options);
   } catch (e) {
     console.error(`\n${op.title} of ${host} failed: ${(e as Error).message}`);

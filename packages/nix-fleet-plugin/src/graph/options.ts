@@ -21,11 +21,16 @@ export interface NixFleetPluginOptions {
   /** More cache inputs for every host (every tracked file already is one, see shared-inputs.ts). */
   extraInputs?: string[];
   /**
-   * Workspace-relative globs that are no input of any host's build, after the defaults (dist,
-   * docs, Markdown, other hosts' folders). Only for files the flake cannot read: a missed input
-   * is a stale build.
+   * Workspace-relative globs to leave out of every host's eval inputs, after the defaults (dist,
+   * docs, Markdown, other hosts' folders), each only while no .nix file reaches it
+   * (graph/nix-reach.ts): a missed input is a stale build.
    */
   excludeInputs?: string[];
+  /**
+   * Let host.json name this machine (localhost, 127.0.0.0/8, ::1, its own names and addresses)
+   * as a deploy target; without it such a host needs --local. Read by the executors from nx.json.
+   */
+  allowLocalTargets?: boolean;
 }
 
 export type NormalizedPluginOptions = Required<NixFleetPluginOptions>;
@@ -77,6 +82,7 @@ export function normalizeOptions(given: NixFleetPluginOptions | undefined): Norm
     flake: options?.flake ?? '.',
     extraInputs: options?.extraInputs ?? [],
     excludeInputs: options?.excludeInputs ?? [],
+    allowLocalTargets: options?.allowLocalTargets ?? false,
   };
   checkTargetNames(normalized);
   return normalized;

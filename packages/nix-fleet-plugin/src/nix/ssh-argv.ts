@@ -26,6 +26,11 @@ export interface SshTarget {
   configFile?: string;
   /** The fleet's known_hosts (host keys pinned by install), read as GlobalKnownHostsFile. */
   knownHostsFile?: string;
+  /**
+   * The name the host key is looked up under in known_hosts (ssh's HostKeyAlias): the fleet host
+   * name, so an address that now reaches another machine fails host-key verification.
+   */
+  hostKeyAlias?: string;
 }
 
 function configArgs(target: Pick<SshTarget, 'configFile'>): string[] {
@@ -48,6 +53,7 @@ function connectOptions(target: SshTarget): string[] {
     'BatchMode=yes',
     '-o',
     `ConnectTimeout=${target.connectTimeout}`,
+    ...(target.hostKeyAlias ? ['-o', `HostKeyAlias=${target.hostKeyAlias}`] : []),
   ];
 }
 

@@ -10,11 +10,11 @@ import { explainNixFailure } from '../../host/preflight';
 import { resolveHost } from '../../host/resolve-host';
 import { CommandError } from '../../nix/run';
 import type { Target } from '../../deploy/target';
-import { hostsSharingTarget } from '../../host/shared-targets';
+import { allowsLocalTargets, checkMachine } from '../../deploy/machine-check';
 import { verifiedRecord } from '../../nix/build-record';
 import { flakeRefFor } from '../../nix/flake-ref';
 import { addedForWave } from '../../graph/waves';
-import { evalHashOf } from '../task-hash';
+import { evalHashOf, evalPeers } from '../task-hash';
 import { failedPlan, writePlanResult } from '../../deploy/plan';
 import { packageCounts, planOne } from './plan-run';
 import { fleetKnownHostsOption } from '../../install/known-hosts';
@@ -83,15 +83,11 @@ export default async function deployExecutor(given: DeployExecutorSchema, contex
     const plan = deployPlan(host, resolved.hostJson, localOptions(options));
     plan.target.knownHostsFile = fleetKnownHostsOption(root);
     if (plan.addressNote) log(plan.addressNote);
-    const twins = options.targetHost === undefined ? hostsSharingTarget(root, host, plan.target) : [];
-    if (twins.length > 0) {
-      throw new Error(
-        `hosts/${host}/host.json and ${twins.map((t) => `hosts/${t}/host.json`).join(', ')} all deploy to ${plan.target.host}` +
-          `${plan.target.port ? ` port ${plan.target.port}` : ''}: one machine would get another host's system. Give each host its own deployment.targetHost.`,
-      );
-    }
+    // This machine only when asked, and no other host's machine: before anything is evaluated or sent.
+    await checkMachine(root, host, plan, { local: options.local, targetHost: options.targetHost, allowed: allowsLocalTargets(context), targetName: context.targetName });
     // Proven to be this host's system at this commit before anything is sent to the host.
-    const record = await verifiedRecord(root, host, flakeRefFor(root, options.flake), evalHashOf(context, host));
+    // The deploys of a run share one evaluation where this machine has no proof at this content.
+    const record = await verifiedRecord(root, host, flakeRefFor(root, options.flake), evalHashOf(context, host), evalPeers(context, options.flake ?? '.'));
     // ssh, or this machine for a local host: every step below sees only the Target. A deploy
     // shares one ssh connection among its steps (the confirmation still makes a new one).
     // deployment.buildOn remote: the deploy builds the proven derivation on the target (remote-build.ts).

@@ -3,6 +3,7 @@ import type { ExecutorContext } from '@nx/devkit';
 import { relative } from 'node:path';
 import { explainNixFailure, preflightBuild, preflightDeploy, readPreflightFacts, runDeploys } from '../../host/preflight';
 import { resolveHost } from '../../host/resolve-host';
+import { refuseUnaskedLocalDeploy } from '../../deploy/machine-check';
 import { flakeRefFor } from '../../nix/flake-ref';
 import { checkMemoryPerHost, sharedToplevel } from '../../nix/fleet-eval';
 import { CommandError } from '../../nix/run';
@@ -28,6 +29,7 @@ export default async function evalExecutor(given: EvalExecutorSchema, context: E
     if (firstEvalOfRun(context)) for (const p of problems.filter((p) => p.severity === 'warning')) console.warn(`nix-fleet: ${p.message}`);
     const errors = problems.filter((p) => p.severity === 'error');
     if (errors.length > 0) throw new Error(errors.map((p) => p.message).join('\n'));
+    await refuseUnaskedLocalDeploy(context, host, hostJson.deployment);
     const toplevel = await sharedToplevel({ host, key: evalHashOf(context, host) }, evalPeers(context, flake, { willRun: true }), {
       root,
       flakeRef: flakeRefFor(root, options.flake),
