@@ -37,6 +37,10 @@ describe('scanNixText', () => {
     ['a/b', ['a/b']],
     ['./hosts/${name}/configuration.nix', ['./hosts/']],
     ["''\n  text ${./in-indented} ''$notcode ''${./not-a-path}\n''", ['./in-indented']],
+    // Nix reads `$${` in a string as text: what follows the string is code, and its paths count.
+    ['{ a = "$${"; b = builtins.readFile ../../docs/motd.md; c = "}"; }', ['../../docs/motd.md']],
+    ["{ a = ''$${''; b = builtins.readFile ../../docs/motd.md; c = ''}''; }", ['../../docs/motd.md']],
+    ['"$$${./after-dollars}"', ['./after-dollars']],
   ])('finds the paths of %j', (text, paths) => {
     expect(scanNixText(text).paths.map((p) => p.path)).toEqual(paths);
     expect(scanNixText(text).unsure).toBeUndefined();
