@@ -55,6 +55,8 @@ describe('scanNixText', () => {
     'x: y: x / y',
     '{ self, nixpkgs }: { a = self.nixosModules.default; }',
     'inputs@{ self, ... }: { }',
+    '{ inputs = { nixpkgs.url = "x"; a.inputs.nixpkgs.follows = "nixpkgs"; }; outputs = inputs: { specialArgs = { inherit inputs; }; m = inputs.disko.nixosModules.disko; }; }',
+    '{ inputs, pkgs ? null, ... }@args: { inherit (inputs) nixpkgs; }',
     'hostsDir + "/${name}/configuration.nix"',
     './hosts + "/${n}/host.json"',
     'name + "-suffix"',
@@ -86,6 +88,10 @@ describe('scanNixText', () => {
     ['self.outPath', /outPath|self/],
     ['self.rev', /self.rev/],
     ['{ inherit (inputs.self) sourceInfo; }', /sourceInfo|self/],
+    ['{ inputs, ... }: { t = builtins.readFile "${inputs."self"}/docs/motd.md"; }', /inputs/],
+    ['{ inputs, ... }: { t = builtins.readFile "${inputs.${"se" + "lf"}}/docs/motd.md"; }', /inputs/],
+    ['{ inputs, ... }: { t = map toString (builtins.attrValues inputs); }', /inputs used whole/],
+    ['{ inputs, ... }: with inputs; { }', /inputs used whole/],
   ])('is unsure of %j', (text, why) => {
     expect(scanNixText(text).unsure).toMatch(why);
   });
