@@ -18,8 +18,12 @@ export interface NixReach {
   roots: string[];
 }
 
-/** Builtins and attributes that reach files by computed strings, or the flake's source as a whole. */
-const UNSURE_NAMES = new Set(['toPath', 'getFlake', 'fetchGit', 'fetchTree', 'fetchTarball', 'fetchClosure', 'storePath', 'findFile', 'nixPath', 'outPath', 'sourceInfo']);
+/**
+ * Builtins and attributes that reach files by computed strings, or the flake's source as a whole
+ * (`__curPos` and `unsafeGetAttrPos` give a file's own location in it); each builtin is also a
+ * global `__<name>`.
+ */
+const UNSURE_NAMES = new Set(['toPath', 'getFlake', 'fetchGit', 'fetchTree', 'fetchTarball', 'fetchClosure', 'storePath', 'findFile', 'nixPath', 'outPath', 'sourceInfo', 'curPos', 'unsafeGetAttrPos']);
 /** Attributes of `self` that are the source or its revision, not an output. */
 const SELF_SOURCE = new Set(['outPath', 'sourceInfo', 'rev', 'shortRev', 'dirtyRev', 'dirtyShortRev', 'lastModified', 'lastModifiedDate', 'narHash', 'submodules']);
 const IMPORTERS = new Set(['import', 'scopedImport', 'callPackage']);
@@ -66,7 +70,7 @@ export function scanNixText(text: string): ScanResult {
       } else if (t.kind === 'hpath' || t.kind === 'spath') {
         flag(`the path ${t.text} outside the workspace`);
       } else if (t.kind === 'ident') {
-        if (UNSURE_NAMES.has(t.text)) flag(`${t.text}, which reaches files by computed names`);
+        if (UNSURE_NAMES.has(t.text.replace(/^__/, ''))) flag(`${t.text}, which reaches files by computed names`);
         if (t.text === 'self') checkSelf(prev, next, tokens[i + 2], flag);
         if (t.text === 'inputs') checkInputs(tokens, i, flag);
       }
