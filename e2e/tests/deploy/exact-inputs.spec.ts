@@ -71,6 +71,20 @@ describe('exact by evaluation, and the right machine', () => {
     expect(builtOutPath(ws().root, 'cx1')).toBe(now);
   });
 
+  it('a path after a string holding "$${" (text to Nix, no interpolation) is an input too', () => {
+    const config = readFileSync(join(ws().root, 'hosts/cx1/configuration.nix'), 'utf-8');
+    writeWorkspaceFile(ws().root, 'docs/hidden.md', 'h1');
+    const hidden = `let dollars = "$\${"; hidden = builtins.readFile ../../docs/hidden.md; close = "}"; in\n`;
+    writeWorkspaceFile(ws().root, 'hosts/cx1/configuration.nix', hidden + config.replace('{ name = "forced";', '{ name = "hidden"; version = hidden; size = 16; }\n    { name = "forced";'));
+    commit('cx1 reads docs/hidden.md');
+    ws().nx(['run', 'cx1:build']);
+    expect(builtOutPath(ws().root, 'cx1')).toBe(nixEval('cx1'));
+    writeWorkspaceFile(ws().root, 'docs/hidden.md', 'h2');
+    commit('docs/hidden.md changed');
+    ws().nx(['run', 'cx1:build']);
+    expect(builtOutPath(ws().root, 'cx1')).toBe(nixEval('cx1'));
+  });
+
   it('deploy activates what nix eval gives at this commit', async () => {
     const r = ws().nx(['run', 'cx1:deploy']);
     expect(r.stdout).toContain(`cx1: deployed ${nixEval('cx1')}`);

@@ -37,6 +37,10 @@ describe('scanNixText', () => {
     ['a/b', ['a/b']],
     ['./hosts/${name}/configuration.nix', ['./hosts/']],
     ["''\n  text ${./in-indented} ''$notcode ''${./not-a-path}\n''", ['./in-indented']],
+    // Nix reads `$${` in a string as text: what follows the string is code, and its paths count.
+    ['{ a = "$${"; b = builtins.readFile ../../docs/motd.md; c = "}"; }', ['../../docs/motd.md']],
+    ["{ a = ''$${''; b = builtins.readFile ../../docs/motd.md; c = ''}''; }", ['../../docs/motd.md']],
+    ['"$$${./after-dollars}"', ['./after-dollars']],
   ])('finds the paths of %j', (text, paths) => {
     expect(scanNixText(text).paths.map((p) => p.path)).toEqual(paths);
     expect(scanNixText(text).unsure).toBeUndefined();
@@ -51,6 +55,8 @@ describe('scanNixText', () => {
     'x: y: x / y',
     '{ self, nixpkgs }: { a = self.nixosModules.default; }',
     'inputs@{ self, ... }: { }',
+    '{ inputs = { nixpkgs.url = "x"; a.inputs.nixpkgs.follows = "nixpkgs"; }; outputs = inputs: { specialArgs = { inherit inputs; }; m = inputs.disko.nixosModules.disko; }; }',
+    '{ inputs, pkgs ? null, ... }@args: { inherit (inputs) nixpkgs; }',
     'hostsDir + "/${name}/configuration.nix"',
     './hosts + "/${n}/host.json"',
     'name + "-suffix"',
@@ -76,12 +82,19 @@ describe('scanNixText', () => {
     ['~/x', /outside/],
     ['builtins.toPath "/x"', /toPath/],
     ['builtins.getFlake "git+file:///repo"', /getFlake/],
+    ['builtins.readFile "${dirOf __curPos.file}/../../docs/m.md"', /curPos/],
+    ['builtins.readFile (dirOf (builtins.unsafeGetAttrPos "a" { a = 1; }).file + "/../../docs/m.md")', /unsafeGetAttrPos/],
+    ['__toPath "/x"', /toPath/],
     ['import "${self}/docs/a.nix"', /self/],
     ['{ x = self; }', /self/],
     ['inputs.self', /inputs.self/],
     ['self.outPath', /outPath|self/],
     ['self.rev', /self.rev/],
     ['{ inherit (inputs.self) sourceInfo; }', /sourceInfo|self/],
+    ['{ inputs, ... }: { t = builtins.readFile "${inputs."self"}/docs/motd.md"; }', /inputs/],
+    ['{ inputs, ... }: { t = builtins.readFile "${inputs.${"se" + "lf"}}/docs/motd.md"; }', /inputs/],
+    ['{ inputs, ... }: { t = map toString (builtins.attrValues inputs); }', /inputs used whole/],
+    ['{ inputs, ... }: with inputs; { }', /inputs used whole/],
   ])('is unsure of %j', (text, why) => {
     expect(scanNixText(text).unsure).toMatch(why);
   });

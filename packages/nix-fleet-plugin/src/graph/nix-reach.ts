@@ -18,8 +18,12 @@ export interface NixReach {
   roots: string[];
 }
 
-/** Builtins and attributes that reach files by computed strings, or the flake's source as a whole. */
-const UNSURE_NAMES = new Set(['toPath', 'getFlake', 'fetchGit', 'fetchTree', 'fetchTarball', 'fetchClosure', 'storePath', 'findFile', 'nixPath', 'outPath', 'sourceInfo']);
+/**
+ * Builtins and attributes that reach files by computed strings, or the flake's source as a whole
+ * (`__curPos` and `unsafeGetAttrPos` give a file's own location in it); each builtin is also a
+ * global `__<name>`.
+ */
+const UNSURE_NAMES = new Set(['toPath', 'getFlake', 'fetchGit', 'fetchTree', 'fetchTarball', 'fetchClosure', 'storePath', 'findFile', 'nixPath', 'outPath', 'sourceInfo', 'curPos', 'unsafeGetAttrPos']);
 /** Attributes of `self` that are the source or its revision, not an output. */
 const SELF_SOURCE = new Set(['outPath', 'sourceInfo', 'rev', 'shortRev', 'dirtyRev', 'dirtyShortRev', 'lastModified', 'lastModifiedDate', 'narHash', 'submodules']);
 const IMPORTERS = new Set(['import', 'scopedImport', 'callPackage']);
@@ -66,8 +70,9 @@ export function scanNixText(text: string): ScanResult {
       } else if (t.kind === 'hpath' || t.kind === 'spath') {
         flag(`the path ${t.text} outside the workspace`);
       } else if (t.kind === 'ident') {
-        if (UNSURE_NAMES.has(t.text)) flag(`${t.text}, which reaches files by computed names`);
+        if (UNSURE_NAMES.has(t.text.replace(/^__/, ''))) flag(`${t.text}, which reaches files by computed names`);
         if (t.text === 'self') checkSelf(prev, next, tokens[i + 2], flag);
+        if (t.text === 'inputs') checkInputs(tokens, i, flag);
       }
     });
   };
@@ -81,6 +86,23 @@ function checkSelf(prev: NixToken | undefined, next: NixToken | undefined, after
   const output = next?.kind === 'op' && next.text === '.' && after?.kind === 'ident' && !SELF_SOURCE.has(after.text);
   if (prev?.kind === 'op' && prev.text === '.') return flag('inputs.self, the flake source as a whole');
   if (!formal && !output) flag(`self${next?.text === '.' ? `.${after?.text}` : ''}, the flake source as a whole`);
+}
+
+/**
+ * `inputs` (the flake's inputs, handed to modules as a special argument) holds `self` too, which
+ * `inputs."self"`, `inputs.${...}` or `attrValues inputs` reach without naming it: only
+ * `inputs.<name>`, binding it, and handing it on whole (`inherit inputs`) are followed.
+ */
+function checkInputs(tokens: NixToken[], i: number, flag: (why: string) => void): void {
+  const [prev, next, after] = [tokens[i - 1], tokens[i + 1], tokens[i + 2]];
+  const is = (t: NixToken | undefined, ...texts: string[]) => t !== undefined && (t.kind === 'op' || t.kind === 'ident') && texts.includes(t.text);
+  if (is(next, '.')) {
+    if (after?.kind !== 'ident') flag('inputs with a computed attribute, which may be inputs.self');
+    return;
+  }
+  const named = is(next, '=', ':', '@') || is(prev, '@', 'inherit') || (is(prev, '{', ',') && is(next, ',', '}', '?'));
+  const inheritFrom = is(prev, '(') && is(next, ')') && is(tokens[i - 2], 'inherit');
+  if (!named && !inheritFrom) flag('inputs used whole, which holds inputs.self, the flake source');
 }
 
 export interface ReachSource {

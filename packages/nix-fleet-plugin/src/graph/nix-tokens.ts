@@ -124,6 +124,12 @@ function lexString(src: string, pos: number, indented: boolean): { token: NixTok
       pos += 2;
       continue;
     }
+    // `$$` is two characters of text to Nix's lexer, so `$${` opens no interpolation.
+    if (src.startsWith('$$', pos)) {
+      text += '$$';
+      pos += 2;
+      continue;
+    }
     if (src.startsWith('${', pos)) {
       const inner = tokenizeNix(src, pos + 2, true);
       interps.push(inner.tokens);
