@@ -66,7 +66,9 @@ describe('install a new host, then deploy it', () => {
   it('does not deploy before install: the machine answers with a key nobody pinned', () => {
     const r = ws.nx(['run', 'web2:deploy'], { env, allowFailure: true });
     expect(r.status).not.toBe(0);
-    expect(`${r.stdout}${r.stderr}`).toMatch(/Host key verification failed/);
+    // Refused before anything is copied: no key is known under the host's name (HostKeyAlias).
+    expect(`${r.stdout}${r.stderr}`).toMatch(/has no key for the host name "web2"/);
+    expect(deployResult(ws.root, 'web2')).toMatchObject({ status: 'failed', copied: false });
   });
 
   // --targetHost, not --target-host: Nx 23 keeps flags whose first word is one of its own options
