@@ -87,4 +87,18 @@ describe('executor flags in both spellings, unknown ones refused', () => {
     expect(out(r)).toMatch(/ssh does not know the host key of \S+\. Fetch it and check it \(ssh-keyscan /);
     expect(out(r)).toContain('"StrictHostKeyChecking accept-new" with a "UserKnownHostsFile" path');
   });
+
+  it('run-many with --target-host or --targetHost is refused for every host before any ssh: one machine would get each system in turn', async () => {
+    const [home, other] = net.hosts;
+    writeFixtureHost(ws.root, { ...host('3.0'), name: 'opt2', packages: [{ name: 'opt2-app', version: '1.0', size: 4096 }], hostJson: { deployment: { targetHost: other.name } } });
+    ws.commit('opt2');
+    const before = net.hosts.map((h) => authentications(h));
+    const kebab = ws.nx(['run-many', '-t', 'deploy', `--target-host=${home.name}`], { allowFailure: true });
+    const camel = ws.nx(['run-many', '-t', 'deploy', '--mode=plan', `--targetHost=${home.name}`], { allowFailure: true });
+    for (const r of [kebab, camel]) {
+      expect(r.status).not.toBe(0);
+      for (const h of ['opt1', 'opt2']) expect(out(r)).toContain(`of ${h} failed: --targetHost=${home.name} names one machine, but this run has 2 deploy tasks`);
+    }
+    expect(net.hosts.map((h) => authentications(h))).toEqual(before);
+  });
 });
