@@ -66,6 +66,14 @@ describe('executor flags in both spellings, unknown ones refused', () => {
     expect(net.hosts.map((h) => authentications(h))).toEqual(before);
   });
 
+  it('refuses --targetHost and --target-host with two values (Nx keeps the second from the task) before any ssh', () => {
+    const before = net.hosts.map((h) => authentications(h));
+    const r = ws.nx(['run', 'opt1:deploy', '--targetHost=nowhere.invalid', `--target-host=${net.hosts[1].name}`], { allowFailure: true });
+    expect(r.status).not.toBe(0);
+    expect(out(r)).toContain(`Deploy of opt1 refused: --targetHost and --target-host name one option of deploy with two values ("nowhere.invalid", "${net.hosts[1].name}"). Give it once.`);
+    expect(net.hosts.map((h) => authentications(h))).toEqual(before);
+  });
+
   it('exec --target-user=bob logs in as bob (who has no key here), not as host.json\'s root', async () => {
     const other = net.hosts[1];
     const r = ws.nx(['run', 'opt1:exec', `--target-host=${other.name}`, '--target-user=bob', '--command=id -un'], { allowFailure: true });
