@@ -91,8 +91,10 @@ describe('executor flags in both spellings, unknown ones refused', () => {
     writeFileSync(config, readFileSync(net.sshConfigFile, 'utf-8').replaceAll(net.knownHostsFile, emptyKnown));
     const r = ws.nx(['run', 'opt1:generations'], { allowFailure: true, env: { NIX_FLEET_SSH_CONFIG: config } });
     expect(r.status).not.toBe(0);
-    expect(out(r)).toContain('Host key verification failed');
-    expect(out(r)).toMatch(/ssh does not know the host key of \S+\. Fetch it and check it \(ssh-keyscan /);
+    // Refused before ssh connects: no key under the fleet host name (ssh HostKeyAlias=opt1).
+    expect(out(r)).toContain('has no key for the host name "opt1"');
+    expect(out(r)).toMatch(/Fetch it and check it: ssh-keyscan \S+ \| sed 's\/\^\[\^ \]\* \/opt1 \/' > \/tmp\/opt1\.key; ssh-keygen -lf /);
+    expect(out(r)).toContain('compare the fingerprint with the one the machine itself shows');
     expect(out(r)).toContain('"StrictHostKeyChecking accept-new" with a "UserKnownHostsFile" path');
   });
 
