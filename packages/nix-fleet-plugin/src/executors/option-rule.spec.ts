@@ -101,6 +101,10 @@ describe('an unknown option is refused by name with the closest known one', () =
     expect(() => normalizeExecutorOptions('deploy', executorSchema('deploy'), { 'target-host': 'a', targetHost: 'b' })).toThrow('--target-host and --targetHost name one option of deploy');
   });
 
+  it('refuses a swallowed option typed without its value instead of passing true on', () => {
+    expect(() => normalizeExecutorOptions('deploy', executorSchema('deploy'), {}, [{ key: 'target-host', value: true }])).toThrow('--target-host of deploy needs a value: --target-host=<value>.');
+  });
+
   it('refuses one option typed twice with two values when Nx swallowed one of them, in any spelling', () => {
     const deploy = executorSchema('deploy');
     // nx run ares:deploy --targetHost=nowhere --target-host=fresh1: the first is an override, the second swallowed.

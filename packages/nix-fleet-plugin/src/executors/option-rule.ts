@@ -80,6 +80,10 @@ export function normalizeExecutorOptions<T>(
     const name = knownName(key, known);
     if (!name) throw new Error(unknownOptionMessage(key, known, executor));
     const given = coerce(schema.properties[name], value);
+    // `--target-host` at the end of the line, or before another flag: no value was typed.
+    if (given === true && ![schema.properties[name].type ?? 'string'].flat().includes('boolean')) {
+      throw new Error(`--${key} of ${executor} needs a value: --${key}=<value>.`);
+    }
     const before = onCommandLine[name];
     if (before && JSON.stringify(before.value) !== JSON.stringify(given)) {
       throw new Error(`--${before.key} and --${key} name one option of ${executor} with two values (${JSON.stringify(before.value)}, ${JSON.stringify(given)}). Give it once.`);
