@@ -74,6 +74,20 @@ describe('executor flags in both spellings, unknown ones refused', () => {
     expect(net.hosts.map((h) => authentications(h))).toEqual(before);
   });
 
+  it('a flag typed on the command line is above nx.json targetDefaults in kebab-case', () => {
+    const nxJson = join(ws.root, 'nx.json');
+    const before = readFileSync(nxJson, 'utf-8');
+    writeFileSync(nxJson, JSON.stringify({ ...JSON.parse(before), targetDefaults: { deploy: { options: { 'target-host': 'nowhere.invalid' } } } }, null, 2));
+    try {
+      const r = ws.nx(['run', 'opt1:deploy', '--mode=plan', `--targetHost=${net.hosts[1].name}`], { allowFailure: true });
+      expect(out(r)).not.toContain('name one option of deploy with two values');
+      expect(out(r)).not.toContain('nowhere.invalid');
+      expect(r.status).toBe(0);
+    } finally {
+      writeFileSync(nxJson, before);
+    }
+  });
+
   it('exec --target-user=bob logs in as bob (who has no key here), not as host.json\'s root', async () => {
     const other = net.hosts[1];
     const r = ws.nx(['run', 'opt1:exec', `--target-host=${other.name}`, '--target-user=bob', '--command=id -un'], { allowFailure: true });

@@ -101,6 +101,16 @@ describe('an unknown option is refused by name with the closest known one', () =
     expect(() => normalizeExecutorOptions('deploy', executorSchema('deploy'), { 'target-host': 'a', targetHost: 'b' })).toThrow('--target-host and --targetHost name one option of deploy');
   });
 
+  it('puts a value typed on the command line above nx.json targetDefaults in kebab-case, even the default value', () => {
+    const deploy = executorSchema('deploy');
+    // targetDefaults deploy options { "activation-timeout": 5 }; nx run h1:deploy --activationTimeout=600 (the default).
+    expect(normalizeExecutorOptions('deploy', deploy, { 'activation-timeout': 5, activationTimeout: 600 }, [], { activationTimeout: 600 })).toMatchObject({ activationTimeout: 600 });
+    expect(normalizeExecutorOptions('deploy', deploy, { 'target-host': 'from-nx-json', targetHost: 'typed' }, [], { targetHost: 'typed' })).toMatchObject({ targetHost: 'typed' });
+    expect(normalizeExecutorOptions('deploy', deploy, { targetHost: 'typed', 'target-host': 'from-nx-json' }, [], { targetHost: 'typed' })).toMatchObject({ targetHost: 'typed' });
+    // Nothing typed: the default still gives way to the configuration.
+    expect(normalizeExecutorOptions('deploy', deploy, { 'activation-timeout': 5, activationTimeout: 600 }, [], {})).toMatchObject({ activationTimeout: 5 });
+  });
+
   it('refuses a swallowed option typed without its value instead of passing true on', () => {
     expect(() => normalizeExecutorOptions('deploy', executorSchema('deploy'), {}, [{ key: 'target-host', value: true }])).toThrow('--target-host of deploy needs a value: --target-host=<value>.');
   });

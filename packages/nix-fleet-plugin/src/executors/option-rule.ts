@@ -62,7 +62,17 @@ export function normalizeExecutorOptions<T>(
     if (name in out && JSON.stringify(out[name]) !== JSON.stringify(value)) {
       // Nx fills in the schema's default under the camelCase name after target options given
       // in kebab-case: the default gives way; two values both given are a conflict.
+      // A value typed on the command line is above the target's configuration (nx.json
+      // targetDefaults in kebab-case, project.json), as Nx puts its overrides above them.
       const isDefault = (k: string, v: unknown) => k === name && JSON.stringify(v) === JSON.stringify(schema.properties[name].default);
+      const isTyped = (k: string, v: unknown) => k in typed && JSON.stringify(typed[k]) === JSON.stringify(v);
+      const [typedBefore, typedNow] = [isTyped(from[name], out[name]), isTyped(key, value)];
+      if (typedBefore && !typedNow) continue;
+      if (typedNow && !typedBefore) {
+        out[name] = value;
+        from[name] = key;
+        continue;
+      }
       if (isDefault(key, value)) continue;
       if (!isDefault(from[name], out[name])) throw new Error(`--${from[name]} and --${key} name one option of ${executor} with two values (${JSON.stringify(out[name])}, ${JSON.stringify(value)}). Give it once.`);
     }
