@@ -2,7 +2,7 @@
 // derivation, the deploy copies the .drv files to the host and builds there, and this machine's
 // store never holds the built system. Real nx, nix, ssh and sshd.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { activations, exists, readLink, startDeployFleet, switchScriptConfig, SYSTEM_PROFILE, type DeployFleet } from '../../support/deploy-fixtures';
 import { writeFixtureFleet, writeFixtureHost, type FixtureHost } from '../../support/fixture-fleet';
@@ -31,6 +31,9 @@ describe('deployment.buildOn remote', () => {
   beforeAll(async () => {
     fleet = await startDeployFleet(1, 'rbh', 'nix-fleet-remote-build-');
     ({ net, ws } = fleet);
+    // Host keys are looked up under the fleet host name (HostKeyAlias=rb1): rbh1's key is rb1's.
+    const key = readFileSync(net.knownHostsFile, 'utf-8').split('\n').find((l) => l.startsWith(`${net.hosts[0].name} `))!.split(' ').slice(1).join(' ');
+    appendFileSync(net.knownHostsFile, `rb1 ${key}\n`);
     writeFixtureFleet(ws.root, [host('1.0')]);
     ws.commit('fleet');
   });

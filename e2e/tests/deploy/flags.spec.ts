@@ -66,6 +66,28 @@ describe('executor flags in both spellings, unknown ones refused', () => {
     expect(net.hosts.map((h) => authentications(h))).toEqual(before);
   });
 
+  it('refuses --targetHost and --target-host with two values (Nx keeps the second from the task) before any ssh', () => {
+    const before = net.hosts.map((h) => authentications(h));
+    const r = ws.nx(['run', 'opt1:deploy', '--targetHost=nowhere.invalid', `--target-host=${net.hosts[1].name}`], { allowFailure: true });
+    expect(r.status).not.toBe(0);
+    expect(out(r)).toContain(`Deploy of opt1 refused: --targetHost and --target-host name one option of deploy with two values ("nowhere.invalid", "${net.hosts[1].name}"). Give it once.`);
+    expect(net.hosts.map((h) => authentications(h))).toEqual(before);
+  });
+
+  it('a flag typed on the command line is above nx.json targetDefaults in kebab-case', () => {
+    const nxJson = join(ws.root, 'nx.json');
+    const before = readFileSync(nxJson, 'utf-8');
+    writeFileSync(nxJson, JSON.stringify({ ...JSON.parse(before), targetDefaults: { deploy: { options: { 'target-host': 'nowhere.invalid' } } } }, null, 2));
+    try {
+      const r = ws.nx(['run', 'opt1:deploy', '--mode=plan', `--targetHost=${net.hosts[1].name}`], { allowFailure: true });
+      expect(out(r)).not.toContain('name one option of deploy with two values');
+      expect(out(r)).not.toContain('nowhere.invalid');
+      expect(r.status).toBe(0);
+    } finally {
+      writeFileSync(nxJson, before);
+    }
+  });
+
   it('exec --target-user=bob logs in as bob (who has no key here), not as host.json\'s root', async () => {
     const other = net.hosts[1];
     const r = ws.nx(['run', 'opt1:exec', `--target-host=${other.name}`, '--target-user=bob', '--command=id -un'], { allowFailure: true });
@@ -83,8 +105,24 @@ describe('executor flags in both spellings, unknown ones refused', () => {
     writeFileSync(config, readFileSync(net.sshConfigFile, 'utf-8').replaceAll(net.knownHostsFile, emptyKnown));
     const r = ws.nx(['run', 'opt1:generations'], { allowFailure: true, env: { NIX_FLEET_SSH_CONFIG: config } });
     expect(r.status).not.toBe(0);
-    expect(out(r)).toContain('Host key verification failed');
-    expect(out(r)).toMatch(/ssh does not know the host key of \S+\. Fetch it and check it \(ssh-keyscan /);
+    // Refused before ssh connects: no key under the fleet host name (ssh HostKeyAlias=opt1).
+    expect(out(r)).toContain('has no key for the host name "opt1"');
+    expect(out(r)).toMatch(/Fetch it and check it: ssh-keyscan \S+ \| sed 's\/\^\[\^ \]\* \/opt1 \/' > \/tmp\/opt1\.key; ssh-keygen -lf /);
+    expect(out(r)).toContain('compare the fingerprint with the one the machine itself shows');
     expect(out(r)).toContain('"StrictHostKeyChecking accept-new" with a "UserKnownHostsFile" path');
+  });
+
+  it('run-many with --target-host or --targetHost is refused for every host before any ssh: one machine would get each system in turn', async () => {
+    const [home, other] = net.hosts;
+    writeFixtureHost(ws.root, { ...host('3.0'), name: 'opt2', packages: [{ name: 'opt2-app', version: '1.0', size: 4096 }], hostJson: { deployment: { targetHost: other.name } } });
+    ws.commit('opt2');
+    const before = net.hosts.map((h) => authentications(h));
+    const kebab = ws.nx(['run-many', '-t', 'deploy', `--target-host=${home.name}`], { allowFailure: true });
+    const camel = ws.nx(['run-many', '-t', 'deploy', '--mode=plan', `--targetHost=${home.name}`], { allowFailure: true });
+    for (const r of [kebab, camel]) {
+      expect(r.status).not.toBe(0);
+      for (const h of ['opt1', 'opt2']) expect(out(r)).toContain(`of ${h} failed: --targetHost=${home.name} names one machine, but this run has 2 deploy tasks`);
+    }
+    expect(net.hosts.map((h) => authentications(h))).toEqual(before);
   });
 });

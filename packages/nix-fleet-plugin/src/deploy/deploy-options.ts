@@ -21,6 +21,7 @@ export interface DeployOptions {
   rollback?: boolean;
   confirmTimeout?: number;
   activationTimeout?: number;
+  buildTimeout?: number;
   connectTimeout?: number;
   profilePath?: string;
   currentSystemPath?: string;

@@ -1,7 +1,7 @@
 // The local target: argv run on this machine, through sudo only when not root.
 import { readFileSync } from 'node:fs';
 import { deployPlan } from './options';
-import { checkOneLocalTask, isLocal, LocalHost, localArgv, localOptions } from './local-target';
+import { checkOneMachineTask, isLocal, LocalHost, localArgv, localOptions } from './local-target';
 
 const hostJson = (targetHost?: string) => ({ type: 'server' as const, system: 'x86_64-linux' as const, deployment: targetHost ? { targetHost } : {} });
 
@@ -51,10 +51,21 @@ describe('local target', () => {
 
   it('--local takes one host a run: run-many would apply each host to this machine in turn', () => {
     const task = (target: string) => ({ target: { target } });
-    expect(() => checkOneLocalTask(true, [task('deploy'), task('build'), task('build')], 'deploy')).not.toThrow();
-    expect(() => checkOneLocalTask(false, [task('deploy'), task('deploy')], 'deploy')).not.toThrow();
-    expect(() => checkOneLocalTask(true, [task('deploy'), task('deploy')], 'deploy')).toThrow(
+    expect(() => checkOneMachineTask({ local: true }, [task('deploy'), task('build'), task('build')], 'deploy')).not.toThrow();
+    expect(() => checkOneMachineTask({ local: false }, [task('deploy'), task('deploy')], 'deploy')).not.toThrow();
+    expect(() => checkOneMachineTask({ local: true }, [task('deploy'), task('deploy')], 'deploy')).toThrow(
       "--local applies a host's system to this machine, but this run has 2 deploy tasks. Run one host: nx run <host>:deploy --local.",
+    );
+  });
+
+  it('--targetHost takes one host a run; deploy tasks Nx added only for the wave order do not count', () => {
+    const task = (target: string, project: string, overrides: Record<string, unknown> = {}) => ({ target: { target, project }, overrides });
+    expect(() => checkOneMachineTask({ targetHost: 'fresh1' }, [task('deploy', 'web1'), task('build', 'web1'), task('build', 'web2')], 'deploy')).not.toThrow();
+    expect(() => checkOneMachineTask({}, [task('deploy', 'web1'), task('deploy', 'web2')], 'deploy')).not.toThrow();
+    // nx run web2:deploy --target-host=fresh1 in a fleet with a canary wave: the canary's task only keeps the order.
+    expect(() => checkOneMachineTask({ targetHost: 'fresh1' }, [task('deploy', 'canary', { waveOf: 'web2', targetHost: 'fresh1' }), task('deploy', 'web2', { waveOf: 'web2' })], 'deploy')).not.toThrow();
+    expect(() => checkOneMachineTask({ targetHost: 'fresh1' }, [task('rollback', 'web1'), task('rollback', 'web2'), task('rollback', 'web3')], 'rollback')).toThrow(
+      '--targetHost=fresh1 names one machine, but this run has 3 rollback tasks: each host would reach that machine in turn. Nothing was run. Run one host: nx run <host>:rollback --target-host=fresh1.',
     );
   });
 });

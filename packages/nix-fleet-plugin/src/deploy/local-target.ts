@@ -5,6 +5,7 @@ import { boundedRemote, runBounded, type ExecOptions, type Target } from './targ
 import type { DeployPlan } from './options';
 import { SshHost, type SshHostOptions } from './target';
 import { buildOnTarget } from './remote-build';
+import { addedForWave } from '../graph/waves';
 
 /** host.json's targetHost that means "this machine". */
 export const LOCAL_TARGET_HOST = 'localhost';
@@ -58,16 +59,29 @@ export function isLocal(plan: Pick<DeployPlan, 'target'>): boolean {
   return plan.target.host === LOCAL_TARGET_HOST && plan.target.port === undefined;
 }
 
+type RunTask = { target: { target: string; project?: string }; overrides?: Record<string, unknown> };
+
+/** This run's tasks of the target, without those Nx added only to keep the waves in order. */
+function selectedTasks(tasks: RunTask[], targetName: string | undefined): number {
+  return tasks.filter((t) => t.target.target === targetName && !addedForWave(t.overrides ?? {}, t.target.project)).length;
+}
+
 /**
- * --local applies a host's system to this machine, so a run may apply one: refuse it when the
- * run has more than one task of this target (run-many or affected would apply each in turn).
+ * --local and --targetHost name one machine, so a run may send one host's system there: refuse
+ * them when the run has more than one task of this target (run-many or affected would apply
+ * every host's system to that one machine in turn).
  */
-export function checkOneLocalTask(local: boolean | undefined, tasks: Array<{ target: { target: string } }>, targetName: string | undefined): void {
-  if (!local) return;
-  const count = tasks.filter((t) => t.target.target === targetName).length;
-  if (count > 1) {
+export function checkOneMachineTask(options: { local?: boolean; targetHost?: string }, tasks: RunTask[], targetName: string | undefined): void {
+  if (!options.local && options.targetHost === undefined) return;
+  const count = selectedTasks(tasks, targetName);
+  if (count <= 1) return;
+  if (options.local) {
     throw new Error(`--local applies a host's system to this machine, but this run has ${count} ${targetName} tasks. Run one host: nx run <host>:${targetName} --local.`);
   }
+  throw new Error(
+    `--targetHost=${options.targetHost} names one machine, but this run has ${count} ${targetName} tasks: each host would reach that machine in turn. ` +
+      `Nothing was run. Run one host: nx run <host>:${targetName} --target-host=${options.targetHost}.`,
+  );
 }
 
 export function targetFor(plan: DeployPlan, log: (line: string) => void, options: SshHostOptions = {}): Target {

@@ -13,6 +13,8 @@ export const DEPLOY_DEFAULTS = {
   mode: 'switch' as DeployMode,
   confirmTimeout: 30,
   activationTimeout: 600,
+  // A system built on its target (buildOn remote) takes far longer than a switch: a day, as the limit.
+  buildTimeout: 86400,
   connectTimeout: 10,
   healthCheckTimeout: 30,
   profilePath: '/nix/var/nix/profiles/system',
@@ -35,6 +37,8 @@ export interface DeployPlan {
   rollback: boolean;
   confirmTimeout: number;
   activationTimeout: number;
+  /** Seconds for building the system on the target (deployment.buildOn remote). */
+  buildTimeout: number;
   profilePath: string;
   currentSystemPath: string;
   lockDir: string;
@@ -52,6 +56,7 @@ export const DURATION_LIMITS = {
   connectTimeout: 600,
   confirmTimeout: 3600,
   activationTimeout: 86400,
+  buildTimeout: 86400,
   'healthChecks.timeout': 3600,
 };
 
@@ -146,6 +151,7 @@ export function deployPlan(host: string, hostJson: HostJson, options: DeployOpti
     rollback: options.rollback ?? true,
     confirmTimeout: duration('confirmTimeout', options.confirmTimeout, DEPLOY_DEFAULTS.confirmTimeout),
     activationTimeout: duration('activationTimeout', options.activationTimeout, DEPLOY_DEFAULTS.activationTimeout),
+    buildTimeout: duration('buildTimeout', options.buildTimeout, DEPLOY_DEFAULTS.buildTimeout),
     profilePath: absolutePath('profilePath', options.profilePath, DEPLOY_DEFAULTS.profilePath),
     currentSystemPath: absolutePath('currentSystemPath', options.currentSystemPath, DEPLOY_DEFAULTS.currentSystemPath),
     lockDir: absolutePath('lockDir', options.lockDir, DEPLOY_DEFAULTS.lockDir),

@@ -2,7 +2,7 @@ import { nixCopyArgs } from '../nix/ssh-argv';
 import { buildOnTarget, realiseArgv } from './remote-build';
 import type { DeployPlan } from './options';
 
-const plan = { host: 'web1', target: { host: 'web1.lan' }, activationTimeout: 600 } as DeployPlan;
+const plan = { host: 'web1', target: { host: 'web1.lan' }, activationTimeout: 600, buildTimeout: 86400 } as DeployPlan;
 const DRV = '/nix/store/aaaa-nixos-system-web1.drv';
 const OUT = '/nix/store/bbbb-nixos-system-web1';
 const ok = (stdout: string) => Promise.resolve({ stdout, stderr: '', code: 0, durationMs: 1 });
@@ -21,6 +21,12 @@ describe('buildOn remote', () => {
     expect(calls).toEqual([['copy', DRV], ['nix-store', '--realise', DRV]]);
     expect(lines).toEqual([`web1: copying the derivation ${DRV} (deployment.buildOn: remote)`, `web1: building ${DRV} on web1.lan`]);
     expect(realiseArgv(DRV)).toEqual(['nix-store', '--realise', DRV]);
+  });
+
+  it('bounds the build on the target by buildTimeout, not by activationTimeout (a system build takes longer than a switch)', async () => {
+    const bounds: number[] = [];
+    await buildOnTarget({ exec: (_argv, opts) => (bounds.push(opts.timeoutMs), ok(`${OUT}\n`)) }, { ...plan, activationTimeout: 5, buildTimeout: 7200 }, { drvPath: DRV }, OUT, () => undefined);
+    expect(bounds).toEqual([7200 * 1000]);
   });
 
   it('refuses a build that gave another system', async () => {

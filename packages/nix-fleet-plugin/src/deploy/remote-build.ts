@@ -32,7 +32,7 @@ export async function buildOnTarget(steps: RemoteBuildSteps, plan: DeployPlan, b
   }
   log(`${plan.host}: building ${build.drvPath} on ${plan.target.host}`);
   const r = await steps.exec(realiseArgv(build.drvPath), {
-    timeoutMs: plan.activationTimeout * 1000,
+    timeoutMs: plan.buildTimeout * 1000,
     onStderrLine: (line) => line.trim() && log(`  ${line.trim()}`),
   });
   const outputs = r.stdout.split('\n').map((l) => l.trim()).filter(Boolean);

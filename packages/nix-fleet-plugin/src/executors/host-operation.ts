@@ -4,7 +4,7 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { HOSTNAME_PATTERN } from '../constants';
 import type { DeployOptions } from '../deploy/deploy-options';
-import { checkOneLocalTask, localOptions, targetFor } from '../deploy/local-target';
+import { checkOneMachineTask, localOptions, targetFor } from '../deploy/local-target';
 import { deployPlan, type DeployPlan } from '../deploy/options';
 import { allowsLocalTargets, checkMachine } from '../deploy/machine-check';
 import type { Target } from '../deploy/target';
@@ -36,7 +36,7 @@ export async function runHostOperation<R extends { host: string }, O extends Dep
     options = checkedOptions(op.executor, given, context);
     const resolved = resolveHost(options, context);
     host = resolved.host;
-    checkOneLocalTask(options.local, Object.values(context.taskGraph?.tasks ?? {}), context.targetName);
+    checkOneMachineTask(options, Object.values(context.taskGraph?.tasks ?? {}), context.targetName);
     const plan = deployPlan(host, resolved.hostJson, localOptions(options));
     plan.target.knownHostsFile = fleetKnownHostsOption(context.root);
     if (plan.addressNote) console.log(plan.addressNote);

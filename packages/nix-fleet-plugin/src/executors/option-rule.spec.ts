@@ -100,6 +100,31 @@ describe('an unknown option is refused by name with the closest known one', () =
     expect(() => optionsReaching('generations', ['extra'])).toThrow('generations takes no positional arguments');
     expect(() => normalizeExecutorOptions('deploy', executorSchema('deploy'), { 'target-host': 'a', targetHost: 'b' })).toThrow('--target-host and --targetHost name one option of deploy');
   });
+
+  it('puts a value typed on the command line above nx.json targetDefaults in kebab-case, even the default value', () => {
+    const deploy = executorSchema('deploy');
+    // targetDefaults deploy options { "activation-timeout": 5 }; nx run h1:deploy --activationTimeout=600 (the default).
+    expect(normalizeExecutorOptions('deploy', deploy, { 'activation-timeout': 5, activationTimeout: 600 }, [], { activationTimeout: 600 })).toMatchObject({ activationTimeout: 600 });
+    expect(normalizeExecutorOptions('deploy', deploy, { 'target-host': 'from-nx-json', targetHost: 'typed' }, [], { targetHost: 'typed' })).toMatchObject({ targetHost: 'typed' });
+    expect(normalizeExecutorOptions('deploy', deploy, { targetHost: 'typed', 'target-host': 'from-nx-json' }, [], { targetHost: 'typed' })).toMatchObject({ targetHost: 'typed' });
+    // Nothing typed: the default still gives way to the configuration.
+    expect(normalizeExecutorOptions('deploy', deploy, { 'activation-timeout': 5, activationTimeout: 600 }, [], {})).toMatchObject({ activationTimeout: 5 });
+  });
+
+  it('refuses a swallowed option typed without its value instead of passing true on', () => {
+    expect(() => normalizeExecutorOptions('deploy', executorSchema('deploy'), {}, [{ key: 'target-host', value: true }])).toThrow('--target-host of deploy needs a value: --target-host=<value>.');
+  });
+
+  it('refuses one option typed twice with two values when Nx swallowed one of them, in any spelling', () => {
+    const deploy = executorSchema('deploy');
+    // nx run ares:deploy --targetHost=nowhere --target-host=fresh1: the first is an override, the second swallowed.
+    const both = (overrides: Record<string, unknown>, swallowed: Array<{ key: string; value: string | true }>) => () => normalizeExecutorOptions('deploy', deploy, overrides, swallowed, overrides);
+    expect(both({ targetHost: 'nowhere' }, [{ key: 'target-host', value: 'fresh1' }])).toThrow('--targetHost and --target-host name one option of deploy with two values ("nowhere", "fresh1"). Give it once.');
+    expect(both({}, [{ key: 'target-host', value: 'a' }, { key: 'target-host', value: 'b' }])).toThrow('--target-host and --target-host name one option of deploy with two values ("a", "b")');
+    // The same value twice, and a value from the target's configuration, are no conflict.
+    expect(normalizeExecutorOptions('deploy', deploy, { targetHost: 'fresh1' }, [{ key: 'target-host', value: 'fresh1' }], { targetHost: 'fresh1' })).toMatchObject({ targetHost: 'fresh1' });
+    expect(normalizeExecutorOptions('deploy', deploy, { targetHost: 'from-config' }, [{ key: 'target-host', value: 'fresh1' }], {})).toMatchObject({ targetHost: 'fresh1' });
+  });
 });
 
 describe('parseInvocation: which flags Nx kept and which tasks they are for', () => {

@@ -41,7 +41,13 @@ function coerce(prop: PropertySchema, value: string | true): unknown {
  * option, for an unknown one, for a positional argument and for two spellings of one option
  * with different values from the same place.
  */
-export function normalizeExecutorOptions<T>(executor: string, schema: OptionSchema, options: Record<string, unknown>, swallowed: Invocation['swallowed'] = []): T {
+export function normalizeExecutorOptions<T>(
+  executor: string,
+  schema: OptionSchema,
+  options: Record<string, unknown>,
+  swallowed: Invocation['swallowed'] = [],
+  typed: Record<string, unknown> = {},
+): T {
   const known = Object.keys(schema.properties);
   const out: Record<string, unknown> = {};
   const from: Record<string, string> = {};
@@ -56,18 +62,44 @@ export function normalizeExecutorOptions<T>(executor: string, schema: OptionSche
     if (name in out && JSON.stringify(out[name]) !== JSON.stringify(value)) {
       // Nx fills in the schema's default under the camelCase name after target options given
       // in kebab-case: the default gives way; two values both given are a conflict.
+      // A value typed on the command line is above the target's configuration (nx.json
+      // targetDefaults in kebab-case, project.json), as Nx puts its overrides above them.
       const isDefault = (k: string, v: unknown) => k === name && JSON.stringify(v) === JSON.stringify(schema.properties[name].default);
+      const isTyped = (k: string, v: unknown) => k in typed && JSON.stringify(typed[k]) === JSON.stringify(v);
+      const [typedBefore, typedNow] = [isTyped(from[name], out[name]), isTyped(key, value)];
+      if (typedBefore && !typedNow) continue;
+      if (typedNow && !typedBefore) {
+        out[name] = value;
+        from[name] = key;
+        continue;
+      }
       if (isDefault(key, value)) continue;
       if (!isDefault(from[name], out[name])) throw new Error(`--${from[name]} and --${key} name one option of ${executor} with two values (${JSON.stringify(out[name])}, ${JSON.stringify(value)}). Give it once.`);
     }
     out[name] = value;
     from[name] = key;
   }
-  // Typed on the command line, so above anything from the target's configuration.
+  // Typed on the command line, so above anything from the target's configuration; but one
+  // option typed twice with two values (in either spelling) is a conflict, never a silent pick.
+  const onCommandLine: Record<string, { key: string; value: unknown }> = {};
+  for (const [key, value] of Object.entries(typed)) {
+    const name = knownName(key, known);
+    if (name) onCommandLine[name] = { key, value };
+  }
   for (const { key, value } of swallowed) {
     const name = knownName(key, known);
     if (!name) throw new Error(unknownOptionMessage(key, known, executor));
-    out[name] = coerce(schema.properties[name], value);
+    const given = coerce(schema.properties[name], value);
+    // `--target-host` at the end of the line, or before another flag: no value was typed.
+    if (given === true && ![schema.properties[name].type ?? 'string'].flat().includes('boolean')) {
+      throw new Error(`--${key} of ${executor} needs a value: --${key}=<value>.`);
+    }
+    const before = onCommandLine[name];
+    if (before && JSON.stringify(before.value) !== JSON.stringify(given)) {
+      throw new Error(`--${before.key} and --${key} name one option of ${executor} with two values (${JSON.stringify(before.value)}, ${JSON.stringify(given)}). Give it once.`);
+    }
+    onCommandLine[name] = { key, value: given };
+    out[name] = given;
   }
   return out as T;
 }
@@ -78,6 +110,8 @@ export function swallowedFlags(context: Pick<ExecutorContext, 'projectName' | 't
 }
 
 /** The executor entry's check: throws before anything runs. */
-export function checkedOptions<T>(executor: string, options: T, context: Pick<ExecutorContext, 'projectName' | 'targetName'>): T {
-  return normalizeExecutorOptions<T>(executor, executorSchema(executor), options as Record<string, unknown>, swallowedFlags(context));
+export function checkedOptions<T>(executor: string, options: T, context: Pick<ExecutorContext, 'projectName' | 'targetName'> & Partial<Pick<ExecutorContext, 'taskGraph'>>): T {
+  // The task's overrides are what the command line gave in the spellings Nx passes on.
+  const task = Object.values(context.taskGraph?.tasks ?? {}).find((t) => t.target.project === context.projectName && t.target.target === context.targetName);
+  return normalizeExecutorOptions<T>(executor, executorSchema(executor), options as Record<string, unknown>, swallowedFlags(context), task?.overrides ?? {});
 }

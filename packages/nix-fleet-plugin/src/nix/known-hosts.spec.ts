@@ -29,7 +29,10 @@ describe('known_hosts under the fleet host name', () => {
 
   it('refuses no key at all with the ssh-keyscan fix, unless ssh would add it (accept-new)', () => {
     writeFileSync(known, '');
-    expect(() => checkKnownHostKey(sshG(), 'web1')).toThrow("ssh-keyscan 10.0.0.5 | sed 's/^[^ ]* /web1 /'");
+    expect(() => checkKnownHostKey(sshG(), 'web1')).toThrow("ssh-keyscan 10.0.0.5 | sed 's/^[^ ]* /web1 /' > /tmp/web1.key; ssh-keygen -lf /tmp/web1.key");
+    // The three ways out, as a first contact needs them: fetch, compare the fingerprint, or accept-new.
+    expect(() => checkKnownHostKey(sshG(), 'web1')).toThrow('compare the fingerprint with the one the machine itself shows');
+    expect(() => checkKnownHostKey(sshG(), 'web1')).toThrow(`then add it: cat /tmp/web1.key >> ${known}. Or, for a first contact you trust, set "StrictHostKeyChecking accept-new" with a "UserKnownHostsFile" path`);
     expect(() => checkKnownHostKey(sshG().replace('stricthostkeychecking true', 'stricthostkeychecking accept-new'), 'web1')).not.toThrow();
   });
 

@@ -39,8 +39,12 @@ export function checkKnownHostKey(sshG: string, alias: string): void {
         `is still ${alias}, bind its key to the name: ssh-keygen -F '${address}' -f ${files[0] ?? '~/.ssh/known_hosts'} | sed -n 's/^[^#][^ ]* /${alias} /p' >> ~/.ssh/known_hosts`,
     );
   }
+  const key = `/tmp/${alias}.key`;
   throw new Error(
     `known_hosts (${where}) has no key for the host name "${alias}" (nix-fleet looks host keys up under the fleet host name, ssh HostKeyAlias=${alias}). ` +
-      `Add it after checking it is ${alias}'s key: ssh-keyscan ${port ? `-p ${port} ` : ''}${cfg.hostname ?? alias} | sed 's/^[^ ]* /${alias} /' >> ~/.ssh/known_hosts`,
+      `Fetch it and check it: ssh-keyscan ${port ? `-p ${port} ` : ''}${cfg.hostname ?? alias} | sed 's/^[^ ]* /${alias} /' > ${key}; ssh-keygen -lf ${key}, ` +
+      `and compare the fingerprint with the one the machine itself shows (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub on its console); ` +
+      `then add it: cat ${key} >> ${files[0] ?? '~/.ssh/known_hosts'}. Or, for a first contact you trust, set "StrictHostKeyChecking accept-new" ` +
+      `with a "UserKnownHostsFile" path for that host in your ssh config (or the one NIX_FLEET_SSH_CONFIG names).`,
   );
 }

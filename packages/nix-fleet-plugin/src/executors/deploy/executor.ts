@@ -2,7 +2,7 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { HOSTNAME_PATTERN } from '../../constants';
 import { deployHost } from '../../deploy/deploy-host';
-import { checkOneLocalTask, localOptions, targetFor } from '../../deploy/local-target';
+import { checkOneMachineTask, localOptions, targetFor } from '../../deploy/local-target';
 import { deployPlan } from '../../deploy/options';
 import { recordRunTasks } from '../../deploy/run-tasks';
 import { SUCCESS, writeResult, type DeployResult } from '../../deploy/result';
@@ -79,7 +79,7 @@ export default async function deployExecutor(given: DeployExecutorSchema, contex
   try {
     const resolved = resolveHost(options, context);
     host = resolved.host;
-    checkOneLocalTask(options.local, Object.values(context.taskGraph?.tasks ?? {}), context.targetName);
+    checkOneMachineTask(options, Object.values(context.taskGraph?.tasks ?? {}), context.targetName);
     const plan = deployPlan(host, resolved.hostJson, localOptions(options));
     plan.target.knownHostsFile = fleetKnownHostsOption(root);
     if (plan.addressNote) log(plan.addressNote);
