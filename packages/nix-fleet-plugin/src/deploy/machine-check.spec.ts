@@ -30,7 +30,9 @@ describe('local targets only when asked', () => {
     const nx = (plugins: unknown[]) => ({ nxJsonConfiguration: { plugins } }) as never;
     expect(allowsLocalTargets(nx([{ plugin: '@nix-fleet/nx', options: { allowLocalTargets: true } }]))).toBe(true);
     expect(allowsLocalTargets(nx([{ plugin: './packages/nix-fleet-plugin', options: { allowLocalTargets: true } }]))).toBe(true);
-    expect(allowsLocalTargets(nx([{ plugin: '@nix-fleet/nx', options: { allowLocalTargets: 'yes' } }]))).toBe(false);
+    expect(allowsLocalTargets(nx([{ plugin: '@nix-fleet/nx', options: { 'allow-local-targets': true } }]))).toBe(true);
+    // Not true is not false either: the graph refuses it, and so does the check.
+    expect(() => allowsLocalTargets(nx([{ plugin: '@nix-fleet/nx', options: { allowLocalTargets: 'yes' } }]))).toThrow('allowLocalTargets is "yes"');
     expect(allowsLocalTargets(nx([{ plugin: 'other-plugin', options: { allowLocalTargets: true } }]))).toBe(false);
     expect(allowsLocalTargets(nx(['@nix-fleet/nx']))).toBe(false);
     expect(allowsLocalTargets({} as never)).toBe(false);

@@ -8,6 +8,7 @@ import { hostsSharingTarget, machineOf, type Machine } from '../host/shared-targ
 import { isThisMachine, normaliseAddress } from '../host/machine-address';
 import { parseTargetAddress } from '../host/target-address';
 import type { DeployPlan } from './options';
+import { normalizeOptions, type NixFleetPluginOptions } from '../graph/options';
 
 /** nx.json's nix-fleet plugin option that lets host.json name this machine. */
 export const ALLOW_LOCAL_OPTION = 'allowLocalTargets';
@@ -18,7 +19,8 @@ export function allowsLocalTargets(context: Pick<ExecutorContext, 'nxJsonConfigu
     const name = typeof p === 'string' ? p : p.plugin;
     return name === PLUGIN_NAME || name.replace(/\/$/, '').endsWith('packages/nix-fleet-plugin');
   });
-  return typeof entry === 'object' && (entry.options as Record<string, unknown> | undefined)?.[ALLOW_LOCAL_OPTION] === true;
+  // Read as the graph reads plugin options (camelCase or kebab-case, checked), never loosely.
+  return typeof entry === 'object' && normalizeOptions(entry.options as NixFleetPluginOptions | undefined).allowLocalTargets === true;
 }
 
 /**

@@ -15,6 +15,12 @@ describe('plugin options', () => {
     expect(() => normalizeOptions(options)).toThrow(message);
   });
 
+  it('takes allowLocalTargets in either spelling, and only as a boolean', () => {
+    expect(normalizeOptions(undefined).allowLocalTargets).toBe(false);
+    expect(normalizeOptions({ 'allow-local-targets': true } as never).allowLocalTargets).toBe(true);
+    expect(() => normalizeOptions({ allowLocalTargets: 'yes' } as never)).toThrow('nix-fleet plugin option allowLocalTargets is "yes": give true or false in nx.json.');
+  });
+
   it('takes kebab-case names as camelCase ones', () => {
     expect(normalizeOptions({ 'deploy-target-name': 'ship', 'extra-inputs': ['x'] } as never)).toMatchObject({ deployTargetName: 'ship', extraInputs: ['x'] });
   });

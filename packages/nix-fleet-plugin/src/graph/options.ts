@@ -51,7 +51,7 @@ function checkTargetNames(o: NormalizedPluginOptions): void {
   }
 }
 
-const OPTION_NAMES = [...TARGET_NAME_OPTIONS, 'flake', 'extraInputs', 'excludeInputs'] as const;
+const OPTION_NAMES = [...TARGET_NAME_OPTIONS, 'flake', 'extraInputs', 'excludeInputs', 'allowLocalTargets'] as const;
 
 /** camelCase or kebab-case, as executor options; an unknown name is refused, not ignored. */
 function spelledOptions(options: Record<string, unknown> | undefined): NixFleetPluginOptions {
@@ -85,5 +85,8 @@ export function normalizeOptions(given: NixFleetPluginOptions | undefined): Norm
     allowLocalTargets: options?.allowLocalTargets ?? false,
   };
   checkTargetNames(normalized);
+  if (typeof normalized.allowLocalTargets !== 'boolean') {
+    throw new Error(`nix-fleet plugin option allowLocalTargets is ${JSON.stringify(normalized.allowLocalTargets)}: give true or false in nx.json.`);
+  }
   return normalized;
 }
