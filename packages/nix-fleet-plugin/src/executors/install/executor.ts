@@ -1,7 +1,7 @@
 // @nix-fleet/nx:install: a new machine gets the host's system through nixos-anywhere, from the
 // store paths of the host's build, and an SSH host key made here before its first boot.
 import type { ExecutorContext } from '@nx/devkit';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { resolveHost } from '../../host/resolve-host';
 import { parseTargetAddress } from '../../host/target-address';
@@ -27,14 +27,34 @@ export function installTarget(options: InstallExecutorSchema, host: string, host
   return { host: address.host, user: address.user ?? 'root', port: address.port, sshOptions: [], connectTimeout: timeout, configFile: process.env.NIX_FLEET_SSH_CONFIG || undefined };
 }
 
-/** A LUKS layout from nx g host --encrypt reads its passphrase from /tmp/disk.key in the installer. */
+/**
+ * A LUKS layout from nx g host --encrypt reads its passphrase from /tmp/disk.key in the installer.
+ * The passphrase file is the disk's key: only its owner may read it, and it is the file itself
+ * (a link may be changed to point elsewhere between this check and the copy).
+ */
 export function checkDiskKeyFile(disko: string, given: string | undefined, root: string): string | undefined {
-  const file = given === undefined ? undefined : resolve(root, given);
-  if (file !== undefined && !existsSync(file)) throw new Error(`--disk-key-file ${given} does not exist. Give the file that holds the disk passphrase.`);
-  if (file === undefined && disko.includes('"/tmp/disk.key"')) {
-    throw new Error('disko.nix encrypts the disk with the passphrase from /tmp/disk.key: pass --disk-key-file=<file holding the passphrase> (it is copied there in the installer, never into the new system).');
+  const luks = disko.includes('"/tmp/disk.key"');
+  if (given === undefined) {
+    if (luks) throw new Error('disko.nix encrypts the disk with the passphrase from /tmp/disk.key: pass --disk-key-file=<file holding the passphrase> (it is copied there in the installer, never into the new system).');
+    return undefined;
   }
+  if (!luks) throw new Error(`--disk-key-file is for a disko.nix with LUKS (nx g host --encrypt); this host's disko.nix reads no /tmp/disk.key. Leave the flag out.`);
+  const file = resolve(root, given);
+  const stat = lstatOrUndefined(file);
+  if (!stat) throw new Error(`--disk-key-file ${given} does not exist. Give the file that holds the disk passphrase.`);
+  if (stat.isSymbolicLink()) throw new Error(`--disk-key-file ${given} is a symbolic link: give the file itself.`);
+  if (!stat.isFile()) throw new Error(`--disk-key-file ${given} is not a regular file: give the file that holds the disk passphrase.`);
+  if ((stat.mode & 0o077) !== 0) throw new Error(`--disk-key-file ${given} can be read by other users (mode ${(stat.mode & 0o777).toString(8)}): chmod 600 ${given}, and change the passphrase if others have read it.`);
+  if (stat.size === 0) throw new Error(`--disk-key-file ${given} is empty: put the disk passphrase in it.`);
   return file;
+}
+
+function lstatOrUndefined(file: string) {
+  try {
+    return lstatSync(file);
+  } catch {
+    return undefined;
+  }
 }
 
 /** "main /dev/vda, data /dev/sdb": the disks disko.nix would wipe, by the evaluated configuration. */
@@ -54,6 +74,7 @@ export default async function installExecutor(options: InstallExecutorSchema, co
     if (!existsSync(join(root, 'hosts', host, 'disko.nix'))) {
       throw new Error(`hosts/${host}/disko.nix is missing: install partitions from it. Write one with "nx g @nix-fleet/nx:host ${host} --type=${hostJson.type} --hardware=qemu-vm --force" (or --hardware=generated), or see docs/Migration-Guide.md for a machine that runs NixOS already.`);
     }
+    const diskKeyFile = options.generateHardwareConfig ? undefined : checkDiskKeyFile(readFileSync(join(root, 'hosts', host, 'disko.nix'), 'utf-8'), options.diskKeyFile, root);
     const knownHosts = fleetKnownHostsPath(root);
     // Before anything is sent: a machine that answers with the host's pinned key is installed.
     if (pinnedKey(root, host)) {
@@ -77,7 +98,6 @@ export default async function installExecutor(options: InstallExecutorSchema, co
       console.log(`${host}: hardware-configuration.nix detected and committed; nothing was wiped. Install with: nx run ${host}:install --target-host=${options.targetHost ?? target.host}`);
       return { success: true };
     }
-    const diskKeyFile = checkDiskKeyFile(readFileSync(join(root, 'hosts', host, 'disko.nix'), 'utf-8'), options.diskKeyFile, root);
     const disks = parseDisks((await run('nix', disksEvalArgs(flakeRef, host), { cwd: root })).stdout);
     if (!options.yes) {
       console.error(`Install of ${host} on ${target.host} would WIPE ${disks.join(', ')} (hosts/${host}/disko.nix). Nothing was done. Run again with --yes to install.`);
