@@ -10,7 +10,7 @@ import { builtOutPath, deployResult, readLink, SYSTEM_PROFILE, switchScriptConfi
 import { fixtureConfiguration, writeFixtureFleet, writeWorkspaceFile } from '../../support/fixture-fleet';
 import { INSTALLED_ROOT, installFixtureFlake, NIXOS_ANYWHERE_STAND_IN, operatorSshConfig } from '../../support/install-fixtures';
 import { startTestHosts, type TestHost, type TestNetwork } from '../../support/test-hosts';
-import { createWorkspace, type Workspace } from '../../support/workspace';
+import { createWorkspace, nxEnv, REPO_ROOT, type Workspace } from '../../support/workspace';
 
 describe('install a new host, then deploy it', () => {
   let net: TestNetwork;
@@ -164,4 +164,22 @@ describe('install a new host, then deploy it', () => {
     expect(ws.git(['log', '-1', '--format=%s', '--', 'hosts/web3/hardware-configuration.nix']).trim()).toBe('hosts/web3: hardware detected by nixos-anywhere');
     expect(ws.git(['status', '--porcelain', '--', 'hosts/web3']).trim()).toBe('');
   });
+
+  it('Ctrl-C while nixos-anywhere runs leaves no host private key behind', async () => {
+    const calls = standInCalls().length;
+    // Its own session, as a terminal's foreground job: the stand-in's SIGINT reaches nx and the executor, not jest.
+    const r = spawnSync('setsid', [process.execPath, join(REPO_ROOT, 'node_modules', 'nx', 'dist', 'bin', 'nx.js'), 'run', 'web3:install', `--targetHost=root@${net.hosts[0].address}`, '--yes'], {
+      cwd: ws.root,
+      env: nxEnv({ ...env, STAND_IN_INTERRUPT: '1' }),
+      encoding: 'utf-8',
+      timeout: 120000,
+    });
+    expect(r.status).not.toBe(0);
+    const [call] = standInCalls().slice(calls);
+    expect(call[3]).toBe('--extra-files');
+    const extra = call[4];
+    // The executor may still be cleaning up when nx has gone: give it a few seconds.
+    for (let i = 0; i < 50 && existsSync(extra); i++) await new Promise((done) => setTimeout(done, 100));
+    expect(existsSync(extra)).toBe(false);
+  }, 180000);
 });

@@ -8,7 +8,9 @@ import { parseTargetAddress } from '../../host/target-address';
 import { verifiedRecord } from '../../nix/build-record';
 import { flakeRefFor } from '../../nix/flake-ref';
 import { parseNixBuildJson } from '../../nix/nix-argv';
+import { abortReason } from '../../nix/command-error';
 import { run } from '../../nix/run';
+import { stopExitCode, watchForStop } from '../../deploy/stop-signal';
 import { makeHostIdentity } from '../../install/identity';
 import { diskoScriptBuildArgs, disksEvalArgs, generateHardwareArgs, nixosAnywhereArgs, probeArgs } from '../../install/install-argv';
 import { fleetKnownHostsPath, pinHostKey, pinnedKey } from '../../install/known-hosts';
@@ -66,7 +68,10 @@ export function parseDisks(stdout: string): string[] {
 export default async function installExecutor(options: InstallExecutorSchema, context: ExecutorContext) {
   const root = context.root;
   const label = options.host ?? context.projectName ?? 'install';
-  const out = { cwd: root, echo: true, streamStderr: true } as const;
+  // Ctrl-C, SIGTERM or nx gone: nixos-anywhere is stopped and the host's private key removed
+  // (Node's default for a signal ends the process without running any cleanup).
+  const stop = watchForStop();
+  const out = { cwd: root, echo: true, streamStderr: true, signal: stop.signal } as const;
   let identity: Awaited<ReturnType<typeof makeHostIdentity>> | undefined;
   try {
     const { host, hostJson } = resolveHost(options, context);
@@ -78,7 +83,7 @@ export default async function installExecutor(options: InstallExecutorSchema, co
     const knownHosts = fleetKnownHostsPath(root);
     // Before anything is sent: a machine that answers with the host's pinned key is installed.
     if (pinnedKey(root, host)) {
-      const probe = await run('ssh', probeArgs(target, host, knownHosts), { cwd: root }).then((r) => r.stdout.trim(), () => undefined);
+      const probe = await run('ssh', probeArgs(target, host, knownHosts), { cwd: root, signal: stop.signal }).then((r) => r.stdout.trim(), () => undefined);
       if (probe !== undefined) {
         throw new Error(
           `${target.host} answers with the host key pinned for ${host} in known_hosts${probe ? ` and runs ${probe}` : ''}: it is installed already, and a second install is never an accident. ` +
@@ -92,13 +97,13 @@ export default async function installExecutor(options: InstallExecutorSchema, co
       await run(NIXOS_ANYWHERE, generateHardwareArgs(target, file, flakeRef, host), { ...out, streamStdout: true });
       await run('git', ['add', '--', file], out);
       // The same hardware detected again leaves nothing to commit.
-      if ((await run('git', ['status', '--porcelain', '--', file], { cwd: root })).stdout.trim() !== '') {
+      if ((await run('git', ['status', '--porcelain', '--', file], { cwd: root, signal: stop.signal })).stdout.trim() !== '') {
         await run('git', ['commit', '-m', `hosts/${host}: hardware detected by nixos-anywhere`, '--', file], out);
       }
       console.log(`${host}: hardware-configuration.nix detected and committed; nothing was wiped. Install with: nx run ${host}:install --target-host=${options.targetHost ?? target.host}`);
       return { success: true };
     }
-    const disks = parseDisks((await run('nix', disksEvalArgs(flakeRef, host), { cwd: root })).stdout);
+    const disks = parseDisks((await run('nix', disksEvalArgs(flakeRef, host), { cwd: root, signal: stop.signal })).stdout);
     if (!options.yes) {
       console.error(`Install of ${host} on ${target.host} would WIPE ${disks.join(', ')} (hosts/${host}/disko.nix). Nothing was done. Run again with --yes to install.`);
       return { success: false };
@@ -119,5 +124,8 @@ export default async function installExecutor(options: InstallExecutorSchema, co
     return { success: false };
   } finally {
     identity?.remove();
+    stop.dispose();
+    // Nothing is left to wait for, and nx may be gone: this process ends here.
+    if (stop.signal.aborted) process.exit(stopExitCode(abortReason(stop.signal)));
   }
 }
