@@ -143,6 +143,17 @@ describe('install a new host, then deploy it', () => {
     expect(readFileSync(join(ws.root, '.sops.yaml'), 'utf-8')).toBe(before.sops);
   });
 
+  it('refuses a second install when the pinned key answers but the user cannot log in', () => {
+    // An installed server deployed as a non-root user has PermitRootLogin "no": the host key still proves it is web2.
+    const before = { known: readFileSync(join(ws.root, 'known_hosts'), 'utf-8'), sops: readFileSync(join(ws.root, '.sops.yaml'), 'utf-8'), calls: standInCalls().length };
+    const r = ws.nx(['run', 'web2:install', `--targetHost=nobody@${web2.address}`, '--yes'], { env, allowFailure: true });
+    expect(r.status).not.toBe(0);
+    expect(`${r.stdout}${r.stderr}`).toContain(`${web2.address} answers with the host key pinned for web2 in known_hosts: it is installed already`);
+    expect(standInCalls()).toHaveLength(before.calls);
+    expect(readFileSync(join(ws.root, 'known_hosts'), 'utf-8')).toBe(before.known);
+    expect(readFileSync(join(ws.root, '.sops.yaml'), 'utf-8')).toBe(before.sops);
+  });
+
   it('vm builds once, is a cache hit the second time, and starts with SSH on a free local port', () => {
     const first = ws.nx(['run', 'web2:vm-build'], { env });
     expect(first.stdout).not.toContain('read the output from the cache');

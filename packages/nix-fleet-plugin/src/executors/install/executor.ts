@@ -8,11 +8,11 @@ import { parseTargetAddress } from '../../host/target-address';
 import { verifiedRecord } from '../../nix/build-record';
 import { flakeRefFor } from '../../nix/flake-ref';
 import { parseNixBuildJson } from '../../nix/nix-argv';
-import { abortReason } from '../../nix/command-error';
+import { abortReason, CommandError } from '../../nix/command-error';
 import { run } from '../../nix/run';
 import { stopExitCode, watchForStop } from '../../deploy/stop-signal';
 import { makeHostIdentity } from '../../install/identity';
-import { diskoScriptBuildArgs, disksEvalArgs, generateHardwareArgs, nixosAnywhereArgs, probeArgs } from '../../install/install-argv';
+import { diskoScriptBuildArgs, disksEvalArgs, generateHardwareArgs, nixosAnywhereArgs, probeAnswered, probeArgs } from '../../install/install-argv';
 import { fleetKnownHostsPath, pinHostKey, pinnedKey } from '../../install/known-hosts';
 import { recordAgeRecipient } from '../../install/secrets';
 import { evalHashOf } from '../task-hash';
@@ -83,7 +83,10 @@ export default async function installExecutor(options: InstallExecutorSchema, co
     const knownHosts = fleetKnownHostsPath(root);
     // Before anything is sent: a machine that answers with the host's pinned key is installed.
     if (pinnedKey(root, host)) {
-      const probe = await run('ssh', probeArgs(target, host, knownHosts), { cwd: root, signal: stop.signal }).then((r) => r.stdout.trim(), () => undefined);
+      const probe = await run('ssh', probeArgs(target, host, knownHosts), { cwd: root, signal: stop.signal }).then(
+        (r) => r.stdout.trim(),
+        (e) => (e instanceof CommandError && probeAnswered(e.stderr) ? '' : undefined),
+      );
       if (probe !== undefined) {
         throw new Error(
           `${target.host} answers with the host key pinned for ${host} in known_hosts${probe ? ` and runs ${probe}` : ''}: it is installed already, and a second install is never an accident. ` +
