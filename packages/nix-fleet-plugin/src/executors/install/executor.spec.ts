@@ -60,6 +60,17 @@ describe('install executor', () => {
     expect(() => checkDiskKeyFile('type = "filesystem";', 'real.key', root)).toThrow('--disk-key-file is for a disko.nix with LUKS (nx g host --encrypt)');
   });
 
+  it('refuses a workspace whose path has whitespace once a host is pinned: ssh would split known_hosts and never see the pin', async () => {
+    const spaced = join(root, 'my fleet');
+    mkdirSync(join(spaced, 'hosts/web2'), { recursive: true });
+    writeFileSync(join(spaced, 'hosts/web2/host.json'), JSON.stringify({ type: 'server', system: 'x86_64-linux' }));
+    writeFileSync(join(spaced, 'hosts/web2/disko.nix'), '{ ... }: { }\n');
+    writeFileSync(join(spaced, 'known_hosts'), 'web2 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl\n');
+    // Port 1 on loopback: nothing listens, nothing leaves this machine.
+    expect(await installExecutor({ targetHost: 'root@127.0.0.1:1', yes: true }, { ...context, root: spaced, cwd: spaced })).toEqual({ success: false });
+    expect(errors.join('\n')).toContain(`The fleet's known_hosts ${join(spaced, 'known_hosts')} has whitespace in its path`);
+  });
+
   it('names every disk of the evaluated layout with its device', () => {
     expect(parseDisks('{"main":"/dev/vda","data":"/dev/disk/by-id/ata-X"}')).toEqual(['main (/dev/vda)', 'data (/dev/disk/by-id/ata-X)']);
   });

@@ -13,7 +13,7 @@ import { run } from '../../nix/run';
 import { stopExitCode, watchForStop } from '../../deploy/stop-signal';
 import { makeHostIdentity } from '../../install/identity';
 import { diskoScriptBuildArgs, disksEvalArgs, generateHardwareArgs, nixosAnywhereArgs, probeAnswered, probeArgs } from '../../install/install-argv';
-import { fleetKnownHostsPath, pinHostKey, pinnedKey } from '../../install/known-hosts';
+import { fleetKnownHostsOption, fleetKnownHostsPath, pinHostKey, pinnedKey } from '../../install/known-hosts';
 import { recordAgeRecipient } from '../../install/secrets';
 import { evalHashOf } from '../task-hash';
 import type { InstallExecutorSchema } from './schema';
@@ -80,9 +80,10 @@ export default async function installExecutor(options: InstallExecutorSchema, co
       throw new Error(`hosts/${host}/disko.nix is missing: install partitions from it. Write one with "nx g @nix-fleet/nx:host ${host} --type=${hostJson.type} --hardware=qemu-vm --force" (or --hardware=generated), or see docs/Migration-Guide.md for a machine that runs NixOS already.`);
     }
     const diskKeyFile = options.generateHardwareConfig ? undefined : checkDiskKeyFile(readFileSync(join(root, 'hosts', host, 'disko.nix'), 'utf-8'), options.diskKeyFile, root);
-    const knownHosts = fleetKnownHostsPath(root);
     // Before anything is sent: a machine that answers with the host's pinned key is installed.
     if (pinnedKey(root, host)) {
+      // ssh splits GlobalKnownHostsFile on whitespace: the pin would never be seen, and the check pass.
+      const knownHosts = fleetKnownHostsOption(root) ?? fleetKnownHostsPath(root);
       const probe = await run('ssh', probeArgs(target, host, knownHosts), { cwd: root, signal: stop.signal }).then(
         (r) => r.stdout.trim(),
         (e) => (e instanceof CommandError && probeAnswered(e.stderr) ? '' : undefined),
