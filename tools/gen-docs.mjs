@@ -65,7 +65,11 @@ const executors = page(
   'Executor reference',
   'The plugin infers these targets for every `hosts/<name>/host.json`; set options per host in a `project.json` ' +
     'beside host.json or for all hosts in nx.json `targetDefaults`, or pass them on the command line ' +
-    '(`npx nx run ares:build --dry-run`).',
+    '(`npx nx run ares:build --dry-run`). Every option works in camelCase or kebab-case, on the command line ' +
+    'and in target options (`--targetHost` and `--target-host` are one option); an option the executor does not ' +
+    'know is refused before anything runs, naming it and the closest known one ' +
+    '(`Unknown option --target-hots for deploy. Did you mean --target-host?`). The same holds for the plugin\'s ' +
+    'own options in nx.json.',
   'executors.json',
   'executors',
   (name, entry, schema) => `## ${name}\n\n${entry.description}\n\n${schema.description ?? ''}\n\nExecutor: \`@nix-fleet/nx:${name}\`\n\n${optionsTable(schema, false)}`,

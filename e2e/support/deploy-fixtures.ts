@@ -34,6 +34,8 @@ export interface SwitchBehaviour {
    * TERM does not stop, which lands late unless it is killed.
    */
   lateSwitchSeconds?: number;
+  /** Lines to print as NixOS's does for dry-activate ("would restart the following units: ..."). */
+  say?: string[];
 }
 
 /** Kills the sshd processes below this host's listener (its sessions), never another host's. */
@@ -71,6 +73,7 @@ export function recordingSwitchScript(b: SwitchBehaviour = {}): string {
       `echo "$1 $sys complete" >> ${ACTIVATION_LOG}`,
     );
   }
+  for (const line of b.say ?? []) lines.push(`echo ${shellWord(line)}`);
   if (b.fail) lines.push(`echo "${b.fail}" >&2`, 'exit 1');
   if (b.failIf) lines.push(`if [ -e ${b.failIf} ]; then echo "fixture: ${b.failIf} exists" >&2; exit 1; fi`);
   lines.push('echo "activated $1 $sys"', '');

@@ -88,7 +88,8 @@ describe('closure-size', () => {
   it('shows a package version change in the diff', () => {
     write({ name: 'alpha', packages: [{ ...app, version: '1.1' }, blob], hostJson: { budgets: { maxGrowth: '5%' } } });
     const run = ws.nx(['run', 'alpha:closure-size']);
-    expect(output(run)).toMatch(/\[C\]\s+app\s+1\.0 -> 1\.1/);
+    expect(output(run)).toMatch(/↑\s+app\s+1\.0 -> 1\.1/);
+    expect(output(run)).toContain('↑ upgraded, ↓ downgraded, ~ other version change, + added, - removed');
     expect(report(ws, 'alpha').changes).toEqual([expect.objectContaining({ kind: 'changed', pname: 'app', before: ['1.0'], after: ['1.1'] })]);
   });
 });

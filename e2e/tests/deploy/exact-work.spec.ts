@@ -43,7 +43,7 @@ describe('a profile change builds and deploys only the systems it changes', () =
     const builds = calls.filter((c) => c.startsWith('build '));
     expect(builds).toHaveLength(5);
     for (const b of builds) expect(b).toMatch(/^build \/nix\/store\/\S+\.drv /);
-    expect(r.stdout).toContain('nix-fleet: 5 hosts affected, 5 systems changed, 0 unchanged; 5 evaluated');
+    expect(r.stdout).toContain('nix-fleet: 5 hosts affected, 5 systems changed, 0 as before; 5 evaluated');
   });
 
   it('a warm build spawns no nix build or eval', () => {
@@ -52,7 +52,7 @@ describe('a profile change builds and deploys only the systems it changes', () =
     counter.reset();
     const warm = fleet.ws.nx(['run-many', '-t', 'build', 'closure-size'], { env: counter.env });
     expect(counter.count('build', 'eval', 'path-info', 'copy')).toBe(0);
-    expect(warm.stdout).toContain('nix-fleet: 5 hosts affected, 0 systems changed, 5 unchanged; 0 evaluated');
+    expect(warm.stdout).toContain('nix-fleet: 5 hosts affected, 0 systems changed, 5 as before; 0 evaluated');
     expect(r.status).toBe(0);
   });
 
@@ -72,7 +72,7 @@ describe('a profile change builds and deploys only the systems it changes', () =
     expect(pathInfo.length).toBeGreaterThanOrEqual(2);
     for (const c of pathInfo) for (const out of unchangedOut) expect(c).not.toContain(out);
     expect(calls.filter((c) => c.startsWith('copy '))).toHaveLength(2);
-    expect(r.stdout).toContain('nix-fleet: 5 hosts affected, 2 systems changed, 3 unchanged; 5 evaluated');
+    expect(r.stdout).toContain('nix-fleet: 5 hosts affected, 2 systems changed, 3 as before; 5 evaluated');
     expect(r.stdout).toMatch(/Deploy \(5 hosts\): 2 deployed, 3 unchanged, 0 rolled back, 0 failed/);
     for (const [i, h] of fleet.net.hosts.entries()) {
       expect(deployResult(fleet.ws.root, h.name)).toMatchObject({ status: isWeb(i) ? 'deployed' : 'unchanged', copied: isWeb(i) });

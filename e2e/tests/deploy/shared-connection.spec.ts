@@ -103,8 +103,14 @@ describe('deploy shares one ssh connection per host', () => {
     expect(deployResult(ws.root, h.name)).toMatchObject({ status: 'deployed', copied: true });
     // Lock, copy, activation, confirmation and the package count logged in once each before.
     expect(authentications(h) - loginsBefore).toBe(2);
-    const events = connectionEvents(h).slice(before);
+    let events = connectionEvents(h).slice(before);
     const logins = events.filter((e) => e.event === 'login');
+    // sshd logs the shared connection's end after the master closed it, which on a loaded
+    // machine may be after nx returned: wait for that line, then read the order.
+    await waitFor('the shared connection to end in sshd\'s log', async () => {
+      events = connectionEvents(h).slice(before);
+      return events.some((e) => e.event === 'end' && e.port === logins[0].port);
+    }, 30000);
     // The shared connection (the first login) ended only after the confirmation logged in.
     const sharedEnd = events.findIndex((e) => e.event === 'end' && e.port === logins[0].port);
     const confirmLogin = events.findIndex((e) => e.event === 'login' && e.port === logins[1].port);

@@ -1,13 +1,15 @@
-// Local apply: a host whose targetHost is localhost (or any host with --local) is deployed,
-// rolled back, listed and exec'd on this machine without ssh, through the same steps. The
+// Local apply: a host whose targetHost is localhost (with allowLocalTargets in nx.json), or any
+// host with --local, is deployed, rolled back, listed and exec'd on this machine without ssh,
+// through the same steps; without either it is refused before anything runs. The
 // fixture system, profile, running-system link, lock and state all live in a temp folder, so
 // the test machine's own system is never touched.
-import { mkdirSync, mkdtempSync, readFileSync, readlinkSync, realpathSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { nixString } from '../../../packages/nix-fleet-plugin/src/generators/shared/nix-text';
 import { builtOutPath } from '../../support/deploy-fixtures';
 import { writeFixtureFleet, writeFixtureHost, type FixtureHost } from '../../support/fixture-fleet';
+import { createNixCounter } from '../../support/nix-counter';
 import { createWorkspace, type Workspace } from '../../support/workspace';
 
 const linkOf = (path: string) => {
@@ -52,7 +54,7 @@ describe('local apply', () => {
     fix = realpathSync(mkdtempSync(join(tmpdir(), 'nix-fleet-local-')));
     mkdirSync(join(fix, 'profiles'));
     paths = [`--profilePath=${fix}/profiles/system`, `--currentSystemPath=${fix}/current-system`, `--stateDir=${fix}/state`];
-    ws = createWorkspace('nix-fleet-local-ws-');
+    ws = createWorkspace('nix-fleet-local-ws-', { allowLocalTargets: true });
     writeFixtureFleet(ws.root, [host('here', '1.0', 'localhost'), host('there', '1.0', 'there.invalid')]);
     ws.commit('fleet 1.0');
   });
@@ -60,6 +62,23 @@ describe('local apply', () => {
   afterAll(() => {
     ws?.remove();
     if (fix) rmSync(fix, { recursive: true, force: true });
+  });
+
+  it('refuses a host.json naming this machine without --local or the nx.json opt-in, before anything runs', () => {
+    const optedIn = readFileSync(join(ws.root, 'nx.json'), 'utf-8');
+    const counter = createNixCounter();
+    try {
+      writeFileSync(join(ws.root, 'nx.json'), optedIn.replace('"allowLocalTargets": true', '"allowLocalTargets": false'));
+      const r = ws.nx(['run', 'here:deploy', `--lockDir=${fix}/lock`, ...paths], { allowFailure: true, env: counter.env });
+      expect(r.status).not.toBe(0);
+      expect(r.stdout + r.stderr).toContain('Host "here" deploys to localhost, which is this machine: its activation would run as root here. Nothing was run.');
+      expect(r.stdout + r.stderr).toContain('Pass --local to mean it (nx run here:deploy --local)');
+      // Refused by its eval task: nothing evaluated, built or activated.
+      expect(counter.calls().filter((c) => c !== '--version')).toEqual([]);
+      expect(existsSync(join(fix, 'activations.log'))).toBe(false);
+    } finally {
+      writeFileSync(join(ws.root, 'nx.json'), optedIn);
+    }
   });
 
   it('deploys A and B, rolls back to A, lists both, and runs a command: all without ssh', () => {
@@ -95,7 +114,12 @@ describe('local apply', () => {
     expect(exec.stdout).toContain(`here | ${A}\nhere | 0`);
   });
 
-  it('--local acts on this machine whatever targetHost says, and refuses a contradicting --targetHost', () => {
+  it('--local acts on this machine whatever targetHost says, unless another host.json names this machine, and refuses a contradicting --targetHost', () => {
+    const twin = nx(['run', 'there:generations', '--local']);
+    expect(twin.status).not.toBe(0);
+    expect(twin.out).toContain('--local and hosts/here/host.json all deploy to localhost (this machine): one machine would get another host\'s system.');
+    writeFixtureHost(ws.root, host('here', '2.0', 'here.invalid'));
+    ws.commit('here elsewhere');
     const r = nx(['run', 'there:generations', '--local']);
     expect(r.status).toBe(0);
     expect(r.out).toContain(`there: 2 generations of ${fix}/profiles/system`);

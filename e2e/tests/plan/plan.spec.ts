@@ -59,8 +59,8 @@ describe('deploy --mode=plan on test hosts', () => {
     const v2 = builtOutPath(ws.root, h1.name);
     expect(v2).not.toBe(v1);
     expect(out).toContain(`plan1: a deploy would change ${v1}\n  to ${v2}`);
-    expect(out).toMatch(/\[U\.\]\s+plan1-app\s+1\.0 -> 1\.1\s+±0 B/);
-    expect(out).toMatch(/\[A\+\]\s+blob\s+\+ 2\.0\s+\+1\.0 MiB/);
+    expect(out).toMatch(/↑\s+plan1-app\s+1\.0 -> 1\.1\s+±0 B/);
+    expect(out).toMatch(/\+\s+blob\s+\+ 2\.0\s+\+1\.0 MiB/);
     expect(out).toContain(`plan2: unchanged, already running ${builtOutPath(ws.root, h2.name)}; nothing to copy`);
     expect(out).toContain('Plan (3 hosts): 1 would change, 1 unchanged, 1 unreachable, 0 failed');
     expect(out).toMatch(/plan3\s+unreachable\s+-\s+-\s+-\s+cannot reach plan3 over ssh/);
@@ -81,10 +81,28 @@ describe('deploy --mode=plan on test hosts', () => {
     expect(await h1.exec(['sh', '-c', `test -e ${v2} && echo copied || echo absent`])).toBe('absent\n');
   });
 
+  it('the default output (no --verbose, no --output-style) names the added package and its version in the fleet table', () => {
+    const r = ws.nx(['run-many', '-t', 'deploy', '--mode=plan', '--parallel=3']);
+    const out = r.stdout + r.stderr;
+    // Nx hides the output of successful tasks here: what shows is the fleet table.
+    expect(out).not.toContain('plan1: a deploy would change');
+    expect(out).toMatch(/plan1\s+changes\s+↑1 ↓0 ~0 \+1 -0\s.*\+blob 2\.0/);
+    expect(out).toMatch(/↑plan1-app 1\.0→1\.1/);
+    expect(out).toContain('packages ↑↓~+-: how many ↑ upgraded, ↓ downgraded, ~ other version change, + added, - removed');
+  });
+
   it('works with nx affected: only the host the last commit touched is planned', () => {
     const r = ws.nx(['affected', '-t', 'deploy', '--mode=plan', '--base=HEAD~1', '--output-style=static']);
     const out = r.stdout + r.stderr;
     expect(out).toContain('Plan (1 host): 1 would change, 0 unchanged, 0 unreachable, 0 failed');
     expect(out).not.toContain('nx run plan2:deploy');
+  });
+
+  it('dry-activate\'s fleet summary shows what each host would start, stop and restart', () => {
+    writeFixtureHost(ws.root, { ...fixtureHost(1, '1.2'), extraConfig: switchScriptConfig({ say: ['would stop the following units: old.service', 'would restart the following units: nginx.service'] }) });
+    ws.commit('plan2 1.2, whose activation would restart nginx');
+    const r = ws.nx(['run-many', '-t', 'deploy', '--mode=dry-activate', '--projects=plan2']);
+    const out = r.stdout + r.stderr;
+    expect(out).toContain(['dry-activate: what each host would do', '  plan2  would stop the following units: old.service', '         would restart the following units: nginx.service'].join('\n'));
   });
 });

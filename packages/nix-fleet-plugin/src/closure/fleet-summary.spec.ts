@@ -12,7 +12,7 @@ const report = (host: string, closureSize: number, growth: number | null) => ({
   pathCount: 3,
   growth,
   baseline: growth === null ? null : { closureSize: closureSize - growth },
-  changes: growth ? [{ kind: 'added' }, { kind: 'changed' }] : [],
+  changes: growth ? [{ kind: 'added', after: ['1'] }, { kind: 'changed', before: ['1', '2'], after: ['3'] }] : [],
 });
 
 describe('closure-size fleet summary', () => {
@@ -41,12 +41,13 @@ describe('closure-size fleet summary', () => {
       ['web1', 'local-cache'],
     ]);
     expect(renderFleetTable(rows).split('\n')).toEqual([
-      'host   status    closure  paths  change              packages',
-      '-----  -------  --------  -----  ------------------  --------',
-      'ares   FAILED   10.0 MiB      3  +5.0 MiB (+100.0%)  ~1 +1 -0',
+      'host   status    closure  paths  change              packages ↑↓~+-',
+      '-----  -------  --------  -----  ------------------  --------------',
+      'ares   FAILED   10.0 MiB      3  +5.0 MiB (+100.0%)  ↑0 ↓0 ~1 +1 -0',
       'db     skipped         -      -  -                   -',
       'web1   cached    2.0 MiB      3  no baseline         -',
       'total           12.0 MiB',
+      'packages ↑↓~+-: how many ↑ upgraded, ↓ downgraded, ~ other version change, + added, - removed since the baseline',
     ]);
   });
 
@@ -59,12 +60,13 @@ describe('closure-size fleet summary', () => {
       const rows = closureSizeRows(undefined, context);
       expect(rows.map((r) => [r.host, r.nixpkgs])).toEqual([['ares', 'unstable'], ['db', undefined], ['web1', 'stable']]);
       expect(renderFleetTable(rows).split('\n')).toEqual([
-        'host   nixpkgs   status    closure  paths  change              packages',
-        '-----  --------  -------  --------  -----  ------------------  --------',
-        'ares   unstable  FAILED   10.0 MiB      3  +5.0 MiB (+100.0%)  ~1 +1 -0',
+        'host   nixpkgs   status    closure  paths  change              packages ↑↓~+-',
+        '-----  --------  -------  --------  -----  ------------------  --------------',
+        'ares   unstable  FAILED   10.0 MiB      3  +5.0 MiB (+100.0%)  ↑0 ↓0 ~1 +1 -0',
         'db     ?         skipped         -      -  -                   -',
         'web1   stable    cached    2.0 MiB      3  no baseline         -',
         'total                     12.0 MiB',
+        'packages ↑↓~+-: how many ↑ upgraded, ↓ downgraded, ~ other version change, + added, - removed since the baseline',
       ]);
     } finally {
       rmSync(join(root, 'hosts'), { recursive: true, force: true });

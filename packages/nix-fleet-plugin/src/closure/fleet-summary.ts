@@ -7,6 +7,8 @@ import { reportPath } from './baseline';
 import type { ClosureReport } from './report';
 import { formatBytes, formatDelta, formatPercent } from './size';
 import { renderTable } from '../summary/table';
+import { CHANGE_LEGEND } from './change-codes';
+import { countChanges, formatCounts } from './version';
 import { appendStepSummary } from '../summary/step-summary';
 import { plural, taskRows } from '../summary/task-rows';
 import { hostBranch, withBranchColumn } from '../summary/branch-column';
@@ -31,9 +33,9 @@ export function closureSizeRows(options: NixFleetPluginOptions | undefined, cont
 export function renderFleetTable(rows: FleetRow[]): string {
   const total = rows.reduce((sum, r) => sum + (r.report?.closureSize ?? 0), 0);
   const body = [...rows.map(cellsOf), ['total', '', formatBytes(total), '', '', '']];
-  const table = { headers: ['host', 'status', 'closure', 'paths', 'change', 'packages'], body, rightAligned: [2, 3] };
+  const table = { headers: ['host', 'status', 'closure', 'paths', 'change', 'packages ↑↓~+-'], body, rightAligned: [2, 3] };
   const { headers, body: cells, rightAligned } = withBranchColumn(table, [...rows.map((r) => r.nixpkgs), null]);
-  return renderTable(headers, cells, rightAligned);
+  return `${renderTable(headers, cells, rightAligned)}\n${CHANGE_LEGEND} since the baseline`;
 }
 
 function cellsOf({ host, status, report: r }: FleetRow): string[] {
@@ -41,8 +43,7 @@ function cellsOf({ host, status, report: r }: FleetRow): string[] {
   // A skipped or stopped task left whatever closure.json an earlier run wrote: show no figures.
   if (!r || status === 'skipped' || status === 'stopped') return [host, label, '-', '-', '-', '-'];
   const change = r.baseline && r.growth !== null ? `${formatDelta(r.growth)} (${formatPercent(r.growth, r.baseline.closureSize)})` : 'no baseline';
-  const count = (k: string) => r.changes.filter((c) => c.kind === k).length;
-  const pkgs = r.baseline ? `~${count('changed')} +${count('added')} -${count('removed')}` : '-';
+  const pkgs = r.baseline ? formatCounts(countChanges(r.changes)) : '-';
   return [host, label, formatBytes(r.closureSize), String(r.pathCount), change, pkgs];
 }
 

@@ -5,6 +5,8 @@ import { diffClosures, type PackageChange } from './diff';
 import { biggestPaths, type ClosureRecord, type PathSize } from './path-info';
 import { formatBytes, formatDelta, formatPercent } from './size';
 import { renderTable } from '../summary/table';
+import { CHANGE_CODE, CHANGE_KEY } from './change-codes';
+import { directionOf } from './version';
 
 export interface ClosureReport extends ClosureRecord {
   biggest: PathSize[];
@@ -14,6 +16,8 @@ export interface ClosureReport extends ClosureRecord {
   changes: PackageChange[];
   budgets: { maxSize?: string; maxGrowth?: string };
   failures: string[];
+  /** Where the closure was read: the target of a host built there (deployment.buildOn remote). */
+  measuredOn?: string;
 }
 
 export function buildReport(current: ClosureRecord, baseline: Baseline | undefined, budgets: Budgets, top: number): ClosureReport {
@@ -45,15 +49,15 @@ export function renderReport(r: ClosureReport): string {
       r.baseline && r.growth !== null ? `${formatDelta(r.growth)} (${formatPercent(r.growth, r.baseline.closureSize)}) vs ${r.baseline.file}` : 'no baseline yet',
     ],
     ['budgets', budgetText],
+    ...(r.measuredOn ? [['measured on', `${r.measuredOn}, where it was built (deployment.buildOn: remote)`]] : []),
   ];
   out.push(`Closure of ${r.host}: ${r.outPath}`, ...summary.map(([k, v]) => `  ${k.padEnd(13)}${v}`), '');
   out.push(`Biggest paths`, renderTable(['size', 'path'], r.biggest.map((p) => [formatBytes(p.narSize), p.path]), [0]), '');
   if (r.baseline) {
     if (r.changes.length === 0) out.push('Packages: no version changes, none added or removed.');
     else {
-      const tag = { changed: '[C]', added: '[A+]', removed: '[R-]' } as const;
-      const rows = r.changes.map((c) => [tag[c.kind], c.pname, versionText(c), formatDelta(c.sizeDelta)]);
-      out.push(`Package changes vs ${r.baseline.file}`, renderTable(['', 'package', 'version', 'size'], rows, [3]));
+      const rows = r.changes.map((c) => [CHANGE_CODE[directionOf(c)], c.pname, versionText(c), formatDelta(c.sizeDelta)]);
+      out.push(`Package changes vs ${r.baseline.file}`, renderTable(['', 'package', 'version', 'size'], rows, [3]), `  ${CHANGE_KEY}`);
     }
   }
   return out.join('\n');

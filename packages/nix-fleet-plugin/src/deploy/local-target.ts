@@ -4,6 +4,7 @@ import type { RunResult } from '../nix/run';
 import { boundedRemote, runBounded, type ExecOptions, type Target } from './target';
 import type { DeployPlan } from './options';
 import { SshHost, type SshHostOptions } from './target';
+import { buildOnTarget } from './remote-build';
 
 /** host.json's targetHost that means "this machine". */
 export const LOCAL_TARGET_HOST = 'localhost';
@@ -16,6 +17,8 @@ export function localArgv(argv: string[], uid: number | undefined = process.getu
 export class LocalHost implements Target {
   constructor(
     private readonly uid = process.getuid?.(),
+    private readonly plan?: DeployPlan,
+    private readonly log: (line: string) => void = () => undefined,
     readonly signal?: AbortSignal,
   ) {}
 
@@ -25,8 +28,9 @@ export class LocalHost implements Target {
     return runBounded(command, args, { timeoutMs: opts.timeoutMs, onStdoutLine: opts.onStdoutLine, onStderrLine: opts.onStderrLine, input: opts.input, processGroup: true, signal: this.signal });
   }
 
-  /** Nothing to copy: the build put the system into this machine's store. */
-  copy(): Promise<RunResult> {
+  /** Nothing to copy: the build put the system into this machine's store (buildOn remote builds it here, the target). */
+  copy(outPath = ''): Promise<RunResult> {
+    if (this.plan?.remoteBuild) return buildOnTarget({ exec: (argv, opts) => this.exec(argv, opts) }, this.plan, this.plan.remoteBuild, outPath, this.log);
     return Promise.resolve({ stdout: '', stderr: '', code: 0, durationMs: 0 });
   }
 
@@ -67,5 +71,5 @@ export function checkOneLocalTask(local: boolean | undefined, tasks: Array<{ tar
 }
 
 export function targetFor(plan: DeployPlan, log: (line: string) => void, options: SshHostOptions = {}): Target {
-  return isLocal(plan) ? new LocalHost(undefined, options.signal) : new SshHost(plan, log, options);
+  return isLocal(plan) ? new LocalHost(process.getuid?.(), plan, log, options.signal) : new SshHost(plan, log, options);
 }

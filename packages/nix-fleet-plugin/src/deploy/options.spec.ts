@@ -28,7 +28,7 @@ describe('deployPlan', () => {
       hostJson({ targetHost: 'web1.lan', targetUser: 'deploy', port: 2222, sshOptions: ['-J', 'bastion'], healthChecks: [{ url: 'http://localhost/' }, { command: 'true', timeout: 3 }] }),
       { targetHost: 'web1.vpn', sshOptions: ['-i', 'deploy_key'], mode: 'boot', confirmTimeout: 5 },
     );
-    expect(plan.target).toEqual({ host: 'web1.vpn', user: 'deploy', port: 2222, sshOptions: ['-J', 'bastion', '-i', 'deploy_key'], connectTimeout: 10, configFile: undefined });
+    expect(plan.target).toEqual({ host: 'web1.vpn', user: 'deploy', port: 2222, sshOptions: ['-J', 'bastion', '-i', 'deploy_key'], connectTimeout: 10, configFile: undefined, hostKeyAlias: 'web1' });
     expect(plan.healthChecks).toEqual([{ url: 'http://localhost/', timeout: DEPLOY_DEFAULTS.healthCheckTimeout }, { command: 'true', timeout: 3 }]);
     expect(plan.mode).toBe('boot');
   });

@@ -4,6 +4,7 @@ import type { SshTarget } from '../nix/ssh-argv';
 import { checkSshOptions } from '../nix/ssh-options';
 import { parseTargetAddress, TARGET_USER_PATTERN } from '../host/target-address';
 import type { DeployMode, DeployOptions } from './deploy-options';
+import type { RemoteBuild } from './remote-build';
 
 export const DEPLOY_MODES: DeployMode[] = ['switch', 'boot', 'test', 'dry-activate'];
 
@@ -42,6 +43,8 @@ export interface DeployPlan {
   healthChecks: Array<HealthCheck & { timeout: number }>;
   /** Set when --targetHost was given as user@host or host:port and split. */
   addressNote?: string;
+  /** host.json deployment.buildOn "remote": the derivation to build on the target (set once proven). */
+  remoteBuild?: RemoteBuild;
 }
 
 /** The longest each duration may be, in seconds: far below Node's timer limit (2^31-1 ms). */
@@ -132,6 +135,8 @@ export function deployPlan(host: string, hostJson: HostJson, options: DeployOpti
       sshOptions,
       connectTimeout: duration('connectTimeout', options.connectTimeout, DEPLOY_DEFAULTS.connectTimeout),
       configFile: sshConfigFile(env),
+      // The host key belongs to the fleet host, not to whatever machine the address reaches today.
+      hostKeyAlias: host,
     },
     mode: mode === 'plan' ? DEPLOY_DEFAULTS.mode : mode,
     force: options.force ?? false,

@@ -36,9 +36,10 @@ describe('planHost', () => {
     expect(r.counts).toEqual({ upgraded: 1, downgraded: 0, changed: 0, added: 1, removed: 1 });
     const text = renderPlan(r);
     expect(text).toContain('to copy   2 paths, 5.9 KiB');
-    expect(text).toMatch(/\[U\.\]\s+app\s+1\.0 -> 1\.1/);
-    expect(text).toMatch(/\[A\+\]\s+blob\s+\+ 2\.0/);
-    expect(text).toMatch(/\[R-\]\s+oldlib\s+- 0\.9/);
+    expect(text).toMatch(/↑\s+app\s+1\.0 -> 1\.1/);
+    expect(text).toMatch(/\+\s+blob\s+\+ 2\.0/);
+    expect(text).toMatch(/-\s+oldlib\s+- 0\.9/);
+    expect(text).toContain('↑ upgraded, ↓ downgraded, ~ other version change, + added, - removed');
   });
 
   it('says unchanged when the host runs the new system', async () => {

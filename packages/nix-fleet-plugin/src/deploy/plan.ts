@@ -33,6 +33,8 @@ export interface PlanResult {
   copyPaths?: number;
   copyBytes?: number;
   message?: string;
+  /** deployment.buildOn remote: to copy counts the derivations; packages and closure are known after the build there. */
+  builtOnTarget?: boolean;
   durationMs: number;
   finishedAt: number;
 }

@@ -192,10 +192,11 @@ describe('scripts in a real shell', () => {
     const follower = spawn(a[0], a.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
     let seen = '';
     follower.stdout.on('data', (d: Buffer) => (seen += d.toString()));
-    await sleep(500);
+    // Poll, not a fixed sleep: on a loaded machine the first step can take longer than 0.5 s.
+    for (let i = 0; i < 200 && !seen.includes('step 0'); i++) await sleep(50);
     follower.stdout.destroy();
     follower.kill('SIGKILL');
-    for (let i = 0; i < 50 && !existsSync(join(c.runDir, 'activation.rc')); i++) await sleep(100);
+    for (let i = 0; i < 300 && !existsSync(join(c.runDir, 'activation.rc')); i++) await sleep(100);
     expect(readFileSync(join(c.runDir, 'activation.rc'), 'utf-8').trim()).toBe('0');
     expect(log()).toEqual([`test ${slow}`]);
     expect(seen).toContain('step 0');

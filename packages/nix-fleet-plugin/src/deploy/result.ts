@@ -23,6 +23,8 @@ export interface DeployResult {
   running?: string;
   /** Package changes from the previous system, for deployed hosts (as a plan counts them). */
   packages?: ChangeCounts;
+  /** What switch-to-configuration dry-activate said it would do ("would restart the following units: ..."). */
+  wouldDo?: string[];
   durationMs: number;
   finishedAt: number;
 }

@@ -7,6 +7,7 @@ import { writePlanResult } from './plan';
 import { writeResult, type DeployResult } from './result';
 import { recordRunTasks } from './run-tasks';
 import { deployRows, deploySummary } from './summary';
+import { writeEvalFailure } from '../summary/upstream-failure';
 
 let root: string;
 beforeEach(() => (root = mkdtempSync(join(tmpdir(), 'nix-fleet-summary-'))));
@@ -22,6 +23,18 @@ const result = (host: string, over: Partial<DeployResult>): DeployResult => ({
   finishedAt: 2000,
   ...over,
 });
+
+/** What fn printed with console.log, one entry per call. */
+function printed(fn: () => void): string[] {
+  const lines: string[] = [];
+  const spy = jest.spyOn(console, 'log').mockImplementation((s: string) => void lines.push(s));
+  try {
+    fn();
+  } finally {
+    spy.mockRestore();
+  }
+  return lines;
+}
 
 const task = (project: string, overrides: Record<string, unknown>) => ({ target: { project, target: 'deploy' }, overrides });
 
@@ -41,14 +54,45 @@ describe('deploy summary', () => {
     expect(rows.map((r) => [r.host, r.status])).toEqual([['a', 'deployed'], ['b', 'rolled-back'], ['c', 'skipped']]);
   });
 
+  it('shows a host whose eval failed as failed at eval with the error\'s first line, not skipped', () => {
+    writeResult(root, result('a', {}));
+    writeEvalFailure(root, 'b', 'warning: Git tree is dirty\nerror: attribute \'nope\' missing\n\n       at flake.nix:3:5');
+    const ctx = context([['a', 'deploy', 'success'], ['b', 'eval', 'failure'], ['b', 'deploy', 'skipped']]);
+    const rows = deployRows(undefined, { ...ctx, startTime: 0 });
+    expect(rows.find((r) => r.host === 'b')).toMatchObject({ status: 'failed', step: 'eval', reason: "error: attribute 'nope' missing" });
+    const lines = printed(() => deploySummary(undefined, { ...ctx, startTime: 0 }));
+    expect(lines.join('\n')).toContain('1 deployed, 0 unchanged, 0 rolled back, 1 failed');
+    expect(lines.join('\n')).toMatch(/b\s+failed\s+-\s+no\s+eval\s+-\s+error: attribute 'nope' missing/);
+  });
+
+  it('a plan run where a host\'s build failed says failed at build, from the task\'s output', () => {
+    const ctx = { ...context([['b', 'build', 'failure'], ['b', 'deploy', 'skipped']]), argv: ['run-many', '-t', 'deploy', '--mode', 'plan'] } as PostTasksExecutionContext;
+    (ctx.taskResults['b:build'] as { terminalOutput?: string }).terminalOutput = 'building\n\nBuild of b failed: builder for x failed with exit code 1\nmore';
+    const lines = printed(() => deploySummary(undefined, ctx));
+    expect(lines.join('\n')).toMatch(/b\s+failed at build\s+-\s+-\s+-\s+builder for x failed with exit code 1/);
+  });
+
+  it('shows what dry-activate said each host would do, under the table', () => {
+    writeResult(root, result('web1', { status: 'dry-activated', mode: 'dry-activate', wouldDo: ['would restart the following units: nginx.service', 'would start the following units: app.service'] }));
+    writeResult(root, result('db', { status: 'dry-activated', mode: 'dry-activate', wouldDo: [] }));
+    const lines = printed(() => deploySummary(undefined, context([['web1', 'deploy', 'success'], ['db', 'deploy', 'success']])));
+    const text = lines.join('\n');
+    expect(text).toContain('packages ↑↓~+-: how many ↑ upgraded, ↓ downgraded, ~ other version change, + added, - removed');
+    expect(text).toContain(
+      [
+        'dry-activate: what each host would do',
+        '  db    (nothing: no unit would start, stop, restart or reload)',
+        '  web1  would restart the following units: nginx.service',
+        '        would start the following units: app.service',
+      ].join('\n'),
+    );
+  });
+
   it('prints a table with counts and writes summary.json', () => {
     writeResult(root, result('a', {}));
     writeResult(root, result('b', { status: 'unchanged', copied: false }));
     writeResult(root, result('c', { status: 'failed', step: 'connect', message: 'cannot reach c' }));
-    const lines: string[] = [];
-    const spy = jest.spyOn(console, 'log').mockImplementation((s: string) => void lines.push(s));
-    deploySummary(undefined, context([['a', 'deploy', 'success'], ['b', 'deploy', 'success'], ['c', 'deploy', 'failure']]));
-    spy.mockRestore();
+    const lines = printed(() => deploySummary(undefined, context([['a', 'deploy', 'success'], ['b', 'deploy', 'success'], ['c', 'deploy', 'failure']])));
     const text = lines.join('\n');
     expect(text).toContain('Deploy (3 hosts): 1 deployed, 1 unchanged, 0 rolled back, 1 failed');
     expect(text).toMatch(/host\s+result\s+mode\s+copied\s+packages ↑↓~\+-\s+failed step\s+time\s+detail/);
@@ -80,10 +124,7 @@ describe('deploy summary', () => {
     const base = { outPath: '/nix/store/x', closureSize: 10, changes: [], counts: countChanges([]), durationMs: 5, finishedAt: 2000 };
     writePlanResult(root, { ...base, host: 'a', status: 'changes', counts: { ...countChanges([]), added: 1 }, growth: 4096, copyPaths: 2, copyBytes: 5000 });
     writePlanResult(root, { ...base, host: 'b', status: 'unreachable', message: 'cannot reach b over ssh: No route to host' });
-    const lines: string[] = [];
-    const spy = jest.spyOn(console, 'log').mockImplementation((s: string) => void lines.push(s));
-    deploySummary(undefined, context([['a', 'deploy', 'success'], ['b', 'deploy', 'success']]));
-    spy.mockRestore();
+    const lines = printed(() => deploySummary(undefined, context([['a', 'deploy', 'success'], ['b', 'deploy', 'success']])));
     const text = lines.join('\n');
     expect(text).toContain('Plan (2 hosts): 1 would change, 0 unchanged, 1 unreachable, 0 failed; 4.9 KiB to copy');
     expect(text).toMatch(/a\s+changes\s+↑0 ↓0 ~0 \+1 -0\s+\+4\.0 KiB\s+4\.9 KiB \(2\)/);

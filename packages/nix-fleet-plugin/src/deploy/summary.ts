@@ -5,12 +5,14 @@ import { hostBranch } from '../summary/branch-column';
 import { renderTable } from '../summary/table';
 import { plural, taskRows } from '../summary/task-rows';
 import { formatCounts } from '../closure/version';
+import { CHANGE_LEGEND } from '../closure/change-codes';
 import { normalizeOptions, type NixFleetPluginOptions } from '../graph/options';
 import { readWaves, taskAddedForWave, type WaveIndex } from '../graph/waves';
 import { hostFileOf } from '../host/resolve-host';
 import { readPlanResult } from './plan';
 import { reportPlans, type PlanRow } from './plan-report';
 import { readRunTasks } from './run-tasks';
+import { upstreamFailure } from '../summary/upstream-failure';
 import { DIST_DEPLOY, readResult, type DeployResult } from './result';
 
 export interface DeployRow {
@@ -18,8 +20,10 @@ export interface DeployRow {
   /** deployed, unchanged, dry-activated, rolled-back, failed, or Nx's status for a task that never ran. */
   status: string;
   result?: DeployResult;
-  /** Why a task did not start (a lower wave failed). */
+  /** Why a task did not start (a lower wave failed, or its eval or build). */
   reason?: string;
+  /** The step that failed when the deploy itself never ran (eval, build). */
+  step?: string;
 }
 
 /** Deploy tasks of this run that stand for a selected host (not those Nx added for wave order). */
@@ -42,11 +46,22 @@ export function deployAndPlanRows(options: NixFleetPluginOptions | undefined, co
     .map((host) => ({ host, status: 'skipped', data: read(host) }));
   const rows = [...ran, ...notStarted].sort((a, b) => (a.host < b.host ? -1 : a.host > b.host ? 1 : 0));
   const nxStatus = (status: string) => (status === 'failure' ? 'failed' : status);
-  // A run is a plan run when any host wrote a plan; hosts that wrote nothing keep Nx's status.
-  if (rows.some((r) => r.data.plan)) {
-    return { deploys: [], plans: rows.map(({ host, status, data }) => ({ host, status: data.plan?.status ?? nxStatus(status), result: data.plan, nixpkgs: hostBranch(context.workspaceRoot, host) })) };
+  // A host whose eval or build failed never started its deploy: Nx says "skipped".
+  const before = (host: string, result: unknown) => (result ? undefined : upstreamFailure(options, context, host));
+  // A run is a plan run when any host wrote a plan (or asked for one); hosts that wrote nothing keep Nx's status.
+  if (rows.some((r) => r.data.plan) || context.argv.some((a, i) => a === '--mode=plan' || (a === '--mode' && context.argv[i + 1] === 'plan'))) {
+    const plans = rows.map(({ host, status, data }) => {
+      const failed = before(host, data.plan);
+      const nixpkgs = hostBranch(context.workspaceRoot, host);
+      return failed ? { host, status: 'failed', step: failed.step, reason: failed.message, nixpkgs } : { host, status: data.plan?.status ?? nxStatus(status), result: data.plan, nixpkgs };
+    });
+    return { deploys: [], plans };
   }
-  return { deploys: rows.map(({ host, status, data }) => ({ host, status: data.deploy?.status ?? nxStatus(status), result: data.deploy })), plans: [] };
+  const deploys = rows.map(({ host, status, data }) => {
+    const failed = before(host, data.deploy);
+    return failed ? { host, status: 'failed', step: failed.step, reason: failed.message } : { host, status: data.deploy?.status ?? nxStatus(status), result: data.deploy };
+  });
+  return { deploys, plans: [] };
 }
 
 export function deployRows(options: NixFleetPluginOptions | undefined, context: PostTasksExecutionContext): DeployRow[] {
@@ -68,14 +83,27 @@ export function skipReason(host: string, rows: DeployRow[], waves: WaveIndex): s
 }
 
 export function renderDeployTable(rows: DeployRow[]): string {
-  const body = rows.map(({ host, status, result: r, reason }) => {
+  const body = rows.map(({ host, status, result: r, reason, step }) => {
     const label = status === 'rolled-back' ? `rolled back${r?.rolledBackBy === 'watchdog' ? ' (watchdog)' : ''}` : status;
     const detail = r?.message ? r.message.split('\n')[0].slice(0, 100) : (reason ?? '');
     const secs = r ? `${(r.durationMs / 1000).toFixed(1)}s` : '-';
     const packages = r?.packages ? formatCounts(r.packages) : '';
-    return [host, label, r?.mode ?? '-', r?.copied ? 'yes' : 'no', packages, r?.step ?? '', secs, detail];
+    return [host, label, r?.mode ?? '-', r?.copied ? 'yes' : 'no', packages, r?.step ?? step ?? '', secs, detail];
   });
-  return renderTable(['host', 'result', 'mode', 'copied', 'packages ↑↓~+-', 'failed step', 'time', 'detail'], body, [6]);
+  const table = renderTable(['host', 'result', 'mode', 'copied', 'packages ↑↓~+-', 'failed step', 'time', 'detail'], body, [6]);
+  return [table, CHANGE_LEGEND, ...wouldDoSection(rows)].join('\n');
+}
+
+/** dry-activate's whole point: what each host would start, stop, restart or reload. */
+function wouldDoSection(rows: DeployRow[]): string[] {
+  const dry = rows.filter((r) => r.result?.status === 'dry-activated');
+  if (dry.length === 0) return [];
+  const width = Math.max(...dry.map((r) => r.host.length));
+  const lines = dry.flatMap(({ host, result }) => {
+    const said = result?.wouldDo?.length ? result.wouldDo : ['(nothing: no unit would start, stop, restart or reload)'];
+    return said.map((l, i) => `  ${(i === 0 ? host : '').padEnd(width)}  ${l}`);
+  });
+  return ['', 'dry-activate: what each host would do', ...lines];
 }
 
 export function deploySummary(options: NixFleetPluginOptions | undefined, context: PostTasksExecutionContext): void {
@@ -83,7 +111,7 @@ export function deploySummary(options: NixFleetPluginOptions | undefined, contex
   if (plans.length > 0) reportPlans(plans, context);
   if (deploys.length === 0) return;
   const waves = readWaves(context.workspaceRoot, deploys.map((r) => hostFileOf(r.host)));
-  const rows = deploys.map((r) => (r.status === 'skipped' ? { ...r, reason: skipReason(r.host, deploys, waves) } : r));
+  const rows = deploys.map((r) => (r.status === 'skipped' && !r.reason ? { ...r, reason: skipReason(r.host, deploys, waves) } : r));
   const counts = countByStatus(rows);
   const line = Object.entries(counts)
     .map(([k, n]) => `${n} ${k.replace('-', ' ')}`)

@@ -6,7 +6,10 @@ import { checkHostKeyPolicy } from '../nix/ssh-options';
 import { abortReason } from '../nix/command-error';
 import { AbortedError, CommandError, run, type RunOptions, type RunResult } from '../nix/run';
 import { boundedArgv, TIMED_OUT_EXITS } from './remote-scripts';
+import { checkKnownHostKey } from '../nix/known-hosts';
 import type { DeployPlan } from './options';
+import { hostKeyHint } from '../nix/host-key-hint';
+import { buildOnTarget } from './remote-build';
 
 /** ssh's own exit code for "could not connect / connection lost"; our remote scripts never use it. */
 export const SSH_CONNECTION_FAILED = 255;
@@ -26,7 +29,8 @@ export function outputOf(e: unknown): string {
     .slice(-8)
     .join('\n');
   if (e.timedOut) return `timed out${text ? `:\n${text}` : ''}`;
-  return text || e.message;
+  const hint = hostKeyHint(e.stderr);
+  return `${text || e.message}${hint ? `\n${hint}` : ''}`;
 }
 
 /** The argv the target runs: the command under the target's own timeout (see boundedArgv). */
@@ -137,11 +141,14 @@ export class SshHost implements Target {
     for (const before of inherited.length > 0 ? [[], inherited] : [[]]) {
       const r = await run('ssh', sshEffectiveConfigArgs(this.plan.target, before), { timeoutMs: 30000 });
       checkHostKeyPolicy(r.stdout, this.plan.target.host);
+      if (this.plan.target.hostKeyAlias) checkKnownHostKey(r.stdout, this.plan.target.hostKeyAlias);
     }
   }
 
-  /** nix copy of the closure; NIX_SSHOPTS carries the same ssh options as every other call. */
-  async copy(outPath: string): Promise<RunResult> {
+  /** nix copy of the closure (or, for buildOn remote, of the derivation, built there); NIX_SSHOPTS carries the same ssh options as every other call. */
+  async copy(outPath: string, derivation = false): Promise<RunResult> {
+    const build = this.plan.remoteBuild;
+    if (build && !derivation) return buildOnTarget({ copyDerivation: (drv) => this.copy(drv, true), exec: (argv, opts) => this.exec(argv, opts) }, this.plan, build, outPath, this.log);
     this.checkNotStopped('nix copy');
     const env = { ...process.env, NIX_SSHOPTS: nixSshOpts(this.plan.target, process.env.NIX_SSHOPTS, await this.controlPath()) };
     const args = nixCopyArgs({
@@ -149,6 +156,7 @@ export class SshHost implements Target {
       outPath,
       substituteOnTarget: this.plan.substituteOnTarget,
       checkSigs: this.plan.checkSigs,
+      derivation,
     });
     return run('nix', args, {
       env,

@@ -6,40 +6,47 @@ import { HOSTNAME_PATTERN } from '../constants';
 import type { DeployOptions } from '../deploy/deploy-options';
 import { checkOneLocalTask, localOptions, targetFor } from '../deploy/local-target';
 import { deployPlan, type DeployPlan } from '../deploy/options';
+import { allowsLocalTargets, checkMachine } from '../deploy/machine-check';
 import type { Target } from '../deploy/target';
 import { resolveHost } from '../host/resolve-host';
 import { writeHostResult } from '../summary/host-results';
 import { abortReason } from '../nix/command-error';
 import { stopExitCode, watchForStop } from '../deploy/stop-signal';
 import { fleetKnownHostsOption } from '../install/known-hosts';
+import { checkedOptions } from './option-rule';
 
-export interface HostOperation<R extends { host: string }> {
+export interface HostOperation<R extends { host: string }, O> {
   /** "Rollback": starts every failure line. */
   title: string;
+  /** The executor's name in executors.json (its schema lists the options it knows). */
+  executor: string;
   dist: string;
-  run: (plan: DeployPlan, t: Target) => Promise<R>;
+  run: (plan: DeployPlan, t: Target, options: O) => Promise<R>;
   /** The result of a host whose options were refused (nothing reached it). */
   refused: (host: string, message: string) => R;
   ok: (r: R) => boolean;
 }
 
-export async function runHostOperation<R extends { host: string }>(op: HostOperation<R>, options: DeployOptions & { local?: boolean }, context: ExecutorContext): Promise<{ success: boolean; result?: R }> {
-  let host = options.host ?? context.projectName ?? '';
+export async function runHostOperation<R extends { host: string }, O extends DeployOptions>(op: HostOperation<R, O>, given: O, context: ExecutorContext): Promise<{ success: boolean; result?: R; options: O }> {
+  let host = given.host ?? context.projectName ?? '';
   let result: R;
   const stop = watchForStop();
+  let options = given;
   try {
+    options = checkedOptions(op.executor, given, context);
     const resolved = resolveHost(options, context);
     host = resolved.host;
     checkOneLocalTask(options.local, Object.values(context.taskGraph?.tasks ?? {}), context.targetName);
     const plan = deployPlan(host, resolved.hostJson, localOptions(options));
     plan.target.knownHostsFile = fleetKnownHostsOption(context.root);
     if (plan.addressNote) console.log(plan.addressNote);
-    result = await op.run(plan, targetFor(plan, (line) => console.log(line), { signal: stop.signal }));
+    await checkMachine(context.root, host, plan, { local: options.local, targetHost: options.targetHost, allowed: allowsLocalTargets(context), targetName: context.targetName });
+    result = await op.run(plan, targetFor(plan, (line) => console.log(line), { signal: stop.signal }), options);
   } catch (e) {
     console.error(`\n${op.title} of ${host} failed: ${(e as Error).message}`);
     // A host name that failed its check names no file to write.
     if (HOSTNAME_PATTERN.test(host)) writeHostResult(context.root, op.dist, op.refused(host, (e as Error).message));
-    return { success: false };
+    return { success: false, options };
   } finally {
     stop.dispose();
   }
@@ -49,5 +56,5 @@ export async function runHostOperation<R extends { host: string }>(op: HostOpera
     console.error(`\n${op.title} of ${host} stopped by ${abortReason(stop.signal)}; its result is in ${op.dist}.`);
     process.exit(stopExitCode(abortReason(stop.signal)));
   }
-  return { success: op.ok(result), result };
+  return { success: op.ok(result), result, options };
 }

@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { HOSTNAME_PATTERN, INVALID_TAG, PLUGIN_NAME } from '../constants';
 import { skipsNxCache, type EvalPeer } from '../nix/fleet-eval';
+import { proofKey } from '../nix/source-key';
 
 export const EVAL_EXECUTOR = `${PLUGIN_NAME}:eval`;
 
@@ -32,9 +33,11 @@ function taskOptions(context: ExecutorContext, task: Task): Record<string, unkno
 }
 
 /**
- * The hash of this host's eval task: the running task's own when it is the eval, else that of
- * the eval it depends on, directly or through the build. Undefined outside a task graph, or
- * when --host names another host than the project (that hash covers the project's inputs,
+ * The key of this machine's proof of this host's toplevel: the hash of its eval task (the
+ * running task's own when it is the eval, else that of the eval it depends on, directly or
+ * through the build) joined with the workspace's source key (nix/source-key.ts), so a proof
+ * never rests on the Nx hash alone. Undefined outside a task graph, outside a git work tree,
+ * or when --host names another host than the project (that hash covers the project's inputs,
  * not the host's): then the flake is evaluated every time.
  */
 export function evalHashOf(context: ExecutorContext, host: string): string | undefined {
@@ -48,7 +51,10 @@ export function evalHashOf(context: ExecutorContext, host: string): string | und
     seen.add(id);
     const task = graph.tasks[id];
     if (!task || task.target.project !== host) continue;
-    if (isEvalTask(context, task)) return (taskOptions(context, task).host ?? host) === host ? task.hash : undefined;
+    if (isEvalTask(context, task)) {
+      const options = taskOptions(context, task);
+      return (options.host ?? host) === host ? proofKey(context.root, task.hash, options.flake as string | undefined) : undefined;
+    }
     queue.push(...(graph.dependencies[id] ?? []));
   }
   return undefined;
@@ -70,7 +76,7 @@ export function evalPeers(context: ExecutorContext, flake: string, { willRun = f
     const options = taskOptions(context, task);
     if ((options.host ?? host) !== host || (options.flake ?? '.') !== flake) continue;
     const memory = options.memoryPerHostMiB;
-    peers.push({ host, key: task.hash, ...(typeof memory === 'number' ? { memoryPerHostMiB: memory } : {}) });
+    peers.push({ host, key: proofKey(context.root, task.hash, flake), ...(typeof memory === 'number' ? { memoryPerHostMiB: memory } : {}) });
   }
   return peers;
 }
@@ -86,4 +92,13 @@ export function checkOwnHost(context: ExecutorContext, host: string): void {
   if (isHostProject && project !== host) {
     throw new Error(`--host=${host} names another host than the project ${project}: the task is cached under ${project}'s evaluation. Run "nx run ${host}:${context.targetName}" instead.`);
   }
+}
+
+/** Whether this is the run's first task of this target (by project name): one voice for the run. */
+export function firstEvalOfRun(context: Pick<ExecutorContext, 'taskGraph' | 'projectName' | 'targetName'>): boolean {
+  const projects = Object.values(context.taskGraph?.tasks ?? {})
+    .filter((t) => t.target.target === context.targetName)
+    .map((t) => t.target.project)
+    .sort();
+  return projects.length === 0 || projects[0] === context.projectName;
 }

@@ -7,10 +7,11 @@ import type { NormalizedPluginOptions } from './options';
 export function installTargets(host: string, inputs: TargetConfiguration['inputs'], options: NormalizedPluginOptions): Record<string, TargetConfiguration> {
   const flake = options.flake === '.' ? {} : { flake: options.flake };
   const vmBuild = options.vmBuildTargetName;
-  const meta = (description: string, example: Record<string, unknown>) => ({
+  // Each target's help runs its own --help, under whatever name the plugin options give it.
+  const meta = (target: string, description: string, example: Record<string, unknown>) => ({
     description,
     technologies: ['nix'],
-    help: { command: `npx nx run ${host}:${options.installTargetName} --help`, example: { options: example } },
+    help: { command: `npx nx run ${host}:${target} --help`, example: { options: example } },
   });
   return {
     [options.installTargetName]: {
@@ -20,7 +21,7 @@ export function installTargets(host: string, inputs: TargetConfiguration['inputs
       // Wipes a machine's disks: never replayed from a cache.
       cache: false,
       inputs,
-      metadata: meta(`Install ${host} on a new machine with nixos-anywhere (disko.nix, its SSH host key made here); needs --yes to wipe`, { targetHost: 'root@192.168.1.50', yes: true }),
+      metadata: meta(options.installTargetName, `Install ${host} on a new machine with nixos-anywhere (disko.nix, its SSH host key made here); needs --yes to wipe`, { targetHost: 'root@192.168.1.50', yes: true }),
     },
     // No build first: a host with --hardware=generated cannot evaluate until its hardware is detected.
     [options.detectHardwareTargetName]: {
@@ -28,7 +29,7 @@ export function installTargets(host: string, inputs: TargetConfiguration['inputs
       options: { host, generateHardwareConfig: true, ...flake },
       cache: false,
       inputs,
-      metadata: meta(`Boot the installer on ${host}'s machine, detect its hardware into hosts/${host}/hardware-configuration.nix and commit it; wipes nothing`, { targetHost: 'root@192.168.1.50' }),
+      metadata: meta(options.detectHardwareTargetName, `Boot the installer on ${host}'s machine, detect its hardware into hosts/${host}/hardware-configuration.nix and commit it; wipes nothing`, { targetHost: 'root@192.168.1.50' }),
     },
     [vmBuild]: {
       executor: `${PLUGIN_NAME}:vm`,
@@ -36,7 +37,7 @@ export function installTargets(host: string, inputs: TargetConfiguration['inputs
       cache: true,
       inputs,
       outputs: [`{workspaceRoot}/${hostDistDir(host)}/vm.json`],
-      metadata: meta(`Build ${host} as a local QEMU VM (config.system.build.vm, as nixos-rebuild build-vm)`, {}),
+      metadata: meta(vmBuild, `Build ${host} as a local QEMU VM (config.system.build.vm, as nixos-rebuild build-vm)`, {}),
     },
     [options.vmTargetName]: {
       executor: `${PLUGIN_NAME}:vm`,
@@ -44,7 +45,7 @@ export function installTargets(host: string, inputs: TargetConfiguration['inputs
       dependsOn: [vmBuild],
       cache: false,
       inputs,
-      metadata: meta(`Start ${host} in a local QEMU VM with its SSH port forwarded to a free local port`, {}),
+      metadata: meta(options.vmTargetName, `Start ${host} in a local QEMU VM with its SSH port forwarded to a free local port`, {}),
     },
   };
 }

@@ -31,6 +31,13 @@ describe('createNodesV2', () => {
     expect(NODES_GLOB).toBe('{hosts/*/host.json,packages/profiles/default.nix}');
   });
 
+  it('points every target\'s help at its own options, under renamed targets too', async () => {
+    const results = await createNodesFn(['hosts/web1/host.json'], { execTargetName: 'run-on' }, context);
+    const targets = results[0][1].projects?.['hosts/web1']?.targets ?? {};
+    for (const [name, t] of Object.entries(targets)) expect(t.metadata?.help?.command).toBe(`npx nx run web1:${name} --help`);
+    expect(Object.keys(targets)).toContain('run-on');
+  });
+
   it.each([
     ['stable', 'nixpkgs:stable', 'NixOS server db1 (aarch64-linux, nixpkgs stable)'],
     ['unstable', 'nixpkgs:unstable', 'NixOS server db1 (aarch64-linux, nixpkgs unstable)'],

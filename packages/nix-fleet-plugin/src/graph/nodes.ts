@@ -53,7 +53,7 @@ export function sharedHostWork(
   let targets: HostTargets | undefined;
   let known: KnownModules | undefined;
   return {
-    targets: () => (targets ??= hostTargetsFactory(sharedHostInputs(workspaceRoot, options.excludeInputs), options, waves)),
+    targets: () => (targets ??= hostTargetsFactory(sharedHostInputs(workspaceRoot, options.excludeInputs, undefined, options.flake), options, waves)),
     known: () => (known ??= knownModules(fsReader(workspaceRoot))),
     read,
   };

@@ -8,16 +8,17 @@ import type { NormalizedPluginOptions } from './options';
 const inputs = ['{projectRoot}/host.json'];
 
 export function operationTargets(host: string, options: NormalizedPluginOptions): Record<string, TargetConfiguration> {
-  const target = (executor: string, description: string, command: string, example: Record<string, unknown>): TargetConfiguration => ({
+  // help.command is what `nx show project` offers to run: the target's own options.
+  const target = (executor: string, name: string, description: string, example: Record<string, unknown>): TargetConfiguration => ({
     executor: `${PLUGIN_NAME}:${executor}`,
     options: { host },
     cache: false,
     inputs,
-    metadata: { description, technologies: ['nix'], help: { command, example: { options: example } } },
+    metadata: { description, technologies: ['nix'], help: { command: `npx nx run ${host}:${name} --help`, example: { options: example } } },
   });
   return {
-    [options.rollbackTargetName]: target('rollback', `Switch ${host} back to the generation before its current one (or --to=N), confirmed like a deploy`, 'nix-env --help', { to: 1 }),
-    [options.generationsTargetName]: target('generations', `List the system profile generations of ${host}: number, date, system, running, boots`, 'nix-env --help', { json: true }),
-    [options.execTargetName]: target('exec', `Run one shell command on ${host} and report its output and exit code`, 'ssh --help', { command: 'systemctl is-active nginx' }),
+    [options.rollbackTargetName]: target('rollback', options.rollbackTargetName, `Switch ${host} back to the generation before its current one (or --to=N), confirmed like a deploy`, { to: 1 }),
+    [options.generationsTargetName]: target('generations', options.generationsTargetName, `List the system profile generations of ${host}: number, date, system, running, boots`, { json: true }),
+    [options.execTargetName]: target('exec', options.execTargetName, `Run one shell command on ${host} and report its output and exit code`, { command: 'systemctl is-active nginx' }),
   };
 }

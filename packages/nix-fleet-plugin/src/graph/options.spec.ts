@@ -14,4 +14,16 @@ describe('plugin options', () => {
   ])('refuses %j, naming both options', (options, message) => {
     expect(() => normalizeOptions(options)).toThrow(message);
   });
+
+  it('takes kebab-case names as camelCase ones', () => {
+    expect(normalizeOptions({ 'deploy-target-name': 'ship', 'extra-inputs': ['x'] } as never)).toMatchObject({ deployTargetName: 'ship', extraInputs: ['x'] });
+  });
+
+  it.each([
+    [{ deployTargetNmae: 'ship' }, 'Unknown option deployTargetNmae for the nix-fleet plugin in nx.json. Did you mean deployTargetName?'],
+    [{ 'exclude-input': ['x'] }, 'Unknown option exclude-input for the nix-fleet plugin in nx.json. Did you mean exclude-inputs?'],
+    [{ deployTargetName: 'a', 'deploy-target-name': 'b' }, 'name deployTargetName twice'],
+  ])('refuses %j by name', (options, message) => {
+    expect(() => normalizeOptions(options as never)).toThrow(message);
+  });
 });

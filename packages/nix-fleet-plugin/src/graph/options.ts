@@ -1,4 +1,6 @@
 // Plugin options as written in nx.json, and their defaults.
+import { knownName, unknownOptionMessage } from '../host/option-names';
+
 export interface NixFleetPluginOptions {
   /** Target names, so a workspace can keep its own conventions. */
   evalTargetName?: string;
@@ -19,11 +21,16 @@ export interface NixFleetPluginOptions {
   /** More cache inputs for every host (every tracked file already is one, see shared-inputs.ts). */
   extraInputs?: string[];
   /**
-   * Workspace-relative globs that are no input of any host's build, after the defaults (dist,
-   * docs, Markdown, other hosts' folders). Only for files the flake cannot read: a missed input
-   * is a stale build.
+   * Workspace-relative globs to leave out of every host's eval inputs, after the defaults (dist,
+   * docs, Markdown, other hosts' folders), each only while no .nix file reaches it
+   * (graph/nix-reach.ts): a missed input is a stale build.
    */
   excludeInputs?: string[];
+  /**
+   * Let host.json name this machine (localhost, 127.0.0.0/8, ::1, its own names and addresses)
+   * as a deploy target; without it such a host needs --local. Read by the executors from nx.json.
+   */
+  allowLocalTargets?: boolean;
 }
 
 export type NormalizedPluginOptions = Required<NixFleetPluginOptions>;
@@ -44,7 +51,22 @@ function checkTargetNames(o: NormalizedPluginOptions): void {
   }
 }
 
-export function normalizeOptions(options: NixFleetPluginOptions | undefined): NormalizedPluginOptions {
+const OPTION_NAMES = [...TARGET_NAME_OPTIONS, 'flake', 'extraInputs', 'excludeInputs'] as const;
+
+/** camelCase or kebab-case, as executor options; an unknown name is refused, not ignored. */
+function spelledOptions(options: Record<string, unknown> | undefined): NixFleetPluginOptions {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(options ?? {})) {
+    const name = knownName(key, OPTION_NAMES);
+    if (!name) throw new Error(`${unknownOptionMessage(key, OPTION_NAMES, 'the nix-fleet plugin in nx.json', '')}`);
+    if (name in out) throw new Error(`nix-fleet plugin options in nx.json name ${name} twice (${key}): keep one.`);
+    out[name] = value;
+  }
+  return out;
+}
+
+export function normalizeOptions(given: NixFleetPluginOptions | undefined): NormalizedPluginOptions {
+  const options = spelledOptions(given as Record<string, unknown> | undefined);
   const normalized: NormalizedPluginOptions = {
     evalTargetName: options?.evalTargetName ?? 'eval',
     buildTargetName: options?.buildTargetName ?? 'build',
@@ -60,6 +82,7 @@ export function normalizeOptions(options: NixFleetPluginOptions | undefined): No
     flake: options?.flake ?? '.',
     extraInputs: options?.extraInputs ?? [],
     excludeInputs: options?.excludeInputs ?? [],
+    allowLocalTargets: options?.allowLocalTargets ?? false,
   };
   checkTargetNames(normalized);
   return normalized;

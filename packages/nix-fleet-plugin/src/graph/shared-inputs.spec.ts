@@ -2,7 +2,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { globToRegExp } from './glob';
-import { DEFAULT_INPUT_EXCLUDES, sharedHostInputs } from './shared-inputs';
+import { DEFAULT_INPUT_EXCLUDES, sharedHostInputs as sharedInputs } from './shared-inputs';
+
+const sharedHostInputs = (root: string, excludes?: string[]) => sharedInputs(root, excludes).filter((i): i is string => typeof i === 'string');
 
 describe('sharedHostInputs', () => {
   let root: string;

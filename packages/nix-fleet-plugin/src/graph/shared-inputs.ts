@@ -1,21 +1,28 @@
-// The inputs every host's build shares: every file git tracks, except a short documented list.
+// The inputs every host's build shares: every file the flake can read, except what is proven
+// unreachable.
 //
-// The flake sees every tracked file, so any of them may change a system: a module six folders
-// deep, a sops file under secrets/, a lock file. A missed input is a stale build, an extra one
-// only a rebuild, so inputs are complete by construction and only DEFAULT_INPUT_EXCLUDES (and
-// a workspace's own excludeInputs) are left out.
+// The flake sees every tracked file (force-added ignored ones too), so any of them may change a
+// system. A missed input is a stale build, an extra one only an evaluation, so a file is left out
+// only when it matches DEFAULT_INPUT_EXCLUDES (or a workspace's excludeInputs) AND no `.nix`
+// file of the fleet can reach it (nix-reach.ts); when the scan is unsure, nothing is left out.
+// Tracked files that .gitignore matches are not in Nx's file map at all: a runtime input hashes
+// them (tracked-files.ts).
 //
 // Nx's hasher applies `!` exclusions, but `nx affected` reads only the positive globs, so a
 // catch-all `{workspaceRoot}/**/*` would mark every host affected by any change. The positive
 // globs are therefore one per top-level entry of the workspace (all of it, however deep), with
 // excluded folders left out; the exclusions follow for the hasher.
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, posix } from 'node:path';
 import { HOSTS_DIR, HOST_FILE } from '../constants';
 import { globToRegExp, matchesAny } from './glob';
+import { isReached, nixReach, type NixReach } from './nix-reach';
+import { IGNORED_TRACKED_INPUT, NOT_WORKSPACE, trackedFiles, type TrackedFiles } from './tracked-files';
 
 /** Other hosts' own Nix and sub-folders (the host's own folder is its {projectRoot} input). */
 const OTHER_HOSTS_EXCLUDES = [`${HOSTS_DIR}/*/*.nix`, `${HOSTS_DIR}/*/*/**`];
 
+/** Candidates for leaving out: each stays out only while no `.nix` file can reach it. */
 export const DEFAULT_INPUT_EXCLUDES = [
   // Build output, including other hosts' build records.
   'dist/**',
@@ -28,11 +35,10 @@ export const DEFAULT_INPUT_EXCLUDES = [
   'packages/nix-fleet-plugin/**',
 ];
 
-/** Never workspace files: git's own data and what package managers and Nx keep. */
-const NOT_WORKSPACE = new Set(['.git', 'node_modules', '.nx']);
+export type SharedInput = string | { runtime: string };
 
 /** Positive globs covering every entry of `dir` (relative), descending only where an exclusion lies inside. */
-function coveringGlobs(workspaceRoot: string, dir: string, excludes: string[], excluded: RegExp[]): string[] {
+function coveringGlobs(workspaceRoot: string, dir: string, excludes: string[], excluded: RegExp[], allHosts: boolean): string[] {
   const globs: string[] = [];
   let entries;
   try {
@@ -45,6 +51,8 @@ function coveringGlobs(workspaceRoot: string, dir: string, excludes: string[], e
     if (NOT_WORKSPACE.has(path)) continue;
     if (!entry.isDirectory()) {
       if (!matchesAny(path, excluded)) globs.push(`{workspaceRoot}/${path}`);
+    } else if (path === HOSTS_DIR && allHosts) {
+      globs.push(`{workspaceRoot}/${HOSTS_DIR}/**/*`);
     } else if (path === HOSTS_DIR) {
       globs.push(`{workspaceRoot}/${HOSTS_DIR}/*`, `{workspaceRoot}/${HOSTS_DIR}/*/${HOST_FILE}`);
       // A folder of hosts/ that is no host (shared Nix such as hosts/common) is every host's input.
@@ -52,7 +60,7 @@ function coveringGlobs(workspaceRoot: string, dir: string, excludes: string[], e
     } else if (excludes.includes(`${path}/**`)) {
       continue;
     } else if (excludes.some((g) => g.startsWith(`${path}/`))) {
-      globs.push(...coveringGlobs(workspaceRoot, path, excludes, excluded));
+      globs.push(...coveringGlobs(workspaceRoot, path, excludes, excluded, allHosts));
     } else {
       globs.push(`{workspaceRoot}/${path}/**/*`);
     }
@@ -79,13 +87,62 @@ function hostFolders(workspaceRoot: string): string[] {
     .sort();
 }
 
-/** Every host's shared inputs; `excludes` are more workspace-relative globs to leave out. */
-export function sharedHostInputs(workspaceRoot: string, excludes: string[] = []): string[] {
+/** A file name Nx's globs and ours read literally: anything else is never left out by name. */
+const PLAIN_NAME = /^[A-Za-z0-9._@+\/ -]+$/;
+
+/**
+ * The exclusions that hold: a glob none of whose tracked files is reached stays whole; one
+ * that matches reached files is narrowed to its unreached files, named one by one.
+ */
+export function provenExclusions(candidates: string[], tracked: TrackedFiles, reach: NixReach): string[] {
+  const out: string[] = [];
+  for (const glob of candidates) {
+    const re = globToRegExp(glob);
+    const matches = tracked.files.filter((f) => re.test(f));
+    if (!matches.some((f) => isReached(reach, f))) out.push(glob);
+    else out.push(...matches.filter((f) => !isReached(reach, f) && PLAIN_NAME.test(f) && !out.includes(f)));
+  }
+  return out;
+}
+
+/** What the Nix code of the flake in `flakeDir` (workspace-relative) reaches. */
+export function workspaceReach(workspaceRoot: string, tracked: TrackedFiles, flakeDir = '.'): NixReach {
+  const read = (file: string) => {
+    try {
+      return readFileSync(join(workspaceRoot, file), 'utf-8');
+    } catch {
+      return undefined;
+    }
+  };
+  const isDir = (path: string) => {
+    try {
+      return statSync(join(workspaceRoot, path)).isDirectory();
+    } catch {
+      return false;
+    }
+  };
+  const entry = posix.normalize(posix.join(flakeDir, 'flake.nix'));
+  // A flake elsewhere (a URL, a path out of the workspace): every .nix file counts as a start.
+  const inside = !entry.startsWith('../') && !posix.isAbsolute(entry) && !/^[a-z+]+:/.test(flakeDir) && tracked.files.includes(entry);
+  return nixReach({ files: tracked.files, symlinks: tracked.symlinks, read, isDir }, inside ? [entry] : undefined);
+}
+
+/** Every host's shared inputs; `excludes` are more workspace-relative globs to leave out, if unreachable. */
+export function sharedHostInputs(workspaceRoot: string, excludes: string[] = [], tracked: TrackedFiles = trackedFiles(workspaceRoot), flakeDir = '.'): SharedInput[] {
   let defaults = DEFAULT_INPUT_EXCLUDES;
   if (nonHostFolders(workspaceRoot).length > 0) {
     const perHost = hostFolders(workspaceRoot).flatMap((h) => [`${HOSTS_DIR}/${h}/*.nix`, `${HOSTS_DIR}/${h}/*/**`]);
     defaults = DEFAULT_INPUT_EXCLUDES.flatMap((g) => (OTHER_HOSTS_EXCLUDES.includes(g) ? (g === OTHER_HOSTS_EXCLUDES[0] ? perHost : []) : [g]));
   }
-  const all = [...defaults, ...excludes];
-  return [...coveringGlobs(workspaceRoot, '', all, all.map(globToRegExp)), ...all.map((glob) => `!{workspaceRoot}/${glob}`)];
+  const reach = workspaceReach(workspaceRoot, tracked, flakeDir);
+  // Unsure: every file is an input but the build output, which no flake of a fleet tracks.
+  const all = reach.unsure ? ['dist/**'] : provenExclusions([...defaults, ...excludes], tracked, reach);
+  // Another host's file that a .nix file reaches: every host's folder is then named in full.
+  const hostGlobs = defaults.filter((g) => g.startsWith(`${HOSTS_DIR}/`)).map(globToRegExp);
+  const hostReached = tracked.files.some((f) => matchesAny(f, hostGlobs) && isReached(reach, f));
+  return [
+    ...coveringGlobs(workspaceRoot, '', all, all.map(globToRegExp), hostReached),
+    ...all.map((glob) => `!{workspaceRoot}/${glob}`),
+    ...(tracked.git ? [IGNORED_TRACKED_INPUT] : []),
+  ];
 }

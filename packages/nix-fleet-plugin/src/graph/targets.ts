@@ -8,6 +8,7 @@ import { PLUGIN_NAME, hostDistDir } from '../constants';
 import { installTargets } from './install-targets';
 import { operationTargets } from './operation-targets';
 import type { NormalizedPluginOptions } from './options';
+import type { SharedInput } from './shared-inputs';
 import { waveDependencies, type WaveDependency, type WaveIndex } from './waves';
 
 /** A cheap runtime input: a new Nix version can evaluate the same flake differently. */
@@ -16,7 +17,7 @@ export const NIX_VERSION_INPUT = { runtime: 'nix --version' };
 /** The output files of the task this one depends on, by content: Nx hashes them when they exist. */
 const outputOf = (file: string) => ({ dependentTasksOutputFiles: `**/${file}`, transitive: false });
 
-export function hostInputs(sharedInputs: string[], options: NormalizedPluginOptions) {
+export function hostInputs(sharedInputs: SharedInput[], options: NormalizedPluginOptions) {
   return ['{projectRoot}/**/*', ...sharedInputs, ...options.extraInputs, NIX_VERSION_INPUT];
 }
 
@@ -27,7 +28,7 @@ export type HostTargets = (host: string) => Record<string, TargetConfiguration>;
  * The targets of every host of one graph computation: the inputs and the deploy waves, which
  * every host shares, are worked out once; per host only the strings that name it are new.
  */
-export function hostTargetsFactory(sharedInputs: string[], options: NormalizedPluginOptions, waves: WaveIndex = new Map()): HostTargets {
+export function hostTargetsFactory(sharedInputs: SharedInput[], options: NormalizedPluginOptions, waves: WaveIndex = new Map()): HostTargets {
   const inputs = hostInputs(sharedInputs, options);
   const waveOf = waveDependencies(waves, options.deployTargetName);
   return (host) => hostTargets(host, inputs.slice(), options, waveOf(host));

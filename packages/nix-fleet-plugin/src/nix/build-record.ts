@@ -20,6 +20,8 @@ export interface BuildRecord {
   drvPath: string;
   outPath: string;
   nixVersion: string;
+  /** host.json deployment.buildOn "remote": built on the target at deploy time, never here. */
+  buildOn?: 'remote';
 }
 
 export function buildRecordPath(workspaceRoot: string, host: string): string {
@@ -87,7 +89,8 @@ export async function verifiedRecord(workspaceRoot: string, host: string, flakeR
   const record = readBuildRecord(workspaceRoot, host);
   const expected = await sharedToplevel({ host, key: evalHash }, peers, { root: workspaceRoot, flakeRef });
   checkRecord(record, expected, relative(workspaceRoot, buildRecordPath(workspaceRoot, host)));
-  if (!existsSync(record.outPath)) {
+  // A host built on its target has only its derivation here, by design.
+  if (!existsSync(record.outPath) && record.buildOn !== 'remote') {
     // Evaluation wrote the derivation; only a garbage-collected one needs the flake again.
     const installables = [existsSync(record.drvPath) ? drvInstallable(record.drvPath, await nixVersion()) : toplevelInstallable(flakeRef, host)];
     const result = await run('nix', nixBuildArgs({ installables, outLink: outLinkPath(workspaceRoot, host) }), { cwd: workspaceRoot, streamStderr: true, echo: true });

@@ -9,8 +9,8 @@
 // The run is the nx process that forked the tasks (its pid and start time), not the set of its
 // tasks' hashes: eval tasks leave out peers that are Nx cache hits while builds and deploys
 // count them, so their sets differ, and all of them must still meet at one lock. Each result
-// file names the eval hash it was evaluated at, and each task remembers its own under that
-// hash (toplevels.ts) for later runs. A host whose chunk failed is
+// file names the proof key it was evaluated at (the eval hash and the source key, see
+// task-hash.ts), and each task remembers its own under that key (toplevels.ts) for later runs. A host whose chunk failed is
 // evaluated alone by its own task, so each error is reported by the task it belongs to.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -23,7 +23,7 @@ import { evaluateToplevels, readToplevelFile, rememberedToplevel, rememberToplev
 
 export const EVAL_RUNS_DIR = '.nx/nix-fleet/eval';
 
-/** A host to evaluate, and the Nx hash of its eval task that keys the result, when known. */
+/** A host to evaluate, and the key of its proof (eval task hash and source key), when known. */
 export interface EvalPeer {
   host: string;
   key: string | undefined;
@@ -209,6 +209,13 @@ export async function sharedToplevel(own: EvalPeer, peers: EvalPeer[], o: Shared
       waiting = true;
       await sleep(o.pollMs ?? 100);
     }
+  }
+  // A task that starts after its peers finished (and so counts none of them) may still find its
+  // host in the run's evaluation.
+  const ran = runResult(runDirOf(o.root, o.runId ?? currentRunId(), o.flakeRef), o.runId ?? currentRunId(), own);
+  if (ran) {
+    rememberToplevel(o.root, own.host, own.key, ran);
+    return ran;
   }
   const alone = await evaluateToplevels(o.root, o.flakeRef, [own.host]);
   rememberToplevel(o.root, own.host, own.key, alone[own.host]);

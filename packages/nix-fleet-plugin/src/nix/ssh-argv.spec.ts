@@ -130,3 +130,12 @@ describe('nix copy', () => {
     );
   });
 });
+
+describe('host key binding', () => {
+  const target: SshTarget = { host: '10.0.0.5', sshOptions: ['-o', 'LogLevel=ERROR'], connectTimeout: 10, hostKeyAlias: 'web1' };
+  it('looks the key up under the fleet host name, after the user\'s options, in ssh calls and nix copy alike', () => {
+    expect(sshBaseOptions(target).slice(0, 8)).toEqual(['-o', 'LogLevel=ERROR', '-o', 'BatchMode=yes', '-o', 'ConnectTimeout=10', '-o', 'HostKeyAlias=web1']);
+    expect(nixSshOpts(target)).toContain('-o HostKeyAlias=web1');
+    expect(sshCommandArgs(target, ['true'])).toContain('HostKeyAlias=web1');
+  });
+});

@@ -26,6 +26,11 @@ export interface SshTarget {
   configFile?: string;
   /** The fleet's known_hosts (host keys pinned by install), read as GlobalKnownHostsFile. */
   knownHostsFile?: string;
+  /**
+   * The name the host key is looked up under in known_hosts (ssh's HostKeyAlias): the fleet host
+   * name, so an address that now reaches another machine fails host-key verification.
+   */
+  hostKeyAlias?: string;
 }
 
 function configArgs(target: Pick<SshTarget, 'configFile'>): string[] {
@@ -48,6 +53,7 @@ function connectOptions(target: SshTarget): string[] {
     'BatchMode=yes',
     '-o',
     `ConnectTimeout=${target.connectTimeout}`,
+    ...(target.hostKeyAlias ? ['-o', `HostKeyAlias=${target.hostKeyAlias}`] : []),
   ];
 }
 
@@ -148,11 +154,14 @@ export interface NixCopyArgs {
   substituteOnTarget?: boolean;
   /** Keep Nix's signature check (paths must be signed by a key the target trusts). */
   checkSigs?: boolean;
+  /** outPath is a derivation: copy it and its derivation closure, not its outputs (buildOn remote). */
+  derivation?: boolean;
 }
 
-export function nixCopyArgs({ storeUri, outPath, substituteOnTarget, checkSigs }: NixCopyArgs): string[] {
+export function nixCopyArgs({ storeUri, outPath, substituteOnTarget, checkSigs, derivation }: NixCopyArgs): string[] {
   return [
     'copy',
+    ...(derivation ? ['--derivation'] : []),
     '--to',
     storeUri,
     ...(substituteOnTarget ? ['--substitute-on-destination'] : []),

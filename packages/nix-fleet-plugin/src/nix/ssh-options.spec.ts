@@ -10,7 +10,7 @@ describe('checkSshOptions', () => {
     [['-J', 'admin@bastion.lan:2222,jump2']],
     [['-i', '/root/.ssh/deploy_ed25519', '-o', 'IdentitiesOnly=yes']],
     [['-oConnectionAttempts=3', '-o', 'identitiesonly=yes', '-4', '-C']],
-    [['-o', 'HostKeyAlias=web1', '-o', 'ProxyJump=none']],
+    [['-o', 'ProxyJump=none']],
     [['-o', 'IdentityFile=~/.ssh/id_%h']],
     [[]],
   ])('allows %j', (options) => {
@@ -56,7 +56,8 @@ describe('checkSshOptions', () => {
     [['-o', 'HostKeyAlgorithms=+ssh-dss'], 'is not an allowed ssh option'],
     [['-o', 'KexAlgorithms=+diffie-hellman-group1-sha1'], 'is not an allowed ssh option'],
     [['-i'], '-i needs a value after it'],
-    [['-o', 'HostKeyAlias=$(id)'], 'contains characters ssh or a shell would expand'],
+    [['-o', 'IdentityFile=$(id)', '-o', 'LogLevel=$(id)'], 'contains characters ssh or a shell would expand'],
+    [['-o', 'HostKeyAlias=web2'], 'is not an allowed ssh option'],
     [['-o', 'Compression=yes\nProxyCommand=id'], 'contains whitespace'],
     [['--', 'x'], '"--" is not an allowed ssh option'],
     [['web1'], '"web1" is not an allowed ssh option'],

@@ -14,15 +14,15 @@ import { dirname, resolve } from 'node:path';
 /**
  * `-o` keys inventory may set (compared case-insensitively, as ssh does). Not here: what the
  * deploy sets itself and ssh would take from inventory first (User and Port: targetUser and
- * port; ConnectTimeout and the keep-alives: --connectTimeout and dead-link detection), and
- * algorithm lists, which could bring back weak host key or key exchange algorithms.
+ * port; ConnectTimeout and the keep-alives: --connectTimeout and dead-link detection;
+ * HostKeyAlias: the fleet host name, which binds the host key to the host), and algorithm
+ * lists, which could bring back weak host key or key exchange algorithms.
  */
 export const ALLOWED_SSH_KEYS = [
   'AddressFamily',
   'CertificateFile',
   'Compression',
   'ConnectionAttempts',
-  'HostKeyAlias',
   'IdentitiesOnly',
   'IdentityFile',
   'IPQoS',

@@ -1,5 +1,6 @@
 // What the flake evaluates each host's toplevel to: one `nix eval` for many hosts, and a local
-// record of it keyed by the Nx hash of the host's eval task, so a warm run evaluates nothing.
+// record of it keyed by the Nx hash of the host's eval task and the source key (every tracked
+// file's content, source-key.ts), so a warm run evaluates nothing and no stale input can pass.
 //
 // The record lives under .nx/ on this machine, never in a cached output: it is what this
 // machine evaluated itself, the proof a build.json from any cache is checked against.
@@ -7,6 +8,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { dirname, join } from 'node:path';
 import { isStorePath, nixEvalToplevelsArgs, parseEvalToplevels, type Toplevel } from './nix-argv';
 import { run } from './run';
+import { sourceUnchanged } from './source-key';
 
 export const TOPLEVEL_CACHE_DIR = '.nx/nix-fleet/toplevels';
 
@@ -45,6 +47,7 @@ export function rememberedToplevel(workspaceRoot: string, host: string, key: str
   return readToplevelFile(cacheFile(workspaceRoot, host), key);
 }
 
+/** Remembered only when no tracked file changed since the key was taken: else the key would lie. */
 export function rememberToplevel(workspaceRoot: string, host: string, key: string | undefined, toplevel: Toplevel): void {
-  if (key) writeToplevelFile(cacheFile(workspaceRoot, host), key, toplevel);
+  if (key && sourceUnchanged(workspaceRoot)) writeToplevelFile(cacheFile(workspaceRoot, host), key, toplevel);
 }

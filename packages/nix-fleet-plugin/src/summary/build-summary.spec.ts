@@ -22,7 +22,7 @@ describe('build summary', () => {
     });
     const counts = buildCounts(undefined, contextOf(results));
     expect(counts).toEqual({ hosts: 12, evaluated: 11, changed: 3, unchanged: 7, failed: 2 });
-    expect(buildSummaryLine(counts)).toBe('nix-fleet: 12 hosts affected, 3 systems changed, 7 unchanged, 2 failed or not built; 11 evaluated');
+    expect(buildSummaryLine(counts)).toBe('nix-fleet: 12 hosts affected, 3 systems changed, 7 as before, 2 failed or not built; 11 evaluated');
   });
 
   it('a build that ran but gave the same system (--skip-nx-cache, a new Nix) is unchanged', () => {
@@ -49,7 +49,7 @@ describe('build summary', () => {
     buildSummary(undefined, contextOf([task('a', 'eval', 'success'), task('b', 'eval', 'success')], ['node', 'nx', 'run-many', '-t', 'eval']));
     expect(log).not.toHaveBeenCalled();
     buildSummary(undefined, contextOf([task('a', 'eval', 'success'), task('a', 'build', 'success')]));
-    expect(log).toHaveBeenCalledWith('\nnix-fleet: 1 host affected, 1 system changed, 0 unchanged; 1 evaluated\n');
+    expect(log).toHaveBeenCalledWith('\nnix-fleet: 1 host affected, 1 system changed, 0 as before; 1 evaluated\n');
     log.mockRestore();
   });
 });

@@ -42,7 +42,8 @@ export function buildCounts(options: NixFleetPluginOptions | undefined, context:
 
 export function buildSummaryLine(c: BuildCounts): string {
   const failed = c.failed ? `, ${c.failed} failed or not built` : '';
-  return `nix-fleet: ${plural(c.hosts, 'host')} affected, ${plural(c.changed, 'system')} changed, ${c.unchanged} unchanged${failed}; ${c.evaluated} evaluated`;
+  // "unchanged" is a deploy's word for a host that already runs its system: a build says "as before".
+  return `nix-fleet: ${plural(c.hosts, 'host')} affected, ${plural(c.changed, 'system')} changed, ${c.unchanged} as before${failed}; ${c.evaluated} evaluated`;
 }
 
 /** Only for runs that build: an eval-only run has no systems to count. */

@@ -23,7 +23,17 @@ import buildExecutor from './executor';
 import { provenToplevels } from './proven-toplevels';
 import { checkScaleOptions } from './options';
 import { ProgressReporter } from '../../nix/progress';
+import { checkedOptions } from '../option-rule';
 import type { BuildExecutorSchema } from './schema';
+
+/** A host built on its target (deployment.buildOn remote) only gets its record, from the one-host executor. */
+function buildsOnTarget(root: string, host: string): boolean {
+  try {
+    return readHostJson(root, hostFileOf(host)).deployment?.buildOn === 'remote';
+  } catch {
+    return false;
+  }
+}
 
 type Results = Record<string, { success: boolean; terminalOutput: string; startTime?: number; endTime?: number }>;
 
@@ -100,19 +110,26 @@ export default async function buildBatch(
   const groups = new Map<string, string[]>();
   const alone: string[] = [];
   const hostOf = (id: string) => inputs[id].host ?? taskGraph.tasks[id].target.project;
-  for (const id of Object.keys(inputs)) {
-    const key = batchKey(inputs[id]);
-    // A task whose --host is another project's builds alone: its hash is not that host's.
-    const foreign = inputs[id].host !== undefined && inputs[id].host !== taskGraph.tasks[id].target.project;
-    if (key === undefined || foreign || !HOSTNAME_PATTERN.test(hostOf(id))) alone.push(id);
-    else groups.set(key, [...(groups.get(key) ?? []), id]);
-  }
   // context.taskGraph is the whole run's, taskGraph only this batch's: the eval task each build
   // depends on, whose hash keys its evaluation, is only in the former.
   const contextOf = (id: string): ExecutorContext => {
     const { target } = taskGraph.tasks[id];
     return { ...context, taskGraph: context.taskGraph ?? taskGraph, projectName: target.project, targetName: target.target, configurationName: target.configuration };
   };
+  for (const id of Object.keys(inputs)) {
+    // A task with an option build does not know goes alone, where the executor refuses it.
+    try {
+      inputs[id] = checkedOptions('build', inputs[id], contextOf(id));
+    } catch {
+      alone.push(id);
+      continue;
+    }
+    const key = batchKey(inputs[id]);
+    // A task whose --host is another project's builds alone: its hash is not that host's.
+    const foreign = inputs[id].host !== undefined && inputs[id].host !== taskGraph.tasks[id].target.project;
+    if (key === undefined || foreign || !HOSTNAME_PATTERN.test(hostOf(id)) || buildsOnTarget(context.root, hostOf(id))) alone.push(id);
+    else groups.set(key, [...(groups.get(key) ?? []), id]);
+  }
   for (const ids of groups.values()) {
     const hosts = ids.map(hostOf);
     try {

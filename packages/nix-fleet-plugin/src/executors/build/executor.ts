@@ -14,10 +14,19 @@ import { recordBuildChange } from '../../nix/build-changes';
 import { provenToplevels } from './proven-toplevels';
 import { checkScaleOptions, checkSigningKeyLocation } from './options';
 import { ProgressReporter } from '../../nix/progress';
+import { checkedOptions } from '../option-rule';
+import { recordRemoteBuild } from './remote-record';
 import type { BuildExecutorSchema } from './schema';
 
-export default async function buildExecutor(options: BuildExecutorSchema, context: ExecutorContext) {
-  const label = options.host ?? context.projectName ?? 'build';
+export default async function buildExecutor(given: BuildExecutorSchema, context: ExecutorContext) {
+  const label = given.host ?? context.projectName ?? 'build';
+  let options: BuildExecutorSchema;
+  try {
+    options = checkedOptions('build', given, context);
+  } catch (e) {
+    console.error(`\nBuild of ${label} refused: ${(e as Error).message}`);
+    return { success: false };
+  }
   const progress = options.progress !== false ? new ProgressReporter(label, (l) => process.stderr.write(`${l}\n`)) : undefined;
   // With progress, nix's stderr is JSON: the reporter prints it and keeps the error line.
   const output: RunOptions = progress ? { cwd: context.root, echo: true, onStderrLine: (l) => progress.line(l) } : { cwd: context.root, streamStderr: true, echo: true };
@@ -31,6 +40,7 @@ export default async function buildExecutor(options: BuildExecutorSchema, contex
     const flakeRef = flakeRefFor(root, options.flake);
     progress?.step('reading the evaluation');
     const expected = (await provenToplevels(context, options.flake, flakeRef, [{ host, key: evalHashOf(context, host) }]))[host];
+    if (hostJson.deployment?.buildOn === 'remote') return recordRemoteBuild(root, host, expected, hostJson.system, ownTaskHash(context));
     // By drvPath, so nothing is evaluated again; a build host evaluates the flake itself
     // (--eval-store auto), and a garbage-collected derivation needs the flake again too.
     const byDrv = !scale.buildHost && existsSync(expected.drvPath);

@@ -1,6 +1,8 @@
 // @nix-fleet/nx:closure-size: closure size, biggest paths, package diff and budgets of a built host.
 import type { ExecutorContext } from '@nx/devkit';
 import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { closureOnTarget } from '../../closure/target-closure';
 import { explainNixFailure } from '../../host/preflight';
 import { resolveHost } from '../../host/resolve-host';
 import { readBaseline, reportPath, writeBaseline, writeJson } from '../../closure/baseline';
@@ -13,6 +15,7 @@ import { nixPathInfoClosureArgs } from '../../nix/nix-argv';
 import { CommandError, run } from '../../nix/run';
 import { evalHashOf, evalPeers } from '../task-hash';
 import type { EvalPeer } from '../../nix/fleet-eval';
+import { checkedOptions } from '../option-rule';
 import type { ClosureSizeExecutorSchema } from './schema';
 
 /** Measures the host's closure and writes closure.json; throws on bad input before touching files. */
@@ -24,8 +27,9 @@ export async function measureClosure(options: ClosureSizeExecutorSchema, context
   if (!Number.isInteger(top) || top < 1) throw new Error(`--top is ${top}: expected a whole number of at least 1.`);
 
   const record = await verifiedRecord(root, host, flakeRefFor(root, options.flake), evalHash, peers);
-  const result = await run('nix', nixPathInfoClosureArgs(record.outPath), { cwd: root });
-  const current = parsePathInfoJson(result.stdout, record.outPath, host);
+  // A host built on its target (buildOn remote) has its system only there: measured there.
+  const remote = record.buildOn === 'remote' && !existsSync(record.outPath);
+  const current = remote ? await closureOnTarget(host, hostJson, record.outPath) : parsePathInfoJson((await run('nix', nixPathInfoClosureArgs(record.outPath), { cwd: root })).stdout, record.outPath, host);
 
   const baseline = readBaseline(root, host);
   // --update-baseline accepts the growth, not a size over maxSize, and still shows the diff.
@@ -39,9 +43,10 @@ export async function measureClosure(options: ClosureSizeExecutorSchema, context
   return report;
 }
 
-export default async function closureSizeExecutor(options: ClosureSizeExecutorSchema, context: ExecutorContext) {
-  const host = options.host ?? context.projectName;
+export default async function closureSizeExecutor(given: ClosureSizeExecutorSchema, context: ExecutorContext) {
+  const host = given.host ?? context.projectName;
   try {
+    const options = checkedOptions('closure-size', given, context);
     const report = await measureClosure(options, context, evalHashOf(context, host ?? ''), evalPeers(context, options.flake ?? '.'));
     console.log(options.json ? JSON.stringify(report, null, 2) : renderReport(report));
     if (report.failures.length > 0) {

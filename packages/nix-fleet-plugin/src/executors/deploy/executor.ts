@@ -10,14 +10,15 @@ import { explainNixFailure } from '../../host/preflight';
 import { resolveHost } from '../../host/resolve-host';
 import { CommandError } from '../../nix/run';
 import type { Target } from '../../deploy/target';
-import { hostsSharingTarget } from '../../host/shared-targets';
+import { allowsLocalTargets, checkMachine } from '../../deploy/machine-check';
 import { verifiedRecord } from '../../nix/build-record';
 import { flakeRefFor } from '../../nix/flake-ref';
 import { addedForWave } from '../../graph/waves';
-import { evalHashOf } from '../task-hash';
+import { evalHashOf, evalPeers } from '../task-hash';
 import { failedPlan, writePlanResult } from '../../deploy/plan';
 import { packageCounts, planOne } from './plan-run';
 import { fleetKnownHostsOption } from '../../install/known-hosts';
+import { checkedOptions } from '../option-rule';
 import type { DeployExecutorSchema } from './schema';
 import { abortReason } from '../../nix/command-error';
 import { stopExitCode, watchForStop } from '../../deploy/stop-signal';
@@ -39,10 +40,33 @@ export function resultLine(r: DeployResult): string {
   }
 }
 
-export default async function deployExecutor(options: DeployExecutorSchema, context: ExecutorContext) {
+/** A host refused before anything reached it still gets its result, for the fleet table. */
+function keepRefusal(root: string, host: string, mode: DeployExecutorSchema['mode'], message: string): void {
+  // A host name that failed its check names no file to write.
+  if (!HOSTNAME_PATTERN.test(host)) return;
+  if (mode === 'plan') writePlanResult(root, failedPlan(host, message));
+  else writeResult(root, { host, status: 'failed', mode: mode ?? 'switch', outPath: '', copied: false, step: 'preflight', message, durationMs: 0, finishedAt: Date.now() });
+}
+
+export default async function deployExecutor(given: DeployExecutorSchema, context: ExecutorContext) {
   const root = context.root;
-  const log = (line: string) => console.log(line);
+  // dry-activate's "would start/stop/restart ..." lines go into the fleet table after the run.
+  const wouldDo: string[] = [];
+  const log = (line: string) => {
+    const said = /^\s*\| (would .*)$/.exec(line);
+    if (said) wouldDo.push(said[1]);
+    console.log(line);
+  };
   recordRunTasks(context);
+  let options: DeployExecutorSchema;
+  try {
+    options = checkedOptions('deploy', given, context);
+  } catch (e) {
+    const host = given.host ?? context.projectName ?? '';
+    console.error(`\n${given.mode === 'plan' ? 'Plan' : 'Deploy'} of ${host} refused: ${(e as Error).message}`);
+    keepRefusal(root, host, given.mode, (e as Error).message);
+    return { success: false };
+  }
   // Nx added this task only to keep the waves in order (src/graph/waves.ts): not selected.
   if (addedForWave(options, context.projectName)) {
     log(`${context.projectName}: not selected in this run; its deploy task is here only to keep ${options.waveOf} in a later wave. Nothing done.`);
@@ -59,17 +83,15 @@ export default async function deployExecutor(options: DeployExecutorSchema, cont
     const plan = deployPlan(host, resolved.hostJson, localOptions(options));
     plan.target.knownHostsFile = fleetKnownHostsOption(root);
     if (plan.addressNote) log(plan.addressNote);
-    const twins = options.targetHost === undefined ? hostsSharingTarget(root, host, plan.target) : [];
-    if (twins.length > 0) {
-      throw new Error(
-        `hosts/${host}/host.json and ${twins.map((t) => `hosts/${t}/host.json`).join(', ')} all deploy to ${plan.target.host}` +
-          `${plan.target.port ? ` port ${plan.target.port}` : ''}: one machine would get another host's system. Give each host its own deployment.targetHost.`,
-      );
-    }
+    // This machine only when asked, and no other host's machine: before anything is evaluated or sent.
+    await checkMachine(root, host, plan, { local: options.local, targetHost: options.targetHost, allowed: allowsLocalTargets(context), targetName: context.targetName });
     // Proven to be this host's system at this commit before anything is sent to the host.
-    const record = await verifiedRecord(root, host, flakeRefFor(root, options.flake), evalHashOf(context, host));
+    // The deploys of a run share one evaluation where this machine has no proof at this content.
+    const record = await verifiedRecord(root, host, flakeRefFor(root, options.flake), evalHashOf(context, host), evalPeers(context, options.flake ?? '.'));
     // ssh, or this machine for a local host: every step below sees only the Target. A deploy
     // shares one ssh connection among its steps (the confirmation still makes a new one).
+    // deployment.buildOn remote: the deploy builds the proven derivation on the target (remote-build.ts).
+    if (resolved.hostJson.deployment?.buildOn === 'remote') plan.remoteBuild = { drvPath: record.drvPath };
     t = targetFor(plan, log, { shared: options.mode !== 'plan', signal: stop.signal });
     if (options.mode === 'plan') {
       const planned = await planOne(root, plan, record.outPath, log, t);
@@ -78,14 +100,13 @@ export default async function deployExecutor(options: DeployExecutorSchema, cont
     }
     result = await deployHost(plan, record.outPath, log, t);
     if (result.status === 'deployed') result.packages = await packageCounts(root, plan, result.previous, record.outPath, t);
+    if (result.status === 'dry-activated') result.wouldDo = wouldDo;
   } catch (e) {
     // Bad options or a missing build: nothing was sent to the host.
     const message = (e as Error).message;
     const fix = e instanceof CommandError ? explainNixFailure(e.stderr) : undefined;
     console.error(`\n${options.mode === 'plan' ? 'Plan' : 'Deploy'} of ${host} failed: ${message}${fix ? `\n${fix}` : ''}`);
-    // A host name that failed its check names no file to write.
-    if (HOSTNAME_PATTERN.test(host) && options.mode === 'plan') writePlanResult(root, failedPlan(host, message));
-    if (HOSTNAME_PATTERN.test(host) && options.mode !== 'plan') writeResult(root, { host, status: 'failed', mode: options.mode ?? 'switch', outPath: '', copied: false, step: 'preflight', message, durationMs: 0, finishedAt: Date.now() });
+    keepRefusal(root, host, options.mode, message);
     return { success: false };
   } finally {
     await t?.close?.();

@@ -11,15 +11,29 @@ import { SshHost, type Target } from '../../deploy/target';
 import { nixPathInfoClosureArgs } from '../../nix/nix-argv';
 import { run } from '../../nix/run';
 
-/** The new system's closure, from the local store (verifiedRecord realised it). */
+/** The new system's closure, from the local store (verifiedRecord realised it); or a derivation's own closure of .drv files. */
 export async function localClosure(root: string, host: string, outPath: string): Promise<ClosureRecord> {
-  const r = await run('nix', nixPathInfoClosureArgs(outPath), { cwd: root });
+  // Nix reads a .drv argument as its outputs unless told it means the derivation.
+  const args = outPath.endsWith('.drv') ? ['path-info', '--derivation', ...nixPathInfoClosureArgs(outPath).slice(1)] : nixPathInfoClosureArgs(outPath);
+  const r = await run('nix', args, { cwd: root });
   return parsePathInfoJson(r.stdout, outPath, host);
+}
+
+/**
+ * A host built on its target has no system here to measure: its plan sends the derivation's
+ * closure (.drv files, what nix copy --derivation would send) and says that the package changes
+ * and the closure size are known only after the build there.
+ */
+async function remotePlan(root: string, plan: DeployPlan, drvPath: string, outPath: string, log: (line: string) => void, t?: Target): Promise<PlanResult> {
+  const drvs = await localClosure(root, plan.host, drvPath);
+  const r = await planHost(plan, { ...drvs, outPath }, log, t);
+  if (r.status !== 'changes') return { ...r, closureSize: 0, builtOnTarget: true };
+  return { ...r, changes: [], counts: countChanges([]), growth: undefined, closureSize: 0, builtOnTarget: true };
 }
 
 /** Plans one host, prints and records it. An unreachable host is an outcome, not a failure. */
 export async function planOne(root: string, plan: DeployPlan, outPath: string, log: (line: string) => void, t?: Target): Promise<PlanResult> {
-  const result = await planHost(plan, await localClosure(root, plan.host, outPath), log, t);
+  const result = plan.remoteBuild ? await remotePlan(root, plan, plan.remoteBuild.drvPath, outPath, log, t) : await planHost(plan, await localClosure(root, plan.host, outPath), log, t);
   writePlanResult(root, result);
   log(renderPlan(result));
   return result;
@@ -35,9 +49,10 @@ export async function packageCounts(
 ): Promise<ChangeCounts | undefined> {
   if (!previous) return undefined;
   try {
-    const closure = await localClosure(root, plan.host, outPath);
-    const r = await t.exec(planReadArgv(previous), { input: '', timeoutMs: (plan.target.connectTimeout + 120) * 1000 });
-    return countChanges(diffClosures(parsePlanRead(r.stdout).running, closure.paths));
+    const read = async (system: string) => parsePlanRead((await t.exec(planReadArgv(system), { input: '', timeoutMs: (plan.target.connectTimeout + 120) * 1000 })).stdout).running;
+    // Built on the host (buildOn remote): the new closure is read there too.
+    const next = plan.remoteBuild ? await read(outPath) : (await localClosure(root, plan.host, outPath)).paths;
+    return countChanges(diffClosures(await read(previous), next));
   } catch {
     return undefined;
   }

@@ -3,16 +3,20 @@ import type { ExecutorContext } from '@nx/devkit';
 import { relative } from 'node:path';
 import { explainNixFailure, preflightBuild, preflightDeploy, readPreflightFacts, runDeploys } from '../../host/preflight';
 import { resolveHost } from '../../host/resolve-host';
+import { refuseUnaskedLocalDeploy } from '../../deploy/machine-check';
 import { flakeRefFor } from '../../nix/flake-ref';
 import { checkMemoryPerHost, sharedToplevel } from '../../nix/fleet-eval';
 import { CommandError } from '../../nix/run';
 import { writeToplevelRecord } from '../../nix/toplevel-record';
-import { checkOwnHost, evalHashOf, evalPeers } from '../task-hash';
+import { checkOwnHost, evalHashOf, evalPeers, firstEvalOfRun } from '../task-hash';
+import { checkedOptions } from '../option-rule';
+import { writeEvalFailure } from '../../summary/upstream-failure';
 import type { EvalExecutorSchema } from './schema';
 
-export default async function evalExecutor(options: EvalExecutorSchema, context: ExecutorContext) {
-  const label = options.host ?? context.projectName ?? 'eval';
+export default async function evalExecutor(given: EvalExecutorSchema, context: ExecutorContext) {
+  const label = given.host ?? context.projectName ?? 'eval';
   try {
+    const options = checkedOptions('eval', given, context);
     const { host, hostJson } = resolveHost(options, context);
     checkOwnHost(context, host);
     const memoryPerHostMiB = checkMemoryPerHost(options.memoryPerHostMiB);
@@ -21,9 +25,11 @@ export default async function evalExecutor(options: EvalExecutorSchema, context:
     // Cheap checks before Nix: a missing flake, a placeholder hardware file, no target for a deploy.
     const facts = readPreflightFacts(root, host, flake, hostJson.deployment?.targetHost);
     const problems = runDeploys(context, host) ? preflightDeploy(facts) : preflightBuild(facts);
-    for (const p of problems.filter((p) => p.severity === 'warning')) console.warn(`${host}: ${p.message}`);
+    // The warnings are about the workspace, not the host: the run's first eval task says them.
+    if (firstEvalOfRun(context)) for (const p of problems.filter((p) => p.severity === 'warning')) console.warn(`nix-fleet: ${p.message}`);
     const errors = problems.filter((p) => p.severity === 'error');
     if (errors.length > 0) throw new Error(errors.map((p) => p.message).join('\n'));
+    await refuseUnaskedLocalDeploy(context, host, hostJson.deployment);
     const toplevel = await sharedToplevel({ host, key: evalHashOf(context, host) }, evalPeers(context, flake, { willRun: true }), {
       root,
       flakeRef: flakeRefFor(root, options.flake),
@@ -37,6 +43,7 @@ export default async function evalExecutor(options: EvalExecutorSchema, context:
     const why = e instanceof CommandError ? e.reason : (e as Error).message;
     const fix = e instanceof CommandError ? explainNixFailure(e.stderr) : undefined;
     console.error(`\nEvaluation of ${label} failed: ${why}${fix ? `\n${fix}` : ''}`);
+    writeEvalFailure(context.root, label, e instanceof CommandError ? `${e.stderr}\n${why}` : why);
     return { success: false };
   }
 }

@@ -14,9 +14,16 @@ describe('exec executor', () => {
     [{ command: 'true', timeout: 0 }, '--timeout=0 is not a number of seconds from more than 0 to 86400'],
   ])('refuses %j', (options, message) => expect(() => checkExecOptions(options)).toThrow(message));
 
-  it('runs the command on a localhost host without ssh and keeps its exit code', async () => {
+  it('refuses a localhost host without --local or the nx.json opt-in, before running anything', async () => {
+    expect(await execExecutor({ command: 'touch should-not-exist' }, context)).toEqual({ success: false });
+    expect(errors.join('\n')).toContain('Host "ares" deploys to localhost, which is this machine');
+    expect(errors.join('\n')).toContain('"allowLocalTargets": true');
+  });
+
+  it('runs the command on a localhost host without ssh with the nx.json opt-in, and keeps its exit code', async () => {
     if (process.getuid?.() !== 0) return; // LocalHost would go through sudo
-    expect(await execExecutor({ command: 'echo "on $0"; exit 4' }, context)).toEqual({ success: false });
+    const optedIn = { ...context, nxJsonConfiguration: { plugins: [{ plugin: '@nix-fleet/nx', options: { allowLocalTargets: true } }] } };
+    expect(await execExecutor({ command: 'echo "on $0"; exit 4' }, optedIn)).toEqual({ success: false });
     expect(out).toContain('ares | on sh');
     expect(errors).toContain('ares: failed (exit 4): exit code 4');
     expect(JSON.parse(readFileSync(join(root, 'dist/exec/hosts/ares.json'), 'utf-8'))).toMatchObject({ host: 'ares', status: 'failed', exitCode: 4, local: true });

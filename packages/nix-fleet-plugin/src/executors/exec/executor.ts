@@ -25,19 +25,20 @@ export function execLine(r: ExecResult): string {
   return `${r.host}: ${r.status}${r.exitCode !== null ? ` (exit ${r.exitCode})` : ''}${r.message ? `: ${r.message}` : ''}`;
 }
 
-export default async function execExecutor(options: ExecExecutorSchema, context: ExecutorContext) {
-  const { success, result } = await runHostOperation<ExecResult>(
+export default async function execExecutor(given: ExecExecutorSchema, context: ExecutorContext) {
+  const { success, result } = await runHostOperation<ExecResult, ExecExecutorSchema>(
     {
       title: 'Exec',
+      executor: 'exec',
       dist: DIST_EXEC,
-      run: (plan, t) => {
+      run: (plan, t, options) => {
         const { command, timeout } = checkExecOptions(options);
         return execHost(plan.host, command, t, { timeoutSeconds: timeout, local: isLocal(plan), out: (l) => console.log(l), err: (l) => console.error(l) });
       },
-      refused: (host, message) => ({ host, command: options.command ?? '', status: 'failed', exitCode: null, stdout: '', stderr: '', message, local: false, durationMs: 0, finishedAt: Date.now() }),
+      refused: (host, message) => ({ host, command: given.command ?? '', status: 'failed', exitCode: null, stdout: '', stderr: '', message, local: false, durationMs: 0, finishedAt: Date.now() }),
       ok: (r) => r.status === 'ok',
     },
-    options,
+    given,
     context,
   );
   if (result) (success ? console.log : console.error)(execLine(result));

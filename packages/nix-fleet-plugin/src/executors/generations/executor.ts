@@ -9,10 +9,11 @@ import { DIST_GENERATIONS } from '../../operations/summaries';
 import { runHostOperation } from '../host-operation';
 import type { GenerationsExecutorSchema } from './schema';
 
-export default async function generationsExecutor(options: GenerationsExecutorSchema, context: ExecutorContext) {
-  const { success, result } = await runHostOperation<GenerationsResult>(
+export default async function generationsExecutor(given: GenerationsExecutorSchema, context: ExecutorContext) {
+  const { success, result, options } = await runHostOperation<GenerationsResult, GenerationsExecutorSchema>(
     {
       title: 'Generations',
+      executor: 'generations',
       dist: DIST_GENERATIONS,
       run: async (plan, t) => {
         const started = Date.now();
@@ -29,7 +30,7 @@ export default async function generationsExecutor(options: GenerationsExecutorSc
       refused: (host, message) => ({ host, profile: '', local: false, running: '', generations: [], status: 'failed', message, durationMs: 0, finishedAt: Date.now() }),
       ok: (r) => r.status === 'ok',
     },
-    options,
+    given,
     context,
   );
   if (result?.status === 'ok') console.log(options.json ? JSON.stringify(result, null, 2) : renderGenerations(result));

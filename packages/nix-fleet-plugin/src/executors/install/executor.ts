@@ -16,6 +16,7 @@ import { diskoScriptBuildArgs, disksEvalArgs, generateHardwareArgs, nixosAnywher
 import { fleetKnownHostsOption, fleetKnownHostsPath, pinHostKey, pinnedKey } from '../../install/known-hosts';
 import { recordAgeRecipient } from '../../install/secrets';
 import { evalHashOf } from '../task-hash';
+import { checkedOptions } from '../option-rule';
 import type { InstallExecutorSchema } from './schema';
 
 export const NIXOS_ANYWHERE = 'nixos-anywhere';
@@ -65,15 +66,17 @@ export function parseDisks(stdout: string): string[] {
   return Object.entries(disks).map(([name, device]) => `${name} (${String(device)})`);
 }
 
-export default async function installExecutor(options: InstallExecutorSchema, context: ExecutorContext) {
+export default async function installExecutor(given: InstallExecutorSchema, context: ExecutorContext) {
   const root = context.root;
-  const label = options.host ?? context.projectName ?? 'install';
+  const label = given.host ?? context.projectName ?? 'install';
+  let options = given;
   // Ctrl-C, SIGTERM or nx gone: nixos-anywhere is stopped and the host's private key removed
   // (Node's default for a signal ends the process without running any cleanup).
   const stop = watchForStop();
   const out = { cwd: root, echo: true, streamStderr: true, signal: stop.signal } as const;
   let identity: Awaited<ReturnType<typeof makeHostIdentity>> | undefined;
   try {
+    options = checkedOptions('install', given, context);
     const { host, hostJson } = resolveHost(options, context);
     const target = installTarget(options, host, hostJson.deployment?.targetHost);
     if (!existsSync(join(root, 'hosts', host, 'disko.nix'))) {

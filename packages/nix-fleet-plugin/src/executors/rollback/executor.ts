@@ -32,19 +32,20 @@ export function rollbackLine(r: RollbackResult): string {
   }
 }
 
-export default async function rollbackExecutor(options: RollbackExecutorSchema, context: ExecutorContext) {
-  const { success, result } = await runHostOperation<RollbackResult>(
+export default async function rollbackExecutor(given: RollbackExecutorSchema, context: ExecutorContext) {
+  const { success, result } = await runHostOperation<RollbackResult, RollbackExecutorSchema>(
     {
       title: 'Rollback',
+      executor: 'rollback',
       dist: DIST_ROLLBACK,
-      run: (plan, t) => {
+      run: (plan, t, options) => {
         checkRollbackOptions(options);
         return rollbackHost(plan, options.to, (line) => console.log(line), t);
       },
-      refused: (host, message) => ({ host, status: 'failed', mode: options.mode ?? 'switch', outPath: '', copied: false, step: 'preflight', message, durationMs: 0, finishedAt: Date.now() }),
+      refused: (host, message) => ({ host, status: 'failed', mode: given.mode ?? 'switch', outPath: '', copied: false, step: 'preflight', message, durationMs: 0, finishedAt: Date.now() }),
       ok: (r) => r.status === 'deployed',
     },
-    options,
+    given,
     context,
   );
   if (result) (success ? console.log : console.error)(`\n${rollbackLine(result)}`);

@@ -8,6 +8,7 @@ import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'no
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { hostDistDir } from '../../constants';
+import { checkedOptions } from '../option-rule';
 import { resolveHost } from '../../host/resolve-host';
 import { flakeRefFor } from '../../nix/flake-ref';
 import { parseNixBuildJson } from '../../nix/nix-argv';
@@ -49,9 +50,11 @@ export function runningVm(pidFile: string, host: string): { pid: number; port: n
   }
 }
 
-export default async function vmExecutor(options: VmExecutorSchema, context: ExecutorContext) {
+export default async function vmExecutor(given: VmExecutorSchema, context: ExecutorContext) {
   const root = context.root;
+  let options = given;
   try {
+    options = checkedOptions('vm', given, context);
     const { host } = resolveHost(options, context);
     const record = join(root, hostDistDir(host), 'vm.json');
     const flakeRef = flakeRefFor(root, options.flake);

@@ -1,0 +1,37 @@
+import { nixCopyArgs } from '../nix/ssh-argv';
+import { buildOnTarget, realiseArgv } from './remote-build';
+import type { DeployPlan } from './options';
+
+const plan = { host: 'web1', target: { host: 'web1.lan' }, activationTimeout: 600 } as DeployPlan;
+const DRV = '/nix/store/aaaa-nixos-system-web1.drv';
+const OUT = '/nix/store/bbbb-nixos-system-web1';
+const ok = (stdout: string) => Promise.resolve({ stdout, stderr: '', code: 0, durationMs: 1 });
+
+describe('buildOn remote', () => {
+  it('copies the derivation (not its outputs), then realises it on the target', async () => {
+    const calls: string[][] = [];
+    const lines: string[] = [];
+    await buildOnTarget(
+      { copyDerivation: (drv) => (calls.push(['copy', drv]), ok('')), exec: (argv) => (calls.push(argv), ok(`${OUT}\n`)) },
+      plan,
+      { drvPath: DRV },
+      OUT,
+      (l) => lines.push(l),
+    );
+    expect(calls).toEqual([['copy', DRV], ['nix-store', '--realise', DRV]]);
+    expect(lines).toEqual([`web1: copying the derivation ${DRV} (deployment.buildOn: remote)`, `web1: building ${DRV} on web1.lan`]);
+    expect(realiseArgv(DRV)).toEqual(['nix-store', '--realise', DRV]);
+  });
+
+  it('refuses a build that gave another system', async () => {
+    expect.assertions(1);
+    await expect(buildOnTarget({ exec: () => ok('/nix/store/cccc-other\n') }, plan, { drvPath: DRV }, OUT, () => undefined)).rejects.toThrow(`building ${DRV} on web1.lan gave /nix/store/cccc-other, not ${OUT}.`);
+  });
+
+  it.each([
+    [{ derivation: true }, ['copy', '--derivation', '--to', 'ssh-ng://web1', '--no-check-sigs', DRV]],
+    [{}, ['copy', '--to', 'ssh-ng://web1', '--no-check-sigs', DRV]],
+  ])('nix copy %j', (extra, argv) => {
+    expect(nixCopyArgs({ storeUri: 'ssh-ng://web1', outPath: DRV, ...extra })).toEqual(argv);
+  });
+});

@@ -1,0 +1,32 @@
+import { hostKeyHint } from './host-key-hint';
+
+// ssh's own words (OpenSSH 9.2), as a deploy's stderr holds them.
+const UNKNOWN = 'No ED25519 host key is known for web1 and you have requested strict checking.\r\nHost key verification failed.';
+const CHANGED = [
+  '@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@',
+  '@    WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED!     @',
+  'Host key for web4 has changed and you have requested strict checking.',
+  'Host key verification failed.',
+].join('\n');
+
+describe('hostKeyHint', () => {
+  it('names ssh-keyscan, the fingerprint check and accept-new with a known_hosts path for an unknown key', () => {
+    const hint = hostKeyHint(UNKNOWN)!;
+    expect(hint).toContain('ssh does not know the host key of web1');
+    expect(hint).toContain('ssh-keyscan web1');
+    expect(hint).toContain('ssh-keygen -lf');
+    expect(hint).toContain('"StrictHostKeyChecking accept-new" with a "UserKnownHostsFile" path');
+  });
+
+  it('says a changed key may be another machine, and to check before replacing it', () => {
+    const hint = hostKeyHint(CHANGED)!;
+    expect(hint).toContain('The host key of web4 changed');
+    expect(hint).toContain('ssh-keygen -R web4');
+    expect(hint).not.toContain('accept-new');
+  });
+
+  it('says nothing for other failures', () => {
+    expect(hostKeyHint('ssh: connect to host web1 port 22: Connection refused')).toBeUndefined();
+    expect(hostKeyHint('')).toBeUndefined();
+  });
+});

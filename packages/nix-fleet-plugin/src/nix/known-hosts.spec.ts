@@ -1,0 +1,40 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { checkKnownHostKey, hasKnownKey } from './known-hosts';
+
+describe('known_hosts under the fleet host name', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'known-hosts-'));
+  const known = join(dir, 'known_hosts');
+  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'key')]);
+  const pub = readFileSync(join(dir, 'key.pub'), 'utf-8').split(' ').slice(0, 2).join(' ');
+  const sshG = (extra = '') => `hostname 10.0.0.5\nport 22\nhostkeyalias web1\nuserknownhostsfile ${known}\nglobalknownhostsfile /dev/null\nstricthostkeychecking true\n${extra}`;
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('passes a key bound to the name, hashed or not', () => {
+    writeFileSync(known, `web1 ${pub}\n`);
+    expect(() => checkKnownHostKey(sshG(), 'web1')).not.toThrow();
+    execFileSync('ssh-keygen', ['-q', '-H', '-f', known]);
+    expect(hasKnownKey('web1', [known])).toBe(true);
+    expect(() => checkKnownHostKey(sshG(), 'web1')).not.toThrow();
+  });
+
+  it('refuses a key known only under the address, naming the command that binds it', () => {
+    writeFileSync(known, `10.0.0.5 ${pub}\n`);
+    expect(() => checkKnownHostKey(sshG(), 'web1')).toThrow(`has a key for 10.0.0.5 but none for the host name "web1"`);
+    writeFileSync(known, `[10.0.0.5]:2222 ${pub}\n`);
+    expect(() => checkKnownHostKey(sshG().replace('port 22', 'port 2222'), 'web1')).toThrow(`ssh-keygen -F '[10.0.0.5]:2222'`);
+  });
+
+  it('refuses no key at all with the ssh-keyscan fix, unless ssh would add it (accept-new)', () => {
+    writeFileSync(known, '');
+    expect(() => checkKnownHostKey(sshG(), 'web1')).toThrow("ssh-keyscan 10.0.0.5 | sed 's/^[^ ]* /web1 /'");
+    expect(() => checkKnownHostKey(sshG().replace('stricthostkeychecking true', 'stricthostkeychecking accept-new'), 'web1')).not.toThrow();
+  });
+
+  it('leaves an operator\'s own HostKeyAlias to ssh', () => {
+    writeFileSync(known, '');
+    expect(() => checkKnownHostKey(sshG().replace('hostkeyalias web1', 'hostkeyalias other'), 'web1')).not.toThrow();
+  });
+});

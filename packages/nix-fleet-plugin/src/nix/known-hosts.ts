@@ -1,0 +1,46 @@
+// The host key is looked up under the fleet host name (HostKeyAlias), not the address: a
+// known_hosts that has the key only under the address (as before this rule, or as ssh-keyscan
+// writes it) gets a message that says how to bind it, instead of ssh's bare verification error.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { parseSshG } from './ssh-options';
+
+const expand = (file: string) => file.replace(/^~(?=\/)/, homedir());
+
+/** known_hosts files ssh reads for this target, as `ssh -G` gives them, that exist. */
+export function knownHostsFiles(cfg: Record<string, string>): string[] {
+  const files = [cfg.userknownhostsfile, cfg.globalknownhostsfile].flatMap((v) => (v ?? '').split(/\s+/)).filter(Boolean).map(expand);
+  return files.filter((f, i) => files.indexOf(f) === i && f !== '/dev/null' && existsSync(f));
+}
+
+/** Whether any of `files` holds a key for `name` (hashed entries too). */
+export function hasKnownKey(name: string, files: string[]): boolean {
+  return files.some((f) => spawnSync('ssh-keygen', ['-F', name, '-f', f], { encoding: 'utf-8' }).status === 0);
+}
+
+/**
+ * Refuses, with the fix, a target whose known_hosts has no key under its fleet name while ssh
+ * would not add one (accept-new adds it under the alias on first contact).
+ */
+export function checkKnownHostKey(sshG: string, alias: string): void {
+  const cfg = parseSshG(sshG);
+  if (cfg.hostkeyalias !== alias) return;
+  const files = knownHostsFiles(cfg);
+  if (hasKnownKey(alias, files)) return;
+  if (cfg.stricthostkeychecking === 'accept-new') return;
+  const port = cfg.port && cfg.port !== '22' ? cfg.port : undefined;
+  const address = port ? `[${cfg.hostname}]:${port}` : cfg.hostname;
+  const where = files.join(', ') || '~/.ssh/known_hosts';
+  if (address && hasKnownKey(address, files)) {
+    throw new Error(
+      `known_hosts (${where}) has a key for ${address} but none for the host name "${alias}". nix-fleet looks host keys up under the ` +
+        `fleet host name (ssh HostKeyAlias=${alias}), so an address that moves to another machine fails verification. If ${address} ` +
+        `is still ${alias}, bind its key to the name: ssh-keygen -F '${address}' -f ${files[0] ?? '~/.ssh/known_hosts'} | sed -n 's/^[^#][^ ]* /${alias} /p' >> ~/.ssh/known_hosts`,
+    );
+  }
+  throw new Error(
+    `known_hosts (${where}) has no key for the host name "${alias}" (nix-fleet looks host keys up under the fleet host name, ssh HostKeyAlias=${alias}). ` +
+      `Add it after checking it is ${alias}'s key: ssh-keyscan ${port ? `-p ${port} ` : ''}${cfg.hostname ?? alias} | sed 's/^[^ ]* /${alias} /' >> ~/.ssh/known_hosts`,
+  );
+}

@@ -1,0 +1,63 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { computeSourceKey, flakeInWorkspace, proofKey, resetSourceKeys, sourceUnchanged } from './source-key';
+
+describe('source key', () => {
+  let root: string;
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: root, encoding: 'utf-8' });
+  const write = (file: string, text: string) => writeFileSync(join(root, file), text);
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), 'source-key-'));
+    git('init', '-q');
+    write('.gitignore', 'secrets/\n*.log\n');
+    write('flake.nix', '{ }');
+    execFileSync('mkdir', ['-p', join(root, 'secrets')]);
+    write('secrets/forced.txt', 'one');
+    git('add', '.gitignore', 'flake.nix');
+    git('add', '-f', 'secrets/forced.txt');
+    git('-c', 'user.email=t@t', '-c', 'user.name=t', 'commit', '-qm', 'init');
+    resetSourceKeys();
+  });
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  it('changes with a tracked file and a force-added ignored one, edited or committed, and not with untracked files or a touch', () => {
+    const first = computeSourceKey(root);
+    expect(first).toMatch(/^[0-9a-f]{32}$/);
+    write('notes.log', 'untracked');
+    write('untracked.nix', '{ }');
+    utimesSync(join(root, 'flake.nix'), new Date(), new Date(Date.now() + 5000));
+    expect(computeSourceKey(root)).toBe(first);
+    write('secrets/forced.txt', 'two');
+    const edited = computeSourceKey(root);
+    expect(edited).not.toBe(first);
+    git('add', '-f', 'secrets/forced.txt');
+    expect(computeSourceKey(root)).toBe(edited);
+    write('secrets/forced.txt', 'one');
+    expect(computeSourceKey(root)).not.toBe(edited);
+    rmSync(join(root, 'flake.nix'));
+    expect(computeSourceKey(root)).not.toBe(first);
+  });
+
+  it('is undefined outside git, and a proof key needs the Nx hash, the source key and a flake in the workspace', () => {
+    expect(proofKey(root, 'abc', undefined)).toMatch(/^abc-[0-9a-f]{32}$/);
+    expect(proofKey(root, undefined, '.')).toBeUndefined();
+    expect(proofKey(root, 'abc', 'github:o/r')).toBeUndefined();
+    expect(proofKey(root, 'abc', '../elsewhere')).toBeUndefined();
+    expect(flakeInWorkspace('sub/flake')).toBe(true);
+    const bare = mkdtempSync(join(tmpdir(), 'no-git-'));
+    try {
+      expect(computeSourceKey(bare)).toBeUndefined();
+    } finally {
+      rmSync(bare, { recursive: true, force: true });
+    }
+  });
+
+  it('says when the work tree moved on after the key was taken', () => {
+    proofKey(root, 'abc', '.');
+    expect(sourceUnchanged(root)).toBe(true);
+    write('flake.nix', '{ x = 1; }');
+    expect(sourceUnchanged(root)).toBe(false);
+  });
+});
