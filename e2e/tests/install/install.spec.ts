@@ -177,7 +177,13 @@ describe('install a new host, then deploy it', () => {
     expect(ws.git(['status', '--porcelain', '--', 'hosts/web3']).trim()).toBe('');
   });
 
-  it('Ctrl-C while nixos-anywhere runs leaves no host private key behind', async () => {
+  it('a failed nixos-anywhere says that known_hosts and .sops.yaml name a key made for that attempt', () => {
+    const r = ws.nx(['run', 'web3:install', `--targetHost=root@${net.hosts[0].address}`, '--yes'], { env: { ...env, STAND_IN_FAIL: '1' }, allowFailure: true });
+    expect(r.status).not.toBe(0);
+    expect(`${r.stdout}${r.stderr}`).toContain('known_hosts and .sops.yaml now name the host key made for this attempt. Do not commit them yet: run install again');
+  });
+
+    it('Ctrl-C while nixos-anywhere runs leaves no host private key behind', async () => {
     const calls = standInCalls().length;
     // Its own session, as a terminal's foreground job: the stand-in's SIGINT reaches nx and the executor, not jest.
     const r = spawnSync('setsid', [process.execPath, join(REPO_ROOT, 'node_modules', 'nx', 'dist', 'bin', 'nx.js'), 'run', 'web3:install', `--targetHost=root@${net.hosts[0].address}`, '--yes'], {

@@ -75,6 +75,7 @@ export default async function installExecutor(given: InstallExecutorSchema, cont
   const stop = watchForStop();
   const out = { cwd: root, echo: true, streamStderr: true, signal: stop.signal } as const;
   let identity: Awaited<ReturnType<typeof makeHostIdentity>> | undefined;
+  let pinned: string | undefined;
   try {
     options = checkedOptions('install', given, context);
     const { host, hostJson } = resolveHost(options, context);
@@ -122,12 +123,20 @@ export default async function installExecutor(given: InstallExecutorSchema, cont
     // .sops.yaml first: it refuses a file without an admin key, before the host is pinned.
     for (const line of await recordAgeRecipient(root, host, identity.ageRecipient)) console.log(line);
     pinHostKey(root, host, identity.publicKey);
+    pinned = host;
     console.log(`known_hosts: pinned ${host} ${identity.publicKey.split(' ').slice(0, 2).join(' ')}`);
     await run(NIXOS_ANYWHERE, nixosAnywhereArgs({ target, diskoScript, toplevel: record.outPath, extraFiles: identity.extraFiles, diskKeyFile }), { ...out, streamStdout: true });
     console.log(`${host}: installed ${record.outPath}. Commit known_hosts and .sops.yaml, then deploy with: nx run ${host}:deploy`);
     return { success: true };
   } catch (e) {
     console.error(`\nInstall of ${label} failed: ${(e as Error).message}`);
+    if (pinned) {
+      // The key pinned and in .sops.yaml is deleted now: the machine has it only if nixos-anywhere got that far.
+      console.error(
+        `known_hosts and .sops.yaml now name the host key made for this attempt. Do not commit them yet: run install again (it makes a new key), ` +
+          `or, if the machine did boot the installed system, deploy with "nx run ${pinned}:deploy" (it checks that key).`,
+      );
+    }
     return { success: false };
   } finally {
     identity?.remove();
