@@ -5,6 +5,7 @@
 import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { processAlive } from '../deploy/lock';
 import { ageRecipientFromSshKey } from '../identity/age-recipient';
 import { run } from '../nix/run';
 
@@ -27,21 +28,12 @@ export function sshKeygenArgs(file: string, host: string): string[] {
 /** nix-fleet-identity-<host>-<pid of the install>-XXXXXX */
 const FOLDER = /^nix-fleet-identity-[a-z0-9-]+-([0-9]+)-[A-Za-z0-9]{6}$/;
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** Private keys of installs that were killed (SIGKILL, power loss) before they could remove them. */
 export function removeAbandonedIdentities(dir = tmpdir()): void {
   const uid = process.getuid?.();
   for (const name of readdirSync(dir)) {
     const pid = FOLDER.exec(name)?.[1];
-    if (pid === undefined || alive(Number(pid))) continue;
+    if (pid === undefined || processAlive(Number(pid))) continue;
     const path = join(dir, name);
     const stat = lstatSync(path, { throwIfNoEntry: false });
     if (stat?.isDirectory() && stat.uid === uid) rmSync(path, { recursive: true, force: true });

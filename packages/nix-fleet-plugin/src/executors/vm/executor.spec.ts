@@ -3,6 +3,7 @@ import { createServer } from 'node:net';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { executorWorkspace } from '../../../testing/executor-workspace';
+import { processAlive } from '../../deploy/lock';
 import vmExecutor, { freePort, qemuNetOpts, vmBuildArgs } from './executor';
 
 describe('vm executor', () => {
@@ -50,14 +51,6 @@ describe('vm executor start', () => {
     for (let i = 0; i < 100 && !existsSync(join(dist, 'started')); i++) await new Promise((r) => setTimeout(r, 50));
     return Number(readFileSync(join(dist, 'started'), 'utf-8'));
   };
-  const alive = (pid: number) => {
-    try {
-      process.kill(pid, 0);
-      return true;
-    } catch {
-      return false;
-    }
-  };
 
   it('refuses a second start while the first VM runs, naming its process and port', async () => {
     const first = vmExecutor({ start: true, sshPort: 40123 }, context);
@@ -74,8 +67,8 @@ describe('vm executor start', () => {
     const pid = await started();
     process.emit('SIGTERM', 'SIGTERM');
     expect(await run).toEqual({ success: false });
-    for (let i = 0; i < 50 && alive(pid); i++) await new Promise((r) => setTimeout(r, 50));
-    expect(alive(pid)).toBe(false);
+    for (let i = 0; i < 50 && processAlive(pid); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(processAlive(pid)).toBe(false);
     expect(exit).toHaveBeenCalledWith(143);
     expect(existsSync(join(dist, 'vm.pid'))).toBe(false);
   });
