@@ -51,7 +51,11 @@ export const NIXOS_ANYWHERE_STAND_IN = `#!/bin/sh
 set -eu
 printf '%s\\n' "$@" > "$STAND_IN_LOG.$(date +%s%N)"
 case "$1" in
-  --store-paths) ;;
+  --store-paths)
+    # Ctrl-C in the terminal while nixos-anywhere runs: SIGINT to the whole process group.
+    if [ -n "\${STAND_IN_INTERRUPT:-}" ]; then kill -INT 0; sleep 30; fi
+    # nixos-anywhere failing before it reached the machine (no kexec: no ssh, wrong password...).
+    if [ -n "\${STAND_IN_FAIL:-}" ]; then echo "stand-in: failed as asked" >&2; exit 1; fi ;;
   --flake)
     [ "$3" = --no-use-machine-substituters ] && [ "$4" = --phases ] && [ "$5" = kexec ] && [ "$6" = --generate-hardware-config ] && [ "$7" = nixos-generate-config ] || { echo "stand-in: unexpected $*" >&2; exit 2; }
     printf '# detected by the nixos-anywhere stand-in\\n{ ... }:\\n{\\n  boot.initrd.availableKernelModules = [ "virtio_pci" ];\\n}\\n' > "$8"

@@ -10,7 +10,7 @@ import { builtOutPath, deployResult, readLink, SYSTEM_PROFILE, switchScriptConfi
 import { fixtureConfiguration, writeFixtureFleet, writeWorkspaceFile } from '../../support/fixture-fleet';
 import { INSTALLED_ROOT, installFixtureFlake, NIXOS_ANYWHERE_STAND_IN, operatorSshConfig } from '../../support/install-fixtures';
 import { startTestHosts, type TestHost, type TestNetwork } from '../../support/test-hosts';
-import { createWorkspace, type Workspace } from '../../support/workspace';
+import { createWorkspace, nxEnv, REPO_ROOT, type Workspace } from '../../support/workspace';
 
 describe('install a new host, then deploy it', () => {
   let net: TestNetwork;
@@ -145,6 +145,17 @@ describe('install a new host, then deploy it', () => {
     expect(readFileSync(join(ws.root, '.sops.yaml'), 'utf-8')).toBe(before.sops);
   });
 
+  it('refuses a second install when the pinned key answers but the user cannot log in', () => {
+    // An installed server deployed as a non-root user has PermitRootLogin "no": the host key still proves it is web2.
+    const before = { known: readFileSync(join(ws.root, 'known_hosts'), 'utf-8'), sops: readFileSync(join(ws.root, '.sops.yaml'), 'utf-8'), calls: standInCalls().length };
+    const r = ws.nx(['run', 'web2:install', `--targetHost=nobody@${web2.address}`, '--yes'], { env, allowFailure: true });
+    expect(r.status).not.toBe(0);
+    expect(`${r.stdout}${r.stderr}`).toContain(`${web2.address} answers with the host key pinned for web2 in known_hosts: it is installed already`);
+    expect(standInCalls()).toHaveLength(before.calls);
+    expect(readFileSync(join(ws.root, 'known_hosts'), 'utf-8')).toBe(before.known);
+    expect(readFileSync(join(ws.root, '.sops.yaml'), 'utf-8')).toBe(before.sops);
+  });
+
   it('vm builds once, is a cache hit the second time, and starts with SSH on a free local port', () => {
     const first = ws.nx(['run', 'web2:vm-build'], { env });
     expect(first.stdout).not.toContain('read the output from the cache');
@@ -166,4 +177,28 @@ describe('install a new host, then deploy it', () => {
     expect(ws.git(['log', '-1', '--format=%s', '--', 'hosts/web3/hardware-configuration.nix']).trim()).toBe('hosts/web3: hardware detected by nixos-anywhere');
     expect(ws.git(['status', '--porcelain', '--', 'hosts/web3']).trim()).toBe('');
   });
+
+  it('a failed nixos-anywhere says that known_hosts and .sops.yaml name a key made for that attempt', () => {
+    const r = ws.nx(['run', 'web3:install', `--targetHost=root@${net.hosts[0].address}`, '--yes'], { env: { ...env, STAND_IN_FAIL: '1' }, allowFailure: true });
+    expect(r.status).not.toBe(0);
+    expect(`${r.stdout}${r.stderr}`).toContain('known_hosts and .sops.yaml now name the host key made for this attempt. Do not commit them yet: run install again');
+  });
+
+    it('Ctrl-C while nixos-anywhere runs leaves no host private key behind', async () => {
+    const calls = standInCalls().length;
+    // Its own session, as a terminal's foreground job: the stand-in's SIGINT reaches nx and the executor, not jest.
+    const r = spawnSync('setsid', [process.execPath, join(REPO_ROOT, 'node_modules', 'nx', 'dist', 'bin', 'nx.js'), 'run', 'web3:install', `--targetHost=root@${net.hosts[0].address}`, '--yes'], {
+      cwd: ws.root,
+      env: nxEnv({ ...env, STAND_IN_INTERRUPT: '1' }),
+      encoding: 'utf-8',
+      timeout: 120000,
+    });
+    expect(r.status).not.toBe(0);
+    const [call] = standInCalls().slice(calls);
+    expect(call[3]).toBe('--extra-files');
+    const extra = call[4];
+    // The executor may still be cleaning up when nx has gone: give it a few seconds.
+    for (let i = 0; i < 50 && existsSync(extra); i++) await new Promise((done) => setTimeout(done, 100));
+    expect(existsSync(extra)).toBe(false);
+  }, 180000);
 });

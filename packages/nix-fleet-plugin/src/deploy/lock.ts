@@ -51,7 +51,8 @@ export function parseHolder(owner: string): LockHolder {
   return m ? { token: m[1], machine: m[2], pid: Number(m[3]), text } : { token: /^token=([A-Za-z0-9]+) /.exec(owner)?.[1], text };
 }
 
-function processAlive(pid: number): boolean {
+/** Whether a process of this machine runs (EPERM: it runs as another user). */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

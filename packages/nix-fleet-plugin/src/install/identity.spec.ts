@@ -1,6 +1,7 @@
 // The host identity with the real ssh-keygen: the folder nixos-anywhere copies to /, its modes,
 // the recipient of the key it holds, and its removal.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ageRecipientFromSshKey } from '../identity/age-recipient';
@@ -29,5 +30,25 @@ describe('makeHostIdentity', () => {
     a.remove();
     b.remove();
     expect(a.publicKey).not.toBe(b.publicKey);
+  });
+
+  it('removes the folders an install killed by SIGKILL left behind, and only those', async () => {
+    // A process that has ended: its folders have no owner left to remove them.
+    const dead = spawnSync('true').pid;
+    const left = join(tmpdir(), `nix-fleet-identity-web9-${dead}-AbC123`);
+    const running = join(tmpdir(), `nix-fleet-identity-web9-${process.pid}-XyZ789`);
+    const other = join(tmpdir(), `nix-fleet-identity-web9-notapid`);
+    for (const d of [left, running, other]) mkdirSync(join(d, 'etc/ssh'), { recursive: true, mode: 0o700 });
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(left, HOST_KEY_PATH)]);
+    try {
+      const id = await makeHostIdentity('web2');
+      id.remove();
+      expect(id.extraFiles).toContain(`-${process.pid}-`);
+      expect(existsSync(left)).toBe(false);
+      expect(existsSync(running)).toBe(true);
+      expect(existsSync(other)).toBe(true);
+    } finally {
+      for (const d of [left, running, other]) rmSync(d, { recursive: true, force: true });
+    }
   });
 });

@@ -1,9 +1,11 @@
 // A host's identity before its first boot: its SSH host key, made on the deploying machine in a
 // private temporary folder laid out as the host's root (etc/ssh/...), handed to nixos-anywhere
-// with --extra-files and deleted afterwards. Never in the repository, the store or an Nx output.
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+// with --extra-files and deleted afterwards (after a signal too; one a SIGKILL left behind is
+// deleted by the next install). Never in the repository, the store or an Nx output.
+import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { processAlive } from '../deploy/lock';
 import { ageRecipientFromSshKey } from '../identity/age-recipient';
 import { run } from '../nix/run';
 
@@ -23,8 +25,24 @@ export function sshKeygenArgs(file: string, host: string): string[] {
   return ['-q', '-t', 'ed25519', '-N', '', '-C', `root@${host}`, '-f', file];
 }
 
+/** nix-fleet-identity-<host>-<pid of the install>-XXXXXX */
+const FOLDER = /^nix-fleet-identity-[a-z0-9-]+-([0-9]+)-[A-Za-z0-9]{6}$/;
+
+/** Private keys of installs that were killed (SIGKILL, power loss) before they could remove them. */
+export function removeAbandonedIdentities(dir = tmpdir()): void {
+  const uid = process.getuid?.();
+  for (const name of readdirSync(dir)) {
+    const pid = FOLDER.exec(name)?.[1];
+    if (pid === undefined || processAlive(Number(pid))) continue;
+    const path = join(dir, name);
+    const stat = lstatSync(path, { throwIfNoEntry: false });
+    if (stat?.isDirectory() && stat.uid === uid) rmSync(path, { recursive: true, force: true });
+  }
+}
+
 export async function makeHostIdentity(host: string): Promise<HostIdentity> {
-  const extraFiles = mkdtempSync(join(tmpdir(), `nix-fleet-identity-${host}-`));
+  removeAbandonedIdentities();
+  const extraFiles = mkdtempSync(join(tmpdir(), `nix-fleet-identity-${host}-${process.pid}-`));
   try {
     chmodSync(extraFiles, 0o700);
     mkdirSync(join(extraFiles, 'etc/ssh'), { recursive: true, mode: 0o755 });

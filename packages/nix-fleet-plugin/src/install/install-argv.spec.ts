@@ -1,5 +1,5 @@
 // Exact argv of nixos-anywhere and of the probe for an installed host.
-import { diskoScriptBuildArgs, disksEvalArgs, generateHardwareArgs, nixosAnywhereArgs, probeArgs } from './install-argv';
+import { diskoScriptBuildArgs, disksEvalArgs, generateHardwareArgs, nixosAnywhereArgs, probeAnswered, probeArgs } from './install-argv';
 
 const disko = '/nix/store/aaaa-disko';
 const system = '/nix/store/bbbb-nixos-system-web2';
@@ -34,6 +34,7 @@ describe('probeArgs', () => {
       '-o', 'StrictHostKeyChecking=yes',
       '-o', 'BatchMode=yes',
       '-o', 'ConnectTimeout=5',
+      '-o', 'LogLevel=ERROR',
       '-T', '--', 'root@10.0.0.12', 'readlink -f /run/current-system || true',
     ]);
   });
@@ -46,4 +47,16 @@ describe('nix calls', () => {
       'eval', '--json', 'path:/ws#nixosConfigurations.web2.config.disko.devices.disk', '--apply', 'disks: builtins.mapAttrs (name: disk: disk.device) disks',
     ]);
   });
+});
+
+describe('probeAnswered', () => {
+  it.each([
+    ['nobody@10.0.0.12: Permission denied (publickey).\r\n', true],
+    ['Received disconnect from 10.0.0.12 port 22:2: Too many authentication failures\n', true],
+    ['No ED25519 host key is known for web2 and you have requested strict checking.\r\nHost key verification failed.\r\n', false],
+    ['@@@ WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED! @@@\nPermission denied\nHost key verification failed.\n', false],
+    ['ssh: connect to host 10.0.0.12 port 22: Connection refused\r\n', false],
+    ['ssh: connect to host 10.0.0.12 port 22: Connection timed out\r\n', false],
+    ['', false],
+  ])('%j: the pinned key answered = %s', (stderr, answered) => expect(probeAnswered(stderr)).toBe(answered));
 });

@@ -63,8 +63,20 @@ export function probeArgs(target: SshTarget, host: string, knownHosts: string): 
     '-o', 'StrictHostKeyChecking=yes',
     '-o', 'BatchMode=yes',
     '-o', `ConnectTimeout=${target.connectTimeout}`,
+    // Its errors are read (probeAnswered): no config may silence them.
+    '-o', 'LogLevel=ERROR',
     '-T', '--', sshDestination(target), 'readlink -f /run/current-system || true',
   ];
+}
+
+/**
+ * Whether a failed probe still met the pinned key: ssh checks the host key before it logs in, so
+ * "Permission denied" (the user may not log in, e.g. root on a host deployed as another user)
+ * means the machine proved it is the host. A different key stops ssh with "Host key
+ * verification failed" first; no connection says neither.
+ */
+export function probeAnswered(stderr: string): boolean {
+  return !/Host key verification failed/.test(stderr) && /Permission denied|Too many authentication failures/.test(stderr);
 }
 
 /** The attribute path of a host's configuration in the flake. */

@@ -26,6 +26,15 @@ describe('fleet known_hosts', () => {
     expect(readFileSync(join(root, 'known_hosts'), 'utf-8').match(/^web2 /gm)).toHaveLength(1);
   });
 
+  it('finds a pin written by hand the way ssh reads it: a comma list of names, a marker is no pin', () => {
+    writeFileSync(join(root, 'known_hosts'), '# fleet\n10.0.0.12,web2 ssh-ed25519 HAND\n@revoked web3 ssh-ed25519 GONE\n');
+    expect(pinnedKey(root, 'web2')).toBe('ssh-ed25519 HAND');
+    expect(pinnedKey(root, 'web3')).toBeUndefined();
+    // A new pin replaces every line ssh would match for the name, not only "web2 ...".
+    pinHostKey(root, 'web2', 'ssh-ed25519 NEW');
+    expect(readFileSync(join(root, 'known_hosts'), 'utf-8')).toBe('# fleet\n@revoked web3 ssh-ed25519 GONE\nweb2 ssh-ed25519 NEW\n');
+  });
+
   it('refuses a workspace path with whitespace (Nix splits ssh options on it)', () => {
     const spaced = mkdtempSync(join(tmpdir(), 'nix fleet '));
     try {

@@ -18,18 +18,23 @@ export function fleetKnownHostsOption(root: string): string | undefined {
   return file;
 }
 
+/** The names a known_hosts line is for, as ssh reads it: a comma list; markers (@revoked...) and comments pin nothing. */
+function namesOf(line: string): string[] {
+  return /^\s*[#@]/.test(line) ? [] : line.trim().split(/\s+/)[0].split(',');
+}
+
 /** "ssh-ed25519 AAAA..." pinned for `host`, if any. */
 export function pinnedKey(root: string, host: string): string | undefined {
   const file = fleetKnownHostsPath(root);
   if (!existsSync(file)) return undefined;
-  const line = readFileSync(file, 'utf-8').split('\n').find((l) => l.split(/\s+/)[0] === host);
-  return line?.split(/\s+/).slice(1, 3).join(' ');
+  const line = readFileSync(file, 'utf-8').split('\n').find((l) => namesOf(l).includes(host));
+  return line?.trim().split(/\s+/).slice(1, 3).join(' ');
 }
 
 /** Pins `publicKey` for `host`, replacing an older pin of that host; other lines stay as they are. */
 export function pinHostKey(root: string, host: string, publicKey: string): void {
   const file = fleetKnownHostsPath(root);
   const [type, key] = publicKey.trim().split(/\s+/);
-  const kept = existsSync(file) ? readFileSync(file, 'utf-8').split('\n').filter((l) => l !== '' && l.split(/\s+/)[0] !== host) : ['# Host keys of the fleet, pinned by "nx run <host>:install" under the host name (HostKeyAlias).'];
+  const kept = existsSync(file) ? readFileSync(file, 'utf-8').split('\n').filter((l) => l !== '' && !namesOf(l).includes(host)) : ['# Host keys of the fleet, pinned by "nx run <host>:install" under the host name (HostKeyAlias).'];
   writeFileSync(file, [...kept, `${host} ${type} ${key}`, ''].join('\n'));
 }
