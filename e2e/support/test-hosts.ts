@@ -6,7 +6,7 @@
 // namespace (/nix bind-mounted from storeDir, tmpfs on /run); sshd and exec() enter it with
 // nsenter, so the host keeps its mounts even when a test kills its sshd.
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -275,4 +275,14 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     teardownAll();
     process.exit(130);
   });
+}
+
+/**
+ * Binds a test host's key to a fleet host name in the run's known_hosts, as an operator does
+ * after checking the fingerprint: deploys look keys up under the fleet name (HostKeyAlias).
+ */
+export function bindHostKey(net: Pick<TestNetwork, 'knownHostsFile'>, testHost: string, fleetName: string): void {
+  const line = readFileSync(net.knownHostsFile, 'utf-8').split('\n').find((l) => l.startsWith(`${testHost} `));
+  if (!line) throw new Error(`no known_hosts line for test host ${testHost}`);
+  appendFileSync(net.knownHostsFile, `${fleetName} ${line.slice(testHost.length + 1)}\n`);
 }

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { recordingSwitchScript } from '../../e2e/support/deploy-fixtures';
 import { nixString } from '../../packages/nix-fleet-plugin/src/generators/shared/nix-text';
 import { FIXTURE_FLAKE, FIXTURE_LIB, fixtureProfiles, writeWorkspaceFile, type FixturePackage } from '../../e2e/support/fixture-fleet';
-import type { TestHost, TestNetwork } from '../../e2e/support/test-hosts';
+import { bindHostKey, type TestHost, type TestNetwork } from '../../e2e/support/test-hosts';
 
 const MiB = 1024 * 1024;
 
@@ -66,6 +66,8 @@ export function writeDemoFleet(root: string, hosts: DemoHost[], net: TestNetwork
     'packages/profiles/web.nix': webProfile('1.26'),
   };
   for (const h of hosts) {
+    // The fleet names its hosts web1, web2, ares; ssh checks their keys under those names.
+    bindHostKey(net, h.target.name, h.name);
     files[`hosts/${h.name}/host.json`] = `${JSON.stringify(hostJson(h, net), null, 2)}\n`;
     files[`hosts/${h.name}/configuration.nix`] = configuration(h);
   }
