@@ -292,14 +292,29 @@ echo "running=$(resolve "\${12}")"
 exit 0
 `;
 
-/** The deployer's own rollback, unless the watchdog already took the decision. */
-export const ROLLBACK = `${PRELUDE}
+/** The rollback itself, detached by ROLLBACK once the deployer holds the decision. */
+export const ROLLBACK_DETACHED = `${PRELUDE}
+if rollback "$@"; then echo rolled-back > "$4/decision/result"; rc=0; else echo rollback-failed > "$4/decision/result"; rc=4; fi
+unlock "$@"
+exit $rc
+`;
+
+/**
+ * $1 ROLLBACK_DETACHED, then the context: the deployer's own rollback, unless the watchdog already
+ * took the decision. Once the decision is the deployer's, the watchdog is gone and nobody else
+ * rolls back, so the rollback runs detached (setsid, output in files): a deployer stopped or cut
+ * off half-way (sshd closes the session's pipes) no longer kills it with SIGPIPE, leaving the host
+ * half returned, the decision without a result and the lock held. The output follows at the end.
+ */
+export const ROLLBACK = `body=$1; shift
+${PRELUDE}
 mkdir -p "$4"
 mkdir "$4/decision" 2>/dev/null || report_decision "$@"
 echo deployer > "$4/decision/by"
 ${STOP_WATCHDOG}
-if rollback "$@"; then echo rolled-back > "$4/decision/result"; rc=0; else echo rollback-failed > "$4/decision/result"; rc=4; fi
-unlock "$@"
+setsid sh -c "$body" nix-fleet-rollback "$@" </dev/null >"$4/rollback.out" 2>"$4/rollback.err" &
+wait $!; rc=$?
+cat "$4/rollback.out"; cat "$4/rollback.err" >&2
 exit $rc
 `;
 
@@ -364,7 +379,7 @@ export const unlockArgv = (lockDir: string, token: string) => ['sh', '-c', UNLOC
 export const activateArgv = (c: DeployContext, followSeconds: number) => ['sh', '-c', ACTIVATE, NAME, WATCHDOG, ACTIVATION, FOLLOW, String(followSeconds), ...contextArgs(c)];
 export const followArgv = (runDir: string, shownBytes: number, seconds: number) => ['sh', '-c', FOLLOW, NAME, runDir, String(shownBytes), String(seconds)];
 export const commitArgv = (c: DeployContext) => ['sh', '-c', COMMIT, NAME, ...contextArgs(c)];
-export const rollbackArgv = (c: DeployContext) => ['sh', '-c', ROLLBACK, NAME, ...contextArgs(c)];
+export const rollbackArgv = (c: DeployContext) => ['sh', '-c', ROLLBACK, NAME, ROLLBACK_DETACHED, ...contextArgs(c)];
 export const fetchUrlArgv = (url: string, seconds: number) => ['sh', '-c', FETCH_URL, NAME, url, String(seconds)];
 export const healthCommandArgv = (command: string) => ['sh', '-c', command];
 export const probeArgv = (currentSystem: string) => ['readlink', '-f', currentSystem];
