@@ -198,4 +198,26 @@ describe('deploys are bounded and stoppable', () => {
     expect(deployResult(ws.root, h.name).message).toContain(`stopped by SIGINT: the deployer stopped following ${h.name} and closed its ssh connection.`);
     await watchdogRolledBack(h, before);
   });
+
+  it("SIGTERM during the deployer's own rollback: the rollback still ends on the host, with its result and the lock released", async () => {
+    const h = net.hosts[0];
+    // The system to return to switches slowly, so the stop lands inside the rollback's switch.
+    const slow = release(0, '6.0', { sleepSeconds: 6 });
+    ws.nx(['run', `${h.name}:deploy`]);
+    const switches = async () => (await activations(h)).filter((l) => l === `switch ${slow}`).length;
+    const before = await switches();
+    release(0, '7.0', {}, { healthChecks: [{ command: 'false', timeout: 1 }] });
+    const run = nxAsync(['run', `${h.name}:deploy`]);
+    await waitFor("the deployer's rollback to switch", async () => (await switches()) > before, 120000);
+    process.kill(-run.child.pid!, 'SIGTERM');
+    await run.done;
+    expect(deployResult(ws.root, h.name)).toMatchObject({ status: 'failed', step: 'interrupted' });
+    expect(deployResult(ws.root, h.name).message).toContain('It was rolling back (health check failed)');
+    await waitFor('the rollback to end', async () => (await lastDecision(h)).includes(' '), 30000);
+    expect(await lastDecision(h)).toBe('deployer rolled-back');
+    expect(await readLink(h, '/run/current-system')).toBe(slow);
+    expect(await readLink(h, SYSTEM_PROFILE)).toBe(slow);
+    expect((await h.exec(['sh', '-c', 'ls -d /run/nix-fleet/deploy.lock 2>/dev/null; true'])).trim()).toBe('');
+    expect(controlDirs()).toEqual([]);
+  });
 });

@@ -42,9 +42,9 @@ export async function deployHost(
   });
 
   // Stopped from outside (SIGINT, SIGTERM, nx gone): report, and contact the host no more.
-  const stopped = (ctx?: DeployContext) => {
+  const stopped = (ctx?: DeployContext, rollingBackAfter?: string) => {
     const why = abortReason(t.signal!);
-    return finish({ status: 'failed', previous: state?.current || undefined, step: 'interrupted', message: stoppedMessage(plan, why, ctx) });
+    return finish({ status: 'failed', previous: state?.current || undefined, step: 'interrupted', message: stoppedMessage(plan, why, ctx, rollingBackAfter) });
   };
   let state: TargetState | undefined;
   try {
@@ -143,6 +143,8 @@ export async function deployHost(
       // A lost connection during activation: assume the switch ended about now.
       const watchdogAt = window ? (activatedAt ?? Date.now()) + window * 1000 : undefined;
       const outcome = await rollBack(t, plan, ctx, failure, watchdogAt, log);
+      // The rollback runs detached on the target once it began: it ends there without us.
+      if (t.signal?.aborted) return stopped(ctx, failure.step);
       locked = outcome.status === 'rolled-back' ? false : locked;
       return finish({ ...outcome, previous, step: failure.step });
     }

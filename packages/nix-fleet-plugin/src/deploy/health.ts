@@ -6,6 +6,9 @@ import { retryUntil } from './retry';
 import { DeployStepError } from './step-error';
 import { outputOf, type Target } from './target';
 
+/** The stdout a health command keeps: the failure shows its last lines; it may print without end. */
+const OUTPUT_TAIL = 64 * 1024;
+
 export function describeCheck(check: HealthCheck): string {
   return check.url ? `GET ${check.url}` : `command ${JSON.stringify(check.command)}`;
 }
@@ -24,7 +27,7 @@ export async function runHealthChecks(t: Target, plan: DeployPlan, log: (line: s
   for (const check of plan.healthChecks) {
     const deadline = Date.now() + check.timeout * 1000;
     try {
-      await retryUntil(deadline, () => t.exec(checkArgv(check), { timeoutMs: Math.max(deadline - Date.now(), 1000) }), { retryable: () => true });
+      await retryUntil(deadline, () => t.exec(checkArgv(check), { timeoutMs: Math.max(deadline - Date.now(), 1000), stdoutTailBytes: OUTPUT_TAIL }), { retryable: () => true });
     } catch (e) {
       throw new DeployStepError('health check', `${describeCheck(check)} did not pass within ${check.timeout}s: ${outputOf(e)}`);
     }

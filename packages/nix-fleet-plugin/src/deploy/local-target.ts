@@ -26,7 +26,7 @@ export class LocalHost implements Target {
   exec(remote: string[], opts: ExecOptions): Promise<RunResult> {
     const [command, ...args] = localArgv(boundedRemote(remote, opts), this.uid);
     // Its own process group, so a timeout stops what the command started too.
-    return runBounded(command, args, { timeoutMs: opts.timeoutMs, onStdoutLine: opts.onStdoutLine, onStderrLine: opts.onStderrLine, input: opts.input, processGroup: true, signal: this.signal });
+    return runBounded(command, args, { timeoutMs: opts.timeoutMs, onStdoutLine: opts.onStdoutLine, onStderrLine: opts.onStderrLine, input: opts.input, stdoutTailBytes: opts.stdoutTailBytes, processGroup: true, signal: this.signal });
   }
 
   /** Nothing to copy: the build put the system into this machine's store (buildOn remote builds it here, the target). */

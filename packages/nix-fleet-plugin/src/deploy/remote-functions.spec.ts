@@ -71,14 +71,32 @@ describe.each(SHELLS)('in %s', (...shell) => {
 
   it('prunes deploy state but the newest few, never the lock or a run whose watchdog still runs', () => {
     const state = join(dir, 'run');
-    const tokens = ['dmi1aaaa0001', 'dmi1aaaa0002', 'dmi1aaaa0003', 'dmi1aaaa0004', 'dmi1aaaa0005'];
+    const tokens = ['dmi1aaaa0a1b2c3d1', 'dmi1aaaa0a1b2c3d2', 'dmi1aaaa0a1b2c3d3', 'dmi1aaaa0a1b2c3d4', 'dmi1aaaa0a1b2c3d5'];
     for (const t of tokens) mkdirSync(join(state, t), { recursive: true });
+    for (const t of tokens) writeFileSync(join(state, t, 'activation.log'), '');
     mkdirSync(join(state, 'deploy.lock'));
     mkdirSync(join(state, 'dlock'));
-    writeFileSync(join(state, 'dmi1aaaa0001', 'watchdog.pid'), `${process.pid}\n`);
-    writeFileSync(join(state, 'dmi1aaaa0002', 'watchdog.pid'), '999999999\n');
+    writeFileSync(join(state, tokens[0], 'watchdog.pid'), `${process.pid}\n`);
+    writeFileSync(join(state, tokens[1], 'watchdog.pid'), '999999999\n');
     call(REMOTE_FUNCTIONS, 'prune_runs "$1" "$2" "$3"', [state, '2', join(state, 'dlock')], shell);
-    expect(readdirSync(state).sort()).toEqual(['deploy.lock', 'dlock', 'dmi1aaaa0001', 'dmi1aaaa0004', 'dmi1aaaa0005']);
+    expect(readdirSync(state).sort()).toEqual(['deploy.lock', 'dlock', tokens[0], tokens[3], tokens[4]]);
+  });
+
+  it('pruning never deletes outside deploy state: a stateDir that is a system folder, or a symlink to one', () => {
+    // A stateDir set to /usr/bin by mistake: many names start with d and are plain lowercase.
+    const system = join(dir, 'bin');
+    const names = ['dash', 'date', 'dd', 'df', 'diff', 'dir', 'dmesg', 'du', 'dirname', 'dircolors', 'dpkg', 'dbus', 'd0', 'dmi1aaaa0a1b2c3d4'];
+    for (const n of names) mkdirSync(join(system, n), { recursive: true });
+    call(REMOTE_FUNCTIONS, 'prune_runs "$1" "$2" "$3"', [system, '2', join(system, 'deploy.lock')], shell);
+    expect(readdirSync(system).sort()).toEqual([...names].sort());
+    // /run/nix-fleet replaced by a symlink to elsewhere: its real deploy folders are not ours to prune.
+    const elsewhere = join(dir, 'elsewhere');
+    const tokens = ['dmi1aaaa0a1b2c3d1', 'dmi1aaaa0a1b2c3d2', 'dmi1aaaa0a1b2c3d3'];
+    for (const t of tokens) mkdirSync(join(elsewhere, t), { recursive: true });
+    for (const t of tokens) writeFileSync(join(elsewhere, t, 'activation.log'), '');
+    symlinkSync(elsewhere, join(dir, 'state'));
+    call(REMOTE_FUNCTIONS, 'prune_runs "$1" "$2" "$3"', [join(dir, 'state'), '1', join(dir, 'state', 'deploy.lock')], shell);
+    expect(readdirSync(elsewhere).sort()).toEqual(tokens);
   });
 });
 

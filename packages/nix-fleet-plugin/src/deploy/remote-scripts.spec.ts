@@ -21,6 +21,7 @@ import {
   ACTIVATE,
   COMMIT,
   ROLLBACK,
+  ROLLBACK_DETACHED,
   WATCHDOG,
   type DeployContext,
 } from './remote-scripts';
@@ -75,7 +76,7 @@ describe('argv builders', () => {
     expect(activateArgv(c, 600)).toEqual(['sh', '-c', ACTIVATE, 'nix-fleet', WATCHDOG, ACTIVATION, FOLLOW, '600', ...contextArgs(c)]);
     expect(followArgv(c.runDir, 1234, 60)).toEqual(['sh', '-c', FOLLOW, 'nix-fleet', c.runDir, '1234', '60']);
     expect(commitArgv(c)).toEqual(['sh', '-c', COMMIT, 'nix-fleet', ...contextArgs(c)]);
-    expect(rollbackArgv(c)).toEqual(['sh', '-c', ROLLBACK, 'nix-fleet', ...contextArgs(c)]);
+    expect(rollbackArgv(c)).toEqual(['sh', '-c', ROLLBACK, 'nix-fleet', ROLLBACK_DETACHED, ...contextArgs(c)]);
   });
 
   it.each([
@@ -258,6 +259,34 @@ describe('scripts in a real shell', () => {
     expect(r.out.trim().split('\n').at(-1)).toBe('nix-fleet-activation=3');
     expect(log()).toEqual([]);
   });
+
+  it("the deployer's rollback runs to its end when its connection closes half-way: result written, lock released", async () => {
+    const old = join(dir, 'old-slow');
+    mkdirSync(join(old, 'bin'), { recursive: true });
+    // Writes to stdout all along, as switch-to-configuration does: on a closed pipe, SIGPIPE.
+    writeFileSync(
+      join(old, 'bin', 'switch-to-configuration'),
+      `#!/bin/sh\ni=0\nwhile [ $i -lt 15 ]; do echo "step $i"; sleep 0.1; i=$((i+1)); done\nln -sfn ${old} ${dir}/current\necho "$1 ${old} complete" >> ${dir}/log\n`,
+    );
+    chmodSync(join(old, 'bin', 'switch-to-configuration'), 0o755);
+    const c = context({ previousCurrent: old, windowSeconds: 0 });
+    mkdirSync(c.lockDir, { recursive: true });
+    writeFileSync(join(c.lockDir, 'owner'), 'token=tok1 host=x\n');
+    sh(activateArgv(c, 5));
+    const r = rollbackArgv(c);
+    const deployer = spawn(r[0], r.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
+    let seen = '';
+    deployer.stdout.on('data', (d: Buffer) => (seen += d.toString()));
+    await sleep(400);
+    // The deployer was stopped (or lost its link): sshd closes the session's pipes.
+    deployer.stdout.destroy();
+    deployer.stderr.destroy();
+    const result = join(c.runDir, 'decision', 'result');
+    for (let i = 0; i < 60 && !existsSync(result); i++) await sleep(100);
+    expect(existsSync(result) && readFileSync(result, 'utf-8').trim()).toBe('rolled-back');
+    expect(log()).toContain(`test ${old} complete`);
+    expect(existsSync(c.lockDir)).toBe(false);
+  }, 20000);
 
   it('follow says when no activation was started', () => {
     expect(sh(followArgv(join(dir, 'nothing'), 0, 1)).out.trim()).toBe('nix-fleet-activation=missing');

@@ -292,14 +292,29 @@ echo "running=$(resolve "\${12}")"
 exit 0
 `;
 
-/** The deployer's own rollback, unless the watchdog already took the decision. */
-export const ROLLBACK = `${PRELUDE}
+/** The rollback itself, detached by ROLLBACK once the deployer holds the decision. */
+export const ROLLBACK_DETACHED = `${PRELUDE}
+if rollback "$@"; then echo rolled-back > "$4/decision/result"; rc=0; else echo rollback-failed > "$4/decision/result"; rc=4; fi
+unlock "$@"
+exit $rc
+`;
+
+/**
+ * $1 ROLLBACK_DETACHED, then the context: the deployer's own rollback, unless the watchdog already
+ * took the decision. Once the decision is the deployer's, the watchdog is gone and nobody else
+ * rolls back, so the rollback runs detached (setsid, output in files): a deployer stopped or cut
+ * off half-way (sshd closes the session's pipes) no longer kills it with SIGPIPE, leaving the host
+ * half returned, the decision without a result and the lock held. The output follows at the end.
+ */
+export const ROLLBACK = `body=$1; shift
+${PRELUDE}
 mkdir -p "$4"
 mkdir "$4/decision" 2>/dev/null || report_decision "$@"
 echo deployer > "$4/decision/by"
 ${STOP_WATCHDOG}
-if rollback "$@"; then echo rolled-back > "$4/decision/result"; rc=0; else echo rollback-failed > "$4/decision/result"; rc=4; fi
-unlock "$@"
+setsid sh -c "$body" nix-fleet-rollback "$@" </dev/null >"$4/rollback.out" 2>"$4/rollback.err" &
+wait $!; rc=$?
+cat "$4/rollback.out"; cat "$4/rollback.err" >&2
 exit $rc
 `;
 
@@ -317,12 +332,44 @@ export const KILL_AFTER_SECONDS = 5;
 export const TIMED_OUT_EXITS = [124, 137];
 
 /**
- * Any remote argv under the target's own timeout, which signals the command's whole process group
- * (coreutils): ending the local ssh does not end a command that runs without a terminal, and a
- * session of a shared connection outlives its client. Detached work (activation, watchdog) runs
- * in sessions of its own (setsid, systemd-run) and is not touched.
+ * $1 seconds to SIGKILL, $2 seconds, then the argv. The command runs in a session of its own
+ * (setsid: one process group, whichever \`timeout\` the target has; busybox's signals only the
+ * command, not its group) under the target's timeout. Once \`timeout\` returns, SIGKILL of that
+ * group ends what is left: coreutils' -k only acts while the command itself runs, so a child that
+ * ignores SIGTERM (a daemon forked by a health check) outlived a command that TERM did end.
+ * stdin is passed on by hand: an asynchronous command of sh would read /dev/null.
  */
-export const boundedArgv = (seconds: number, argv: string[]) => ['timeout', '-k', String(KILL_AFTER_SECONDS), String(Math.max(1, Math.ceil(seconds))), ...argv];
+export const BOUNDED = `
+k=$1; s=$2; shift 2
+exec 3<&0
+setsid timeout -k "$k" "$s" "$@" <&3 3<&- &
+p=$!
+exec 3<&-
+wait "$p"; rc=$?
+# dash needs "--" before a negative PID, busybox ash refuses it.
+group() { kill -s "$1" -- "-$p" 2>/dev/null || kill -s "$1" "-$p" 2>/dev/null; }
+group KILL
+# Until no process of the group is left but zombies (kill -0 counts those), at most 5 s.
+left() {
+  for f in /proc/[0-9]*/stat; do
+    { read -r l < "$f"; } 2>/dev/null || continue
+    # shellcheck disable=SC2086
+    set -- \${l##*) }
+    [ "$3" = "$p" ] && [ "$1" != Z ] && return 0
+  done
+  return 1
+}
+i=0; while left && [ "$i" -lt 25 ]; do sleep 0.2; i=$((i + 1)); done
+exit "$rc"
+`;
+
+/**
+ * Any remote argv under the target's own timeout (see BOUNDED): ending the local ssh does not end
+ * a command that runs without a terminal, and a session of a shared connection outlives its
+ * client. Detached work (activation, watchdog) runs in sessions of its own (setsid, systemd-run)
+ * and is not touched.
+ */
+export const boundedArgv = (seconds: number, argv: string[]) => ['sh', '-c', BOUNDED, 'nix-fleet-bounded', String(KILL_AFTER_SECONDS), String(Math.max(1, Math.ceil(seconds))), ...argv];
 
 const NAME = 'nix-fleet';
 export const lockAndReadArgv = (lockDir: string, owner: string, currentSystem: string, profile: string, stateDir: string, keep = KEPT_RUNS) =>
@@ -332,7 +379,7 @@ export const unlockArgv = (lockDir: string, token: string) => ['sh', '-c', UNLOC
 export const activateArgv = (c: DeployContext, followSeconds: number) => ['sh', '-c', ACTIVATE, NAME, WATCHDOG, ACTIVATION, FOLLOW, String(followSeconds), ...contextArgs(c)];
 export const followArgv = (runDir: string, shownBytes: number, seconds: number) => ['sh', '-c', FOLLOW, NAME, runDir, String(shownBytes), String(seconds)];
 export const commitArgv = (c: DeployContext) => ['sh', '-c', COMMIT, NAME, ...contextArgs(c)];
-export const rollbackArgv = (c: DeployContext) => ['sh', '-c', ROLLBACK, NAME, ...contextArgs(c)];
+export const rollbackArgv = (c: DeployContext) => ['sh', '-c', ROLLBACK, NAME, ROLLBACK_DETACHED, ...contextArgs(c)];
 export const fetchUrlArgv = (url: string, seconds: number) => ['sh', '-c', FETCH_URL, NAME, url, String(seconds)];
 export const healthCommandArgv = (command: string) => ['sh', '-c', command];
 export const probeArgv = (currentSystem: string) => ['readlink', '-f', currentSystem];

@@ -61,6 +61,8 @@ export interface ExecOptions {
   onStderrLine?: (line: string) => void;
   /** Sent on stdin: a list too long for a command line (ssh joins argv into one string). */
   input?: string;
+  /** Keep only this much of stdout: a command whose output is not ours (see RunOptions). */
+  stdoutTailBytes?: number;
 }
 
 /** What the deploy sequence needs of a host: run a remote argv, copy a closure, vet ssh. */
@@ -130,6 +132,7 @@ export class SshHost implements Target {
       onStdoutLine: opts.onStdoutLine,
       onStderrLine: opts.onStderrLine,
       input: opts.input,
+      stdoutTailBytes: opts.stdoutTailBytes,
       signal: this.signal,
     });
   }

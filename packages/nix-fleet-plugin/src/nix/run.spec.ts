@@ -79,6 +79,31 @@ describe('run', () => {
     await expect(run('true', [], { signal: stop.signal })).rejects.toThrow('true was stopped: SIGINT');
   }, 10000);
 
+  it('keeps only the tail of stdout when asked: a command that prints without end cannot exhaust memory', async () => {
+    // 700 MB in lines of 1001 bytes: more than the longest string V8 can hold.
+    let lines = 0;
+    const r = await run('sh', ['-c', 'yes "$(printf %01000d 0)" | head -c 700700000; echo last'], {
+      stdoutTailBytes: 1000,
+      onStdoutLine: () => lines++,
+    });
+    expect(r.stdout.endsWith('\nlast\n')).toBe(true);
+    expect(r.stdout.length).toBeLessThanOrEqual(1000);
+    expect(lines).toBe(700001);
+  }, 120000);
+
+  it('cuts a line without end when stdout keeps only its tail', async () => {
+    const seen: number[] = [];
+    const r = await run('sh', ['-c', 'head -c 50000000 /dev/zero | tr "\\0" a; echo; echo last'], { stdoutTailBytes: 1000, onStdoutLine: (l) => seen.push(l.length) });
+    expect(r.stdout.endsWith('\nlast\n')).toBe(true);
+    // The tail of the line plus at most one chunk of the pipe, not 50 MB.
+    expect(Math.max(...seen)).toBeLessThanOrEqual(1000 + 65536);
+  }, 60000);
+
+  it('a fast command that prints 1 MB and exits loses nothing to the exit grace', async () => {
+    const n = await run('sh', ['-c', 'head -c 1048576 /dev/zero | tr "\\0" a']);
+    expect(n.stdout.length).toBe(1048576);
+  });
+
   it('hands complete stderr lines to a progress callback', async () => {
     const lines: string[] = [];
     await run('sh', ['-c', 'printf "one\\ntw" >&2; sleep 0.05; printf "o\\nthree" >&2'], { onStderrLine: (l) => lines.push(l) });

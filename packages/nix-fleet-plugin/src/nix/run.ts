@@ -31,6 +31,12 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** How long to wait for the pipes after the command exited; see EXIT_GRACE_MS. */
   exitGraceMs?: number;
+  /**
+   * Keep only this much of stdout (and of a line without end), for commands whose output is not
+   * ours (health checks, exec): a command that prints without end would otherwise outgrow the
+   * longest string V8 holds and kill this process.
+   */
+  stdoutTailBytes?: number;
 }
 
 export interface RunResult {
@@ -104,11 +110,13 @@ export function run(command: string, args: string[], options: RunOptions = {}): 
 
     child.stdout?.on('data', (chunk: Buffer) => {
       const text = chunk.toString();
-      stdout += text;
+      const cap = options.stdoutTailBytes;
+      stdout = cap === undefined ? stdout + text : (stdout + text).slice(-cap);
       if (options.streamStdout) log.write(chunk);
       if (options.onStdoutLine) {
         const lines = (pendingOut + text).split(/\r?\n/);
         pendingOut = lines.pop() ?? '';
+        if (cap !== undefined) pendingOut = pendingOut.slice(-cap);
         lines.forEach((l) => options.onStdoutLine?.(l));
       }
     });

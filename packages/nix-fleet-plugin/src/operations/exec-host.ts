@@ -57,6 +57,8 @@ export async function execHost(
       timeoutMs: (opts.timeoutSeconds + 30) * 1000,
       onStdoutLine: (l) => opts.out(`${host} | ${l}`),
       onStderrLine: (l) => opts.err(`${host} | ${l}`),
+      // Lines go out as they come; only the tail is kept (a command may print without end).
+      stdoutTailBytes: TAIL,
     });
     return done({ status: 'ok', exitCode: 0, stdout: tail(r.stdout), stderr: tail(r.stderr) });
   } catch (e) {
