@@ -28,10 +28,10 @@ describe('the project graph under the Nx daemon', () => {
 
   it('follows an edited host.json, a new host and a removed one', () => {
     writeFixtureHost(ws.root, { name: 'ares', type: 'desktop' });
-    expect(tags('ares')).toEqual(['type:desktop']);
+    expect(tags('ares')).toEqual(['type:desktop', 'nixpkgs:unstable']);
     writeFixtureHost(ws.root, { name: 'db1', roles: ['database'] });
     expect(projects()).toEqual(['ares', 'db1', 'profiles', 'web1']);
-    expect(tags('db1')).toEqual(['type:server', 'role:database']);
+    expect(tags('db1')).toEqual(['type:server', 'nixpkgs:unstable', 'role:database']);
     rmSync(join(ws.root, 'hosts/db1'), { recursive: true });
     expect(projects()).toEqual(['ares', 'profiles', 'web1']);
   });
@@ -40,7 +40,7 @@ describe('the project graph under the Nx daemon', () => {
     writeFileSync(join(ws.root, 'hosts/web1/host.json'), '{ "type": "toaster", "system": "x86_64-linux" }\n');
     expect(tags('web1')).toEqual(['nix-fleet:invalid']);
     writeFixtureHost(ws.root, { name: 'web1' });
-    expect(tags('web1')).toEqual(['type:server']);
+    expect(tags('web1')).toEqual(['type:server', 'nixpkgs:unstable']);
   });
 
   it('rechecks roles against the profile library when a role is added', () => {
@@ -48,6 +48,6 @@ describe('the project graph under the Nx daemon', () => {
     writeFixtureHost(ws.root, { name: 'web1', roles: ['cache'] });
     expect(tags('web1')).toEqual(['nix-fleet:invalid']);
     writeWorkspaceFile(ws.root, 'packages/profiles/server/roles/cache.nix', '{ }\n');
-    expect(tags('web1')).toEqual(['type:server', 'role:cache']);
+    expect(tags('web1')).toEqual(['type:server', 'nixpkgs:unstable', 'role:cache']);
   });
 });

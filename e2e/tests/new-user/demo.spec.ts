@@ -44,8 +44,10 @@ describe('bash tools/setup.sh && npm run demo, where /nix did not exist', () => 
     expect(out).toContain('$ nx run-many -t closure-size');
     expect(out).toMatch(/Closure sizes \(3 hosts\)/);
     expect(out).toContain('Deploy (3 hosts): 3 deployed');
-    expect(out).toContain('$ nx show projects --affected --base=HEAD~1 --json\n     ["ares"]');
-    expect(out).toContain('Deploy (1 host): 1 deployed');
+    // One host's change: every host is affected (the flake reads hosts/ whole), only ares is built and deployed.
+    expect(out).toMatch(/\$ nx show projects --affected --base=HEAD~1 --json\n\s+\[(?=[^\]]*"ares")(?=[^\]]*"web1")(?=[^\]]*"web2")[^\]]*\]/);
+    expect(out).toContain('nix-fleet: 3 hosts affected, 1 system changed, 2 as before; 3 evaluated');
+    expect(out).toContain('Deploy (3 hosts): 1 deployed, 2 unchanged');
     expect(out).toMatch(/Deploy \(3 hosts\): 2 deployed, 1 unchanged/);
     expect(out).toMatch(/ares\s+unchanged\s+switch\s+no/);
     expect(out).toContain('Tour done');
