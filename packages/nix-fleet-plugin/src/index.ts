@@ -7,7 +7,7 @@ import { createNodes, createNodesV2 } from './graph/nodes';
 import type { NixFleetPluginOptions } from './graph/options';
 
 export async function postTasksExecution(options: NixFleetPluginOptions | undefined, context: PostTasksExecutionContext): Promise<void> {
-  const summaries = require('./summary/post-tasks') as typeof import('./summary/post-tasks');
+  const summaries = require('./post-tasks') as typeof import('./post-tasks');
   return summaries.postTasksExecution(options, context);
 }
 

@@ -1,6 +1,6 @@
 // A deploy Target for unit specs: answers each remote script the way a host would, records
 // every call, and fails on demand (a lost connection is ssh's exit 255, as with a real host).
-import { AbortedError, CommandError, type RunResult } from '../src/nix/run';
+import { AbortedError, CommandError, type RunResult } from '../src/process/run';
 import { ACTIVATE, BREAK_LOCK, COMMIT, FOLLOW, LOCK_AND_READ, ROLLBACK, UNLOCK } from '../src/deploy/remote-scripts';
 import { PLAN_READ } from '../src/deploy/plan-script';
 import type { ExecOptions, Target } from '../src/deploy/target';

@@ -1,6 +1,6 @@
 // Confirmation: a NEW ssh connection must work after activation, then the deployer claims
 // the decision on the target (which disarms the watchdog) over another fresh connection.
-import { CommandError } from '../nix/run';
+import { CommandError } from '../process/run';
 import type { DeployPlan } from './options';
 import { commitArgv, probeArgv, type DeployContext } from './remote-scripts';
 import { retryUntil } from './retry';

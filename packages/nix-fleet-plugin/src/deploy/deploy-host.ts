@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { activate } from './activation';
 import { commit, freshConnection } from './confirm';
 import { runHealthChecks } from './health';
-import { abortReason } from '../nix/command-error';
+import { abortReason } from '../process/command-error';
 import { acquireLock, lockOwner, releaseLock, type TargetState } from './lock';
 import { watchdogWindow, type DeployPlan } from './options';
 import type { DeployContext } from './remote-scripts';

@@ -1,6 +1,6 @@
 // The machine nix-fleet runs on as a deploy target: the same sequence without ssh. Remote
 // argv run here (through sudo -n when not root); the system is already in the local store.
-import type { RunResult } from '../nix/run';
+import type { RunResult } from '../process/run';
 import { boundedRemote, runBounded, type ExecOptions, type Target } from './target';
 import type { DeployPlan } from './options';
 import { SshHost, type SshHostOptions } from './target';

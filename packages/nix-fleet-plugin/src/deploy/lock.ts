@@ -7,7 +7,7 @@
 // deploy's decision first, so its watchdog can never roll back what the next deploy activates.
 // Both say whose lock it was, and remove it only if that owner still holds it.
 import { hostname, userInfo } from 'node:os';
-import { CommandError } from '../nix/run';
+import { CommandError } from '../process/run';
 import type { DeployPlan } from './options';
 import { breakLockArgv, lockAndReadArgv, unlockArgv } from './remote-scripts';
 import { DeployStepError, parseKeyValues } from './step-error';

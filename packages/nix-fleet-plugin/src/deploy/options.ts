@@ -1,7 +1,7 @@
 // Turns executor options and host.json's deployment record into one checked deploy plan.
 import type { HealthCheck, HostJson } from '../host/host-json';
-import type { SshTarget } from '../nix/ssh-argv';
-import { checkSshOptions } from '../nix/ssh-options';
+import type { SshTarget } from '../ssh/argv';
+import { checkSshOptions } from '../ssh/options';
 import { parseTargetAddress, TARGET_USER_PATTERN } from '../host/target-address';
 import type { DeployMode, DeployOptions } from './deploy-options';
 import type { RemoteBuild } from './remote-build';

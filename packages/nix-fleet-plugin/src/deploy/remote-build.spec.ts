@@ -1,4 +1,4 @@
-import { nixCopyArgs } from '../nix/ssh-argv';
+import { nixCopyArgs } from '../ssh/argv';
 import { buildOnTarget, realiseArgv } from './remote-build';
 import type { DeployPlan } from './options';
 

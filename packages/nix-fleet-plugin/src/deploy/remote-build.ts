@@ -2,7 +2,7 @@
 // system's derivations are copied to the target (nix copy --derivation) and built there
 // (nix-store --realise, through the privilege command when the target user is not root);
 // nothing comes back. The deploying machine evaluates (the .drv files) and never builds.
-import type { RunResult } from '../nix/run';
+import type { RunResult } from '../process/run';
 import type { DeployPlan } from './options';
 import type { ExecOptions } from './target';
 

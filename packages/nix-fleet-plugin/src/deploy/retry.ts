@@ -1,6 +1,6 @@
 // The one retry loop of deploy: connections, confirmations, health checks and rollbacks all try
 // again once a second until a deadline, stopping at once on an error that retrying cannot fix.
-import { AbortedError } from '../nix/run';
+import { AbortedError } from '../process/run';
 import { sleep } from './step-error';
 
 export interface RetryOptions {

@@ -1,14 +1,14 @@
 // One deploy target: runs quoted remote argv over ssh and copies closures, through run().
 // The deploy sequence sees only the Target interface, so its unit specs drive it with a fake.
-import { nixCopyArgs, nixSshOpts, sshCommandArgs, sshEffectiveConfigArgs, sshNgStoreUri, withPrivilege } from '../nix/ssh-argv';
-import { SshMaster } from '../nix/ssh-master';
-import { checkHostKeyPolicy } from '../nix/ssh-options';
-import { abortReason } from '../nix/command-error';
-import { AbortedError, CommandError, run, type RunOptions, type RunResult } from '../nix/run';
+import { nixCopyArgs, nixSshOpts, sshCommandArgs, sshEffectiveConfigArgs, sshNgStoreUri, withPrivilege } from '../ssh/argv';
+import { SshMaster } from '../ssh/master';
+import { checkHostKeyPolicy } from '../ssh/options';
+import { abortReason } from '../process/command-error';
+import { AbortedError, CommandError, run, type RunOptions, type RunResult } from '../process/run';
 import { boundedArgv, TIMED_OUT_EXITS } from './remote-scripts';
-import { checkKnownHostKey } from '../nix/known-hosts';
+import { checkKnownHostKey } from '../ssh/known-hosts';
 import type { DeployPlan } from './options';
-import { hostKeyHint } from '../nix/host-key-hint';
+import { hostKeyHint } from '../ssh/host-key-hint';
 import { buildOnTarget } from './remote-build';
 
 /** ssh's own exit code for "could not connect / connection lost"; our remote scripts never use it. */

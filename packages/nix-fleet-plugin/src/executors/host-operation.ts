@@ -10,7 +10,7 @@ import { allowsLocalTargets, checkMachine } from '../deploy/machine-check';
 import type { Target } from '../deploy/target';
 import { resolveHost } from '../host/resolve-host';
 import { writeHostResult } from '../summary/host-results';
-import { abortReason } from '../nix/command-error';
+import { abortReason } from '../process/command-error';
 import { stopExitCode, watchForStop } from '../deploy/stop-signal';
 import { fleetKnownHostsOption } from '../install/known-hosts';
 import { checkedOptions } from './option-rule';

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { HOSTNAME_PATTERN, INVALID_TAG, PLUGIN_NAME } from '../constants';
 import { skipsNxCache, type EvalPeer } from '../nix/fleet-eval';
-import { proofKey } from '../nix/source-key';
+import { proofKey } from '../git/source-key';
 
 export const EVAL_EXECUTOR = `${PLUGIN_NAME}:eval`;
 

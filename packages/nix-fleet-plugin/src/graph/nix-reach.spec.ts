@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { isReached, nixReach, scanNixText, type ReachSource } from './nix-reach';
 import { provenExclusions, sharedHostInputs, workspaceReach } from './shared-inputs';
-import { trackedFiles } from './tracked-files';
+import { trackedFiles } from '../git/tracked-files';
 
 const source = (files: Record<string, string>, symlinks: Record<string, string> = {}): ReachSource => ({
   files: Object.keys(files).sort(),

@@ -17,7 +17,7 @@ import { join, posix } from 'node:path';
 import { HOSTS_DIR, HOST_FILE } from '../constants';
 import { globToRegExp, matchesAny } from './glob';
 import { isReached, nixReach, type NixReach } from './nix-reach';
-import { IGNORED_TRACKED_INPUT, NOT_WORKSPACE, trackedFiles, type TrackedFiles } from './tracked-files';
+import { IGNORED_TRACKED_INPUT, NOT_WORKSPACE, trackedFiles, type TrackedFiles } from '../git/tracked-files';
 
 /** Other hosts' own Nix and sub-folders (the host's own folder is its {projectRoot} input). */
 const OTHER_HOSTS_EXCLUDES = [`${HOSTS_DIR}/*/*.nix`, `${HOSTS_DIR}/*/*/**`];

@@ -9,8 +9,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { HOSTS_DIR, HOST_FILE } from '../constants';
-import { sshEffectiveConfigArgs, type SshTarget } from '../nix/ssh-argv';
-import { parseSshG } from '../nix/ssh-options';
+import { sshEffectiveConfigArgs, type SshTarget } from '../ssh/argv';
+import { parseSshG } from '../ssh/options';
 import { isThisMachine, normaliseAddress, resolveAddresses } from './machine-address';
 import { parseTargetAddress } from './target-address';
 

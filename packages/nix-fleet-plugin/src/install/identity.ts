@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { processAlive } from '../deploy/lock';
 import { ageRecipientFromSshKey } from '../identity/age-recipient';
-import { run } from '../nix/run';
+import { run } from '../process/run';
 
 export const HOST_KEY_PATH = 'etc/ssh/ssh_host_ed25519_key';
 

@@ -1,7 +1,7 @@
 // Pure argv builders of install: nixos-anywhere, the probe for an installed host, and the
 // nix calls that find the disko script and the disks of a host.
-import type { SshTarget } from '../nix/ssh-argv';
-import { sshDestination } from '../nix/ssh-argv';
+import type { SshTarget } from '../ssh/argv';
+import { sshDestination } from '../ssh/argv';
 
 export interface NixosAnywhereArgs {
   target: Pick<SshTarget, 'host' | 'user' | 'port'>;

@@ -2,7 +2,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setHostAgeKey, SOPS_CONFIG } from '../generators/host/sops';
-import { run } from '../nix/run';
+import { run } from '../process/run';
 
 export function sopsUpdateKeysArgs(secretsFile: string): string[] {
   return ['updatekeys', '--yes', secretsFile];

@@ -11,7 +11,7 @@ import { join, relative } from 'node:path';
 import { hostDistDir } from '../constants';
 import { drvInstallable, isStorePath, nixBuildArgs, parseNixBuildJson, toplevelInstallable, type Toplevel } from './nix-argv';
 import { nixVersion } from './nix-version';
-import { run } from './run';
+import { run } from '../process/run';
 import { sharedToplevel, type EvalPeer } from './fleet-eval';
 
 export interface BuildRecord {

@@ -18,7 +18,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, wri
 import { join } from 'node:path';
 import { currentBudget, describePlan, evalPlan } from './eval-workers';
 import type { Toplevel } from './nix-argv';
-import { CommandError } from './run';
+import { CommandError } from '../process/run';
 import { evaluateToplevels, readToplevelFile, rememberedToplevel, rememberToplevel, writeToplevelFile } from './toplevels';
 
 export const EVAL_RUNS_DIR = '.nx/nix-fleet/eval';

@@ -1,5 +1,5 @@
 // The Nix version, recorded in build.json so a record says which Nix produced it.
-import { run } from './run';
+import { run } from '../process/run';
 
 let cached: Promise<string> | undefined;
 

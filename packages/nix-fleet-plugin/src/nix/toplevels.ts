@@ -7,8 +7,8 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { isStorePath, nixEvalToplevelsArgs, parseEvalToplevels, type Toplevel } from './nix-argv';
-import { run } from './run';
-import { sourceUnchanged } from './source-key';
+import { run } from '../process/run';
+import { sourceUnchanged } from '../git/source-key';
 
 export const TOPLEVEL_CACHE_DIR = '.nx/nix-fleet/toplevels';
 

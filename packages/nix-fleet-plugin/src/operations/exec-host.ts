@@ -1,7 +1,7 @@
 // `exec`: one command on one host. The command is the user's own shell text for the TARGET:
 // it travels as the single argument of `sh -c` (quoted by shQuote for ssh, never parsed here)
 // and its output comes back line by line, prefixed with the host's name.
-import { CommandError } from '../nix/run';
+import { CommandError } from '../process/run';
 import { TIMED_OUT_EXITS } from '../deploy/remote-scripts';
 import { outputOf, SSH_CONNECTION_FAILED, type Target } from '../deploy/target';
 

@@ -3,7 +3,7 @@
 import { writeJsonFile, type PostTasksExecutionContext } from '@nx/devkit';
 import { join } from 'node:path';
 import { normalizeOptions, type NixFleetPluginOptions, type NormalizedPluginOptions } from '../graph/options';
-import type { FleetSummary } from './post-tasks';
+import type { FleetSummary } from '../post-tasks';
 import { readHostResult } from './host-results';
 import { renderTable } from './table';
 import { plural, taskRows } from './task-rows';

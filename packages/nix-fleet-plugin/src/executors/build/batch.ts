@@ -17,7 +17,7 @@ import { recordBuildChange } from '../../nix/build-changes';
 import { flakeRefFor } from '../../nix/flake-ref';
 import { drvInstallable, nixBuildArgs, nixGcRootArgs, parseNixBuildResults, type Toplevel } from '../../nix/nix-argv';
 import { nixVersion } from '../../nix/nix-version';
-import { CommandError, run } from '../../nix/run';
+import { CommandError, run } from '../../process/run';
 import { evalHashOf } from '../task-hash';
 import buildExecutor from './executor';
 import { provenToplevels } from './proven-toplevels';

@@ -8,7 +8,7 @@ import { outLinkPath, previousOutPath, writeBuildRecord } from '../../nix/build-
 import { flakeRefFor } from '../../nix/flake-ref';
 import { drvInstallable, nixBuildArgs, nixCopyToArgs, nixStoreArgs, nixStoreSignArgs, parseNixBuildJson, toplevelInstallable } from '../../nix/nix-argv';
 import { nixVersion } from '../../nix/nix-version';
-import { CommandError, run, type RunOptions } from '../../nix/run';
+import { CommandError, run, type RunOptions } from '../../process/run';
 import { checkOwnHost, evalHashOf, ownTaskHash } from '../task-hash';
 import { recordBuildChange } from '../../nix/build-changes';
 import { provenToplevels } from './proven-toplevels';

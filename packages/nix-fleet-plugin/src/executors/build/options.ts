@@ -1,8 +1,8 @@
 // Checks the build executor's scale-out options before anything runs.
 import { existsSync, realpathSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
-import { gitIsIgnoredArgs, gitIsTrackedArgs } from '../../nix/git-argv';
-import { run } from '../../nix/run';
+import { gitIsIgnoredArgs, gitIsTrackedArgs } from '../../git/argv';
+import { run } from '../../process/run';
 import type { BuildExecutorSchema } from './schema';
 
 /** [user@]host, an IPv4/IPv6 address or an ssh_config alias; never an option or a path. */

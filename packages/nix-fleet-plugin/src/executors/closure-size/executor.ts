@@ -12,7 +12,7 @@ import { buildReport, renderReport, type ClosureReport } from '../../closure/rep
 import { verifiedRecord } from '../../nix/build-record';
 import { flakeRefFor } from '../../nix/flake-ref';
 import { nixPathInfoClosureArgs } from '../../nix/nix-argv';
-import { CommandError, run } from '../../nix/run';
+import { CommandError, run } from '../../process/run';
 import { evalHashOf, evalPeers } from '../task-hash';
 import type { EvalPeer } from '../../nix/fleet-eval';
 import { checkedOptions } from '../option-rule';

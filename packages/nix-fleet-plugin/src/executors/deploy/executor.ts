@@ -8,7 +8,7 @@ import { recordRunTasks } from '../../deploy/run-tasks';
 import { SUCCESS, writeResult, type DeployResult } from '../../deploy/result';
 import { explainNixFailure } from '../../host/preflight';
 import { resolveHost } from '../../host/resolve-host';
-import { CommandError } from '../../nix/run';
+import { CommandError } from '../../process/run';
 import type { Target } from '../../deploy/target';
 import { allowsLocalTargets, checkMachine } from '../../deploy/machine-check';
 import { verifiedRecord } from '../../nix/build-record';
@@ -20,7 +20,7 @@ import { packageCounts, planOne } from './plan-run';
 import { fleetKnownHostsOption } from '../../install/known-hosts';
 import { checkedOptions } from '../option-rule';
 import type { DeployExecutorSchema } from './schema';
-import { abortReason } from '../../nix/command-error';
+import { abortReason } from '../../process/command-error';
 import { stopExitCode, watchForStop } from '../../deploy/stop-signal';
 
 export function resultLine(r: DeployResult): string {

@@ -9,7 +9,7 @@ import { renderPlan } from '../../deploy/plan-report';
 import { parsePlanRead, planReadArgv } from '../../deploy/plan-script';
 import { SshHost, type Target } from '../../deploy/target';
 import { nixPathInfoClosureArgs } from '../../nix/nix-argv';
-import { run } from '../../nix/run';
+import { run } from '../../process/run';
 
 /** The new system's closure, from the local store (verifiedRecord realised it); or a derivation's own closure of .drv files. */
 export async function localClosure(root: string, host: string, outPath: string): Promise<ClosureRecord> {

@@ -6,7 +6,7 @@ import { resolveHost } from '../../host/resolve-host';
 import { refuseUnaskedLocalDeploy } from '../../deploy/machine-check';
 import { flakeRefFor } from '../../nix/flake-ref';
 import { checkMemoryPerHost, sharedToplevel } from '../../nix/fleet-eval';
-import { CommandError } from '../../nix/run';
+import { CommandError } from '../../process/run';
 import { writeToplevelRecord } from '../../nix/toplevel-record';
 import { checkOwnHost, evalHashOf, evalPeers, firstEvalOfRun } from '../task-hash';
 import { checkedOptions } from '../option-rule';

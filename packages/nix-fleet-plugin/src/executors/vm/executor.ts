@@ -12,8 +12,8 @@ import { checkedOptions } from '../option-rule';
 import { resolveHost } from '../../host/resolve-host';
 import { flakeRefFor } from '../../nix/flake-ref';
 import { parseNixBuildJson } from '../../nix/nix-argv';
-import { run } from '../../nix/run';
-import { abortReason } from '../../nix/command-error';
+import { run } from '../../process/run';
+import { abortReason } from '../../process/command-error';
 import { stopExitCode, watchForStop } from '../../deploy/stop-signal';
 import type { VmExecutorSchema } from './schema';
 

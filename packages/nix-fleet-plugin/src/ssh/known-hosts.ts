@@ -4,7 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { parseSshG } from './ssh-options';
+import { parseSshG } from './options';
 
 const expand = (file: string) => file.replace(/^~(?=\/)/, homedir());
 

@@ -10,8 +10,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CommandError } from './run';
-import { sshMasterArgs, type SshTarget } from './ssh-argv';
+import { CommandError } from '../process/run';
+import { sshMasterArgs, type SshTarget } from './argv';
 
 /** Milliseconds between looks for the control socket while the master logs in. */
 const POLL_MS = 10;

@@ -1,5 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
-import { controlParent, SshMaster } from './ssh-master';
+import { controlParent, SshMaster } from './master';
 
 describe('controlParent', () => {
   it.each([

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { checkHostKeyPolicy, checkSshOptions, parseSshG } from './ssh-options';
+import { checkHostKeyPolicy, checkSshOptions, parseSshG } from './options';
 
 const where = 'hosts/web1/host.json deployment.sshOptions';
 

@@ -1,10 +1,10 @@
 // After nx run-many: fleet-wide tables for the targets that report per host.
 import type { PostTasksExecutionContext } from '@nx/devkit';
-import { closureSizeSummary } from '../closure/fleet-summary';
-import { deploySummary } from '../deploy/summary';
-import type { NixFleetPluginOptions } from '../graph/options';
-import { operationSummaries } from '../operations/summaries';
-import { buildSummary } from './build-summary';
+import { closureSizeSummary } from './closure/fleet-summary';
+import { deploySummary } from './deploy/summary';
+import type { NixFleetPluginOptions } from './graph/options';
+import { operationSummaries } from './operations/summaries';
+import { buildSummary } from './summary/build-summary';
 
 /** One fleet-wide report; gets the results of every task of the run. */
 export type FleetSummary = (options: NixFleetPluginOptions | undefined, context: PostTasksExecutionContext) => Promise<void> | void;

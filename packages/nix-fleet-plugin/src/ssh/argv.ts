@@ -1,5 +1,5 @@
 // Pure builders of ssh and nix copy argument arrays, and the remote command line they carry.
-import { shQuote } from './sh-quote';
+import { shQuote } from '../process/sh-quote';
 
 export { shQuote };
 //

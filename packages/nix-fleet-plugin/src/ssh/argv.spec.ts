@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { nixCopyArgs, nixSshOpts, shJoin, shQuote, sshBaseOptions, sshCommandArgs, sshDestination, sshMasterArgs, sshNgStoreUri, withPrivilege, type SshTarget } from './ssh-argv';
+import { nixCopyArgs, nixSshOpts, shJoin, shQuote, sshBaseOptions, sshCommandArgs, sshDestination, sshMasterArgs, sshNgStoreUri, withPrivilege, type SshTarget } from './argv';
 
 const target = (over: Partial<SshTarget> = {}): SshTarget => ({ host: 'web1', sshOptions: [], connectTimeout: 10, ...over });
 const BASE = ['-o', 'BatchMode=yes', '-o', 'ConnectTimeout=10', '-o', 'ServerAliveInterval=3', '-o', 'ServerAliveCountMax=3'];
