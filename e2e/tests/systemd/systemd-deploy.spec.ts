@@ -1,0 +1,146 @@
+// deploy on systemd test hosts (systemd as PID 1 in systemd-nspawn, sshd and nix-daemon as
+// units): what only differs on such a host. The activation and the watchdog run as transient
+// units (the setsid branch, which the namespace hosts of e2e/tests/deploy take, must not run);
+// switch-to-configuration restarts units, sshd among them, and exits 4 when one fails to start.
+// sd1 deploys as root, one case after the other on the same host (each starts from the last).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { activations, builtOutPath, deployResult, exists, readLink, startDeployFleet, SYSTEM_PROFILE, waitFor, type DeployFleet } from '../../support/deploy-fixtures';
+import { writeFixtureFleet, writeFixtureHost } from '../../support/fixture-fleet';
+import { BOOT_ENTRY, systemdHostFixture, webUrl, webVersion, WEB_UNIT, type SystemdSystem } from '../../support/systemd-fixtures';
+import type { SystemdHost } from '../../support/systemd-hosts';
+import { nxEnv, REPO_ROOT, type Workspace } from '../../support/workspace';
+
+const NX_BIN = join(REPO_ROOT, 'node_modules', 'nx', 'dist', 'bin', 'nx.js');
+
+/** The newest deploy's state folder on the host (its name is the deploy's token). */
+async function latestRun(h: SystemdHost): Promise<string> {
+  return (await h.exec(['sh', '-c', 'ls -1td /run/nix-fleet/d*/ | head -1'])).trim().replace(/\/$/, '');
+}
+
+/** Lines of the unit's journal (systemd's own and the unit's output). */
+async function unitJournal(h: SystemdHost, unit: string): Promise<string> {
+  return h.journal(['-o', 'cat', '-u', unit]);
+}
+
+describe('deploy to systemd test hosts', () => {
+  let fleet: DeployFleet | undefined;
+  let ws: Workspace;
+  let sd1: SystemdHost;
+
+  const write = (h: SystemdHost, version: string, system: SystemdSystem = {}, deployment: Record<string, unknown> = {}) => {
+    writeFixtureHost(ws.root, systemdHostFixture(h, version, system, deployment));
+    ws.commit(`${h.name} ${version}`);
+  };
+
+  beforeAll(async () => {
+    fleet = await startDeployFleet(1, 'sd', 'nix-fleet-systemd-', 'systemd');
+    ws = fleet.ws;
+    [sd1] = fleet.net.hosts as SystemdHost[];
+    writeFixtureFleet(ws.root, [systemdHostFixture(sd1, '1.0')]);
+    ws.commit('fleet');
+  });
+
+  afterAll(async () => fleet?.teardown());
+
+  it('activates as a transient unit, not with setsid: its journal shows it, no activation.pid', async () => {
+    ws.nx(['run', 'sd1:deploy']);
+    const outPath = builtOutPath(ws.root, 'sd1');
+    expect(deployResult(ws.root, 'sd1')).toMatchObject({ status: 'deployed', copied: true });
+    expect(await readLink(sd1, '/run/current-system')).toBe(outPath);
+    expect(await readLink(sd1, SYSTEM_PROFILE)).toBe(outPath);
+    expect(await webVersion(sd1)).toBe('1.0');
+    const run = await latestRun(sd1);
+    const token = run.split('/').pop()!;
+    // Different on purpose: a systemd host starts the activation with systemd-run (as
+    // nixos-rebuild does), so it is in the journal and outside any ssh session's cgroup.
+    const journal = await unitJournal(sd1, `nix-fleet-activate-${token}.service`);
+    expect(journal).toContain(`activated switch ${outPath}`);
+    expect(await exists(sd1, `${run}/activation.pid`)).toBe(false);
+    // What the deployer reads back is the same files as on a namespace host.
+    expect((await sd1.exec(['cat', `${run}/activation.rc`])).trim()).toBe('0');
+    expect(await sd1.exec(['cat', `${run}/activation.log`])).toContain(`activated switch ${outPath}`);
+    expect((await sd1.exec(['cat', `${run}/decision/by`])).trim()).toBe('deployer');
+  });
+
+  it('an activation that restarts sshd mid-deploy (killing every ssh session) still confirms', async () => {
+    const restartsBefore = (await unitJournal(sd1, 'ssh.service')).split('\n').filter((l) => l.startsWith('Started ssh.service')).length;
+    write(sd1, '2.0', { sshdDropIn: 'sshd v2' });
+    const r = ws.nx(['run', 'sd1:deploy']);
+    const outPath = builtOutPath(ws.root, 'sd1');
+    expect(deployResult(ws.root, 'sd1')).toMatchObject({ status: 'deployed', running: outPath });
+    const restarts = (await unitJournal(sd1, 'ssh.service')).split('\n').filter((l) => l.startsWith('Started ssh.service')).length;
+    expect(restarts).toBe(restartsBefore + 1);
+    // The follower's session died with sshd; the deployer followed the activation again.
+    expect(r.stdout).toContain('connection lost during activation');
+    expect(r.stdout).toContain('restarting ssh.service');
+    expect(await webVersion(sd1)).toBe('2.0');
+  });
+
+  it('a unit that fails to start: exit 4, rolled back, the old unit runs again and answers', async () => {
+    const before = await readLink(sd1, '/run/current-system');
+    write(sd1, '3.0', { sshdDropIn: 'sshd v2', web: 'broken' });
+    const r = ws.nx(['run', 'sd1:deploy'], { allowFailure: true });
+    expect(r.status).not.toBe(0);
+    const result = deployResult(ws.root, 'sd1');
+    expect(result).toMatchObject({ status: 'rolled-back', step: 'activation' });
+    expect(result.message).toContain('failed (exit 4)');
+    expect(result.message).toContain(`the following units failed: ${WEB_UNIT}`);
+    expect(await readLink(sd1, '/run/current-system')).toBe(before);
+    expect(await readLink(sd1, SYSTEM_PROFILE)).toBe(before);
+    expect((await sd1.exec(['systemctl', 'is-active', WEB_UNIT])).trim()).toBe('active');
+    expect(await webVersion(sd1)).toBe('2.0');
+  });
+
+  it('--mode=boot restarts nothing and points the next boot at the system', async () => {
+    const running = await readLink(sd1, '/run/current-system');
+    const webStarts = (await unitJournal(sd1, WEB_UNIT)).split('\n').filter((l) => l.startsWith('Started')).length;
+    write(sd1, '4.0', { sshdDropIn: 'sshd v4' });
+    ws.nx(['run', 'sd1:deploy', '--mode=boot']);
+    const outPath = builtOutPath(ws.root, 'sd1');
+    expect(deployResult(ws.root, 'sd1')).toMatchObject({ status: 'deployed', mode: 'boot' });
+    expect(await readLink(sd1, BOOT_ENTRY)).toBe(outPath);
+    expect(await readLink(sd1, SYSTEM_PROFILE)).toBe(outPath);
+    expect(await readLink(sd1, '/run/current-system')).toBe(running);
+    expect((await activations(sd1)).pop()).toBe(`boot ${outPath}`);
+    expect(await webVersion(sd1)).toBe('2.0');
+    expect((await unitJournal(sd1, WEB_UNIT)).split('\n').filter((l) => l.startsWith('Started')).length).toBe(webStarts);
+  });
+
+  it('the deployer killed during an activation that restarts sshd: the unit finishes, the watchdog rolls back', async () => {
+    const running = await readLink(sd1, '/run/current-system');
+    const bootProfile = await readLink(sd1, SYSTEM_PROFILE);
+    write(sd1, '5.0', { sshdDropIn: 'sshd v5', sleepSeconds: 4 });
+    ws.nx(['run', 'sd1:build']);
+    const outPath = builtOutPath(ws.root, 'sd1');
+    const tmp = mkdtempSync(join(tmpdir(), 'nix-fleet-sd-kill-'));
+    const child: ChildProcess = spawn(process.execPath, [NX_BIN, 'run', 'sd1:deploy', '--confirmTimeout=3'], { cwd: ws.root, env: nxEnv({ TMPDIR: tmp }), stdio: 'ignore', detached: true });
+    try {
+      await waitFor('the activation to start', async () => (await activations(sd1)).includes(`switch ${outPath}`), 120000);
+      process.kill(-child.pid!, 'SIGKILL');
+      const run = await latestRun(sd1);
+      await waitFor('the watchdog to decide', async () => (await exists(sd1, `${run}/decision/result`)), 60000);
+      expect((await sd1.exec(['cat', `${run}/decision/by`])).trim()).toBe('watchdog');
+      expect((await sd1.exec(['cat', `${run}/decision/result`])).trim()).toBe('rolled-back');
+      // The activation ran to its end in its unit although sshd's restart killed every session.
+      expect(await activations(sd1)).toContain(`switch ${outPath} complete`);
+      expect((await sd1.exec(['cat', `${run}/activation.rc`])).trim()).toBe('0');
+      // Different on purpose: the watchdog is a unit of its own, so sshd's restart left it alone.
+      const token = run.split('/').pop()!;
+      expect(await unitJournal(sd1, `nix-fleet-watchdog-${token}.service`)).toContain('Started');
+      expect(await readLink(sd1, '/run/current-system')).toBe(running);
+      expect(await readLink(sd1, SYSTEM_PROFILE)).toBe(bootProfile);
+      expect(await webVersion(sd1)).toBe('2.0');
+      expect(await exists(sd1, '/run/nix-fleet/deploy.lock')).toBe(false);
+    } finally {
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+});
