@@ -2,7 +2,8 @@
 // units): what only differs on such a host. The activation and the watchdog run as transient
 // units (the setsid branch, which the namespace hosts of e2e/tests/deploy take, must not run);
 // switch-to-configuration restarts units, sshd among them, and exits 4 when one fails to start.
-// sd1 deploys as root, one case after the other on the same host (each starts from the last).
+// sd1 deploys as root, one case after the other on the same host (each starts from the last);
+// sd2 deploys as the `deploy` user through sudo and the host's nix-daemon.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,7 +11,7 @@ import { join } from 'node:path';
 import { activations, builtOutPath, deployResult, exists, readLink, startDeployFleet, SYSTEM_PROFILE, waitFor, type DeployFleet } from '../../support/deploy-fixtures';
 import { writeFixtureFleet, writeFixtureHost } from '../../support/fixture-fleet';
 import { BOOT_ENTRY, systemdHostFixture, webUrl, webVersion, WEB_UNIT, type SystemdSystem } from '../../support/systemd-fixtures';
-import type { SystemdHost } from '../../support/systemd-hosts';
+import { DEPLOY_USER, SUDOERS_FILE, type SystemdHost } from '../../support/systemd-hosts';
 import { nxEnv, REPO_ROOT, type Workspace } from '../../support/workspace';
 
 const NX_BIN = join(REPO_ROOT, 'node_modules', 'nx', 'dist', 'bin', 'nx.js');
@@ -29,6 +30,8 @@ describe('deploy to systemd test hosts', () => {
   let fleet: DeployFleet | undefined;
   let ws: Workspace;
   let sd1: SystemdHost;
+  let sd2: SystemdHost;
+  const asDeployUser = { targetUser: DEPLOY_USER };
 
   const write = (h: SystemdHost, version: string, system: SystemdSystem = {}, deployment: Record<string, unknown> = {}) => {
     writeFixtureHost(ws.root, systemdHostFixture(h, version, system, deployment));
@@ -36,10 +39,10 @@ describe('deploy to systemd test hosts', () => {
   };
 
   beforeAll(async () => {
-    fleet = await startDeployFleet(1, 'sd', 'nix-fleet-systemd-', 'systemd');
+    fleet = await startDeployFleet(2, 'sd', 'nix-fleet-systemd-', 'systemd');
     ws = fleet.ws;
-    [sd1] = fleet.net.hosts as SystemdHost[];
-    writeFixtureFleet(ws.root, [systemdHostFixture(sd1, '1.0')]);
+    [sd1, sd2] = fleet.net.hosts as SystemdHost[];
+    writeFixtureFleet(ws.root, [systemdHostFixture(sd1, '1.0'), systemdHostFixture(sd2, '1.0', { web: 'absent' }, asDeployUser)]);
     ws.commit('fleet');
   });
 
@@ -142,5 +145,54 @@ describe('deploy to systemd test hosts', () => {
       }
       rmSync(tmp, { recursive: true, force: true });
     }
+  });
+
+  it('deploys as a user with sudo: copied through the nix-daemon, every privileged step through sudo', async () => {
+    const since = (await sd2.exec(['date', '+%Y-%m-%d %H:%M:%S'])).trim();
+    ws.nx(['run', 'sd2:deploy']);
+    const outPath = builtOutPath(ws.root, 'sd2');
+    expect(deployResult(ws.root, 'sd2')).toMatchObject({ status: 'deployed', copied: true });
+    expect(await readLink(sd2, '/run/current-system')).toBe(outPath);
+    const logins = (await sd2.journal(['-o', 'cat', '-u', 'ssh.service', '--since', since])).split('\n').filter((l) => l.startsWith('Accepted publickey'));
+    expect(logins.length).toBeGreaterThan(0);
+    expect(logins.filter((l) => !l.startsWith(`Accepted publickey for ${DEPLOY_USER} `))).toEqual([]);
+    // The deploy user cannot write /nix/store: the daemon (root) wrote the copied paths.
+    expect((await sd2.exec(['stat', '-c', '%U', outPath])).trim()).toBe('root');
+    const sudo = (await sd2.journal(['-o', 'cat', '_COMM=sudo', '--since', since])).split('\n').filter((l) => l.includes('COMMAND='));
+    expect(sudo.length).toBeGreaterThan(2);
+    expect(sudo.filter((l) => !(l.trim().startsWith(`${DEPLOY_USER} : `) && l.includes('USER=root')))).toEqual([]);
+  });
+
+  it('a health url served by a unit the new system started', async () => {
+    expect(await webVersion(sd2)).toBe('');
+    write(sd2, '2.0', {}, { ...asDeployUser, healthChecks: [{ url: webUrl, timeout: 10 }] });
+    const r = ws.nx(['run', 'sd2:deploy']);
+    expect(r.stdout).toContain(`health check passed: GET ${webUrl}`);
+    expect(deployResult(ws.root, 'sd2')).toMatchObject({ status: 'deployed' });
+    expect(await webVersion(sd2)).toBe('2.0');
+  });
+
+  it('a user without the sudo rule is refused with the line to add, before anything is copied', async () => {
+    const rule = await sd2.exec(['cat', SUDOERS_FILE]);
+    await sd2.exec(['rm', SUDOERS_FILE]);
+    try {
+      write(sd2, '3.0', {}, asDeployUser);
+      ws.nx(['run', 'sd2:build']);
+      const outPath = builtOutPath(ws.root, 'sd2');
+      const r = ws.nx(['run', 'sd2:deploy'], { allowFailure: true });
+      expect(r.status).not.toBe(0);
+      const result = deployResult(ws.root, 'sd2');
+      expect(result).toMatchObject({ status: 'failed', step: 'connect', copied: false });
+      expect(result.message).toContain('sudo: a password is required');
+      expect(result.message).toContain(`\n  ${rule.trim()}\n`);
+      expect(await exists(sd2, outPath)).toBe(false);
+      expect(await exists(sd2, '/run/nix-fleet/deploy.lock')).toBe(false);
+    } finally {
+      await sd2.exec(['sh', '-c', 'printf "%s" "$1" > "$2" && chmod 440 "$2"', 'x', rule, SUDOERS_FILE]);
+    }
+    // The line the refusal named is the one this host's rule had: with it back, the deploy goes through.
+    ws.nx(['run', 'sd2:deploy']);
+    expect(deployResult(ws.root, 'sd2')).toMatchObject({ status: 'deployed' });
+    expect(await webVersion(sd2)).toBe('3.0');
   });
 });
