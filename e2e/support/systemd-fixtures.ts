@@ -88,11 +88,19 @@ export interface SystemdSystem {
   sshdDropIn?: string;
   /** Seconds the switch sleeps after its work (a slow activation). */
   sleepSeconds?: number;
+  /**
+   * Ignore SIGTERM and wait this long before any work, then log "<mode> <system> complete":
+   * an activation only SIGKILL stops, which lands late unless it is killed.
+   */
+  ignoreTermSeconds?: number;
 }
 
 function switchWith(s: SystemdSystem): string {
-  if (!s.sleepSeconds) return SYSTEMD_SWITCH;
-  return SYSTEMD_SWITCH.replace(/\nexit \$rc\n$/, `\nsleep ${s.sleepSeconds}\necho "$mode $sys complete" >> ${ACTIVATION_LOG}\nexit $rc\n`);
+  let text = SYSTEMD_SWITCH;
+  const complete = `echo "$mode $sys complete" >> ${ACTIVATION_LOG}`;
+  if (s.sleepSeconds) text = text.replace(/\nexit \$rc\n$/, `\nsleep ${s.sleepSeconds}\n${complete}\nexit $rc\n`);
+  if (s.ignoreTermSeconds) text = text.replace('\ndir=/etc/systemd/system\n', `\ntrap '' TERM\nsleep ${s.ignoreTermSeconds}\n${complete}\ndir=/etc/systemd/system\n`);
+  return text;
 }
 
 /** A fixture host for a systemd test host: the package at `version`, its units and the systemd switch. */

@@ -147,6 +147,28 @@ describe('deploy to systemd test hosts', () => {
     }
   });
 
+  it('an activation that ignores SIGTERM past activationTimeout is stopped with its unit before the rollback', async () => {
+    const running = await readLink(sd1, '/run/current-system');
+    write(sd1, '6.0', { sshdDropIn: 'sshd v2', ignoreTermSeconds: 8 });
+    ws.nx(['run', 'sd1:build']);
+    const outPath = builtOutPath(ws.root, 'sd1');
+    const started = Date.now();
+    const r = ws.nx(['run', 'sd1:deploy', '--activationTimeout=2'], { allowFailure: true });
+    expect(r.status).not.toBe(0);
+    expect(deployResult(ws.root, 'sd1')).toMatchObject({ status: 'rolled-back', step: 'activation' });
+    const run = await latestRun(sd1);
+    const token = run.split('/').pop()!;
+    // Different on purpose: the stop path is systemctl stop (SIGTERM, SIGKILL after the unit's
+    // TimeoutStopSec) and systemctl kill, not signals to a process group.
+    expect((await sd1.exec(['sh', '-c', `systemctl is-active nix-fleet-activate-${token}.service || true`])).trim()).not.toMatch(/^(active|activating|deactivating)$/);
+    expect(await readLink(sd1, '/run/current-system')).toBe(running);
+    // Past the time it would have landed (8 s after it started): it never did.
+    await new Promise((r) => setTimeout(r, Math.max(0, started + 10000 - Date.now())));
+    expect(await activations(sd1)).toContain(`switch ${outPath}`);
+    expect(await activations(sd1)).not.toContain(`switch ${outPath} complete`);
+    expect(await readLink(sd1, '/run/current-system')).toBe(running);
+  });
+
   it('deploys as a user with sudo: copied through the nix-daemon, every privileged step through sudo', async () => {
     const since = (await sd2.exec(['date', '+%Y-%m-%d %H:%M:%S'])).trim();
     ws.nx(['run', 'sd2:deploy']);
