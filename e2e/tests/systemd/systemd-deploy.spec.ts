@@ -217,4 +217,22 @@ describe('deploy to systemd test hosts', () => {
     expect(deployResult(ws.root, 'sd2')).toMatchObject({ status: 'deployed' });
     expect(await webVersion(sd2)).toBe('3.0');
   });
+
+  it('day two as the deploy user, through sudo: plan, generations, rollback (as a transient unit), exec', async () => {
+    const v3 = await readLink(sd2, '/run/current-system');
+    write(sd2, '4.0', {}, asDeployUser);
+    const plan = ws.nx(['run', 'sd2:deploy', '--mode=plan', '--output-style=static']);
+    expect(plan.stdout + plan.stderr).toContain(`sd2: a deploy would change ${v3}`);
+    expect(await readLink(sd2, '/run/current-system')).toBe(v3);
+    const gens = ws.nx(['run', 'sd2:generations']);
+    expect(gens.stdout).toContain('sd2: 3 generations of /nix/var/nix/profiles/system');
+    const rollback = ws.nx(['run', 'sd2:rollback']);
+    expect(rollback.status).toBe(0);
+    expect(await webVersion(sd2)).toBe('2.0');
+    const run = await latestRun(sd2);
+    expect(await exists(sd2, `${run}/activation.pid`)).toBe(false);
+    expect(await unitJournal(sd2, `nix-fleet-activate-${run.split('/').pop()}.service`)).toContain('Deactivated successfully');
+    const exec = ws.nx(['run', 'sd2:exec', '--command=id -u']);
+    expect(exec.stdout).toContain('sd2 | 0');
+  });
 });
