@@ -16,6 +16,26 @@ import { addBridge, addHostNamespace, pickSubnet, quiet, sh, sshConfigBlock, tea
 
 export { DEPLOY_USER, SUDOERS_FILE } from './systemd-root';
 
+/**
+ * Started detached with the run: when this process dies without tearing down (SIGKILL, a crash,
+ * an exit jest's sandbox does not report), it does the teardown. $1 owner PID, $2 the run's
+ * folder (it holds nspawn.pids), $3 the bridge, then the namespaces. It ends with the folder.
+ */
+const REAPER = `
+owner=$1; dir=$2; bridge=$3; shift 3
+while kill -0 "$owner" 2>/dev/null && [ -d "$dir" ]; do sleep 1; done
+[ -d "$dir" ] || exit 0
+pids=$(cat "$dir/nspawn.pids" 2>/dev/null)
+live() { s=$(sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null) && [ "\${s%% *}" != Z ]; }
+for n in $pids; do for c in $(cat "/proc/$n/task/$n/children" 2>/dev/null); do kill -9 "$c"; done; done
+i=0; for n in $pids; do while live "$n" && [ "$i" -lt 50 ]; do sleep 0.1; i=$((i + 1)); done; kill -9 "$n" 2>/dev/null; done
+for ns in "$@"; do ip netns del "$ns" 2>/dev/null; done
+ip link del "$bridge" 2>/dev/null
+sleep 0.5
+for n in $pids; do if live "$n"; then echo "nspawn $n still runs: left $dir" >&2; exit 1; fi; done
+rm -rf "$dir"
+`;
+
 export interface SystemdHost extends TestHost {
   /** The container's root directory on this machine. */
   root: string;
@@ -122,13 +142,16 @@ export async function startSystemdHosts(count: number, opts: { namePrefix?: stri
     sh('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'nix-fleet-test', '-f', identityFile]);
     const publicKey = readFileSync(`${identityFile}.pub`, 'utf-8');
     addBridge(bridge, prefix);
+    const names = Array.from({ length: count }, (_, i) => `${namePrefix}${i + 1}`);
+    const nsOf = (name: string) => `nf-${process.pid}-${tag}-${name}`;
+    spawn('sh', ['-c', REAPER, 'nix-fleet-reaper', String(process.pid), dir, bridge, ...names.map(nsOf)], { stdio: 'ignore', detached: true }).unref();
     const hosts: SystemdHost[] = [];
     let known = '';
     let config = '';
     for (let i = 0; i < count; i++) {
-      const name = `${namePrefix}${i + 1}`;
+      const name = names[i];
       const address = `${prefix}.${10 + i}`;
-      const namespace = `nf-${process.pid}-${tag}-${name}`;
+      const namespace = nsOf(name);
       const hostDir = join(dir, 'hosts', name);
       const root = join(hostDir, 'root');
       const storeDir = join(hostDir, 'nix');
@@ -145,6 +168,8 @@ export async function startSystemdHosts(count: number, opts: { namePrefix?: stri
       );
       const c: { nspawn: number; init?: number } = { nspawn: nspawn.pid! };
       containers.push(c);
+      writeFileSync(join(dir, 'nspawn.pids'), containers.map((x) => x.nspawn).join('\n') + '\n');
+
       nspawn.unref();
       c.init = await waitForInit(c.nspawn, name);
       await waitForPort(address, 22, 30000).catch((e: Error) => {

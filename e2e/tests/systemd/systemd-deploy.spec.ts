@@ -39,7 +39,7 @@ describe('deploy to systemd test hosts', () => {
   };
 
   beforeAll(async () => {
-    fleet = await startDeployFleet(2, 'sd', 'nix-fleet-systemd-', 'systemd');
+    fleet = await startDeployFleet(2, 'sd', 'nix-fleet-sd-workspace-', 'systemd');
     ws = fleet.ws;
     [sd1, sd2] = fleet.net.hosts as SystemdHost[];
     writeFixtureFleet(ws.root, [systemdHostFixture(sd1, '1.0'), systemdHostFixture(sd2, '1.0', { web: 'absent' }, asDeployUser)]);
