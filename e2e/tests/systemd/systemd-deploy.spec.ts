@@ -60,7 +60,11 @@ describe('deploy to systemd test hosts', () => {
     // Different on purpose: a systemd host starts the activation with systemd-run (as
     // nixos-rebuild does), so it is in the journal and outside any ssh session's cgroup.
     const journal = await unitJournal(sd1, `nix-fleet-activate-${token}.service`);
-    expect(journal).toContain(`activated switch ${outPath}`);
+    expect(journal).toContain(`Started nix-fleet-activate-${token}.service - nix-fleet activation of deploy ${token}.`);
+    expect(journal).toContain(`nix-fleet-activate-${token}.service: Deactivated successfully.`);
+    // The watchdog too: a unit of its own, stopped by the deployer's confirmation.
+    expect(await unitJournal(sd1, `nix-fleet-watchdog-${token}.service`)).toContain(`Started nix-fleet-watchdog-${token}.service - nix-fleet watchdog of deploy ${token}.`);
+    expect(await exists(sd1, `${run}/watchdog.pid`)).toBe(false);
     expect(await exists(sd1, `${run}/activation.pid`)).toBe(false);
     // What the deployer reads back is the same files as on a namespace host.
     expect((await sd1.exec(['cat', `${run}/activation.rc`])).trim()).toBe('0');
@@ -229,6 +233,10 @@ describe('deploy to systemd test hosts', () => {
     const rollback = ws.nx(['run', 'sd2:rollback']);
     expect(rollback.status).toBe(0);
     expect(await webVersion(sd2)).toBe('2.0');
+    // The profile switched to generation 2 (no new one): the unit got its arguments unexpanded
+    // (systemd expands \${13} in a unit's command line unless every $ is doubled).
+    expect((await sd2.exec(['readlink', SYSTEM_PROFILE])).trim()).toBe('system-2-link');
+    expect(ws.nx(['run', 'sd2:generations']).stdout).toContain('sd2: 3 generations of /nix/var/nix/profiles/system');
     const run = await latestRun(sd2);
     expect(await exists(sd2, `${run}/activation.pid`)).toBe(false);
     expect(await unitJournal(sd2, `nix-fleet-activate-${run.split('/').pop()}.service`)).toContain('Deactivated successfully');
