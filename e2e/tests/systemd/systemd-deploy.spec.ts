@@ -153,7 +153,8 @@ describe('deploy to systemd test hosts', () => {
 
   it('an activation that ignores SIGTERM past activationTimeout is stopped with its unit before the rollback', async () => {
     const running = await readLink(sd1, '/run/current-system');
-    write(sd1, '6.0', { sshdDropIn: 'sshd v2', ignoreTermSeconds: 8 });
+    // Longer than activationTimeout plus the unit's TimeoutStopSec (5 s) before its SIGKILL.
+    write(sd1, '6.0', { sshdDropIn: 'sshd v2', ignoreTermSeconds: 15 });
     ws.nx(['run', 'sd1:build']);
     const outPath = builtOutPath(ws.root, 'sd1');
     const started = Date.now();
@@ -166,8 +167,8 @@ describe('deploy to systemd test hosts', () => {
     // TimeoutStopSec) and systemctl kill, not signals to a process group.
     expect((await sd1.exec(['sh', '-c', `systemctl is-active nix-fleet-activate-${token}.service || true`])).trim()).not.toMatch(/^(active|activating|deactivating)$/);
     expect(await readLink(sd1, '/run/current-system')).toBe(running);
-    // Past the time it would have landed (8 s after it started): it never did.
-    await new Promise((r) => setTimeout(r, Math.max(0, started + 10000 - Date.now())));
+    // Past the time it would have landed (15 s after it started): it never did.
+    await new Promise((r) => setTimeout(r, Math.max(0, started + 17000 - Date.now())));
     expect(await activations(sd1)).toContain(`switch ${outPath}`);
     expect(await activations(sd1)).not.toContain(`switch ${outPath} complete`);
     expect(await readLink(sd1, '/run/current-system')).toBe(running);
