@@ -8,11 +8,10 @@
 // (a SIGTERM starts a slow poweroff), then of nspawn; the root is removed only once nspawn is
 // gone, since its /usr is this machine's /usr while it runs.
 import { execFile, execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeSystemdRoot, DEPLOY_USER } from './systemd-root';
-import { addBridge, addHostNamespace, pickSubnet, quiet, sh, sshConfigBlock, teardownOnExit, waitForPort, type TestHost, type TestNetwork } from './test-hosts';
+import { addBridge, addHostNamespace, networkOf, quiet, runLayout, sh, sshConfigBlock, teardownOnExit, waitForPort, type TestHost, type TestNetwork } from './test-hosts';
 
 export { DEPLOY_USER, SUDOERS_FILE } from './systemd-root';
 
@@ -108,13 +107,9 @@ function nsExec(name: string, initPid: number, args: string[]): Promise<string> 
 }
 
 export async function startSystemdHosts(count: number, opts: { namePrefix?: string } = {}): Promise<SystemdNetwork> {
-  const { prefix, tag } = pickSubnet();
+  const layout = runLayout('nix-fleet-systemd');
+  const { prefix, tag, dir, bridge, identityFile, knownHostsFile, sshConfigFile } = layout;
   const namePrefix = opts.namePrefix ?? 'sd';
-  const dir = mkdtempSync(join(tmpdir(), `nix-fleet-systemd-${process.pid}-`));
-  const bridge = `nf${tag}br`;
-  const identityFile = join(dir, 'id_ed25519');
-  const knownHostsFile = join(dir, 'known_hosts');
-  const sshConfigFile = join(dir, 'ssh_config');
   const namespaces: string[] = [];
   const containers: { nspawn: number; init?: number }[] = [];
   let done = false;
@@ -196,18 +191,7 @@ export async function startSystemdHosts(count: number, opts: { namePrefix?: stri
     writeFileSync(sshConfigFile, config);
     // nix-daemon is a unit after ssh: wait until the store answers through it.
     for (const h of hosts) await waitUntil(`nix-daemon on ${h.name}`, () => h.exec(['systemctl', 'is-active', '-q', 'nix-daemon.service']).then(() => true, () => false));
-    return {
-      kind: 'systemd',
-      hosts,
-      sshConfigFile,
-      knownHostsFile,
-      identityFile,
-      env: { NIX_SSHOPTS: `-F ${sshConfigFile}` },
-      bridge,
-      dir,
-      pids: containers.map((c) => c.nspawn),
-      teardown: async () => teardownSync(),
-    };
+    return { kind: 'systemd', ...networkOf(layout, hosts, containers.map((c) => c.nspawn), teardownSync) };
   } catch (e) {
     teardownSync();
     throw e;

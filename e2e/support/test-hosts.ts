@@ -165,14 +165,31 @@ export function sshConfigBlock(name: string, address: string, identityFile: stri
   ].join('\n');
 }
 
-export async function startTestHosts(count: number, opts: { namePrefix?: string } = {}): Promise<TestNetwork> {
+/** A run's names and files: its subnet, bridge, temp dir, client key, known_hosts and ssh config paths. */
+export function runLayout(dirPrefix: string) {
   const { prefix, tag } = pickSubnet();
+  const dir = mkdtempSync(join(tmpdir(), `${dirPrefix}-${process.pid}-`));
+  return {
+    prefix,
+    tag,
+    dir,
+    bridge: `nf${tag}br`,
+    identityFile: join(dir, 'id_ed25519'),
+    knownHostsFile: join(dir, 'known_hosts'),
+    sshConfigFile: join(dir, 'ssh_config'),
+  };
+}
+
+/** The network a run hands its suite: the layout's files, the hosts, the long-lived PIDs and the teardown. */
+export function networkOf<H extends TestHost>(layout: ReturnType<typeof runLayout>, hosts: H[], pids: readonly number[], teardown: () => void) {
+  const { sshConfigFile, knownHostsFile, identityFile, bridge, dir } = layout;
+  return { hosts, sshConfigFile, knownHostsFile, identityFile, env: { NIX_SSHOPTS: `-F ${sshConfigFile}` }, bridge, dir, pids, teardown: async () => teardown() };
+}
+
+export async function startTestHosts(count: number, opts: { namePrefix?: string } = {}): Promise<TestNetwork> {
+  const layout = runLayout('nix-fleet-hosts');
+  const { prefix, tag, dir, bridge, identityFile, knownHostsFile, sshConfigFile } = layout;
   const namePrefix = opts.namePrefix ?? 'host';
-  const dir = mkdtempSync(join(tmpdir(), `nix-fleet-hosts-${process.pid}-`));
-  const bridge = `nf${tag}br`;
-  const identityFile = join(dir, 'id_ed25519');
-  const knownHostsFile = join(dir, 'known_hosts');
-  const sshConfigFile = join(dir, 'ssh_config');
   const authorizedKeys = join(dir, 'authorized_keys');
   const pids: number[] = [];
   const namespaces: string[] = [];
@@ -267,17 +284,7 @@ export async function startTestHosts(count: number, opts: { namePrefix?: string 
     }
     writeFileSync(knownHostsFile, known);
     writeFileSync(sshConfigFile, config);
-    return {
-      hosts,
-      sshConfigFile,
-      knownHostsFile,
-      identityFile,
-      env: { NIX_SSHOPTS: `-F ${sshConfigFile}` },
-      bridge,
-      dir,
-      pids,
-      teardown: async () => teardownSync(),
-    };
+    return networkOf(layout, hosts, pids, teardownSync);
   } catch (e) {
     teardownSync();
     throw e;
