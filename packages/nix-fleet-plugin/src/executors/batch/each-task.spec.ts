@@ -17,7 +17,7 @@ function gates(names: string[]) {
 const tick = () => new Promise((r) => setImmediate(r));
 
 describe('eachTask', () => {
-  it('yields each host as it finishes, not in task or sorted order, with its own output', async () => {
+  it('yields each host as it finishes, not in task or sorted order, with its own output: stdout, and stderr too for a failure', async () => {
     const { open, wait } = gates(['web1', 'nas1', 'ares']);
     const gen = eachTask(['web1', 'nas1', 'ares'], async (id) => {
       process.stdout.write(`${id}: started\n`);
@@ -28,12 +28,13 @@ describe('eachTask', () => {
     const first = gen.next();
     await tick();
     open.nas1(true);
-    expect((await first).value).toMatchObject({ task: 'nas1', result: { success: true, terminalOutput: 'nas1: started\nnas1: done\n' } });
+    expect((await first).value).toMatchObject({ task: 'nas1', result: { success: true, terminalOutput: 'nas1: started\n' } });
     open.ares(false);
     open.web1(true);
     const rest = await collect(gen);
     expect(rest.map((r) => [r.task, r.result.success])).toEqual([['ares', false], ['web1', true]]);
-    expect(rest[1].result.terminalOutput).toBe('web1: started\nweb1: done\n');
+    expect(rest[0].result.terminalOutput).toBe('ares: started\nares: done\n');
+    expect(rest[1].result.terminalOutput).toBe('web1: started\n');
   });
 
   it('keeps at most `limit` hosts in flight', async () => {
@@ -76,7 +77,7 @@ describe('eachTask', () => {
     expect((await first).value.task).toBe('done');
     const second = gen.next();
     await tick();
-    process.emit('uncaughtException', new Error('boom in a stream handler'), 'uncaughtException');
+    (process.emit as (event: string, ...args: unknown[]) => boolean)('uncaughtException', new Error('boom in a stream handler'), 'uncaughtException');
     const rest = [(await second).value as BatchYield, ...(await collect(gen))];
     expect(rest.map((r) => [r.task, r.result.success])).toEqual([['running', false], ['waiting', false]]);
     expect(rest[0].result.terminalOutput).toMatch(/^running says hello\n[\s\S]*failed while this host was running: Error: boom in a stream handler/);
@@ -99,12 +100,13 @@ describe('eachTask', () => {
 
   it("keeps a command's piped output with the host that ran it, also when hosts overlap", async () => {
     const echo = (id: string) => new Promise<{ success: boolean }>((resolve) => {
-      const child = spawn('sh', ['-c', `echo "${id} out"; sleep 0.05; echo "${id} err" >&2`]);
+      const child = spawn('sh', ['-c', `echo "${id} out"; sleep 0.05; echo "${id} err" >&2; test ${id} != h2`]);
       child.stdout.pipe(process.stdout, { end: false });
       child.stderr.pipe(process.stderr, { end: false });
       child.on('close', (code) => resolve({ success: code === 0 }));
     });
     const results = await collect(eachTask(['h1', 'h2', 'h3'], echo, { limit: 3 }));
-    for (const r of results) expect(r.result.terminalOutput).toBe(`${r.task} out\n${r.task} err\n`);
+    const byHost = Object.fromEntries(results.map((r) => [r.task, r.result.terminalOutput]));
+    expect(byHost).toEqual({ h1: 'h1 out\n', h2: 'h2 out\nh2 err\n', h3: 'h3 out\n' });
   });
 });

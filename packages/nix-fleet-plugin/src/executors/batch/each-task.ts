@@ -7,7 +7,7 @@
 // finished, each with the reason and its output so far, and the batch still reports every host.
 import type { ExecutorContext, TaskGraph } from '@nx/devkit';
 import { abortReason } from '../../process/command-error';
-import { withOwnOutput } from './host-output';
+import { withOwnOutput, type OwnOutput } from './host-output';
 
 export interface BatchTaskResult {
   success: boolean;
@@ -40,7 +40,7 @@ const failedBefore = (why: string): BatchTaskResult => ({ success: false, termin
 export async function* eachTask(ids: string[], runOne: (id: string) => Promise<{ success: boolean }>, options: EachTaskOptions): AsyncGenerator<BatchYield> {
   const waiting = [...ids];
   const limit = Number.isFinite(options.limit) && options.limit >= 1 ? Math.floor(options.limit) : 1;
-  const running = new Map<string, { started: number; output: () => string; settled: Promise<BatchYield> }>();
+  const running = new Map<string, { started: number; output: OwnOutput; settled: Promise<BatchYield> }>();
   let crashed: (e: unknown) => void = () => undefined;
   const crash = new Promise<{ crash: unknown }>((resolve) => (crashed = (e) => resolve({ crash: e })));
   process.on('uncaughtException', crashed);
@@ -48,9 +48,11 @@ export async function* eachTask(ids: string[], runOne: (id: string) => Promise<{
   const start = (id: string) => {
     const started = Date.now();
     const { settled, output } = withOwnOutput(() => runOne(id));
-    const result = settled.then(({ value, error, output }): BatchYield => {
+    const result = settled.then(({ value, error }): BatchYield => {
+      const success = error === undefined && value?.success === true;
       const thrown = error === undefined ? '' : `\n${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`;
-      return { task: id, result: { success: error === undefined && value?.success === true, terminalOutput: output() + thrown, startTime: started, endTime: Date.now() } };
+      // A failed task's report (never cached) has its errors too; a cached one replays stdout.
+      return { task: id, result: { success, terminalOutput: success ? output.stdout() : output.both() + thrown, startTime: started, endTime: Date.now() } };
     });
     running.set(id, { started, output, settled: result });
   };
@@ -69,7 +71,7 @@ export async function* eachTask(ids: string[], runOne: (id: string) => Promise<{
       if ('crash' in next) {
         const e = next.crash;
         const why = `the batch process failed while this host was running: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`;
-        for (const [id, r] of running) yield { task: id, result: { success: false, terminalOutput: `${r.output()}\n${why}\n`, startTime: r.started, endTime: Date.now() } };
+        for (const [id, r] of running) yield { task: id, result: { success: false, terminalOutput: `${r.output.both()}\n${why}\n`, startTime: r.started, endTime: Date.now() } };
         for (const id of waiting) yield { task: id, result: failedBefore(`Not started: ${why.replace('while this host was running', 'before this host started')}`) };
         return;
       }
