@@ -24,7 +24,7 @@ import { checkScaleOptions } from './options';
 import { ProgressReporter } from '../../nix/progress';
 import { checkedOptions } from '../option-rule';
 import type { BuildExecutorSchema } from './schema';
-import { recordBuilt } from './record-built';
+import { builtLine, recordBuilt } from './record-built';
 import { eachTask, taskContext, type BatchYield } from '../batch/each-task';
 
 /** A host built on its target (deployment.buildOn remote) only gets its record, from the one-host executor. */
@@ -89,7 +89,8 @@ async function buildTogether(ids: string[], hosts: string[], evalHashes: Array<s
   await inParallel(hosts.map((host) => () => run('nix', nixGcRootArgs(built[host].outPath, relative(root, outLinkPath(root, host))), { cwd: root })), 4);
   return hosts.map((host, i) => {
     const system = toplevels[host].system ?? readHostJson(root, hostFileOf(host)).system;
-    return { id: ids[i], line: recordBuilt(root, { host, system, toplevel: built[host], nixVersion: version, taskHash: taskHashes[i], before: before[host] }) };
+    const record = recordBuilt(root, { host, system, toplevel: built[host], nixVersion: version, taskHash: taskHashes[i], before: before[host] });
+    return { id: ids[i], line: builtLine(host, built[host].outPath, record) };
   });
 }
 

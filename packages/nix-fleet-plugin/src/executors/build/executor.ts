@@ -16,7 +16,7 @@ import { checkScaleOptions, checkSigningKeyLocation } from './options';
 import { ProgressReporter } from '../../nix/progress';
 import { checkedOptions } from '../option-rule';
 import { recordRemoteBuild } from './remote-record';
-import { recordBuilt } from './record-built';
+import { builtLine, recordBuilt } from './record-built';
 import type { BuildExecutorSchema } from './schema';
 
 export default async function buildExecutor(given: BuildExecutorSchema, context: ExecutorContext) {
@@ -64,7 +64,8 @@ export default async function buildExecutor(given: BuildExecutorSchema, context:
       progress?.step(`copying to ${scale.cacheTo}`);
       await run('nix', [...nixCopyToArgs(scale.cacheTo, toplevel.outPath, logFormat), ...from], output);
     }
-    console.log(recordBuilt(root, { host, system: expected.system ?? hostJson.system, toplevel, nixVersion: await nixVersion(), taskHash: ownTaskHash(context), before }));
+    const record = recordBuilt(root, { host, system: expected.system ?? hostJson.system, toplevel, nixVersion: await nixVersion(), taskHash: ownTaskHash(context), before });
+    console.log(builtLine(host, toplevel.outPath, record));
     return { success: true };
   } catch (e) {
     const why = e instanceof CommandError ? (progress?.firstError ?? e.reason) : (e as Error).message;
