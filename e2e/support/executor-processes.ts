@@ -10,6 +10,8 @@ export interface ExecutorProcesses {
   env: NodeJS.ProcessEnv;
   /** Processes Nx forked since the last reset: batch workers and one-task processes. */
   count(): { batch: number; single: number };
+  /** The pids of one kind, in the order they started. */
+  pids(kind: 'batch' | 'single'): number[];
   reset(): void;
   remove(): void;
 }
@@ -33,6 +35,7 @@ export function countExecutorProcesses(): ExecutorProcesses {
       const lines = readFileSync(log, 'utf-8').split('\n').filter(Boolean);
       return { batch: lines.filter((l) => l.endsWith(' batch')).length, single: lines.filter((l) => l.endsWith(' single')).length };
     },
+    pids: (kind) => readFileSync(log, 'utf-8').split('\n').filter((l) => l.endsWith(` ${kind}`)).map((l) => Number(l.split(' ')[0])),
     reset: () => writeFileSync(log, ''),
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };

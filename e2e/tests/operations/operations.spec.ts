@@ -17,7 +17,8 @@ import {
 } from '../../support/deploy-fixtures';
 import { writeFixtureFleet, writeFixtureHost, type FixtureHost } from '../../support/fixture-fleet';
 import type { TestNetwork } from '../../support/test-hosts';
-import type { Workspace } from '../../support/workspace';
+import { nxEnv, REPO_ROOT, type Workspace } from '../../support/workspace';
+import { spawn } from 'node:child_process';
 import { countExecutorProcesses, type ExecutorProcesses } from '../../support/executor-processes';
 
 const readJson = (root: string, file: string) => JSON.parse(readFileSync(join(root, file), 'utf-8'));
@@ -210,5 +211,33 @@ describe('rollback, generations and exec on test hosts', () => {
       expect(r.out).toContain(`Rollback of ${h2.name} refused: ${h2.name} is on generation 1 of ${SYSTEM_PROFILE} and has no older generation to roll back to.`);
       expect(readJson(ws.root, `dist/rollback/hosts/${h1.name}.json`)).toMatchObject({ status: 'deployed', fromGeneration: 2, toGeneration: 1 });
     });
+  });
+  it('a batch stopped by SIGTERM reports every host: the running one stopped, the next not started', async () => {
+    procs.reset();
+    // One host at a time, the first one busy: the stop comes while it runs.
+    const nxBin = join(REPO_ROOT, 'node_modules', 'nx', 'dist', 'bin', 'nx.js');
+    const child = spawn(process.execPath, [nxBin, 'run-many', '-t', 'exec', '--command=touch /run/exec-started; sleep 60', '--timeout=20', '--parallel=1', '--output-style=stream'], { cwd: ws.root, env: nxEnv(procs.env), stdio: 'pipe' });
+    let out = '';
+    child.stdout.on('data', (c) => (out += c));
+    child.stderr.on('data', (c) => (out += c));
+    const done = new Promise<number | null>((resolve) => child.on('close', resolve));
+    const batchPid = async () => {
+      for (let i = 0; i < 600; i++) {
+        const started = await Promise.all(net.hosts.map((h) => exists(h, '/run/exec-started')));
+        const pid = started.some(Boolean) ? procs.pids('batch')[0] : undefined;
+        if (pid) return pid;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error(`no exec batch started:\n${out}`);
+    };
+    process.kill(await batchPid(), 'SIGTERM');
+    expect(await done).not.toBe(0);
+    const first = net.hosts.find((h) => out.includes(`Exec of ${h.name} stopped by SIGTERM`));
+    const second = net.hosts.find((h) => h !== first);
+    expect(first).toBeDefined();
+    expect(out).toContain(`Not started: the batch was stopped by SIGTERM.`);
+    expect(out).toMatch(new RegExp(`nx run ${second?.name}:exec[\\s\\S]*Not started`));
+    expect(procs.count()).toEqual({ batch: 1, single: 0 });
+    for (const h of net.hosts) await h.exec(['rm', '-f', '/run/exec-started']);
   });
 });

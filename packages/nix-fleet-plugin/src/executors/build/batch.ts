@@ -69,7 +69,9 @@ async function inParallel(jobs: Array<() => Promise<unknown>>, limit: number): P
 /** One `nix build` of every host in `ids`; each host's report line once its records are written. */
 async function buildTogether(ids: string[], hosts: string[], evalHashes: Array<string | undefined>, taskHashes: Array<string | undefined>, options: BuildExecutorSchema, context: ExecutorContext): Promise<Array<{ id: string; line: string }>> {
   const root = context.root;
-  const progress = options.progress !== false ? new ProgressReporter(`batch of ${hosts.length}`, (l) => process.stderr.write(`${l}\n`)) : undefined;
+  // One host's progress reads as it does from the one-host executor: under its name.
+  const label = hosts.length === 1 ? hosts[0] : `batch of ${hosts.length}`;
+  const progress = options.progress !== false ? new ProgressReporter(label, (l) => process.stderr.write(`${l}\n`)) : undefined;
   const { builders } = checkScaleOptions(options, root);
   progress?.step(`reading the evaluation of ${hosts.join(', ')}`);
   const toplevels = await provenToplevels(context, options.flake, flakeRefFor(root, options.flake), hosts.map((host, i) => ({ host, key: evalHashes[i] })));
