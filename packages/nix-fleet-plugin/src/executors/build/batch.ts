@@ -79,7 +79,10 @@ async function buildTogether(ids: string[], hosts: string[], evalHashes: Array<s
   if (missing) throw new Error(`${missing.drvPath} is no longer in the store`);
   const version = await nixVersion();
   const installables = [...new Set(Object.values(toplevels).map((t) => drvInstallable(t.drvPath, version)))];
-  const args = nixBuildArgs({ installables, extraArgs: options.extraArgs, builders, logFormat: progress ? 'internal-json' : undefined });
+  // One host links its GC root in the build itself, as the one-host executor does; several
+  // hosts get theirs after the one build (nix names a build's links by position, not by host).
+  const outLink = hosts.length === 1 ? relative(root, outLinkPath(root, hosts[0])) : undefined;
+  const args = nixBuildArgs({ installables, outLink, extraArgs: options.extraArgs, builders, logFormat: progress ? 'internal-json' : undefined });
   progress?.step(`building ${installables.length} systems`);
   const result = await run('nix', args, progress ? { cwd: root, echo: true, onStderrLine: (l) => progress.line(l) } : { cwd: root, echo: true, streamStderr: true }).catch(
     (e: unknown) => {
@@ -88,7 +91,7 @@ async function buildTogether(ids: string[], hosts: string[], evalHashes: Array<s
   );
   const built = matchBuildResults(toplevels, parseNixBuildResults(result.stdout));
   const before = Object.fromEntries(hosts.map((host) => [host, previousOutPath(root, host)]));
-  await inParallel(hosts.map((host) => () => run('nix', nixGcRootArgs(built[host].outPath, relative(root, outLinkPath(root, host))), { cwd: root })), 4);
+  if (!outLink) await inParallel(hosts.map((host) => () => run('nix', nixGcRootArgs(built[host].outPath, relative(root, outLinkPath(root, host))), { cwd: root })), 4);
   return hosts.map((host, i) => {
     const system = toplevels[host].system ?? readHostJson(root, hostFileOf(host)).system;
     const record = recordBuilt(root, { host, system, toplevel: built[host], nixVersion: version, taskHash: taskHashes[i], before: before[host] });
