@@ -1,7 +1,7 @@
 // What the day-two executors share: resolve the host, check the options into a plan (the same
 // checks as deploy), pick the target (ssh, or this machine), run, and keep the host's result
 // under dist/<operation>/ even when the options were refused before anything ran.
-import type { ExecutorContext } from '@nx/devkit';
+import type { ExecutorContext, TaskGraph } from '@nx/devkit';
 import { HOSTNAME_PATTERN } from '../constants';
 import type { DeployOptions } from '../deploy/deploy-options';
 import { checkOneMachineTask, localOptions, targetFor } from '../deploy/local-target';
@@ -14,6 +14,8 @@ import { abortReason } from '../process/command-error';
 import { stopExitCode, watchForStop } from '../deploy/stop-signal';
 import { fleetKnownHostsOption } from '../install/known-hosts';
 import { checkedOptions } from './option-rule';
+import { eachTask, taskContext, type BatchYield } from './batch/each-task';
+import { batchParallel } from './batch/parallel';
 
 export interface HostOperation<R extends { host: string }, O> {
   /** "Rollback": starts every failure line. */
@@ -27,10 +29,15 @@ export interface HostOperation<R extends { host: string }, O> {
   ok: (r: R) => boolean;
 }
 
-export async function runHostOperation<R extends { host: string }, O extends DeployOptions>(op: HostOperation<R, O>, given: O, context: ExecutorContext): Promise<{ success: boolean; result?: R; options: O }> {
+/** A host run inside a batch: the batch watches for a stop once, for all of its hosts. */
+export interface InBatch {
+  signal: AbortSignal;
+}
+
+export async function runHostOperation<R extends { host: string }, O extends DeployOptions>(op: HostOperation<R, O>, given: O, context: ExecutorContext, batch?: InBatch): Promise<{ success: boolean; result?: R; options: O }> {
   let host = given.host ?? context.projectName ?? '';
   let result: R;
-  const stop = watchForStop();
+  const stop = batch ? { signal: batch.signal, dispose: () => undefined } : watchForStop();
   let options = given;
   try {
     options = checkedOptions(op.executor, given, context);
@@ -54,7 +61,26 @@ export async function runHostOperation<R extends { host: string }, O extends Dep
   if (stop.signal.aborted) {
     // As deploy does: the target's own timeout or watchdog finishes what was started.
     console.error(`\n${op.title} of ${host} stopped by ${abortReason(stop.signal)}; its result is in ${op.dist}.`);
+    // The batch reports every host, then ends as Nx tells it to.
+    if (batch) return { success: false, result, options };
     process.exit(stopExitCode(abortReason(stop.signal)));
   }
   return { success: op.ok(result), result, options };
+}
+
+/**
+ * The batch path: every host of an Nx batch through `executor` in this one process, at most Nx's
+ * --parallel at a time, each with its own output, under one watch for SIGINT, SIGTERM, SIGHUP
+ * or nx's death (a stop lets the running hosts finish their own way and starts no more).
+ */
+export function hostOperationBatch<O>(executor: (given: O, context: ExecutorContext, batch: InBatch) => Promise<{ success: boolean }>) {
+  return async function* batch(taskGraph: TaskGraph, inputs: Record<string, O>, _overrides: O, context: ExecutorContext): AsyncGenerator<BatchYield> {
+    const stop = watchForStop();
+    try {
+      const run = (id: string) => executor(inputs[id], taskContext(taskGraph, context, id), { signal: stop.signal });
+      yield* eachTask(Object.keys(inputs), run, { limit: batchParallel(context), signal: stop.signal });
+    } finally {
+      stop.dispose();
+    }
+  };
 }
