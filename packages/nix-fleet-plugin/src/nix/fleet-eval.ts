@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { currentBudget, describePlan, evalPlan } from './eval-workers';
 import type { Toplevel } from './nix-argv';
 import { CommandError, firstLine } from '../process/run';
+import { inParallel } from '../process/pool';
 import { processIsAlive, processStartToken, sleep } from '../process/processes';
 import { evaluateToplevels, readToplevelFile, rememberedToplevel, rememberToplevel, writeToplevelFile } from './toplevels';
 
@@ -106,19 +107,14 @@ async function evaluateGroup(peers: EvalPeer[], runDir: string, runId: string, o
   const byHost = new Map(todo.map((p) => [p.host, p]));
   const plan = evalPlan(todo.map((p) => p.host), budget);
   o.log?.(describePlan(plan, budget));
-  const queue = [...plan.chunks];
-  await Promise.all(
-    Array.from({ length: plan.workers }, async () => {
-      for (let chunk = queue.shift(); chunk; chunk = queue.shift()) {
-        try {
-          const toplevels = await io.evaluate(o.root, o.flakeRef, chunk, false);
-          for (const host of chunk) writeToplevelFile(resultFile(runDir, byHost.get(host) as EvalPeer), runId, toplevels[host]);
-        } catch (e) {
-          o.log?.(`the evaluation of ${chunk.join(', ')} failed (${reasonOf(e)}); each of them is evaluated alone`);
-        }
-      }
-    }),
-  );
+  await inParallel(plan.chunks, plan.workers, async (chunk) => {
+    try {
+      const toplevels = await io.evaluate(o.root, o.flakeRef, chunk, false);
+      for (const host of chunk) writeToplevelFile(resultFile(runDir, byHost.get(host) as EvalPeer), runId, toplevels[host]);
+    } catch (e) {
+      o.log?.(`the evaluation of ${chunk.join(', ')} failed (${reasonOf(e)}); each of them is evaluated alone`);
+    }
+  });
 }
 
 function tryLock(lock: string): boolean {
