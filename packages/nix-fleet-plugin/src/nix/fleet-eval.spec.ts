@@ -1,9 +1,9 @@
 // The shared evaluation's lock and wait protocol, with nix, time and other processes scripted:
 // two tasks of one run in one process, a lock left by a live or a dead task, a run already done.
-import { existsSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runDirOf, sharedToplevel, type EvalIo, type EvalPeer } from './fleet-eval';
+import { checkMemoryPerHost, EVAL_RUNS_DIR, runDirOf, sharedToplevel, skipsNxCache, type EvalIo, type EvalPeer } from './fleet-eval';
 import type { Toplevel } from './nix-argv';
 
 const FLAKE = '/fleet';
@@ -161,3 +161,93 @@ describe('sharedToplevel: the lock and wait protocol', () => {
     expect(existsSync(join(runDir(), 'lock'))).toBe(false);
   });
 });
+
+describe('sharedToplevel: what it takes without evaluating, and what it cleans up', () => {
+  const remember = (host: string, key: string) => {
+    mkdirSync(join(root, '.nx/nix-fleet/toplevels'), { recursive: true });
+    writeFileSync(join(root, '.nx/nix-fleet/toplevels', `${host}.json`), JSON.stringify({ key, ...toplevel(host) }));
+  };
+
+  it('a toplevel this machine remembers at the task\'s key is taken as it is, unless the run is fresh', async () => {
+    remember('web1', 'k1');
+    const w = world({ maxSleeps: 0 });
+    await expect(sharedToplevel({ host: 'web1', key: 'k1' }, hosts, { ...options, root, fresh: false }, w.io)).resolves.toEqual(toplevel('web1'));
+    expect(w.calls).toEqual([]);
+    // At another key it is no proof.
+    await expect(sharedToplevel({ host: 'web1', key: 'k2' }, [{ host: 'web1', key: 'k2' }], { ...options, root, fresh: false }, w.io)).resolves.toEqual(toplevel('web1'));
+    expect(w.calls).toEqual([['web1']]);
+    await sharedToplevel({ host: 'web1', key: 'k1' }, [{ host: 'web1', key: 'k1' }], { ...options, root, fresh: true }, w.io);
+    expect(w.calls).toEqual([['web1'], ['web1']]);
+  });
+
+  it('the run evaluates only the peers this machine does not remember', async () => {
+    remember('db', 'kdb');
+    const w = world();
+    await sharedToplevel({ host: 'web1', key: undefined }, [peer('web2'), { host: 'db', key: 'kdb' }], { ...options, root, fresh: false }, w.io);
+    expect(w.evaluated()).toEqual(['web1', 'web2']);
+  });
+
+  it('takes a result a task without the key left in the run', async () => {
+    mkdirSync(runDir(), { recursive: true });
+    writeFileSync(join(runDir(), 'web1.unknown.json'), JSON.stringify({ key: RUN, ...toplevel('web1') }));
+    const w = world({ maxSleeps: 0 });
+    await expect(sharedToplevel({ host: 'web1', key: 'k9' }, hosts, { ...options, root, fresh: false }, w.io)).resolves.toEqual(toplevel('web1'));
+    // Also a task alone in its run (it started after its peers finished).
+    await expect(sharedToplevel({ host: 'web1', key: 'k9' }, [], { ...options, root, fresh: false }, w.io)).resolves.toEqual(toplevel('web1'));
+    expect(w.calls).toEqual([]);
+  });
+
+  it('polls every 100 ms unless told otherwise', async () => {
+    mkdirSync(join(runDir(), 'lock'), { recursive: true });
+    writeFileSync(join(runDir(), 'lock', 'pid'), '31337');
+    const w = world({ maxSleeps: 2 });
+    const { pollMs: _unused, ...noPoll } = options;
+    await expect(sharedToplevel(peer('web1'), hosts, { ...noPoll, root }, w.io)).rejects.toThrow('still waiting');
+    expect(w.sleeps).toEqual([100, 100, 100]);
+  });
+
+  it('the largest memory any host of the run declares sizes the plan; a bad one does not count', async () => {
+    const w = world();
+    const log: string[] = [];
+    const peers = [{ host: 'web2', key: undefined, memoryPerHostMiB: 8192 }, { host: 'db', key: undefined, memoryPerHostMiB: -5 }];
+    await sharedToplevel(peer('web1'), peers, { ...options, root, log: (l) => log.push(l) }, w.io);
+    expect(log.find((l) => l.startsWith('evaluating 3 hosts'))).toMatch(/\(8 GiB per host, /);
+    const log2: string[] = [];
+    await sharedToplevel(peer('web1'), peers.slice(1), { ...options, root: mkdtempSync(join(tmpdir(), 'fleet-eval-spec-')), memoryPerHostMiB: 3072, log: (l) => log2.push(l) }, w.io);
+    expect(log2.find((l) => l.startsWith('evaluating 2 hosts'))).toMatch(/\(3 GiB per host, /);
+  });
+
+  it('removes other runs\' folders over a day old, never its own', async () => {
+    const runs = join(root, EVAL_RUNS_DIR);
+    for (const name of ['old-run', 'recent-run']) mkdirSync(join(runs, name), { recursive: true });
+    const twoDays = (Date.now() - 2 * 24 * 3600 * 1000) / 1000;
+    utimesSync(join(runs, 'old-run'), twoDays, twoDays);
+    mkdirSync(runDir(), { recursive: true });
+    utimesSync(runDir(), twoDays, twoDays);
+    await sharedToplevel(peer('web1'), hosts, { ...options, root }, world().io);
+    expect(readdirSync(runs).sort()).toEqual([runDir().split('/').pop(), 'recent-run'].sort());
+  });
+});
+
+describe('checkMemoryPerHost', () => {
+  it.each([[64], [4096], [1048576], [undefined]])('accepts %p', (m) => {
+    expect(checkMemoryPerHost(m)).toBe(m);
+  });
+  it.each([[63], [1048577], [1.5], ['4096'], [0], [-1]])('refuses %p, naming the range and an example', (m) => {
+    expect(() => checkMemoryPerHost(m)).toThrow(`--memoryPerHostMiB is ${JSON.stringify(m)}: expected a whole number of MiB from 64 to 1048576, e.g. 4096`);
+  });
+});
+
+describe('skipsNxCache', () => {
+  const before = process.env.NX_SKIP_NX_CACHE;
+  afterEach(() => (before === undefined ? delete process.env.NX_SKIP_NX_CACHE : (process.env.NX_SKIP_NX_CACHE = before)));
+  it('is what Nx passes to every task of a --skip-nx-cache run', () => {
+    process.env.NX_SKIP_NX_CACHE = 'true';
+    expect(skipsNxCache()).toBe(true);
+    process.env.NX_SKIP_NX_CACHE = 'false';
+    expect(skipsNxCache()).toBe(false);
+    delete process.env.NX_SKIP_NX_CACHE;
+    expect(skipsNxCache()).toBe(false);
+  });
+});
+
