@@ -53,7 +53,8 @@ it('each task gets its own host\'s system and record, whatever order nix printed
   } as unknown as TaskGraph;
   const context = { root, cwd: root, isVerbose: false, projectsConfigurations: { version: 2, projects: {} } } as unknown as ExecutorContext;
   const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
-  const results = await buildBatch(graph, Object.fromEntries(ids.map((id) => [id, { progress: false }])), {}, context);
+  const results: Record<string, { success: boolean; terminalOutput: string }> = {};
+  for await (const { task, result } of buildBatch(graph, Object.fromEntries(ids.map((id) => [id, { progress: false }])), {}, context)) results[task] = result;
   log.mockRestore();
   expect(buildExecutor).not.toHaveBeenCalled();
   for (const id of ids) {
