@@ -54,8 +54,9 @@ export default async function* deployBatch(
   _overrides: DeployExecutorSchema,
   context: ExecutorContext,
 ): AsyncGenerator<{ task: string; result: HostTaskResult }> {
-  recordRunTasks(context);
   const ids = Object.keys(taskGraph.tasks);
+  // A batch's context names no target: its tasks do (all of one deploy target).
+  recordRunTasks({ ...context, targetName: taskGraph.tasks[ids[0]]?.target.target });
   writeBatchRecord(context.root, { pid: process.pid, startedAt: Date.now(), hosts: ids.map((id) => taskGraph.tasks[id].target.project).sort() });
   // One stop for the batch: every host's calls end, and each host's watchdog decides.
   const stop = watchForStop();
