@@ -68,6 +68,8 @@ export class FakeTarget implements Target {
   private readonly stopper = new AbortController();
   private stop?: { step: Step; why: string };
   readonly signal: AbortSignal = this.stopper.signal;
+  /** Every check that failed: a rejected call may be swallowed (unlock is best effort), so specs read these. */
+  readonly violations: string[] = [];
   /** The context of every activate, commit and rollback, in order. */
   readonly contexts: Array<{ step: Step; ctx: SentContext }> = [];
   /** What the last successful lock call read and which token and folder it locked. */
@@ -123,6 +125,7 @@ export class FakeTarget implements Target {
     try {
       this.check(step, argv);
     } catch (e) {
+      this.violations.push((e as Error).message);
       return Promise.reject(e);
     }
     if (step === 'lock' && a.fail === undefined) {

@@ -19,6 +19,7 @@ const lost = { fail: 255, stderr: 'Connection to web1.lan closed by remote host.
 async function deploy(t: FakeTarget, p = plan()) {
   const lines: string[] = [];
   const result = await deployHost(p, NEW, (l) => lines.push(l), t);
+  expect(t.violations).toEqual([]);
   return { result, lines };
 }
 
@@ -168,6 +169,7 @@ describe('deployHost on a host whose running system, profile and profile link al
   const deployOf = async (system: string, mode: DeployPlan['mode']) => {
     const t = new FakeTarget({ ...done, lock: { stdout: `current=${FAKE_CURRENT}\nprofile=${FAKE_PROFILE}\nprofile-link=system-41-link\ngeneration-max=43\n` }, commit: { stdout: `running=${system}\n` } });
     const result = await deployHost(plan({ mode }), system, () => undefined, t);
+    expect(t.violations).toEqual([]);
     return { t, result };
   };
 
