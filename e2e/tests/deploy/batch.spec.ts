@@ -17,8 +17,8 @@ const LOCK = '/run/nix-fleet/deploy.lock';
 /** Nx 23's task workers (bin/run-executor.js, or tasks-runner/fork.js without a pseudo terminal) and batch workers. */
 const WORKER = /nx\/dist\/(bin\/run-executor|src\/tasks-runner\/fork|src\/tasks-runner\/batch\/run-batch)\.js/;
 
-/** Those workers below `pid` (not its plugin workers, nor ssh and nix). */
-function workers(pid: number): number[] {
+/** Those workers below `pid` that deploy: an ssh client of the test network runs below them. */
+function deployWorkers(pid: number, sshConfig: string): number[] {
   const all = readdirSync('/proc')
     .filter((p) => /^\d+$/.test(p))
     .flatMap((p) => {
@@ -35,7 +35,18 @@ function workers(pid: number): number[] {
     grew = false;
     for (const p of all) if (below.has(p.ppid) && !below.has(p.pid)) (below.add(p.pid), (grew = true));
   }
-  return all.filter((p) => below.has(p.pid) && WORKER.test(p.argv)).map((p) => p.pid);
+  const under = (root: number) => {
+    const set = new Set([root]);
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const p of all) if (set.has(p.ppid) && !set.has(p.pid)) (set.add(p.pid), (grew = true));
+    }
+    return all.filter((p) => set.has(p.pid));
+  };
+  return all
+    .filter((p) => below.has(p.pid) && WORKER.test(p.argv))
+    .filter((w) => under(w.pid).some((p) => p.argv.startsWith('ssh ') && p.argv.includes(sshConfig)))
+    .map((w) => w.pid);
 }
 
 describe('deploy in one batch process, and one process per host', () => {
@@ -67,7 +78,7 @@ describe('deploy in one batch process, and one process per host', () => {
     child.stdout.on('data', read);
     child.stderr.on('data', read);
     const poll = setInterval(() => {
-      for (const w of workers(child.pid!)) if (!seen.has(w)) (seen.add(w), onWorker?.(w));
+      for (const w of deployWorkers(child.pid!, net.sshConfigFile)) if (!seen.has(w)) (seen.add(w), onWorker?.(w));
     }, 50);
     return new Promise<{ code: number | null; out: string; lines: typeof lines; processes: number }>((resolve) =>
       child.on('close', (code) => {
@@ -93,7 +104,7 @@ describe('deploy in one batch process, and one process per host', () => {
       release();
       const r = await deploy(['--parallel=5', ...flags]);
       expect(r.code).toBe(0);
-      // Builds are Nx cache hits: every worker nx forked in this run deployed.
+      // The processes nx forked that ran ssh to a test host.
       expect(r.processes).toBe(processes);
       const canary = deployResult(ws.root, 'bt1');
       for (const h of ['bt2', 'bt3', 'bt4', 'bt5']) {
