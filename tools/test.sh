@@ -12,6 +12,8 @@ step() {
   "$@" || failed+=("$label")
 }
 step "nix syntax (nix-instantiate --parse)" bash tools/check-nix-parse.sh
+# The shell the plugin runs on targets; its .shellcheckrc lets shellcheck follow their includes.
+step "shellcheck (remote scripts)" shellcheck packages/nix-fleet-plugin/src/deploy/remote/*.sh
 # The plugin's typecheck and unit tests are Nx targets (cached and affected-aware; CI starts cold).
 step "typecheck (plugin)" npx nx run @nix-fleet/nx:typecheck
 step "typecheck (e2e)" npx tsc -p e2e/tsconfig.json --noEmit

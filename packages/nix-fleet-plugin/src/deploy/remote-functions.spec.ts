@@ -6,13 +6,13 @@ import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REMOTE_FUNCTIONS } from './remote-functions';
-import { PRELUDE } from './remote-scripts';
+import { contextArgs, PRELUDE } from './remote-scripts';
 
 let dir: string;
 beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'nix-fleet-functions-'))));
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-const SHELLS = [['dash'], ['bash'], ['busybox', 'sh']].filter(([cmd, ...rest]) => spawnSync(cmd, [...rest, '-c', 'true']).status === 0);
+const SHELLS = [['sh'], ['dash'], ['bash'], ['/bin/busybox', 'sh']];
 const isLink = (path: string) => lstatSync(path, { throwIfNoEntry: false })?.isSymbolicLink() === true;
 
 /** Runs `call` after the given shell text in `shell`, with args as $1.. */
@@ -113,8 +113,12 @@ describe('restore_profile', () => {
     return { ...process.env, PATH: `${bin}:${process.env.PATH}` };
   }
   const calls = () => (existsSync(join(dir, 'nix-env.log')) ? readFileSync(join(dir, 'nix-env.log'), 'utf-8').trim().split('\n') : []);
-  /** The context's positional parameters that restore_profile reads: $1, $9, $11, $13, $14. */
-  const args = (p: string, previousLink: string, max: string) => [p, '', '', '', '', '', '', '', '1', '', previousLink, '', '', max];
+  /** A deploy context that set the profile p; restore_profile reads profile, set_profile, previous_profile_link and max_generation. */
+  const args = (p: string, previousLink: string, max: string) =>
+    contextArgs({
+      profile: p, outPath: '', mode: 'switch', runDir: '', windowSeconds: 0, activationSeconds: 0, previousCurrent: '', lockDir: '',
+      setProfile: true, previousProfile: '', previousProfileLink: previousLink, currentSystemPath: '', switchGeneration: '', maxGeneration: max,
+    });
 
   it('v1, v3, back to 1, v3 again fails: the profile returns to 1 and generation 2 (reused) stays', () => {
     const p = profile([1, 2], 1);
@@ -122,7 +126,7 @@ describe('restore_profile', () => {
     // The failed redeploy: nix-env --set of v3 reused generation 2, the newest, which holds v3.
     symlinkSync('system-2-link', `${p}.tmp`);
     spawnSync('mv', ['-T', `${p}.tmp`, p]);
-    const r = call(PRELUDE, 'restore_profile "$@"', args(p, 'system-1-link', '2'), ['sh'], env);
+    const r = call(PRELUDE, 'read_context "$@"; restore_profile', args(p, 'system-1-link', '2'), ['sh'], env);
     expect(r).toMatchObject({ code: 0 });
     expect(calls()).toEqual([`-p ${p} --switch-generation 1`]);
     expect(isLink(`${p}-2-link`)).toBe(true);
@@ -132,7 +136,7 @@ describe('restore_profile', () => {
   it('a deploy that made generation 6 after a gap deletes 6 only', () => {
     const p = profile([1, 2, 5, 6], 6);
     const env = fakeNixEnv();
-    expect(call(PRELUDE, 'restore_profile "$@"', args(p, 'system-5-link', '5'), ['sh'], env)).toMatchObject({ code: 0 });
+    expect(call(PRELUDE, 'read_context "$@"; restore_profile', args(p, 'system-5-link', '5'), ['sh'], env)).toMatchObject({ code: 0 });
     expect(calls()).toEqual([`-p ${p} --switch-generation 5`, `-p ${p} --delete-generations 6`]);
     expect([1, 2, 5, 6].filter((n) => isLink(`${p}-${n}-link`))).toEqual([1, 2, 5]);
   });

@@ -35,6 +35,15 @@ const sh = (argv: string[]) => {
   return { code: r.status, out: r.stdout, err: r.stderr };
 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Polls until ok() holds; fails naming what it waited for. */
+async function waitFor(ok: () => boolean, what: string, ms = 15000) {
+  for (const end = Date.now() + ms; !ok(); await sleep(50)) if (Date.now() > end) throw new Error(`waited ${ms} ms for ${what}`);
+}
+/** The process in pidFile still runs (a zombie has ended: only its parent has not reaped it). */
+function running(pidFile: string): boolean {
+  const stat = `/proc/${readFileSync(pidFile, 'utf-8').trim()}/stat`;
+  return existsSync(stat) && readFileSync(stat, 'utf-8').replace(/^.*\) /, '')[0] !== 'Z';
+}
 
 /** A fake system whose switch-to-configuration records "<mode> <system>" in dir/log. */
 function system(name: string, exit = 0): string {
@@ -70,22 +79,31 @@ function context(over: Partial<DeployContext> = {}): DeployContext {
 }
 
 describe('argv builders', () => {
-  it('passes the context as positional parameters, script text first', () => {
+  it('passes the context as named words, script text first', () => {
     const c = context({ setProfile: true, windowSeconds: 34 });
-    expect(contextArgs(c)).toEqual([c.profile, c.outPath, 'test', c.runDir, '34', '5', c.previousCurrent, c.lockDir, '1', '', '', c.currentSystemPath, '', '0']);
-    expect(activateArgv(c, 600)).toEqual(['sh', '-c', ACTIVATE, 'nix-fleet', WATCHDOG, ACTIVATION, FOLLOW, '600', ...contextArgs(c)]);
-    expect(followArgv(c.runDir, 1234, 60)).toEqual(['sh', '-c', FOLLOW, 'nix-fleet', c.runDir, '1234', '60']);
+    expect(contextArgs(c)).toEqual([
+      `profile=${c.profile}`, `out_path=${c.outPath}`, 'mode=test', `run_dir=${c.runDir}`, 'window_seconds=34', 'activation_seconds=5',
+      `previous_current=${c.previousCurrent}`, `lock_dir=${c.lockDir}`, 'set_profile=1', 'previous_profile=', 'previous_profile_link=',
+      `current_system_path=${c.currentSystemPath}`, 'switch_generation=', 'max_generation=0',
+    ]);
+    expect(activateArgv(c, 600)).toEqual([
+      'sh', '-c', ACTIVATE, 'nix-fleet', `watchdog_script=${WATCHDOG}`, `activation_script=${ACTIVATION}`, `follow_script=${FOLLOW}`, 'follow_seconds=600', ...contextArgs(c),
+    ]);
+    expect(followArgv(c.runDir, 1234, 60)).toEqual(['sh', '-c', FOLLOW, 'nix-fleet', `run_dir=${c.runDir}`, 'offset=1234', 'seconds=60']);
     expect(commitArgv(c)).toEqual(['sh', '-c', COMMIT, 'nix-fleet', ...contextArgs(c)]);
-    expect(rollbackArgv(c)).toEqual(['sh', '-c', ROLLBACK, 'nix-fleet', ROLLBACK_DETACHED, ...contextArgs(c)]);
+    expect(rollbackArgv(c)).toEqual(['sh', '-c', ROLLBACK, 'nix-fleet', `rollback_script=${ROLLBACK_DETACHED}`, ...contextArgs(c)]);
   });
 
   it.each([
     [healthCommandArgv('systemctl is-active nginx'), ['sh', '-c', 'systemctl is-active nginx']],
     [probeArgv('/run/current-system'), ['readlink', '-f', '/run/current-system']],
-    [unlockArgv('/run/l', 'tok'), ['sh', '-c', expect.any(String), 'nix-fleet', '/run/l', 'tok']],
-    [fetchUrlArgv('http://x/', 5), ['sh', '-c', expect.any(String), 'nix-fleet', 'http://x/', '5']],
-    [lockAndReadArgv('/run/l', 'token=t by me', '/run/c', '/p', '/run/s'), ['sh', '-c', expect.any(String), 'nix-fleet', '/run/l', 'token=t by me', '/run/c', '/p', '/run/s', '10']],
-    [breakLockArgv('/run/l', 'tok', '/run/s'), ['sh', '-c', expect.any(String), 'nix-fleet', '/run/l', 'tok', '/run/s']],
+    [unlockArgv('/run/l', 'tok'), ['sh', '-c', expect.any(String), 'nix-fleet', 'lock_dir=/run/l', 'token=tok']],
+    [fetchUrlArgv('http://x/', 5), ['sh', '-c', expect.any(String), 'nix-fleet', 'url=http://x/', 'seconds=5']],
+    [
+      lockAndReadArgv('/run/l', 'token=t by me', '/run/c', '/p', '/run/s'),
+      ['sh', '-c', expect.any(String), 'nix-fleet', 'lock_dir=/run/l', 'owner=token=t by me', 'current_system=/run/c', 'profile=/p', 'state_dir=/run/s', 'keep=10'],
+    ],
+    [breakLockArgv('/run/l', 'tok', '/run/s'), ['sh', '-c', expect.any(String), 'nix-fleet', 'lock_dir=/run/l', 'token=tok', 'state_dir=/run/s']],
   ])('builder %#', (argv, expected) => {
     expect(argv).toEqual(expected);
   });
@@ -126,7 +144,7 @@ describe('scripts in a real shell', () => {
     const held = sh(lockAndReadArgv(c.lockDir, 'token=t2 by bob', '/x', '/y', join(dir, 'state')));
     expect(held.out).toContain('watchdog=1');
     expect(sh(breakLockArgv(c.lockDir, token, join(dir, 'state'))).out).toBe('broken=1\n');
-    await sleep(2500);
+    await waitFor(() => !running(join(c.runDir, 'watchdog.pid')), 'the watchdog to end');
     // Only the deploy's own activation ran: no rollback to the previous system.
     expect(log()).toEqual([`test ${c.outPath}`]);
     expect(readFileSync(join(c.runDir, 'decision', 'by'), 'utf-8').trim()).toBe('broken');
@@ -138,7 +156,7 @@ describe('scripts in a real shell', () => {
     sh(lockAndReadArgv(c.lockDir, 'token=tok1 by test', '/x', '/y', join(dir, 'state')));
     expect(sh(activateArgv(c, 5)).code).toBe(0);
     expect(log()).toEqual([`test ${c.outPath}`]);
-    await sleep(2500);
+    await waitFor(() => existsSync(join(c.runDir, 'decision', 'result')), 'the watchdog to decide');
     expect(log()).toEqual([`test ${c.outPath}`, `test ${c.previousCurrent}`]);
     expect(readFileSync(join(c.runDir, 'decision', 'by'), 'utf-8').trim()).toBe('watchdog');
     expect(existsSync(c.lockDir)).toBe(false);
@@ -152,7 +170,7 @@ describe('scripts in a real shell', () => {
     sh(lockAndReadArgv(c.lockDir, 'token=tok1 by test', '/x', '/y', join(dir, 'state')));
     sh(activateArgv(c, 5));
     expect(sh(commitArgv(c)).code).toBe(0);
-    await sleep(2500);
+    await waitFor(() => !running(join(c.runDir, 'watchdog.pid')), 'the watchdog to end');
     expect(log()).toEqual([`test ${c.outPath}`]);
     expect(readFileSync(join(c.runDir, 'decision', 'result'), 'utf-8').trim()).toBe('confirmed');
     expect(existsSync(c.lockDir)).toBe(false);
@@ -193,11 +211,10 @@ describe('scripts in a real shell', () => {
     const follower = spawn(a[0], a.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
     let seen = '';
     follower.stdout.on('data', (d: Buffer) => (seen += d.toString()));
-    // Poll, not a fixed sleep: on a loaded machine the first step can take longer than 0.5 s.
-    for (let i = 0; i < 200 && !seen.includes('step 0'); i++) await sleep(50);
+    await waitFor(() => seen.includes('step 0'), 'the first step');
     follower.stdout.destroy();
     follower.kill('SIGKILL');
-    for (let i = 0; i < 300 && !existsSync(join(c.runDir, 'activation.rc')); i++) await sleep(100);
+    await waitFor(() => existsSync(join(c.runDir, 'activation.rc')), 'the activation to end');
     expect(readFileSync(join(c.runDir, 'activation.rc'), 'utf-8').trim()).toBe('0');
     expect(log()).toEqual([`test ${slow}`]);
     expect(seen).toContain('step 0');
@@ -218,7 +235,7 @@ describe('scripts in a real shell', () => {
     const back = sh(rollbackArgv(c));
     expect(back.code).toBe(0);
     expect(back.err).toContain('stopped an activation that had not finished');
-    await sleep(300);
+    // The rollback returned once the activation's group was gone: nothing of it can still land.
     expect(log()).toEqual([`test ${hung}`, `test ${c.previousCurrent}`]);
   });
 
@@ -277,12 +294,13 @@ describe('scripts in a real shell', () => {
     const deployer = spawn(r[0], r.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
     let seen = '';
     deployer.stdout.on('data', (d: Buffer) => (seen += d.toString()));
-    await sleep(400);
+    await waitFor(() => existsSync(join(c.runDir, 'rollback.out')) && readFileSync(join(c.runDir, 'rollback.out'), 'utf-8').includes('step 0'), 'the rollback to start');
     // The deployer was stopped (or lost its link): sshd closes the session's pipes.
     deployer.stdout.destroy();
     deployer.stderr.destroy();
     const result = join(c.runDir, 'decision', 'result');
-    for (let i = 0; i < 60 && !existsSync(result); i++) await sleep(100);
+    // The result is written before the lock is released: the rollback has ended once both happened.
+    await waitFor(() => existsSync(result) && !existsSync(c.lockDir), 'the rollback to end');
     expect(existsSync(result) && readFileSync(result, 'utf-8').trim()).toBe('rolled-back');
     expect(log()).toContain(`test ${old} complete`);
     expect(existsSync(c.lockDir)).toBe(false);

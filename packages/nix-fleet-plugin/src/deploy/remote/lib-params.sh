@@ -1,0 +1,24 @@
+# shellcheck shell=sh
+# Named parameters: every remote script takes NAME=VALUE words, not positions. A value is only
+# ever assigned (${word#*=}), never evaluated, so quotes, $(...), backticks, newlines and a
+# leading '-' reach the script exactly as they were sent.
+
+# bad_param WORD: a word whose name this script does not take ends it (exit 2), naming the name.
+bad_param() {
+  printf 'nix-fleet: %s takes no parameter "%s"\n' "$0" "${1%%=*}" >&2
+  exit 2
+}
+
+# numbers NAME=VALUE...: ends the script (exit 2) unless every VALUE is a whole number. A number
+# goes into $((...)), which bash (NixOS's sh) evaluates as an expression, command substitutions
+# in array subscripts included.
+numbers() {
+  for param_word do
+    case ${param_word#*=} in
+      '' | *[!0-9]*)
+        printf 'nix-fleet: %s needs a whole number, not "%s"\n' "${param_word%%=*}" "${param_word#*=}" >&2
+        exit 2
+        ;;
+    esac
+  done
+}
