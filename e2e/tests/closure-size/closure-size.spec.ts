@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFixtureFleet, writeFixtureHost, type FixtureHost } from '../../support/fixture-fleet';
 import { createWorkspace, type Workspace } from '../../support/workspace';
+import { countExecutorProcesses } from '../../support/executor-processes';
 
 const MiB = 2 ** 20;
 const app = { name: 'app', version: '1.0', size: 65536 };
@@ -91,5 +92,30 @@ describe('closure-size', () => {
     expect(output(run)).toMatch(/↑\s+app\s+1\.0 -> 1\.1/);
     expect(output(run)).toContain('↑ upgraded, ↓ downgraded, ~ other version change, + added, - removed');
     expect(report(ws, 'alpha').changes).toEqual([expect.objectContaining({ kind: 'changed', pname: 'app', before: ['1.0'], after: ['1.1'] })]);
+  });
+  // eval, build and closure-size prefer Nx's batch: one process per target for all hosts of a
+  // run; --batch=false gives the process per host back. Both show each host's own report and
+  // keep going past a host whose evaluation fails.
+  describe.each([
+    ['by default, one process per target', [] as string[], { batch: 3, single: 0 }],
+    ['with --batch=false, one process per task', ['--batch=false'], { batch: 0, single: 7 }],
+  ])('run-many -t closure-size %s', (_how, flags, processes) => {
+    const procs = countExecutorProcesses();
+    afterAll(() => procs.remove());
+
+    it('a host that does not evaluate fails alone; the others are built and measured, each with its own lines', () => {
+      writeFixtureHost(ws.root, { name: 'broken', extraConfig: '  switchScript = throw "broken on purpose";\n' });
+      if (ws.git(['status', '--porcelain']).trim() !== '') ws.commit('a broken host');
+      const run = ws.nx(['run-many', '-t', 'closure-size', '--projects=beta,broken,alpha', '--skip-nx-cache', '--output-style=stream', ...flags], { allowFailure: true, env: procs.env });
+      expect(procs.count()).toEqual(processes);
+      expect(run.status).not.toBe(0);
+      expect(output(run)).toContain('Evaluation of broken failed');
+      expect(output(run)).toContain('broken on purpose');
+      for (const host of ['alpha', 'beta']) {
+        expect(output(run)).toMatch(new RegExp(`${host}: /nix/store/\\S+-nixos-system-${host}\\n`));
+        expect(report(ws, host).host).toBe(host);
+      }
+      expect(output(run)).toMatch(/closure size\s+5\.\d MiB[\s\S]*closure size/);
+    });
   });
 });

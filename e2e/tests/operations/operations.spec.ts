@@ -17,7 +17,9 @@ import {
 } from '../../support/deploy-fixtures';
 import { writeFixtureFleet, writeFixtureHost, type FixtureHost } from '../../support/fixture-fleet';
 import type { TestNetwork } from '../../support/test-hosts';
-import type { Workspace } from '../../support/workspace';
+import { nxEnv, REPO_ROOT, type Workspace } from '../../support/workspace';
+import { spawn } from 'node:child_process';
+import { countExecutorProcesses, type ExecutorProcesses } from '../../support/executor-processes';
 
 const readJson = (root: string, file: string) => JSON.parse(readFileSync(join(root, file), 'utf-8'));
 
@@ -35,12 +37,14 @@ describe('rollback, generations and exec on test hosts', () => {
     writeFixtureHost(ws.root, fixtureHost(i, version, behaviour));
     ws.commit(`${net.hosts[i].name} ${version}`);
   };
+  let procs: ExecutorProcesses;
   const nx = (args: string[]) => {
-    const r = ws.nx(args, { allowFailure: true });
+    const r = ws.nx(args, { allowFailure: true, env: procs.env });
     return { status: r.status, out: r.stdout + r.stderr, stdout: r.stdout };
   };
 
   beforeAll(async () => {
+    procs = countExecutorProcesses();
     fleet = await startDeployFleet(2, 'ops', 'nix-fleet-ops-');
     ({ net, ws } = fleet);
     // ops2's first system breaks when /run/fail-1.0 exists: a rollback to it that fails.
@@ -50,7 +54,10 @@ describe('rollback, generations and exec on test hosts', () => {
     for (const h of net.hosts) A[h.name] = builtOutPath(ws.root, h.name);
   });
 
-  afterAll(async () => fleet?.teardown());
+  afterAll(async () => {
+    procs?.remove();
+    await fleet?.teardown();
+  });
 
   it('deploy A, deploy B, rollback: the host runs A on its profile\'s generation of A, B is kept', async () => {
     const h = net.hosts[0];
@@ -161,5 +168,76 @@ describe('rollback, generations and exec on test hosts', () => {
     await h.exec(['rm', '/run/fail-1.0']);
     expect(nx(['run', `${h.name}:rollback`]).status).toBe(0);
     expect(await readLink(h, '/run/current-system')).toBe(A[h.name]);
+  });
+  // Every fleet target prefers Nx's batch: one process for all hosts of a run; --batch=false
+  // gives the process per host back. Both must show each host's own lines and keep going past a
+  // failing host.
+  describe.each([
+    ['by default, in one process', [] as string[], { batch: 1, single: 0 }],
+    ['with --batch=false, in one process per host', ['--batch=false'], { batch: 0, single: 2 }],
+  ])('run-many %s', (_how, flags, processes) => {
+    it('exec: each host its own lines, a failing host stops no other', async () => {
+      const [h1, h2] = net.hosts;
+      await h1.exec(['touch', '/run/ready-batch']);
+      procs.reset();
+      const r = nx(['run-many', '-t', 'exec', '--command=echo "$((20 + 22)) says hi"; test -e /run/ready-batch', '--output-style=stream', ...flags]);
+      expect(procs.count()).toEqual(processes);
+      expect(r.status).not.toBe(0);
+      expect(r.out).toContain(`${h1.name} | 42 says hi`);
+      expect(r.out).toContain(`${h2.name} | 42 says hi`);
+      expect(r.out).toMatch(new RegExp(`${h2.name}: failed \\(exit 1\\)`));
+      expect(r.out).toMatch(/Exec \(2 hosts\): 1 ok, 1 failed/);
+      await h1.exec(['rm', '/run/ready-batch']);
+    });
+
+    it('generations: each host its own table', () => {
+      procs.reset();
+      const r = nx(['run-many', '-t', 'generations', '--output-style=stream', ...flags]);
+      expect(procs.count()).toEqual(processes);
+      expect(r.status).toBe(0);
+      for (const h of net.hosts) expect(r.out).toMatch(new RegExp(`${h.name}: \\d+ generations of ${SYSTEM_PROFILE}`));
+    });
+
+    it('rollback: one host rolls back while the other, with nothing older, is refused', () => {
+      const [h1, h2] = net.hosts;
+      // ops1 on generation 2 (it has 4); ops2 on its first (it has 2). Refused when already there.
+      nx(['run', `${h1.name}:rollback`, '--to=2']);
+      nx(['run', `${h2.name}:rollback`, '--to=1']);
+      procs.reset();
+      const r = nx(['run-many', '-t', 'rollback', '--output-style=stream', ...flags]);
+      expect(procs.count()).toEqual(processes);
+      expect(r.status).not.toBe(0);
+      expect(r.out).toContain(`${h1.name}: rolled back from generation 2 (`);
+      expect(r.out).toContain(`Rollback of ${h2.name} refused: ${h2.name} is on generation 1 of ${SYSTEM_PROFILE} and has no older generation to roll back to.`);
+      expect(readJson(ws.root, `dist/rollback/hosts/${h1.name}.json`)).toMatchObject({ status: 'deployed', fromGeneration: 2, toGeneration: 1 });
+    });
+  });
+  it('a batch stopped by SIGTERM reports every host: the running one stopped, the next not started', async () => {
+    procs.reset();
+    // One host at a time, the first one busy: the stop comes while it runs.
+    const nxBin = join(REPO_ROOT, 'node_modules', 'nx', 'dist', 'bin', 'nx.js');
+    const child = spawn(process.execPath, [nxBin, 'run-many', '-t', 'exec', '--command=touch /run/exec-started; sleep 60', '--timeout=20', '--parallel=1', '--output-style=stream'], { cwd: ws.root, env: nxEnv(procs.env), stdio: 'pipe' });
+    let out = '';
+    child.stdout.on('data', (c) => (out += c));
+    child.stderr.on('data', (c) => (out += c));
+    const done = new Promise<number | null>((resolve) => child.on('close', resolve));
+    const batchPid = async () => {
+      for (let i = 0; i < 600; i++) {
+        const started = await Promise.all(net.hosts.map((h) => exists(h, '/run/exec-started')));
+        const pid = started.some(Boolean) ? procs.pids('batch')[0] : undefined;
+        if (pid) return pid;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error(`no exec batch started:\n${out}`);
+    };
+    process.kill(await batchPid(), 'SIGTERM');
+    expect(await done).not.toBe(0);
+    const first = net.hosts.find((h) => out.includes(`Exec of ${h.name} stopped by SIGTERM`));
+    const second = net.hosts.find((h) => h !== first);
+    expect(first).toBeDefined();
+    expect(out).toContain(`Not started: the batch was stopped by SIGTERM.`);
+    expect(out).toMatch(new RegExp(`nx run ${second?.name}:exec[\\s\\S]*Not started`));
+    expect(procs.count()).toEqual({ batch: 1, single: 0 });
+    for (const h of net.hosts) await h.exec(['rm', '-f', '/run/exec-started']);
   });
 });

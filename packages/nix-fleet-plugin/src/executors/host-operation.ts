@@ -2,7 +2,7 @@
 // the options into a plan (the same checks everywhere), pick the target (ssh, or this machine),
 // run, and keep the host's result under dist/<operation>/ even when the options were refused
 // before anything ran.
-import type { ExecutorContext } from '@nx/devkit';
+import type { ExecutorContext, TaskGraph } from '@nx/devkit';
 import { HOSTNAME_PATTERN } from '../constants';
 import type { DeployOptions } from '../deploy/deploy-options';
 import { checkOneMachineTask, localOptions, targetFor } from '../deploy/local-target';
@@ -15,6 +15,8 @@ import { abortReason } from '../process/command-error';
 import { stopExitCode, watchForStop } from '../deploy/stop-signal';
 import { fleetKnownHostsOption } from '../install/known-hosts';
 import { checkedOptions } from './option-rule';
+import { eachTask, taskContext, type BatchYield } from './batch/each-task';
+import { batchParallel } from './batch/parallel';
 
 export interface HostOperation<R extends { host: string }, O> {
   /** "Rollback": starts every failure line. */
@@ -42,25 +44,26 @@ export interface HostOperation<R extends { host: string }, O> {
   explain?: (e: unknown) => string | undefined;
 }
 
-/** How a batch runs one host: its own log and the batch's one stop signal (the batch decides when to exit). */
-export interface HostRun {
+/** A host run inside a batch: the batch watches for a stop once, for all of its hosts. */
+export interface InBatch {
+  signal: AbortSignal;
+  /** The host's own output (deploy's batch keeps one per host); default console. */
   log?: (line: string) => void;
-  stop?: AbortSignal;
 }
 
 export async function runHostOperation<R extends { host: string }, O extends DeployOptions>(
   op: HostOperation<R, O>,
   given: O,
   context: ExecutorContext,
-  how: HostRun = {},
+  batch?: InBatch,
 ): Promise<{ success: boolean; result?: R; options: O; skipped?: string }> {
-  const log = how.log ?? ((line: string) => console.log(line));
-  const fail = how.log ?? ((line: string) => console.error(line));
+  const log = batch?.log ?? ((line: string) => console.log(line));
+  const fail = batch?.log ?? ((line: string) => console.error(line));
   const write = op.write ?? ((root: string, r: R) => void writeHostResult(root, op.dist, r));
   let host = given.host ?? context.projectName ?? '';
   let result: R;
-  const own = how.stop ? undefined : watchForStop();
-  const stop = how.stop ?? own!.signal;
+  const own = batch ? undefined : watchForStop();
+  const stop = batch?.signal ?? own!.signal;
   let options = given;
   let t: Target | undefined;
   let checked = false;
@@ -95,11 +98,30 @@ export async function runHostOperation<R extends { host: string }, O extends Dep
   write(context.root, result);
   const ok = op.ok(result);
   const line = op.line?.(result);
-  if (own && stop.aborted) {
+  if (stop.aborted) {
     // The target's own timeout or watchdog finishes what was started; nx may be gone.
     fail(`\n${line ?? `${op.title} of ${host} stopped by ${abortReason(stop)}; its result is in ${op.dist}.`}`);
+    // The batch reports every host, then ends as Nx tells it to.
+    if (batch) return { success: false, result, options };
     process.exit(stopExitCode(abortReason(stop)));
   }
   if (line) (ok ? log : fail)(`\n${line}`);
   return { success: ok, result, options };
+}
+
+/**
+ * The batch path: every host of an Nx batch through `executor` in this one process, at most Nx's
+ * --parallel at a time, each with its own output, under one watch for SIGINT, SIGTERM, SIGHUP
+ * or nx's death (a stop lets the running hosts finish their own way and starts no more).
+ */
+export function hostOperationBatch<O>(executor: (given: O, context: ExecutorContext, batch: InBatch) => Promise<{ success: boolean }>) {
+  return async function* batch(taskGraph: TaskGraph, inputs: Record<string, O>, _overrides: O, context: ExecutorContext): AsyncGenerator<BatchYield> {
+    const stop = watchForStop();
+    try {
+      const run = (id: string) => executor(inputs[id], taskContext(taskGraph, context, id), { signal: stop.signal });
+      yield* eachTask(Object.keys(inputs), run, { limit: batchParallel(context), signal: stop.signal });
+    } finally {
+      stop.dispose();
+    }
+  };
 }

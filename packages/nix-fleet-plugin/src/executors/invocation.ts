@@ -92,8 +92,19 @@ function parentOf(pid: number): number | undefined {
   }
 }
 
-/** The arguments of the nearest nx process above this one, or undefined (run in-process, or no /proc). */
+let found: { argv: string[] | undefined } | undefined;
+
+/**
+ * The arguments of the nearest nx process above this one, or undefined (run in-process, or no
+ * /proc). Read once per process: the nx above a task or batch process does not change, and a
+ * batch asks for every host.
+ */
 export function nxCommandLine(): string[] | undefined {
+  found ??= { argv: findNxCommandLine() };
+  return found.argv;
+}
+
+function findNxCommandLine(): string[] | undefined {
   let pid: number | undefined = process.ppid;
   for (let depth = 0; pid && pid > 1 && depth < 4; depth++, pid = parentOf(pid)) {
     const argv = commandLine(pid);

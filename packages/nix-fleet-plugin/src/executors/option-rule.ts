@@ -22,8 +22,12 @@ export interface OptionSchema {
   properties: Record<string, PropertySchema>;
 }
 
+/** Read once per process: a batch checks every host's options against the same file. */
+const schemas = new Map<string, OptionSchema>();
+
 export function executorSchema(executor: string): OptionSchema {
-  return JSON.parse(readFileSync(join(__dirname, executor, 'schema.json'), 'utf-8'));
+  if (!schemas.has(executor)) schemas.set(executor, JSON.parse(readFileSync(join(__dirname, executor, 'schema.json'), 'utf-8')));
+  return structuredClone(schemas.get(executor) as OptionSchema);
 }
 
 /** A flag's text as the schema's type, as Nx would have read it. */

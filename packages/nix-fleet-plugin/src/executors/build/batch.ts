@@ -1,4 +1,4 @@
-// Batch build (`nx run-many -t build --batch`): many hosts, one evaluation, one `nix build`.
+// Batch build (the default with "preferBatch"; off with --batch=false): many hosts, one evaluation, one `nix build`.
 //
 // Nx forks a process per task, which costs more than building a small host. In a batch, the
 // eval tasks have found every host's drvPath (fleet-eval.ts), one `nix build` of those
@@ -12,8 +12,7 @@ import { relative } from 'node:path';
 import { HOSTNAME_PATTERN } from '../../constants';
 import { hostFileOf } from '../../host/resolve-host';
 import { readHostJson } from '../../host/host-json';
-import { outLinkPath, previousOutPath, writeBuildRecord } from '../../nix/build-record';
-import { recordBuildChange } from '../../nix/build-changes';
+import { outLinkPath, previousOutPath } from '../../nix/build-record';
 import { flakeRefFor } from '../../nix/flake-ref';
 import { drvInstallable, nixBuildArgs, nixGcRootArgs, parseNixBuildResults, type Toplevel } from '../../nix/nix-argv';
 import { nixVersion } from '../../nix/nix-version';
@@ -25,6 +24,8 @@ import { checkScaleOptions } from './options';
 import { ProgressReporter } from '../../nix/progress';
 import { checkedOptions } from '../option-rule';
 import type { BuildExecutorSchema } from './schema';
+import { builtLine, recordBuilt } from './record-built';
+import { eachTask, taskContext, type BatchYield } from '../batch/each-task';
 
 /** A host built on its target (deployment.buildOn remote) only gets its record, from the one-host executor. */
 function buildsOnTarget(root: string, host: string): boolean {
@@ -34,8 +35,6 @@ function buildsOnTarget(root: string, host: string): boolean {
     return false;
   }
 }
-
-type Results = Record<string, { success: boolean; terminalOutput: string; startTime?: number; endTime?: number }>;
 
 /** Tasks that can share one nix build: same flake, builders, extra args and log style. */
 export function batchKey(o: BuildExecutorSchema): string | undefined {
@@ -67,18 +66,23 @@ async function inParallel(jobs: Array<() => Promise<unknown>>, limit: number): P
   }));
 }
 
-async function buildTogether(ids: string[], hosts: string[], evalHashes: Array<string | undefined>, taskHashes: Array<string | undefined>, options: BuildExecutorSchema, context: ExecutorContext): Promise<Results> {
+/** One `nix build` of every host in `ids`; each host's report line once its records are written. */
+async function buildTogether(ids: string[], hosts: string[], evalHashes: Array<string | undefined>, taskHashes: Array<string | undefined>, options: BuildExecutorSchema, context: ExecutorContext): Promise<Array<{ id: string; line: string }>> {
   const root = context.root;
-  const progress = options.progress !== false ? new ProgressReporter(`batch of ${hosts.length}`, (l) => process.stderr.write(`${l}\n`)) : undefined;
+  // One host's progress reads as it does from the one-host executor: under its name.
+  const label = hosts.length === 1 ? hosts[0] : `batch of ${hosts.length}`;
+  const progress = options.progress !== false ? new ProgressReporter(label, (l) => process.stderr.write(`${l}\n`)) : undefined;
   const { builders } = checkScaleOptions(options, root);
   progress?.step(`reading the evaluation of ${hosts.join(', ')}`);
-  const started = Date.now();
   const toplevels = await provenToplevels(context, options.flake, flakeRefFor(root, options.flake), hosts.map((host, i) => ({ host, key: evalHashes[i] })));
   const missing = Object.values(toplevels).find((t) => !existsSync(t.drvPath));
   if (missing) throw new Error(`${missing.drvPath} is no longer in the store`);
   const version = await nixVersion();
   const installables = [...new Set(Object.values(toplevels).map((t) => drvInstallable(t.drvPath, version)))];
-  const args = nixBuildArgs({ installables, extraArgs: options.extraArgs, builders, logFormat: progress ? 'internal-json' : undefined });
+  // One host links its GC root in the build itself, as the one-host executor does; several
+  // hosts get theirs after the one build (nix names a build's links by position, not by host).
+  const outLink = hosts.length === 1 ? relative(root, outLinkPath(root, hosts[0])) : undefined;
+  const args = nixBuildArgs({ installables, outLink, extraArgs: options.extraArgs, builders, logFormat: progress ? 'internal-json' : undefined });
   progress?.step(`building ${installables.length} systems`);
   const result = await run('nix', args, progress ? { cwd: root, echo: true, onStderrLine: (l) => progress.line(l) } : { cwd: root, echo: true, streamStderr: true }).catch(
     (e: unknown) => {
@@ -87,35 +91,25 @@ async function buildTogether(ids: string[], hosts: string[], evalHashes: Array<s
   );
   const built = matchBuildResults(toplevels, parseNixBuildResults(result.stdout));
   const before = Object.fromEntries(hosts.map((host) => [host, previousOutPath(root, host)]));
-  await inParallel(hosts.map((host) => () => run('nix', nixGcRootArgs(built[host].outPath, relative(root, outLinkPath(root, host))), { cwd: root })), 4);
-  const results: Results = {};
-  for (const [i, host] of hosts.entries()) {
+  if (!outLink) await inParallel(hosts.map((host) => () => run('nix', nixGcRootArgs(built[host].outPath, relative(root, outLinkPath(root, host))), { cwd: root })), 4);
+  return hosts.map((host, i) => {
     const system = toplevels[host].system ?? readHostJson(root, hostFileOf(host)).system;
-    const file = writeBuildRecord(root, { host, system, drvPath: built[host].drvPath, outPath: built[host].outPath, nixVersion: version });
-    recordBuildChange(root, host, taskHashes[i], before[host] !== built[host].outPath);
-    const text = `${host}: ${built[host].outPath}\n  record: ${relative(root, file)}`;
-    console.log(text);
-    results[ids[i]] = { success: true, terminalOutput: text, startTime: started, endTime: Date.now() };
-  }
-  return results;
+    const record = recordBuilt(root, { host, system, toplevel: built[host], nixVersion: version, taskHash: taskHashes[i], before: before[host] });
+    return { id: ids[i], line: builtLine(host, built[host].outPath, record) };
+  });
 }
 
-export default async function buildBatch(
-  taskGraph: TaskGraph,
-  inputs: Record<string, BuildExecutorSchema>,
-  _overrides: BuildExecutorSchema,
-  context: ExecutorContext,
-): Promise<Results> {
-  const results: Results = {};
+/**
+ * An async generator (Nx reports each host as it is yielded): the shared builds first, then
+ * the hosts that build alone, each through the one-host executor with its own output.
+ */
+export default async function* buildBatch(taskGraph: TaskGraph, inputs: Record<string, BuildExecutorSchema>, _overrides: BuildExecutorSchema, context: ExecutorContext): AsyncGenerator<BatchYield> {
   const groups = new Map<string, string[]>();
   const alone: string[] = [];
   const hostOf = (id: string) => inputs[id].host ?? taskGraph.tasks[id].target.project;
   // context.taskGraph is the whole run's, taskGraph only this batch's: the eval task each build
   // depends on, whose hash keys its evaluation, is only in the former.
-  const contextOf = (id: string): ExecutorContext => {
-    const { target } = taskGraph.tasks[id];
-    return { ...context, taskGraph: context.taskGraph ?? taskGraph, projectName: target.project, targetName: target.target, configurationName: target.configuration };
-  };
+  const contextOf = (id: string) => taskContext(taskGraph, context, id);
   for (const id of Object.keys(inputs)) {
     // A task with an option build does not know goes alone, where the executor refuses it.
     try {
@@ -132,18 +126,18 @@ export default async function buildBatch(
   }
   for (const ids of groups.values()) {
     const hosts = ids.map(hostOf);
+    const startTime = Date.now();
+    let built: Array<{ id: string; line: string }>;
     try {
-      Object.assign(results, await buildTogether(ids, hosts, ids.map((id) => evalHashOf(contextOf(id), hostOf(id))), ids.map((id) => taskGraph.tasks[id].hash), inputs[ids[0]], contextOf(ids[0])));
+      built = await buildTogether(ids, hosts, ids.map((id) => evalHashOf(contextOf(id), hostOf(id))), ids.map((id) => taskGraph.tasks[id].hash), inputs[ids[0]], contextOf(ids[0]));
     } catch (e) {
       const why = e instanceof CommandError ? e.reason : (e as Error).message;
       console.error(`\nThe batch build of ${hosts.join(', ')} failed (${why.split('\n')[0]}); building them one by one to tell which.`);
       alone.push(...ids);
+      continue;
     }
+    for (const { id, line } of built) yield { task: id, result: { success: true, terminalOutput: `${line}\n`, startTime, endTime: Date.now() } };
   }
-  for (const id of alone) {
-    const startTime = Date.now();
-    const { success } = await buildExecutor(inputs[id], contextOf(id));
-    results[id] = { success, terminalOutput: '', startTime, endTime: Date.now() };
-  }
-  return results;
+  // One at a time, as before: a build host or a cache upload is the slow part, not this process.
+  yield* eachTask(alone, (id) => buildExecutor(inputs[id], contextOf(id)), { limit: 1 });
 }

@@ -4,7 +4,7 @@ import { relative } from 'node:path';
 import { existsSync } from 'node:fs';
 import { explainNixFailure } from '../../host/preflight';
 import { resolveHost } from '../../host/resolve-host';
-import { outLinkPath, previousOutPath, writeBuildRecord } from '../../nix/build-record';
+import { outLinkPath, previousOutPath } from '../../nix/build-record';
 import { flakeRefFor } from '../../nix/flake-ref';
 import { drvInstallable, nixBuildArgs, nixCopyToArgs, nixStoreArgs, nixStoreSignArgs, parseNixBuildJson, toplevelInstallable } from '../../nix/nix-argv';
 import { nixVersion } from '../../nix/nix-version';
@@ -16,6 +16,7 @@ import { checkScaleOptions, checkSigningKeyLocation } from './options';
 import { ProgressReporter } from '../../nix/progress';
 import { checkedOptions } from '../option-rule';
 import { recordRemoteBuild } from './remote-record';
+import { builtLine, recordBuilt } from './record-built';
 import type { BuildExecutorSchema } from './schema';
 
 export default async function buildExecutor(given: BuildExecutorSchema, context: ExecutorContext) {
@@ -63,9 +64,8 @@ export default async function buildExecutor(given: BuildExecutorSchema, context:
       progress?.step(`copying to ${scale.cacheTo}`);
       await run('nix', [...nixCopyToArgs(scale.cacheTo, toplevel.outPath, logFormat), ...from], output);
     }
-    const file = writeBuildRecord(root, { host, system: expected.system ?? hostJson.system, ...toplevel, nixVersion: await nixVersion() });
-    recordBuildChange(root, host, ownTaskHash(context), before !== toplevel.outPath);
-    console.log(`${host}: ${toplevel.outPath}\n  record: ${relative(root, file)}`);
+    const record = recordBuilt(root, { host, system: expected.system ?? hostJson.system, toplevel, nixVersion: await nixVersion(), taskHash: ownTaskHash(context), before });
+    console.log(builtLine(host, toplevel.outPath, record));
     return { success: true };
   } catch (e) {
     const why = e instanceof CommandError ? (progress?.firstError ?? e.reason) : (e as Error).message;

@@ -2,19 +2,17 @@
 // the derivation the eval proved (its .drv files are in the local store) and the system it
 // gives; the deploy copies the derivation to the target and builds it there, as colmena's
 // buildOnTarget does at deploy time.
-import { relative } from 'node:path';
-import { previousOutPath, writeBuildRecord } from '../../nix/build-record';
-import { recordBuildChange } from '../../nix/build-changes';
+import { previousOutPath } from '../../nix/build-record';
 import type { Toplevel } from '../../nix/nix-argv';
 import { nixVersion } from '../../nix/nix-version';
+import { recordBuilt } from './record-built';
 
 export async function recordRemoteBuild(root: string, host: string, expected: Toplevel & { system?: string }, system: string, taskHash: string | undefined): Promise<{ success: boolean }> {
-  const before = previousOutPath(root, host);
-  const file = writeBuildRecord(root, { host, system: expected.system ?? system, drvPath: expected.drvPath, outPath: expected.outPath, nixVersion: await nixVersion(), buildOn: 'remote' });
-  recordBuildChange(root, host, taskHash, before !== expected.outPath);
+  const toplevel = { drvPath: expected.drvPath, outPath: expected.outPath };
+  const record = recordBuilt(root, { host, system: expected.system ?? system, toplevel, nixVersion: await nixVersion(), taskHash, before: previousOutPath(root, host), buildOn: 'remote' });
   console.log(
     `${host}: builds on its target at deploy time (deployment.buildOn: remote); nothing built here.\n` +
-      `  derivation: ${expected.drvPath}\n  system:     ${expected.outPath}\n  record: ${relative(root, file)}`,
+      `  derivation: ${expected.drvPath}\n  system:     ${expected.outPath}\n  record: ${record}`,
   );
   return { success: true };
 }

@@ -11,8 +11,7 @@ import { writeResult } from '../../deploy/result';
 import { stopExitCode, watchForStop } from '../../deploy/stop-signal';
 import { HOSTNAME_PATTERN } from '../../constants';
 import { abortReason } from '../../process/command-error';
-import { nxCommandLine } from '../invocation';
-import { nxParallel } from '../nx-parallel';
+import { batchParallel } from '../batch/parallel';
 import { deployTask } from './executor';
 import type { DeployExecutorSchema } from './schema';
 import { inTaskOrder } from './task-order';
@@ -38,7 +37,7 @@ async function deployOne(task: TaskGraph['tasks'][string], given: DeployExecutor
   const own: ExecutorContext = { ...context, projectName: host, targetName: task.target.target, configurationName: task.target.configuration };
   let success = false;
   try {
-    success = (await deployTask(given, own, { log, stop })).success;
+    success = (await deployTask(given, own, { log, signal: stop })).success;
   } catch (e) {
     const message = `unexpected error in the deployer: ${(e as Error).stack ?? e}`;
     log(`\nDeploy of ${host} failed: ${message}`);
@@ -60,7 +59,7 @@ export default async function* deployBatch(
   writeBatchRecord(context.root, { pid: process.pid, startedAt: Date.now(), hosts: ids.map((id) => taskGraph.tasks[id].target.project).sort() });
   // One stop for the batch: every host's calls end, and each host's watchdog decides.
   const stop = watchForStop();
-  const limit = nxParallel(nxCommandLine(), context.nxJsonConfiguration?.parallel);
+  const limit = batchParallel(context);
   try {
     const order = inTaskOrder(ids, taskGraph.dependencies, limit, (id) => deployOne(taskGraph.tasks[id], inputs[id], context, stop.signal));
     for await (const done of order) {

@@ -12,7 +12,7 @@ import { addedForWave } from '../../graph/waves';
 import { evalHashOf, evalPeers } from '../task-hash';
 import { failedPlan, writePlanResult, type PlanResult } from '../../deploy/plan';
 import { packageCounts, planOne } from './plan-run';
-import { runHostOperation, type HostOperation, type HostRun } from '../host-operation';
+import { runHostOperation, type HostOperation, type InBatch } from '../host-operation';
 import type { DeployExecutorSchema } from './schema';
 
 export function resultLine(r: DeployResult): string {
@@ -88,10 +88,10 @@ export function deployOperation(given: DeployExecutorSchema, context: ExecutorCo
   };
 }
 
-/** One host's deploy task, alone (its own process) or in a batch (`how` holds its log and the batch's stop). */
-export async function deployTask(given: DeployExecutorSchema, context: ExecutorContext, how: HostRun = {}) {
-  const log = how.log ?? ((line: string) => console.log(line));
-  return runHostOperation<DeployOutcome, DeployExecutorSchema>(deployOperation(given, context, log), given, context, how);
+/** One host's deploy task, alone (its own process) or in a batch (`batch` holds its log and the batch's stop). */
+export async function deployTask(given: DeployExecutorSchema, context: ExecutorContext, batch?: InBatch) {
+  const log = batch?.log ?? ((line: string) => console.log(line));
+  return runHostOperation<DeployOutcome, DeployExecutorSchema>(deployOperation(given, context, log), given, context, batch);
 }
 
 export default async function deployExecutor(given: DeployExecutorSchema, context: ExecutorContext) {

@@ -3,7 +3,7 @@ import type { ExecutorContext } from '@nx/devkit';
 import { isLocal } from '../../deploy/local-target';
 import { execHost, type ExecResult } from '../../operations/exec-host';
 import { DIST_EXEC } from '../../operations/summaries';
-import { runHostOperation } from '../host-operation';
+import { runHostOperation, type InBatch } from '../host-operation';
 import type { ExecExecutorSchema } from './schema';
 
 export const EXEC_TIMEOUT = { default: 600, max: 86400 };
@@ -25,7 +25,7 @@ export function execLine(r: ExecResult): string {
   return `${r.host}: ${r.status}${r.exitCode !== null ? ` (exit ${r.exitCode})` : ''}${r.message ? `: ${r.message}` : ''}`;
 }
 
-export default async function execExecutor(given: ExecExecutorSchema, context: ExecutorContext) {
+export default async function execExecutor(given: ExecExecutorSchema, context: ExecutorContext, batch?: InBatch) {
   const { success, result } = await runHostOperation<ExecResult, ExecExecutorSchema>(
     {
       title: 'Exec',
@@ -40,6 +40,7 @@ export default async function execExecutor(given: ExecExecutorSchema, context: E
     },
     given,
     context,
+    batch,
   );
   if (result) (success ? console.log : console.error)(execLine(result));
   return { success };

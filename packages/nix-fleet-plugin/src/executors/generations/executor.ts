@@ -6,10 +6,10 @@ import type { GenerationsResult } from '../../operations/generations-result';
 import { readGenerations } from '../../operations/generations';
 import { renderGenerations } from '../../operations/render-generations';
 import { DIST_GENERATIONS } from '../../operations/summaries';
-import { runHostOperation } from '../host-operation';
+import { runHostOperation, type InBatch } from '../host-operation';
 import type { GenerationsExecutorSchema } from './schema';
 
-export default async function generationsExecutor(given: GenerationsExecutorSchema, context: ExecutorContext) {
+export default async function generationsExecutor(given: GenerationsExecutorSchema, context: ExecutorContext, batch?: InBatch) {
   const { success, result, options } = await runHostOperation<GenerationsResult, GenerationsExecutorSchema>(
     {
       title: 'Generations',
@@ -32,6 +32,7 @@ export default async function generationsExecutor(given: GenerationsExecutorSche
     },
     given,
     context,
+    batch,
   );
   if (result?.status === 'ok') console.log(options.json ? JSON.stringify(result, null, 2) : renderGenerations(result));
   else if (result) console.error(`\nGenerations of ${result.host} failed: ${result.message}`);

@@ -1,7 +1,7 @@
 // @nix-fleet/nx:rollback: switch a host back to an older generation of its system profile, with
 // a deploy's lock, detached activation, watchdog, confirmation and health checks.
 import type { ExecutorContext } from '@nx/devkit';
-import { runHostOperation } from '../host-operation';
+import { runHostOperation, type InBatch } from '../host-operation';
 import { rollbackHost, type RollbackResult } from '../../operations/rollback-host';
 import { DIST_ROLLBACK, rollbackStatus } from '../../operations/summaries';
 import type { RollbackExecutorSchema } from './schema';
@@ -32,7 +32,7 @@ export function rollbackLine(r: RollbackResult): string {
   }
 }
 
-export default async function rollbackExecutor(given: RollbackExecutorSchema, context: ExecutorContext) {
+export default async function rollbackExecutor(given: RollbackExecutorSchema, context: ExecutorContext, batch?: InBatch) {
   const { success, result } = await runHostOperation<RollbackResult, RollbackExecutorSchema>(
     {
       title: 'Rollback',
@@ -47,6 +47,7 @@ export default async function rollbackExecutor(given: RollbackExecutorSchema, co
     },
     given,
     context,
+    batch,
   );
   if (result) (success ? console.log : console.error)(`\n${rollbackLine(result)}`);
   return { success };
