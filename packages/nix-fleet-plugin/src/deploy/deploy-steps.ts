@@ -6,6 +6,7 @@ import { commit, freshConnection } from './confirm';
 import { runHealthChecks } from './health';
 import { abortReason } from '../process/command-error';
 import { acquireLock, lockOwner, type TargetState } from './lock';
+import { checkPrivilege } from './privilege-check';
 import { watchdogWindow, type DeployPlan } from './options';
 import type { DeployContext } from './remote-scripts';
 import type { DeployResult } from './result';
@@ -32,12 +33,13 @@ export function stopped(d: HostDeploy, ctx?: DeployContext, rollingBackAfter?: s
   return d.finish({ status: 'failed', previous: d.state?.current || undefined, step: 'interrupted', message: stoppedMessage(d.plan, why, ctx, rollingBackAfter) });
 }
 
-/** Step 1, lock: vets ssh, then takes the host's lock and reads its state in one connection. */
+/** Step 1, lock: vets ssh and the target user's privilege, then takes the host's lock and reads its state in one connection. */
 export async function lockStep(d: HostDeploy): Promise<TargetState | DeployResult> {
   try {
     await d.t.checkHostKeys().catch((e: unknown) => {
       throw new DeployStepError('connect', outputOf(e));
     });
+    await checkPrivilege(d.t, d.plan);
     d.log(`${d.plan.host}: locking ${d.plan.target.host}`);
     return (d.state = await acquireLock(d.t, d.plan, lockOwner(d.token), d.log));
   } catch (e) {
