@@ -26,6 +26,17 @@ describe('batch parallelism', () => {
     expect(parallelFromArgs(['--parallel=2'], { NX_PARALLEL: '6' })).toBe(2);
   });
 
+  // Nx's parser (yargs): --no-parallel is parallel=false; a bare --parallel takes --maxParallel / --max-parallel first.
+  it.each<[string[], number | undefined]>([
+    [['run-many', '-t', 'deploy', '--no-parallel'], 1],
+    [['run-many', '-t', 'deploy', '--parallel', '--maxParallel=5'], 5],
+    [['run-many', '-t', 'deploy', '--parallel', '--max-parallel', '4'], 4],
+    [['run-many', '-t', 'deploy', '--parallel=true', '--max-parallel=2'], 2],
+    [['run-many', '-t', 'deploy', '--parallel=6', '--maxParallel=2'], 6],
+  ])('as Nx: %j gives %p', (args, expected) => {
+    expect(parallelFromArgs(args, { NX_PARALLEL: '9' })).toBe(expected);
+  });
+
   it("falls back to nx.json's parallel, then Nx's 3", () => {
     expect(batchParallel({ nxJsonConfiguration: { parallel: 5 } }, [], {})).toBe(5);
     expect(batchParallel({ nxJsonConfiguration: {} }, [], {})).toBe(3);

@@ -12,19 +12,29 @@ function count(value: string): number | undefined {
   return Number.isFinite(n) ? Math.max(1, Math.floor(n)) : undefined;
 }
 
-/** --parallel as Nx reads it from its command line: a number, N%, false (1), or bare/true (NX_PARALLEL or 3). */
+/** The last value of --NAME on Nx's command line (=value or the next token when it fits), before any `--`. */
+function lastOption(tokens: string[], names: string[], fits: RegExp): string | undefined {
+  let value: string | undefined;
+  for (let i = 0; i < tokens.length; i++) {
+    const m = /^--([a-zA-Z-]+)(?:=(.*))?$/.exec(tokens[i]);
+    if (!m || !names.includes(m[1])) continue;
+    const next = tokens[i + 1];
+    value = m[2] ?? (next !== undefined && !next.startsWith('-') && fits.test(next) ? next : '');
+  }
+  return value;
+}
+
+/** --parallel as Nx reads it from its command line: a number, N%, false or --no-parallel (1), or bare/true (--maxParallel, NX_PARALLEL or 3). */
 export function parallelFromArgs(args: string[], env: NodeJS.ProcessEnv = process.env): number | undefined {
   const end = args.indexOf('--');
   const tokens = end >= 0 ? args.slice(0, end) : args;
-  let value: string | undefined;
-  for (let i = 0; i < tokens.length; i++) {
-    const m = /^--parallel(?:=(.*))?$/.exec(tokens[i]);
-    if (!m) continue;
-    const next = tokens[i + 1];
-    value = m[1] ?? (next !== undefined && !next.startsWith('-') && /^(\d+%?|true|false)$/.test(next) ? next : 'true');
-  }
+  // yargs, Nx's parser, reads --no-parallel as --parallel=false; the last of them wins.
+  const value = lastOption(tokens.map((t) => (t === '--no-parallel' ? '--parallel=false' : t)), ['parallel'], /^(\d+%?|true|false)$/);
   if (value === 'false') return 1;
-  if (value === undefined || value === 'true' || value === '') return value === undefined && !env.NX_PARALLEL ? undefined : count(env.NX_PARALLEL ?? String(NX_DEFAULT));
+  if (value === undefined || value === 'true' || value === '') {
+    if (value === undefined && !env.NX_PARALLEL) return undefined;
+    return count(lastOption(tokens, ['maxParallel', 'max-parallel'], /^\d+$/) || env.NX_PARALLEL || String(NX_DEFAULT));
+  }
   return count(value);
 }
 
