@@ -46,4 +46,34 @@ describe('deploy batch', () => {
     expect(JSON.parse(readFileSync(join(root, 'dist/deploy/batch.json'), 'utf-8'))).toMatchObject({ pid: process.pid, hosts: ['web1', 'web2', 'web3', 'web4'] });
     expect(JSON.parse(readFileSync(join(root, 'dist/deploy/run-tasks.json'), 'utf-8')).hosts).toEqual(['web1', 'web2', 'web3', 'web4']);
   });
+
+  it('once stopped (SIGINT), starts no more hosts: each reports it was not started, with a result file', async () => {
+    for (const h of ['st1', 'st2', 'st3']) hostJson({ type: 'server', system: 'x86_64-linux' }, h);
+    const hosts = ['st3', 'st1', 'st2'];
+    const graph = { roots: hosts.map((h) => `${h}:deploy`), tasks: Object.fromEntries(hosts.map((h) => [`${h}:deploy`, task(h)])), dependencies: {}, continuousDependencies: {} } as unknown as TaskGraph;
+    const exit = jest.spyOn(process, 'exit').mockImplementation((() => undefined) as never);
+    const results: Record<string, { success: boolean; terminalOutput: string }> = {};
+    const batch = deployBatch(graph, Object.fromEntries(hosts.map((h) => [`${h}:deploy`, {}])), {}, {
+      ...context,
+      projectName: undefined,
+      targetName: undefined,
+      taskGraph: graph,
+      nxJsonConfiguration: { parallel: 1 },
+    });
+    for await (const r of batch) {
+      results[r.task] = r.result;
+      // Ctrl-C while the first host's result is being shown.
+      if (Object.keys(results).length === 1) process.emit('SIGINT');
+    }
+    expect(Object.keys(results).sort()).toEqual(['st1:deploy', 'st2:deploy', 'st3:deploy']);
+    // st1 ran (and failed: no targetHost); st2 and st3 never started.
+    expect(results['st1:deploy'].terminalOutput).toContain('Host "st1" has no deployment.targetHost');
+    for (const h of ['st2', 'st3']) {
+      expect(results[`${h}:deploy`]).toMatchObject({ success: false, terminalOutput: `Deploy of ${h} was not started: the batch was stopped by SIGINT; nothing was done on this host\n` });
+      expect(JSON.parse(readFileSync(join(root, 'dist/deploy/hosts', `${h}.json`), 'utf-8'))).toMatchObject({ host: h, status: 'failed', step: 'interrupted' });
+    }
+    // The batch ends as a process stopped by SIGINT would, once its results went out.
+    await new Promise((r) => setTimeout(r, 600));
+    expect(exit).toHaveBeenCalledWith(130);
+  });
 });
