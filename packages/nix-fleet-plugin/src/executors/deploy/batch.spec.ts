@@ -4,6 +4,7 @@ import type { TaskGraph } from '@nx/devkit';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { executorWorkspace } from '../../../testing/executor-workspace';
+import { readPlanResult } from '../../deploy/plan';
 import deployBatch from './batch';
 
 const task = (host: string) => ({ id: `${host}:deploy`, target: { project: host, target: 'deploy' }, overrides: {}, outputs: [], parallelism: true });
@@ -53,7 +54,8 @@ describe('deploy batch', () => {
     const graph = { roots: hosts.map((h) => `${h}:deploy`), tasks: Object.fromEntries(hosts.map((h) => [`${h}:deploy`, task(h)])), dependencies: {}, continuousDependencies: {} } as unknown as TaskGraph;
     const exit = jest.spyOn(process, 'exit').mockImplementation((() => undefined) as never);
     const results: Record<string, { success: boolean; terminalOutput: string }> = {};
-    const batch = deployBatch(graph, Object.fromEntries(hosts.map((h) => [`${h}:deploy`, {}])), {}, {
+    // st3 was to be planned (--mode=plan): its row in the plan table needs a plan result.
+    const batch = deployBatch(graph, Object.fromEntries(hosts.map((h) => [`${h}:deploy`, h === 'st3' ? { mode: 'plan' as const } : {}])), {}, {
       ...context,
       projectName: undefined,
       targetName: undefined,
@@ -70,8 +72,9 @@ describe('deploy batch', () => {
     expect(results['st1:deploy'].terminalOutput).toContain('Host "st1" has no deployment.targetHost');
     for (const h of ['st2', 'st3']) {
       expect(results[`${h}:deploy`]).toMatchObject({ success: false, terminalOutput: `Deploy of ${h} was not started: the batch was stopped by SIGINT; nothing was done on this host\n` });
-      expect(JSON.parse(readFileSync(join(root, 'dist/deploy/hosts', `${h}.json`), 'utf-8'))).toMatchObject({ host: h, status: 'failed', step: 'interrupted' });
     }
+    expect(JSON.parse(readFileSync(join(root, 'dist/deploy/hosts', 'st2.json'), 'utf-8'))).toMatchObject({ host: 'st2', status: 'failed', step: 'interrupted' });
+    expect(readPlanResult(root, 'st3')).toMatchObject({ host: 'st3', status: 'failed', message: expect.stringContaining('stopped by SIGINT') });
     // The batch ends as a process stopped by SIGINT would, once its results went out.
     await new Promise((r) => setTimeout(r, 600));
     expect(exit).toHaveBeenCalledWith(130);
