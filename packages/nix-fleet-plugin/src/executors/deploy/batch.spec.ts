@@ -53,6 +53,9 @@ describe('deploy batch', () => {
     const hosts = ['st3', 'st1', 'st2'];
     const graph = { roots: hosts.map((h) => `${h}:deploy`), tasks: Object.fromEntries(hosts.map((h) => [`${h}:deploy`, task(h)])), dependencies: {}, continuousDependencies: {} } as unknown as TaskGraph;
     const exit = jest.spyOn(process, 'exit').mockImplementation((() => undefined) as never);
+    // One host at a time (nx.json's parallel), whatever the environment says.
+    const nxParallel = process.env.NX_PARALLEL;
+    delete process.env.NX_PARALLEL;
     const results: Record<string, { success: boolean; terminalOutput: string }> = {};
     // st3 was to be planned (--mode=plan): its row in the plan table needs a plan result.
     const batch = deployBatch(graph, Object.fromEntries(hosts.map((h) => [`${h}:deploy`, h === 'st3' ? { mode: 'plan' as const } : {}])), {}, {
@@ -67,6 +70,11 @@ describe('deploy batch', () => {
       // Ctrl-C while the first host's result is being shown.
       if (Object.keys(results).length === 1) process.emit('SIGINT');
     }
+    // The batch ends as a process stopped by SIGINT would, once its results went out (waited for first: a failed
+    // expectation must not leave its exit timer to end jest).
+    await new Promise((r) => setTimeout(r, 600));
+    if (nxParallel !== undefined) process.env.NX_PARALLEL = nxParallel;
+    expect(exit).toHaveBeenCalledWith(130);
     expect(Object.keys(results).sort()).toEqual(['st1:deploy', 'st2:deploy', 'st3:deploy']);
     // st1 ran (and failed: no targetHost); st2 and st3 never started.
     expect(results['st1:deploy'].terminalOutput).toContain('Host "st1" has no deployment.targetHost');
@@ -75,8 +83,5 @@ describe('deploy batch', () => {
     }
     expect(JSON.parse(readFileSync(join(root, 'dist/deploy/hosts', 'st2.json'), 'utf-8'))).toMatchObject({ host: 'st2', status: 'failed', step: 'interrupted' });
     expect(readPlanResult(root, 'st3')).toMatchObject({ host: 'st3', status: 'failed', message: expect.stringContaining('stopped by SIGINT') });
-    // The batch ends as a process stopped by SIGINT would, once its results went out.
-    await new Promise((r) => setTimeout(r, 600));
-    expect(exit).toHaveBeenCalledWith(130);
   });
 });
