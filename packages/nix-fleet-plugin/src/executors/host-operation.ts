@@ -4,7 +4,7 @@
 import type { ExecutorContext, TaskGraph } from '@nx/devkit';
 import { HOSTNAME_PATTERN } from '../constants';
 import type { DeployOptions } from '../deploy/deploy-options';
-import { checkOneMachineTask, localOptions, targetFor } from '../deploy/local-target';
+import { checkOneMachineTask, localOptions, selectedTasks, targetFor } from '../deploy/local-target';
 import { deployPlan, type DeployPlan } from '../deploy/options';
 import { allowsLocalTargets, checkMachine } from '../deploy/machine-check';
 import type { Target } from '../deploy/target';
@@ -34,6 +34,17 @@ export interface InBatch {
   signal: AbortSignal;
 }
 
+/**
+ * --host names one host, so a run-many or affected that hands it to every task would reach that
+ * host once per task and report its result under each task's name: refuse it there.
+ */
+function checkOneHostTask(options: { host?: string }, context: ExecutorContext): void {
+  if (options.host === undefined || options.host === context.projectName) return;
+  const count = selectedTasks(Object.values(context.taskGraph?.tasks ?? {}), context.targetName);
+  if (count <= 1) return;
+  throw new Error(`--host=${options.host} names one host, but this run has ${count} ${context.targetName} tasks: each would reach ${options.host}. Nothing was run. Run one host: nx run ${options.host}:${context.targetName}.`);
+}
+
 export async function runHostOperation<R extends { host: string }, O extends DeployOptions>(op: HostOperation<R, O>, given: O, context: ExecutorContext, batch?: InBatch): Promise<{ success: boolean; result?: R; options: O }> {
   let host = given.host ?? context.projectName ?? '';
   let result: R;
@@ -41,6 +52,10 @@ export async function runHostOperation<R extends { host: string }, O extends Dep
   let options = given;
   try {
     options = checkedOptions(op.executor, given, context);
+    // Refused under the task's own name: the host it named is another task's to report.
+    host = context.projectName ?? host;
+    checkOneHostTask(options, context);
+    host = options.host ?? host;
     const resolved = resolveHost(options, context);
     host = resolved.host;
     checkOneMachineTask(options, Object.values(context.taskGraph?.tasks ?? {}), context.targetName);
