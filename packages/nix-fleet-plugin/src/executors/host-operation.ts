@@ -39,10 +39,15 @@ export interface InBatch {
  * host once per task and report its result under each task's name: refuse it there.
  */
 function checkOneHostTask(options: { host?: string }, context: ExecutorContext): void {
-  if (options.host === undefined || options.host === context.projectName) return;
-  const count = selectedTasks(Object.values(context.taskGraph?.tasks ?? {}), context.targetName);
+  const tasks = Object.values(context.taskGraph?.tasks ?? {});
+  // The task of the named host itself is refused too: the run's other tasks show the flag.
+  const named = options.host !== undefined && options.host !== context.projectName
+    ? options.host
+    : tasks.map((t) => t.overrides?.host).find((h, i) => typeof h === 'string' && tasks[i].target.target === context.targetName && h !== tasks[i].target.project);
+  if (named === undefined) return;
+  const count = selectedTasks(tasks, context.targetName);
   if (count <= 1) return;
-  throw new Error(`--host=${options.host} names one host, but this run has ${count} ${context.targetName} tasks: each would reach ${options.host}. Nothing was run. Run one host: nx run ${options.host}:${context.targetName}.`);
+  throw new Error(`--host=${named} names one host, but this run has ${count} ${context.targetName} tasks: each would reach ${named}. Nothing was run. Run one host: nx run ${named}:${context.targetName}.`);
 }
 
 export async function runHostOperation<R extends { host: string }, O extends DeployOptions>(op: HostOperation<R, O>, given: O, context: ExecutorContext, batch?: InBatch): Promise<{ success: boolean; result?: R; options: O }> {
