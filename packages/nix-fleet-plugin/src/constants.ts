@@ -10,6 +10,30 @@ export const DIST_HOSTS = 'dist/hosts';
 /** Tag of a host whose host.json does not load: `nx show projects -p tag:nix-fleet:invalid`. */
 export const INVALID_TAG = 'nix-fleet:invalid';
 
+/**
+ * The one table of target names: the targets every host project gets, each with the nx.json
+ * option that renames it and its default name. Read by the graph, the option rule, the
+ * summaries (through the normalized options), reserved host names and the fleet's docs.
+ */
+export const HOST_TARGET_NAMES = {
+  evalTargetName: 'eval',
+  buildTargetName: 'build',
+  closureSizeTargetName: 'closure-size',
+  deployTargetName: 'deploy',
+  rollbackTargetName: 'rollback',
+  generationsTargetName: 'generations',
+  execTargetName: 'exec',
+} as const;
+/** A machine's first day: install, hardware detection and trying the host in a local VM. */
+export const INSTALL_TARGET_NAMES = {
+  installTargetName: 'install',
+  detectHardwareTargetName: 'detect-hardware',
+  vmTargetName: 'vm',
+  vmBuildTargetName: 'vm-build',
+} as const;
+export const TARGET_NAME_DEFAULTS = { ...HOST_TARGET_NAMES, ...INSTALL_TARGET_NAMES } as const;
+export type TargetNameOption = keyof typeof TARGET_NAME_DEFAULTS;
+
 export const HOST_TYPES = ['laptop', 'desktop', 'server', 'vm'] as const;
 export type HostType = (typeof HOST_TYPES)[number];
 export const HOST_SYSTEMS = ['x86_64-linux', 'aarch64-linux'] as const;

@@ -1,5 +1,7 @@
-// Benchmark: `nx run-many -t deploy` to N test hosts, --parallel=1 against --parallel=N.
-// Run as root: npm run bench:deploy [-- --hosts=10 --activation-seconds=2 --kex=curve25519-sha256]
+// Benchmark: `nx run-many -t deploy` to N test hosts, --parallel=1 against --parallel=N, in one
+// batch process (the default) and with --batch=false (one process per host); then a fleet of
+// --big-hosts (50; 0 skips it) in one batch, for the deploying side's CPU per host at scale.
+// Run as root: npm run bench:deploy [-- --hosts=10 --big-hosts=50 --activation-seconds=2 --kex=curve25519-sha256]
 // (--kex sets KexAlgorithms in the ssh config the deploys use, as an operator may in theirs.)
 // Builds are done (and cached) before each timed run, so the times are deploys only, and an
 // untimed first deploy gives each host a system, so each timed deploy replaces one. Besides wall
@@ -37,6 +39,7 @@ function fleet(net: TestNetwork, version: string, sleepSeconds: number): Fixture
 
 interface Row {
   name: string;
+  hosts: number;
   seconds: number;
   /** CPU seconds per host: all of the deploying side, then its parts, then the targets. */
   cpu: { deployer: number; node: number; ssh: number; nix: number; target: number };
@@ -46,37 +49,43 @@ interface Row {
 
 const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
 
-async function main() {
-  const count = arg('hosts', 10);
-  const sleepSeconds = arg('activation-seconds', 2);
-  const kex = process.argv.find((a) => a.startsWith('--kex='))?.slice('--kex='.length);
-  const net = await startTestHosts(count, { namePrefix: 'bench' });
+/** One timed run: `nx run-many -t deploy` with these flags, after a new version was built. */
+interface Run {
+  name: string;
+  flags: string[];
+}
+
+/**
+ * Starts `count` hosts, gives each a running system (untimed), then for each run builds a new
+ * version and times its deploy. Every namespace and cgroup it made is removed, also on failure.
+ */
+async function benchFleet(count: number, sleepSeconds: number, runs: Run[], kex: string | undefined, withFloor: boolean): Promise<Row[]> {
+  const net = await startTestHosts(count, { namePrefix: count > 10 ? 'bb' : 'bench' });
   // The operator's choice, in the deploying machine's ssh config (the bench's NIX_FLEET_SSH_CONFIG).
   if (kex) appendFileSync(net.sshConfigFile, `Host *\n  KexAlgorithms ${kex}\n`);
-  useNetworkSshConfig(net);
+  const restoreSsh = useNetworkSshConfig(net);
   const ws = createWorkspace('nix-fleet-bench-deploy-', {}, { builtPlugin: true });
   const top = CpuGroup.create(`nix-fleet-bench-deploy-${process.pid}`);
   const groups = top && { ssh: top.child('ssh'), nix: top.child('nix'), targets: CpuGroup.create(`nix-fleet-bench-targets-${process.pid}`) };
   const shims = groups?.ssh && groups.nix ? commandShims({ ssh: groups.ssh, nix: groups.nix }) : undefined;
+  const rows: Row[] = [];
   try {
     // Every sshd session process is a child of its host's listener, so it runs in the targets' group.
     for (const h of net.hosts) groups?.targets?.add(Number((await h.exec(['cat', '/run/sshd.pid'])).trim()));
-    const loadBefore = load();
-    const rows: Row[] = [];
-    // Version 1.0 (not timed) gives every host a running system, so both timed runs replace one.
-    for (const [version, parallel] of [['1.0', 0], ['2.0', 1], ['3.0', count]] as const) {
-      writeFixtureFleet(ws.root, fleet(net, version, sleepSeconds));
-      ws.commit(`version ${version}`);
-      ws.nx(['run-many', '-t', 'build', `--parallel=${count}`]);
-      if (parallel === 0) {
+    // Version 1 (not timed) gives every host a running system, so each timed run replaces one.
+    for (const [i, run] of [{ name: 'untimed', flags: [] }, ...runs].entries()) {
+      writeFixtureFleet(ws.root, fleet(net, `${i + 1}.0`, sleepSeconds));
+      ws.commit(`version ${i + 1}.0`);
+      ws.nx(['run-many', '-t', 'build', `--parallel=${Math.min(count, 10)}`]);
+      if (i === 0) {
         process.stderr.write(`deploying ${count} hosts once, untimed ...\n`);
-        ws.nx(['run-many', '-t', 'deploy', `--parallel=${count}`]);
+        ws.nx(['run-many', '-t', 'deploy', `--parallel=${Math.min(count, 10)}`]);
         continue;
       }
-      process.stderr.write(`deploying ${count} hosts with --parallel=${parallel} ...\n`);
+      process.stderr.write(`deploying ${count} hosts, ${run.name} ...\n`);
       for (const g of [top, groups?.ssh, groups?.nix, groups?.targets]) g?.reset();
       const authBefore = net.hosts.map(authentications);
-      const nx = [process.execPath, NX_BIN, 'run-many', '-t', 'deploy', `--parallel=${parallel}`];
+      const nx = [process.execPath, NX_BIN, 'run-many', '-t', 'deploy', ...run.flags];
       const [command, ...args] = top ? top.wrap(nx) : nx;
       const started = performance.now();
       const r = spawnSync(command, args, {
@@ -86,21 +95,45 @@ async function main() {
         env: nxEnv(shims ? { PATH: `${shims.dir}:${process.env.PATH}` } : {}),
       });
       const seconds = (performance.now() - started) / 1000;
-      const handshakes = net.hosts.reduce((sum, h, i) => sum + authentications(h) - authBefore[i], 0) / count;
+      const handshakes = net.hosts.reduce((sum, h, k) => sum + authentications(h) - authBefore[k], 0) / count;
       const per = (g: CpuGroup | undefined) => (g ? g.seconds() / count : NaN);
       const [deployer, ssh, nix] = [per(top), per(groups?.ssh), per(groups?.nix)];
       const summary = /Deploy \(\d+ hosts\): ([^\n]+)/.exec(r.stdout)?.[1] ?? `exit ${r.status}`;
       if (r.status !== 0) process.stderr.write(r.stdout.slice(-3000) + r.stderr.slice(-2000));
-      rows.push({ name: `--parallel=${parallel}`, seconds, cpu: { deployer, node: deployer - ssh - nix, ssh, nix, target: per(groups?.targets) }, handshakes, summary });
+      rows.push({ name: run.name, hosts: count, seconds, cpu: { deployer, node: deployer - ssh - nix, ssh, nix, target: per(groups?.targets) }, handshakes, summary });
     }
-    rows.push(floorRow(ws.root, count, top));
-    report(rows, count, sleepSeconds, loadBefore, kex);
+    if (withFloor) rows.push(floorRow(ws.root, count, top));
+    return rows;
   } finally {
+    restoreSsh();
     await net.teardown();
     ws.remove();
     shims?.remove();
     for (const g of [groups?.ssh, groups?.nix, top, groups?.targets]) g?.remove();
   }
+}
+
+async function main() {
+  const count = arg('hosts', 10);
+  const big = arg('big-hosts', 50);
+  const sleepSeconds = arg('activation-seconds', 2);
+  const kex = process.argv.find((a) => a.startsWith('--kex='))?.slice('--kex='.length);
+  const loadBefore = load();
+  // The default (one batch process for the run) beside one process per host, each at 1 and N.
+  const rows = await benchFleet(
+    count,
+    sleepSeconds,
+    [
+      { name: 'batch, -p 1', flags: ['--parallel=1'] },
+      { name: `batch, -p ${count}`, flags: [`--parallel=${count}`] },
+      { name: 'per host, -p 1', flags: ['--parallel=1', '--batch=false'] },
+      { name: `per host, -p ${count}`, flags: [`--parallel=${count}`, '--batch=false'] },
+    ],
+    kex,
+    true,
+  );
+  if (big > 0) rows.push(...(await benchFleet(big, sleepSeconds, [{ name: `batch, -p ${count}`, flags: [`--parallel=${count}`] }], kex, false)));
+  report(rows, count, sleepSeconds, loadBefore, kex);
 }
 
 /**
@@ -126,15 +159,15 @@ function floorRow(root: string, count: number, top: CpuGroup | undefined): Row {
   const r = spawnSync(command, args, { cwd: root, encoding: 'utf-8', env: nxEnv() });
   const seconds = (performance.now() - started) / 1000;
   const cpu = top ? top.seconds() / count : NaN;
-  return { name: 'no-op tasks', seconds, cpu: { deployer: cpu, node: cpu, ssh: 0, nix: 0, target: 0 }, handshakes: 0, summary: r.status === 0 ? `${count} tasks of an executor that does nothing` : `exit ${r.status}` };
+  return { name: 'no-op tasks', hosts: count, seconds, cpu: { deployer: cpu, node: cpu, ssh: 0, nix: 0, target: 0 }, handshakes: 0, summary: r.status === 0 ? `${count} tasks of an executor that does nothing` : `exit ${r.status}` };
 }
 
 function report(rows: Row[], count: number, sleepSeconds: number, loadBefore: string, kex?: string) {
-  const ratio = rows[0].seconds / rows[1].seconds;
   const cols: Array<[string, number, (r: Row) => string]> = [
-    ['run', 14, (r) => r.name],
+    ['run', 16, (r) => r.name],
+    ['hosts', 5, (r) => String(r.hosts)],
     ['wall', 8, (r) => `${r.seconds.toFixed(1)}s`],
-    ['per host', 9, (r) => `${(r.seconds / count).toFixed(2)}s`],
+    ['per host', 9, (r) => `${(r.seconds / r.hosts).toFixed(2)}s`],
     ['CPU/host', 9, (r) => `${r.cpu.deployer.toFixed(2)}s`],
     ['node', 6, (r) => r.cpu.node.toFixed(2)],
     ['ssh', 6, (r) => r.cpu.ssh.toFixed(2)],
@@ -143,17 +176,21 @@ function report(rows: Row[], count: number, sleepSeconds: number, loadBefore: st
     ['ssh logins/host', 16, (r) => r.handshakes.toFixed(1)],
   ];
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(cols[i][1]) : c.padStart(cols[i][1]))).join(' ');
-  console.log(`\ndeploy of ${count} test hosts (each replaces its running system with a 1 MiB new closure, activation ${sleepSeconds}s${kex ? `, KexAlgorithms ${kex}` : ''}); load average before: ${loadBefore}, after: ${load()}\n`);
+  console.log(`\ndeploy of test hosts (each replaces its running system with a 1 MiB new closure, activation ${sleepSeconds}s${kex ? `, KexAlgorithms ${kex}` : ''}); load average before: ${loadBefore}, after: ${load()}\n`);
   console.log(`${line(cols.map((c) => c[0]))}   result`);
   console.log(`${line(cols.map((c) => '-'.repeat(c[1])))}   ${'-'.repeat(30)}`);
   for (const r of rows) console.log(`${line(cols.map((c) => c[2](r)))}   ${r.summary}`);
   console.log(
-    `\nno-op tasks: ${count} tasks of an executor that does nothing, --parallel=${count}: what Nx costs per task, the floor;` +
-      '\nCPU/host: nx, its deploy task processes and every ssh and nix client they start (node, ssh and nix split it);' +
-      '\ntarget CPU/host: the targets\' sshd and everything under it (nix-daemon --stdio, the deploy scripts);' +
-      '\nssh logins/host: connections the targets\' sshd authenticated, per host.',
+    `\nbatch: the default, every deploy task of the run in one process; per host: --batch=false, one process per task;` +
+      `\nno-op tasks: ${count} tasks of an executor that does nothing, one process each, --parallel=${count}: what Nx costs per task process;` +
+      '\nCPU/host: nx, its deploy processes and every ssh and nix client they start (node, ssh and nix split it);' +
+      "\ntarget CPU/host: the targets' sshd and everything under it (nix-daemon --stdio, the deploy scripts);" +
+      "\nssh logins/host: connections the targets' sshd authenticated, per host.",
   );
-  console.log(`\nspeed-up: ${ratio.toFixed(1)}x (goal: 7x at 10 hosts with a 2 s activation; the limit is ${count}x)`);
+  const wall = (name: string) => rows.find((r) => r.name === name && r.hosts === count)?.seconds ?? NaN;
+  const ratio = (mode: string) => (wall(`${mode}, -p 1`) / wall(`${mode}, -p ${count}`)).toFixed(1);
+  console.log(`\nspeed-up of -p ${count} over -p 1: batch ${ratio('batch')}x, per host ${ratio('per host')}x (goal: 7x at 10 hosts with a 2 s activation; the limit is ${count}x)`);
+  console.log('goal: deploying-side CPU per host at most 0.4 s, and no more per host at 50 hosts');
 }
 
 main().catch((e) => {

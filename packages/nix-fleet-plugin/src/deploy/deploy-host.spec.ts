@@ -1,6 +1,6 @@
 // The deploy sequence, driven through a fake host: which steps run, in which order, and what
 // the result says, for each way a deploy can go.
-import { FakeTarget } from '../../testing/fake-target';
+import { FakeTarget, FAKE_CURRENT, FAKE_PROFILE } from '../../testing/fake-target';
 import { deployHost } from './deploy-host';
 import { deployPlan, type DeployPlan } from './options';
 
@@ -19,6 +19,7 @@ const lost = { fail: 255, stderr: 'Connection to web1.lan closed by remote host.
 async function deploy(t: FakeTarget, p = plan()) {
   const lines: string[] = [];
   const result = await deployHost(p, NEW, (l) => lines.push(l), t);
+  expect(t.violations).toEqual([]);
   return { result, lines };
 }
 
@@ -160,5 +161,40 @@ describe('deployHost stopped from outside', () => {
     expect(result).toMatchObject({ status: 'failed', step: 'interrupted' });
     expect(result.message).toContain('stopped by SIGTERM: the deployer stopped following web1 and closed its ssh connection.');
     expect(result.message).toContain(says);
+  });
+});
+
+describe('deployHost on a host whose running system, profile and profile link all differ', () => {
+  const done = { activate: activation('0') };
+  const deployOf = async (system: string, mode: DeployPlan['mode']) => {
+    const t = new FakeTarget({ ...done, lock: { stdout: `current=${FAKE_CURRENT}\nprofile=${FAKE_PROFILE}\nprofile-link=system-41-link\ngeneration-max=43\n` }, commit: { stdout: `running=${system}\n` } });
+    const result = await deployHost(plan({ mode }), system, () => undefined, t);
+    expect(t.violations).toEqual([]);
+    return { t, result };
+  };
+
+  it("boot: the profile's system is unchanged, the running one is not; it boots, never switches or confirms", async () => {
+    expect((await deployOf(FAKE_PROFILE, 'boot')).result.status).toBe('unchanged');
+    const { t, result } = await deployOf(FAKE_CURRENT, 'boot');
+    expect(result).toMatchObject({ status: 'deployed', previous: FAKE_CURRENT });
+    expect(t.calls).toEqual(['host-keys', 'lock', 'copy', 'activate', 'unlock']);
+    expect(t.contexts.map((c) => c.ctx.mode)).toEqual(['boot']);
+  });
+
+  it("switch: the running system is unchanged, the profile's is not; the rollback context names generation 41 of 43", async () => {
+    expect((await deployOf(FAKE_CURRENT, 'switch')).result.status).toBe('unchanged');
+    const { t, result } = await deployOf(FAKE_PROFILE, 'switch');
+    expect(result).toMatchObject({ status: 'deployed', previous: FAKE_CURRENT, running: FAKE_PROFILE });
+    expect(t.contexts.map((c) => [c.step, c.ctx.mode, c.ctx.previousProfileLink, c.ctx.maxGeneration])).toEqual([
+      ['activate', 'switch', 'system-41-link', '43'],
+      ['commit', 'switch', 'system-41-link', '43'],
+    ]);
+  });
+
+  it('a failed activation rolls back with the same context the activation had', async () => {
+    const t = new FakeTarget({ activate: activation('1'), rollback: { stdout: `running=${FAKE_CURRENT}\n` } });
+    const result = await deployHost(plan(), NEW, () => undefined, t);
+    expect(result).toMatchObject({ status: 'rolled-back', rolledBackBy: 'deployer', running: FAKE_CURRENT });
+    expect(t.contexts.map((c) => c.step)).toEqual(['activate', 'rollback']);
   });
 });

@@ -1,17 +1,12 @@
-// One host's transactional deploy: lock, compare, copy, activate, confirm, check, commit,
-// and roll back on any failure after activation began.
+// One host's transactional deploy: lock, copy, activate, confirm, and roll back on any failure
+// after activation began. Each step is a function of deploy-steps.ts named for it; this file
+// only decides which step comes next, and who releases the lock.
 import { randomBytes } from 'node:crypto';
-import { activate } from './activation';
-import { commit, freshConnection } from './confirm';
-import { runHealthChecks } from './health';
-import { abortReason } from '../process/command-error';
-import { acquireLock, lockOwner, releaseLock, type TargetState } from './lock';
-import { watchdogWindow, type DeployPlan } from './options';
-import type { DeployContext } from './remote-scripts';
+import { releaseLock, type TargetState } from './lock';
+import type { DeployPlan } from './options';
 import type { DeployResult } from './result';
-import { rollBack, rollbackOutcome } from './rollback';
+import { activateStep, confirmStep, copyStep, deployContext, lockStep, rollBackStep, type HostDeploy } from './deploy-steps';
 import { DeployStepError } from './step-error';
-import { stoppedMessage } from './stopped';
 import { outputOf, SshHost, type Target } from './target';
 
 export function newToken(): string {
@@ -25,130 +20,62 @@ export function newToken(): string {
  */
 export type ChooseGeneration = (state: TargetState) => Promise<{ outPath: string; generation: number }>;
 
-export async function deployHost(
-  plan: DeployPlan,
-  system: string | ChooseGeneration,
-  log: (line: string) => void,
-  t: Target = new SshHost(plan, log),
-): Promise<DeployResult> {
+function startDeploy(plan: DeployPlan, outPath: string, log: (line: string) => void, t: Target): HostDeploy & { base: Pick<DeployResult, 'host' | 'mode' | 'outPath' | 'copied'> } {
   const started = Date.now();
-  const token = newToken();
-  const base = { host: plan.host, mode: plan.mode, outPath: typeof system === 'string' ? system : '', copied: false };
-  const finish = (r: Partial<DeployResult> & Pick<DeployResult, 'status'>): DeployResult => ({
-    ...base,
-    ...r,
-    durationMs: Date.now() - started,
-    finishedAt: Date.now(),
-  });
+  const base = { host: plan.host, mode: plan.mode, outPath, copied: false };
+  return { plan, t, log, token: newToken(), base, finish: (r) => ({ ...base, ...r, durationMs: Date.now() - started, finishedAt: Date.now() }) };
+}
 
-  // Stopped from outside (SIGINT, SIGTERM, nx gone): report, and contact the host no more.
-  const stopped = (ctx?: DeployContext, rollingBackAfter?: string) => {
-    const why = abortReason(t.signal!);
-    return finish({ status: 'failed', previous: state?.current || undefined, step: 'interrupted', message: stoppedMessage(plan, why, ctx, rollingBackAfter) });
-  };
-  let state: TargetState | undefined;
+/** The system to deploy: the given one, or the generation a rollback chose under the lock. */
+async function chosenSystem(d: HostDeploy, system: string | ChooseGeneration, state: TargetState): Promise<{ outPath: string; generation: string } | DeployResult> {
+  if (typeof system === 'string') return { outPath: system, generation: '' };
   try {
-    await t.checkHostKeys().catch((e: unknown) => {
-      throw new DeployStepError('connect', outputOf(e));
-    });
-    log(`${plan.host}: locking ${plan.target.host}`);
-    state = await acquireLock(t, plan, lockOwner(token), log);
+    const chosen = await system(state);
+    return { outPath: chosen.outPath, generation: String(chosen.generation) };
   } catch (e) {
-    if (t.signal?.aborted) return stopped();
-    const err = e instanceof DeployStepError ? e : new DeployStepError('connect', outputOf(e));
-    return finish({ status: 'failed', step: err.step, message: err.message });
+    const err = e instanceof DeployStepError ? e : new DeployStepError('generation', outputOf(e));
+    return d.finish({ status: 'failed', previous: state.current || undefined, step: err.step, message: err.message });
   }
-  let locked = true;
+}
+
+export async function deployHost(plan: DeployPlan, system: string | ChooseGeneration, log: (line: string) => void, t: Target = new SshHost(plan, log)): Promise<DeployResult> {
+  const d = startDeploy(plan, typeof system === 'string' ? system : '', log, t);
+  const state = await lockStep(d);
+  if ('status' in state) return state;
+  // The target releases the lock itself once the deploy was confirmed or rolled back.
+  let released = false;
   try {
-    let generation = '';
-    if (typeof system !== 'string') {
-      try {
-        const chosen = await system(state);
-        [base.outPath, generation] = [chosen.outPath, String(chosen.generation)];
-      } catch (e) {
-        const err = e instanceof DeployStepError ? e : new DeployStepError('generation', outputOf(e));
-        return finish({ status: 'failed', previous: state.current || undefined, step: err.step, message: err.message });
-      }
-    }
-    const outPath = base.outPath;
+    const chosen = await chosenSystem(d, system, state);
+    if ('status' in chosen) return chosen;
+    const { outPath, generation } = chosen;
+    d.base.outPath = outPath;
     const running = plan.mode === 'boot' ? state.profile : state.current;
     if (running === outPath && !plan.force && !generation) {
       log(`${plan.host}: unchanged (${outPath})`);
-      return finish({ status: 'unchanged', previous: state.current });
+      return d.finish({ status: 'unchanged', previous: state.current });
     }
-    const previous = state.current || undefined;
-
     // A generation's system is already on the host.
     if (!generation) {
-      log(`${plan.host}: copying ${outPath}`);
-      try {
-        await t.copy(outPath);
-      } catch (e) {
-        if (t.signal?.aborted) return stopped();
-        return finish({ status: 'failed', previous, step: 'copy', message: `nix copy to ${plan.target.host} failed: ${outputOf(e)}` });
-      }
-      base.copied = true;
+      const failed = await copyStep(d, outPath);
+      if (failed) return failed;
+      d.base.copied = true;
     }
-
-    const window = watchdogWindow(plan);
-    const ctx: DeployContext = {
-      profile: plan.profilePath,
-      outPath,
-      mode: plan.mode,
-      runDir: `${plan.stateDir}/${token}`,
-      windowSeconds: window,
-      activationSeconds: Math.ceil(plan.activationTimeout),
-      previousCurrent: state.current,
-      lockDir: plan.lockDir,
-      setProfile: plan.mode !== 'dry-activate' && plan.mode !== 'test',
-      previousProfile: state.profile,
-      previousProfileLink: state.profileLink,
-      currentSystemPath: plan.currentSystemPath,
-      switchGeneration: generation,
-      maxGeneration: state.maxGeneration,
-    };
-    log(`${plan.host}: switch-to-configuration ${plan.mode}${window ? ` (watchdog: rollback unless confirmed within ${window}s)` : ''}`);
+    const ctx = deployContext(plan, d.token, outPath, state, generation);
     let activatedAt: number | undefined;
     try {
-      await activate(t, plan, ctx, log);
-      activatedAt = Date.now();
-      if (plan.mode === 'dry-activate') return finish({ status: 'dry-activated', previous });
-      if (plan.mode === 'boot') return finish({ status: 'deployed', previous });
-
-      log(`${plan.host}: confirming over a new ssh connection`);
-      const confirmBy = activatedAt + plan.confirmTimeout * 1000;
-      // Without health checks the commit's own fresh connection is the confirmation.
-      if (plan.healthChecks.length > 0) {
-        await freshConnection(t, plan, confirmBy);
-        await runHealthChecks(t, plan, log);
-      }
-      const confirmed = await commit(t, plan, ctx, confirmBy);
-      locked = false;
-      if ('result' in confirmed) {
-        const outcome = rollbackOutcome(ctx, confirmed.result === 'rolled-back', confirmed.running, `not confirmed within ${window}s: the target's watchdog`);
-        return finish({ ...outcome, previous, step: 'confirm', rolledBackBy: 'watchdog' });
-      }
-      // Read back, not assumed: a host that runs something else after activation was not deployed.
-      if (confirmed.running && confirmed.running !== outPath) {
-        return finish({ status: 'failed', previous, running: confirmed.running, step: 'confirm', message: `activated and confirmed, but ${plan.host} runs ${confirmed.running}, not ${outPath}.` });
-      }
-      log(`${plan.host}: ${generation ? `confirmed on generation ${generation}` : 'deployed'}`);
-      return finish({ status: 'deployed', previous, running: confirmed.running });
+      activatedAt = await activateStep(d, ctx);
+      const previous = state.current || undefined;
+      if (plan.mode === 'dry-activate') return d.finish({ status: 'dry-activated', previous });
+      if (plan.mode === 'boot') return d.finish({ status: 'deployed', previous });
+      const result = await confirmStep(d, ctx, activatedAt, generation);
+      released = true;
+      return result;
     } catch (e) {
-      if (t.signal?.aborted) return stopped(ctx);
-      const failure = e instanceof DeployStepError ? e : new DeployStepError('activation', outputOf(e));
-      if (!plan.rollback || plan.mode === 'dry-activate') {
-        return finish({ status: 'failed', previous, step: failure.step, message: failure.message });
-      }
-      // A lost connection during activation: assume the switch ended about now.
-      const watchdogAt = window ? (activatedAt ?? Date.now()) + window * 1000 : undefined;
-      const outcome = await rollBack(t, plan, ctx, failure, watchdogAt, log);
-      // The rollback runs detached on the target once it began: it ends there without us.
-      if (t.signal?.aborted) return stopped(ctx, failure.step);
-      locked = outcome.status === 'rolled-back' ? false : locked;
-      return finish({ ...outcome, previous, step: failure.step });
+      const result = await rollBackStep(d, ctx, e, activatedAt);
+      released = result.status === 'rolled-back';
+      return result;
     }
   } finally {
-    if (locked && !t.signal?.aborted) await releaseLock(t, plan, token);
+    if (!released && !t.signal?.aborted) await releaseLock(t, plan, d.token);
   }
 }

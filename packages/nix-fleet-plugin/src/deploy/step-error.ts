@@ -24,4 +24,4 @@ export function parseKeyValues(stdout: string): Record<string, string> {
   return out;
 }
 
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+export { sleep } from '../process/processes';

@@ -7,6 +7,7 @@ import { writePlanResult } from './plan';
 import { writeResult, type DeployResult } from './result';
 import { recordRunTasks } from './run-tasks';
 import { deployRows, deploySummary } from './summary';
+import { writeBatchRecord } from './batch-record';
 import { writeEvalFailure } from '../summary/upstream-failure';
 
 let root: string;
@@ -46,6 +47,19 @@ function context(tasks: Array<[string, string, string, Record<string, unknown>?]
 }
 
 describe('deploy summary', () => {
+  it('names why each host of a batch that died has no result; a finished host keeps its own, an earlier batch says nothing', () => {
+    writeResult(root, result('a', {}));
+    writeBatchRecord(root, { pid: 4242, startedAt: 1500, hosts: ['a', 'b', 'c'] });
+    const rows = deployRows(undefined, context([['a', 'deploy', 'failure'], ['b', 'deploy', 'failure'], ['c', 'deploy', 'failure']]));
+    expect(rows.map((r) => [r.host, r.status, r.reason])).toEqual([
+      ['a', 'deployed', undefined],
+      ...['b', 'c'].map((h) => [h, 'failed', expect.stringContaining('the deploy batch (process 4242) ended before this host finished')]),
+    ]);
+    writeBatchRecord(root, { pid: 4242, startedAt: 500, hosts: ['a', 'b', 'c'] });
+    const stale = deployRows(undefined, context([['b', 'deploy', 'failure']]))[0];
+    expect([stale.host, stale.status, stale.reason]).toEqual(['b', 'failed', undefined]);
+  });
+
   it('reads this run\'s results, ignores stale ones and other targets', () => {
     writeResult(root, result('a', {}));
     writeResult(root, result('b', { status: 'rolled-back', step: 'activation', rolledBackBy: 'watchdog', message: 'boom\nmore' }));

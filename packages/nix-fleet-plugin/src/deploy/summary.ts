@@ -14,6 +14,7 @@ import { reportPlans, type PlanRow } from './plan-report';
 import { readRunTasks } from './run-tasks';
 import { upstreamFailure } from '../summary/upstream-failure';
 import { DIST_DEPLOY, readResult, type DeployResult } from './result';
+import { readBatchRecord, unfinishedReason } from './batch-record';
 
 export interface DeployRow {
   host: string;
@@ -57,9 +58,15 @@ export function deployAndPlanRows(options: NixFleetPluginOptions | undefined, co
     });
     return { deploys: [], plans };
   }
+  // A batch that died left its unfinished hosts without a result: say so, per host.
+  const batch = readBatchRecord(context.workspaceRoot, context.startTime);
+  const unfinished = (host: string, result: unknown) => (!result && batch?.hosts.includes(host) && status(host) !== 'skipped' ? unfinishedReason(batch) : undefined);
+  const status = (host: string) => rows.find((r) => r.host === host)?.status;
   const deploys = rows.map(({ host, status, data }) => {
     const failed = before(host, data.deploy);
-    return failed ? { host, status: 'failed', step: failed.step, reason: failed.message } : { host, status: data.deploy?.status ?? nxStatus(status), result: data.deploy };
+    if (failed) return { host, status: 'failed', step: failed.step, reason: failed.message };
+    const reason = unfinished(host, data.deploy);
+    return reason ? { host, status: 'failed', step: 'interrupted', reason } : { host, status: data.deploy?.status ?? nxStatus(status), result: data.deploy };
   });
   return { deploys, plans: [] };
 }

@@ -1,4 +1,5 @@
 // Plugin options as written in nx.json, and their defaults.
+import { TARGET_NAME_DEFAULTS, type TargetNameOption } from '../constants';
 import { knownName, unknownOptionMessage } from '../host/option-names';
 
 export interface NixFleetPluginOptions {
@@ -35,7 +36,7 @@ export interface NixFleetPluginOptions {
 
 export type NormalizedPluginOptions = Required<NixFleetPluginOptions>;
 
-const TARGET_NAME_OPTIONS = ['evalTargetName', 'buildTargetName', 'closureSizeTargetName', 'deployTargetName', 'rollbackTargetName', 'generationsTargetName', 'execTargetName', 'installTargetName', 'detectHardwareTargetName', 'vmTargetName', 'vmBuildTargetName'] as const;
+const TARGET_NAME_OPTIONS = Object.keys(TARGET_NAME_DEFAULTS) as TargetNameOption[];
 
 /** Two targets under one name would silently replace one with the other (or chain them in a cycle). */
 function checkTargetNames(o: NormalizedPluginOptions): void {
@@ -68,17 +69,7 @@ function spelledOptions(options: Record<string, unknown> | undefined): NixFleetP
 export function normalizeOptions(given: NixFleetPluginOptions | undefined): NormalizedPluginOptions {
   const options = spelledOptions(given as Record<string, unknown> | undefined);
   const normalized: NormalizedPluginOptions = {
-    evalTargetName: options?.evalTargetName ?? 'eval',
-    buildTargetName: options?.buildTargetName ?? 'build',
-    closureSizeTargetName: options?.closureSizeTargetName ?? 'closure-size',
-    deployTargetName: options?.deployTargetName ?? 'deploy',
-    rollbackTargetName: options?.rollbackTargetName ?? 'rollback',
-    generationsTargetName: options?.generationsTargetName ?? 'generations',
-    execTargetName: options?.execTargetName ?? 'exec',
-    installTargetName: options?.installTargetName ?? 'install',
-    detectHardwareTargetName: options?.detectHardwareTargetName ?? 'detect-hardware',
-    vmTargetName: options?.vmTargetName ?? 'vm',
-    vmBuildTargetName: options?.vmBuildTargetName ?? 'vm-build',
+    ...(Object.fromEntries(TARGET_NAME_OPTIONS.map((o) => [o, options[o] ?? TARGET_NAME_DEFAULTS[o]])) as Record<TargetNameOption, string>),
     flake: options?.flake ?? '.',
     extraInputs: options?.extraInputs ?? [],
     excludeInputs: options?.excludeInputs ?? [],

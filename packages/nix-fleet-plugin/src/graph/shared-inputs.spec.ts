@@ -1,8 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { globToRegExp } from './glob';
-import { DEFAULT_INPUT_EXCLUDES, sharedHostInputs as sharedInputs } from './shared-inputs';
+import { DEFAULT_INPUT_EXCLUDES, inputGlob, sharedHostInputs as sharedInputs } from './shared-inputs';
 
 const sharedHostInputs = (root: string, excludes?: string[]) => sharedInputs(root, excludes).filter((i): i is string => typeof i === 'string');
 
@@ -59,6 +58,15 @@ describe('sharedHostInputs', () => {
     expect(inputs.slice(-2)).toEqual(['!{workspaceRoot}/e2e/**', '!{workspaceRoot}/tools/x/**']);
   });
 
+  it('braces in excludeInputs match: an exclusion that covers a file Nix reads keeps only the files it does not', () => {
+    ['notes/unread.txt', 'misc/b.txt', 'nix/z.nix'].forEach(touch);
+    writeFileSync(join(root, 'notes/read.txt'), 'x');
+    writeFileSync(join(root, 'flake.nix'), '{ outputs = _: { x = builtins.readFile ./notes/read.txt; y = import ./nix/z.nix; }; }');
+    const inputs = sharedHostInputs(root, ['{notes,misc}/*.txt', 'other/{a,b}/**']);
+    // notes/read.txt is an input; the other two files matched by the braces are still left out, by name.
+    expect(inputs.filter((i) => i.startsWith('!')).slice(-3)).toEqual(['!{workspaceRoot}/misc/b.txt', '!{workspaceRoot}/notes/unread.txt', '!{workspaceRoot}/other/{a,b}/**']);
+  });
+
   it('makes a folder of hosts/ that is no host (shared Nix) every host\'s input, and names the hosts one by one then', () => {
     ['hosts/web1/host.json', 'hosts/web1/configuration.nix', 'hosts/db1/host.json', 'hosts/common/pkgs.nix', 'flake.nix'].forEach(touch);
     const inputs = sharedHostInputs(root);
@@ -69,13 +77,13 @@ describe('sharedHostInputs', () => {
       '!{workspaceRoot}/hosts/web1/*.nix',
       '!{workspaceRoot}/hosts/web1/*/**',
     ]);
-    const excluded = (path: string) => inputs.filter((i) => i.startsWith('!')).some((g) => globToRegExp(g.slice('!{workspaceRoot}/'.length)).test(path));
+    const excluded = (path: string) => inputs.filter((i) => i.startsWith('!')).some((g) => inputGlob(g.slice('!{workspaceRoot}/'.length))(path));
     expect(excluded('hosts/common/pkgs.nix')).toBe(false);
     expect(excluded('hosts/web1/configuration.nix')).toBe(true);
   });
 
   it('never excludes what a flake reads: Nix outside hosts, secrets, lock files, tmp/', () => {
-    const excluded = (path: string) => DEFAULT_INPUT_EXCLUDES.some((glob) => globToRegExp(glob).test(path));
+    const excluded = (path: string) => DEFAULT_INPUT_EXCLUDES.some((glob) => inputGlob(glob)(path));
     for (const path of ['nix/a/b/c/d/e/x.nix', 'secrets/web1.yaml', '.sops.yaml', 'flake.lock', 'tmp/x.nix', 'hosts/web1/host.json', 'packages/profiles/server/roles/web.nix']) {
       expect([path, excluded(path)]).toEqual([path, false]);
     }

@@ -15,9 +15,16 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { HOSTS_DIR, HOST_FILE } from '../constants';
-import { globToRegExp, matchesAny } from './glob';
+import { Minimatch } from 'minimatch';
 import { isReached, nixReach, type NixReach } from './nix-reach';
 import { IGNORED_TRACKED_INPUT, NOT_WORKSPACE, trackedFiles, type TrackedFiles } from '../git/tracked-files';
+
+/** A workspace-relative input glob as Nx reads it (`*`, `**`, `?`, `{a,b}`; dot files match too). */
+export function inputGlob(glob: string): (path: string) => boolean {
+  const m = new Minimatch(glob, { dot: true });
+  return (path) => m.match(path);
+}
+const matchesAny = (path: string, globs: ((path: string) => boolean)[]) => globs.some((matches) => matches(path));
 
 /** Other hosts' own Nix and sub-folders (the host's own folder is its {projectRoot} input). */
 const OTHER_HOSTS_EXCLUDES = [`${HOSTS_DIR}/*/*.nix`, `${HOSTS_DIR}/*/*/**`];
@@ -38,7 +45,7 @@ export const DEFAULT_INPUT_EXCLUDES = [
 export type SharedInput = string | { runtime: string };
 
 /** Positive globs covering every entry of `dir` (relative), descending only where an exclusion lies inside. */
-function coveringGlobs(workspaceRoot: string, dir: string, excludes: string[], excluded: RegExp[], allHosts: boolean): string[] {
+function coveringGlobs(workspaceRoot: string, dir: string, excludes: string[], excluded: ((path: string) => boolean)[], allHosts: boolean): string[] {
   const globs: string[] = [];
   let entries;
   try {
@@ -97,8 +104,7 @@ const PLAIN_NAME = /^[A-Za-z0-9._@+\/ -]+$/;
 export function provenExclusions(candidates: string[], tracked: TrackedFiles, reach: NixReach): string[] {
   const out: string[] = [];
   for (const glob of candidates) {
-    const re = globToRegExp(glob);
-    const matches = tracked.files.filter((f) => re.test(f));
+    const matches = tracked.files.filter(inputGlob(glob));
     if (!matches.some((f) => isReached(reach, f))) out.push(glob);
     else out.push(...matches.filter((f) => !isReached(reach, f) && PLAIN_NAME.test(f) && !out.includes(f)));
   }
@@ -138,10 +144,10 @@ export function sharedHostInputs(workspaceRoot: string, excludes: string[] = [],
   // Unsure: every file is an input but the build output, which no flake of a fleet tracks.
   const all = reach.unsure ? ['dist/**'] : provenExclusions([...defaults, ...excludes], tracked, reach);
   // Another host's file that a .nix file reaches: every host's folder is then named in full.
-  const hostGlobs = defaults.filter((g) => g.startsWith(`${HOSTS_DIR}/`)).map(globToRegExp);
+  const hostGlobs = defaults.filter((g) => g.startsWith(`${HOSTS_DIR}/`)).map(inputGlob);
   const hostReached = tracked.files.some((f) => matchesAny(f, hostGlobs) && isReached(reach, f));
   return [
-    ...coveringGlobs(workspaceRoot, '', all, all.map(globToRegExp), hostReached),
+    ...coveringGlobs(workspaceRoot, '', all, all.map(inputGlob), hostReached),
     ...all.map((glob) => `!{workspaceRoot}/${glob}`),
     ...(tracked.git ? [IGNORED_TRACKED_INPUT] : []),
   ];

@@ -15,7 +15,7 @@ import { waveDependencies, type WaveDependency, type WaveIndex } from './waves';
 export const NIX_VERSION_INPUT = { runtime: 'nix --version' };
 
 /** The output files of the task this one depends on, by content: Nx hashes them when they exist. */
-const outputOf = (file: string) => ({ dependentTasksOutputFiles: `**/${file}`, transitive: false });
+const dependencyOutput = (file: string) => ({ dependentTasksOutputFiles: `**/${file}`, transitive: false });
 
 export function hostInputs(sharedInputs: SharedInput[], options: NormalizedPluginOptions) {
   return ['{projectRoot}/**/*', ...sharedInputs, ...options.extraInputs, NIX_VERSION_INPUT];
@@ -55,7 +55,7 @@ function hostTargets(host: string, inputs: ReturnType<typeof hostInputs>, option
       options: { host, ...flake },
       dependsOn: [options.evalTargetName],
       cache: true,
-      inputs: [outputOf('toplevel.json'), NIX_VERSION_INPUT],
+      inputs: [dependencyOutput('toplevel.json'), NIX_VERSION_INPUT],
       outputs: [`${dist}/build.json`],
       metadata: {
         description: `Build the NixOS system of ${host} (nix build of its toplevel)`,
@@ -69,7 +69,7 @@ function hostTargets(host: string, inputs: ReturnType<typeof hostInputs>, option
       dependsOn: [options.buildTargetName],
       cache: true,
       // Budgets and the baseline are read from the host's folder.
-      inputs: [outputOf('build.json'), '{projectRoot}/host.json', '{projectRoot}/closure-baseline.json', NIX_VERSION_INPUT],
+      inputs: [dependencyOutput('build.json'), '{projectRoot}/host.json', '{projectRoot}/closure-baseline.json', NIX_VERSION_INPUT],
       outputs: [`${dist}/closure.json`],
       metadata: {
         description: `Report the closure size of ${host}, its growth against the baseline and its biggest paths`,

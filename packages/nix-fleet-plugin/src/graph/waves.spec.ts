@@ -5,29 +5,35 @@ import { join } from 'node:path';
 import { addedForWave, previousWave, readWaves, waveDependencies, waveDependency } from './waves';
 
 describe('waves', () => {
+  // Inserted out of order (as host folders may be read): the sort is the code's, not the fixture's.
   const waves = new Map([
-    ['canary', 0],
-    ['web1', 1],
-    ['web2', 1],
     ['db', 5],
+    ['web2', 1],
+    ['canary', 0],
+    ['web10', 1],
+    ['web1', 1],
   ]);
 
   it('a host depends on the hosts of the next lower wave present, not on every lower one', () => {
     expect(previousWave('canary', waves)).toEqual([]);
     expect(previousWave('web2', waves)).toEqual(['canary']);
-    expect(previousWave('db', waves)).toEqual(['web1', 'web2']);
+    expect(previousWave('db', waves)).toEqual(['web1', 'web10', 'web2']);
   });
 
   it('the dependency forwards the dependent\'s options, which name it in waveOf', () => {
     expect(waveDependency('canary', waves, 'deploy')).toEqual({});
     expect(waveDependency('db', waves, 'ship')).toEqual({
-      dependsOn: { target: 'ship', projects: ['web1', 'web2'], options: 'forward' },
+      dependsOn: { target: 'ship', projects: ['web1', 'web10', 'web2'], options: 'forward' },
       options: { waveOf: 'db' },
     });
   });
 
   it('the once-per-graph form gives every host what waveDependency gives it', () => {
     const of = waveDependencies(waves, 'deploy');
+    expect(of('db').dependsOn?.projects).toEqual(['web1', 'web10', 'web2']);
+    // Each host gets its own list: changing one host's does not change another's.
+    (of('web1').dependsOn?.projects as string[]).push('x');
+    expect(of('web2').dependsOn?.projects).toEqual(['canary']);
     for (const host of [...waves.keys(), 'db', 'web2', 'unknown']) expect(of(host)).toEqual(waveDependency(host, waves, 'deploy'));
   });
 

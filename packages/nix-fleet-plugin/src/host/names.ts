@@ -1,7 +1,7 @@
 // Host and fleet names: syntax, reserved names and collisions with other Nx projects.
 // Imports nothing but constants, so create-nix-fleet can check its arguments with it before
 // npm has installed anything (tools/build-packages.mjs compiles it into that package too).
-import { HOST_TYPES, HOSTNAME_PATTERN, PROFILES_PROJECT, PROFILES_ROOT, type HostType } from '../constants';
+import { HOST_TARGET_NAMES, HOST_TYPES, HOSTNAME_PATTERN, PROFILES_PROJECT, PROFILES_ROOT, type HostType } from '../constants';
 
 /** An input a generator or create-nix-fleet refuses; the message names the flag and the fix. */
 export class GeneratorInputError extends Error {
@@ -16,7 +16,7 @@ export const FLEET_NAME_PATTERN = /^[a-z0-9][a-z0-9._-]*$/;
 export const HOSTS_EXAMPLE = '--hosts=ares:laptop,web1:server';
 
 /** The default target names every host project gets (plugin options may rename them). */
-export const DEFAULT_TARGET_NAMES = ['eval', 'build', 'closure-size', 'deploy', 'rollback', 'generations', 'exec'];
+export const DEFAULT_TARGET_NAMES: string[] = Object.values(HOST_TARGET_NAMES);
 
 /**
  * Names a host may never take, with the reason. `profiles` is the Nx project of the profile

@@ -4,13 +4,11 @@
 // Compared as machines, not strings: the name ssh really connects to (`ssh -G`, so an alias of
 // the operator's ssh config counts by its HostName), case-folded, IPv6 in one spelling, and
 // every address it resolves to. Every address of this machine is one machine.
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { HOSTS_DIR, HOST_FILE } from '../constants';
-import { sshEffectiveConfigArgs, type SshTarget } from '../ssh/argv';
-import { parseSshG } from '../ssh/options';
+import { effectiveSshConfig, type ConfigQueryTarget } from '../ssh/effective-config';
 import { isThisMachine, normaliseAddress, resolveAddresses } from './machine-address';
 import { parseTargetAddress } from './target-address';
 
@@ -23,14 +21,7 @@ export interface Machine {
   local: boolean;
 }
 
-type MachineTarget = Pick<SshTarget, 'host' | 'port'> & Partial<Pick<SshTarget, 'user' | 'sshOptions' | 'configFile'>>;
-
-function sshG(target: MachineTarget): Promise<Record<string, string> | undefined> {
-  const args = sshEffectiveConfigArgs({ sshOptions: [], connectTimeout: 10, ...target });
-  return new Promise((resolve) => {
-    execFile('ssh', args, { timeout: 10000, encoding: 'utf-8' }, (error, stdout) => resolve(error ? undefined : parseSshG(stdout)));
-  });
-}
+type MachineTarget = ConfigQueryTarget;
 
 const known = new Map<string, Promise<Machine>>();
 
@@ -43,7 +34,7 @@ export function machineOf(target: MachineTarget): Promise<Machine> {
 }
 
 async function lookUpMachine(target: MachineTarget): Promise<Machine> {
-  const cfg = await sshG(target);
+  const cfg = await effectiveSshConfig(target);
   const name = normaliseAddress(cfg?.hostname ?? target.host);
   const port = Number(cfg?.port ?? target.port ?? 22) || 22;
   const addresses = await resolveAddresses(name);

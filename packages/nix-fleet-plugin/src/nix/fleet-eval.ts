@@ -12,13 +12,14 @@
 // file names the proof key it was evaluated at (the eval hash and the source key, see
 // task-hash.ts), and each task remembers its own under that key (toplevels.ts) for later runs. A host whose chunk failed is
 // evaluated alone by its own task, so each error is reported by the task it belongs to.
-import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { currentBudget, describePlan, evalPlan } from './eval-workers';
 import type { Toplevel } from './nix-argv';
-import { CommandError } from '../process/run';
+import { CommandError, firstLine } from '../process/run';
+import { inParallel } from '../process/pool';
+import { processIsAlive, processStartToken, sleep } from '../process/processes';
 import { evaluateToplevels, readToplevelFile, rememberedToplevel, rememberToplevel, writeToplevelFile } from './toplevels';
 
 export const EVAL_RUNS_DIR = '.nx/nix-fleet/eval';
@@ -62,26 +63,23 @@ export function skipsNxCache(): boolean {
   return process.env.NX_SKIP_NX_CACHE === 'true';
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /** The nx process that started this task: its pid and its start time (pids are reused). */
 export function currentRunId(): string {
-  const ppid = process.ppid;
-  try {
-    // Field 22 of /proc/<pid>/stat, counted after the command name in parentheses.
-    const stat = readFileSync(`/proc/${ppid}/stat`, 'utf-8');
-    return `${ppid}-${stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]}`;
-  } catch {
-    // No /proc (macOS): ps says when the process started.
-    const started = spawnSync('ps', ['-o', 'lstart=', '-p', String(ppid)], { encoding: 'utf-8' }).stdout?.trim() ?? '';
-    return `${ppid}-${createHash('sha256').update(started).digest('hex').slice(0, 12)}`;
-  }
+  return `${process.ppid}-${processStartToken(process.ppid)}`;
 }
 
-function firstLine(e: unknown): string {
-  const text = e instanceof CommandError ? e.reason : (e as Error).message;
-  return text.split('\n').find((l) => l.trim()) ?? text;
+/** What the lock and wait protocol does to the world, passed in so that specs can script it. */
+export interface EvalIo {
+  /** Evaluates the hosts' toplevels in one nix evaluation. */
+  evaluate: (root: string, flakeRef: string, hosts: string[], echo?: boolean) => Promise<Record<string, Toplevel>>;
+  sleep: (ms: number) => Promise<void>;
+  /** Whether the process that wrote a lock still runs. */
+  isAlive: (pid: number) => boolean;
 }
+
+const REAL_IO: EvalIo = { evaluate: evaluateToplevels, sleep, isAlive: processIsAlive };
+
+const reasonOf = (e: unknown): string => firstLine(e instanceof CommandError ? e.reason : (e as Error).message);
 
 /** The folder of one run's evaluation of one flake's hosts (a run may build from two flakes). */
 export function runDirOf(root: string, runId: string, flakeRef: string): string {
@@ -100,7 +98,7 @@ function runResult(runDir: string, runId: string, p: EvalPeer): Toplevel | undef
 const validMemory = (m: unknown): number => (isMemoryPerHost(m) ? m : 0);
 
 /** Evaluates the hosts that have no result yet, chunk by chunk, and saves each result. */
-async function evaluateGroup(peers: EvalPeer[], runDir: string, runId: string, o: SharedEvalOptions, fresh: boolean): Promise<void> {
+async function evaluateGroup(peers: EvalPeer[], runDir: string, runId: string, o: SharedEvalOptions, fresh: boolean, io: EvalIo): Promise<void> {
   const todo = peers.filter((p) => (fresh || !rememberedToplevel(o.root, p.host, p.key)) && !runResult(runDir, runId, p));
   if (todo.length === 0) return;
   // The largest need any host of the run declared, so none of them swaps.
@@ -109,19 +107,14 @@ async function evaluateGroup(peers: EvalPeer[], runDir: string, runId: string, o
   const byHost = new Map(todo.map((p) => [p.host, p]));
   const plan = evalPlan(todo.map((p) => p.host), budget);
   o.log?.(describePlan(plan, budget));
-  const queue = [...plan.chunks];
-  await Promise.all(
-    Array.from({ length: plan.workers }, async () => {
-      for (let chunk = queue.shift(); chunk; chunk = queue.shift()) {
-        try {
-          const toplevels = await evaluateToplevels(o.root, o.flakeRef, chunk, false);
-          for (const host of chunk) writeToplevelFile(resultFile(runDir, byHost.get(host) as EvalPeer), runId, toplevels[host]);
-        } catch (e) {
-          o.log?.(`the evaluation of ${chunk.join(', ')} failed (${firstLine(e)}); each of them is evaluated alone`);
-        }
-      }
-    }),
-  );
+  await inParallel(plan.chunks, plan.workers, async (chunk) => {
+    try {
+      const toplevels = await io.evaluate(o.root, o.flakeRef, chunk, false);
+      for (const host of chunk) writeToplevelFile(resultFile(runDir, byHost.get(host) as EvalPeer), runId, toplevels[host]);
+    } catch (e) {
+      o.log?.(`the evaluation of ${chunk.join(', ')} failed (${reasonOf(e)}); each of them is evaluated alone`);
+    }
+  });
 }
 
 function tryLock(lock: string): boolean {
@@ -134,23 +127,25 @@ function tryLock(lock: string): boolean {
   return true;
 }
 
-/** A lock whose owner is gone: its process died, or it never wrote its pid within 10 s. */
-function lockIsStale(lock: string): boolean {
+function olderThan(path: string, ms: number): boolean {
   try {
-    process.kill(Number(readFileSync(join(lock, 'pid'), 'utf-8')), 0);
+    return Date.now() - statSync(path).mtimeMs > ms;
+  } catch {
     return false;
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'EPERM') return false;
-    if (code === 'ENOENT') {
-      try {
-        return Date.now() - statSync(lock).mtimeMs > 10_000;
-      } catch {
-        return false;
-      }
-    }
-    return true;
   }
+}
+
+/** A lock whose owner is gone: its process died, or it never wrote its pid within 10 s. */
+function lockIsStale(lock: string, isAlive: EvalIo['isAlive']): boolean {
+  let pid = '';
+  try {
+    pid = readFileSync(join(lock, 'pid'), 'utf-8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') return true;
+  }
+  // Taken but its pid not written yet (or never, if its owner died in between).
+  if (pid === '') return olderThan(lock, 10_000);
+  return !isAlive(Number(pid));
 }
 
 /** Folders of runs over a day old: a run lasts minutes, the folder should not grow forever. */
@@ -170,7 +165,7 @@ function removeOldRuns(dir: string, keep: string): void {
  * The toplevel of `own.host`: remembered at its key, else from the run's shared evaluation of
  * `peers` (own included), else evaluated alone. Remembered at its key either way.
  */
-export async function sharedToplevel(own: EvalPeer, peers: EvalPeer[], o: SharedEvalOptions): Promise<Toplevel> {
+export async function sharedToplevel(own: EvalPeer, peers: EvalPeer[], o: SharedEvalOptions, io: EvalIo = REAL_IO): Promise<Toplevel> {
   const fresh = o.fresh ?? skipsNxCache();
   const known = fresh ? undefined : rememberedToplevel(o.root, own.host, own.key);
   if (known) return known;
@@ -194,20 +189,20 @@ export async function sharedToplevel(own: EvalPeer, peers: EvalPeer[], o: Shared
       if (tryLock(lock)) {
         try {
           removeOldRuns(runsDir, runDir);
-          await evaluateGroup([...group.values()], runDir, runId, o, fresh);
+          await evaluateGroup([...group.values()], runDir, runId, o, fresh, io);
         } finally {
           writeFileSync(join(runDir, 'done'), '');
           rmSync(lock, { recursive: true, force: true });
         }
         continue;
       }
-      if (lockIsStale(lock)) {
+      if (lockIsStale(lock, io.isAlive)) {
         rmSync(lock, { recursive: true, force: true });
         continue;
       }
       if (!waiting) o.log?.(`waiting for the shared evaluation of ${group.size} hosts`);
       waiting = true;
-      await sleep(o.pollMs ?? 100);
+      await io.sleep(o.pollMs ?? 100);
     }
   }
   // A task that starts after its peers finished (and so counts none of them) may still find its
@@ -217,7 +212,7 @@ export async function sharedToplevel(own: EvalPeer, peers: EvalPeer[], o: Shared
     rememberToplevel(o.root, own.host, own.key, ran);
     return ran;
   }
-  const alone = await evaluateToplevels(o.root, o.flakeRef, [own.host]);
+  const alone = await io.evaluate(o.root, o.flakeRef, [own.host]);
   rememberToplevel(o.root, own.host, own.key, alone[own.host]);
   return alone[own.host];
 }

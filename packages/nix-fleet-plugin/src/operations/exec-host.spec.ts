@@ -1,5 +1,9 @@
 // exec on one host: output prefixed with the host name, exit codes, unreachable and timed out.
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { FakeTarget } from '../../testing/fake-target';
+import { processIsAlive, sleep } from '../process/processes';
 import { LocalHost } from '../deploy/local-target';
 import { execArgv, execHost } from './exec-host';
 
@@ -36,12 +40,15 @@ describe('execHost', () => {
   });
 
   it('stops a command that runs past --timeout on the target itself, children included', async () => {
-    const marker = `/tmp/nix-fleet-exec-spec-${process.pid}`;
-    const { result } = await exec(`sleep 3; touch ${marker}`, undefined, 1);
+    const pidFile = join(mkdtempSync(join(tmpdir(), 'nix-fleet-exec-spec-')), 'child.pid');
+    // The child, not the shell, is what a kill of the shell alone would leave behind.
+    const { result } = await exec(`sleep 30 & echo $! > ${pidFile}; wait`, undefined, 1);
     expect(result).toMatchObject({ status: 'timed-out', exitCode: 124 });
     expect(result.message).toBe("did not finish within 1s (--timeout); the target's timeout stopped it");
-    await new Promise((r) => setTimeout(r, 2500));
-    expect(require('node:fs').existsSync(marker)).toBe(false);
+    const child = Number(readFileSync(pidFile, 'utf-8'));
+    // Polled: the target's timeout signals the group, and the child may take a moment to go.
+    for (let i = 0; i < 100 && processIsAlive(child); i++) await sleep(20);
+    expect(processIsAlive(child)).toBe(false);
   });
 
   it('ssh\'s 255 is an unreachable host, said with its doubt', async () => {

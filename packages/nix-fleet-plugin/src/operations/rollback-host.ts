@@ -1,7 +1,7 @@
 // Rollback on demand: a deploy whose system is an older generation already on the host. It
 // runs the deploy sequence unchanged (lock, detached activation, watchdog, confirmation over a
 // fresh connection, health checks, and undoing itself on failure); only the profile step
-// switches generation instead of adding one (ACTIVATION in src/deploy/remote-scripts.ts).
+// switches generation instead of adding one (src/deploy/remote/activation.sh).
 import { deployHost } from '../deploy/deploy-host';
 import type { DeployPlan } from '../deploy/options';
 import type { DeployResult } from '../deploy/result';

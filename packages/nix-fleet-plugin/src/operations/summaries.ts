@@ -1,5 +1,6 @@
 // The fleet tables after `nx run-many -t rollback|generations|exec`, and where each keeps its JSON.
-import { firstLine, operationSummary, seconds, type OperationTable } from '../summary/operation-summary';
+import { firstLine } from '../process/command-error';
+import { operationSummary, seconds, type OperationTable } from '../summary/operation-summary';
 import { visibleLine, type ExecResult } from './exec-host';
 import type { GenerationsResult } from './generations-result';
 import type { RollbackResult } from './rollback-host';
@@ -21,7 +22,7 @@ export const rollbackTable: OperationTable<RollbackResult> = {
   targetName: (o) => o.rollbackTargetName,
   status: rollbackStatus,
   headers: ['host', 'result', 'from', 'to', 'time', 'detail'],
-  cells: (host, status, r) => [host, status, r?.fromGeneration?.toString() ?? '-', r?.toGeneration?.toString() ?? '-', seconds(r?.durationMs), firstLine(r?.message)],
+  cells: (host, status, r) => [host, status, r?.fromGeneration?.toString() ?? '-', r?.toGeneration?.toString() ?? '-', seconds(r?.durationMs), firstLine(r?.message, 100)],
 };
 
 export const generationsTable: OperationTable<GenerationsResult> = {
@@ -35,7 +36,7 @@ export const generationsTable: OperationTable<GenerationsResult> = {
     const running = r?.generations.filter((g) => g.running).map((g) => g.number) ?? [];
     const boots = r?.generations.find((g) => g.boots)?.number;
     const runs = running.length ? running.join(',') : r?.running ? 'none of them' : '-';
-    return [host, status, r ? String(r.generations.length) : '-', runs, boots?.toString() ?? '-', firstLine(r?.message)];
+    return [host, status, r ? String(r.generations.length) : '-', runs, boots?.toString() ?? '-', firstLine(r?.message, 100)];
   },
 };
 

@@ -67,6 +67,12 @@ export function lastErrorLine(stderr: string): string | undefined {
   return error ?? lines[lines.length - 1];
 }
 
+/** The first line of a message that is not blank, cut to `max` characters: for table cells and one-line logs. */
+export function firstLine(text: string | undefined, max = Infinity): string {
+  const lines = (text ?? '').split('\n');
+  return (lines.find((l) => l.trim()) ?? '').slice(0, max);
+}
+
 /** Quotes a command for display only; it is never passed to a shell. */
 export function formatCommand(command: string, args: string[]): string {
   return [command, ...args].map(shQuote).join(' ');

@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 import { abortReason, AbortedError, CommandError, formatCommand } from './command-error';
 
-export { AbortedError, CommandError, formatCommand, lastErrorLine } from './command-error';
+export { AbortedError, CommandError, firstLine, formatCommand, lastErrorLine } from './command-error';
 
 export interface RunOptions {
   cwd?: string;

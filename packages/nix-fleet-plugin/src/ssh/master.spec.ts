@@ -1,4 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
+import { requireOnPath } from '../../testing/on-path';
 import { controlParent, SshMaster } from './master';
 
 describe('controlParent', () => {
@@ -16,7 +17,8 @@ describe('controlParent', () => {
   });
 });
 
-(existsSync('/usr/bin/ssh') ? describe : describe.skip)('SshMaster', () => {
+describe('SshMaster', () => {
+  beforeAll(() => requireOnPath('ssh', 'OpenSSH'));
   it('rejects with ssh exit 255 when the host cannot be reached, and leaves no control folder', async () => {
     expect.assertions(5);
     // Port 1 on this machine's loopback: refused at once, no network needed.

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { requireOnPath } from '../../testing/on-path';
 import { checkHostKeyPolicy, checkSshOptions, parseSshG } from './options';
 
 const where = 'hosts/web1/host.json deployment.sshOptions';
@@ -44,6 +44,13 @@ describe('checkSshOptions', () => {
     [['-S', '/tmp/theirs'], '"-S" is not an allowed ssh option'],
     [['-M'], '"-M" is not an allowed ssh option'],
     [['-J', '-oProxyCommand=id'], 'ProxyJump="-oProxyCommand=id" is empty, starts with "-"'],
+    // Every hop is checked, not just the first: ssh passes each to a command line of its own.
+    [['-J', 'bastion,-oProxyCommand=x'], 'ProxyJump="bastion,-oProxyCommand=x" is not a list of [user@]host[:port] jump hosts'],
+    [['-Jbastion,jump2,-oProxyCommand=x'], 'is not a list of [user@]host[:port] jump hosts'],
+    [['-o', 'ProxyJump=admin@bastion,-F/tmp/x'], 'is not a list of [user@]host[:port] jump hosts'],
+    [['-J', 'bastion,,jump2'], 'is not a list of [user@]host[:port] jump hosts'],
+    [['-J', 'bastion,'], 'is not a list of [user@]host[:port] jump hosts'],
+    [['-J', 'jump2,h:0'], 'is not a list of [user@]host[:port] jump hosts'],
     [['-J', 'a$(id)b'], 'is not a list of [user@]host[:port] jump hosts'],
     [['-o', 'ProxyJump=x`id`'], 'is not a list of [user@]host[:port] jump hosts'],
     [['-J', "us'er@h"], 'is not a list of [user@]host[:port] jump hosts'],
@@ -78,13 +85,11 @@ describe('checkSshOptions', () => {
 
 /** What the real ssh on this machine makes of options, without connecting. */
 function sshG(...options: string[]): string {
-  const r = spawnSync('ssh', ['-G', '-F', '/dev/null', ...options, '--', 'web1.test'], { encoding: 'utf-8' });
+  const r = spawnSync(requireOnPath('ssh', 'OpenSSH'), ['-G', '-F', '/dev/null', ...options, '--', 'web1.test'], { encoding: 'utf-8' });
   if (r.status !== 0) throw new Error(r.stderr);
   return r.stdout;
 }
-const haveSsh = existsSync('/usr/bin/ssh');
-
-(haveSsh ? describe : describe.skip)('checkHostKeyPolicy on real ssh -G output', () => {
+describe('checkHostKeyPolicy on real ssh -G output', () => {
   it.each([
     ['StrictHostKeyChecking=no'],
     ['StrictHostKeyChecking=off'],
@@ -116,5 +121,29 @@ const haveSsh = existsSync('/usr/bin/ssh');
 
   it('reads the first value of each key', () => {
     expect(parseSshG('user root\nport 22\nport 23\n')).toEqual({ user: 'root', port: '22' });
+  });
+});
+
+describe('checkHostKeyPolicy on recorded ssh -G lines', () => {
+  const g = (lines: string[]) => ['user root', 'hostname web1.test', 'port 22', ...lines].join('\n');
+  it.each([
+    [['stricthostkeychecking false']],
+    [['stricthostkeychecking accept-new', 'userknownhostsfile /dev/null']],
+    [['stricthostkeychecking accept-new', 'userknownhostsfile /dev/null /nonexistent-dir/kh']],
+  ])('refuses %j', (lines) => {
+    expect(() => checkHostKeyPolicy(g(lines), 'web1.test')).toThrow(/^ssh to web1\.test would not check its host key .*ssh-keyscan web1\.test/);
+  });
+
+  it.each([
+    [['stricthostkeychecking true']],
+    [['stricthostkeychecking ask', 'userknownhostsfile /dev/null']],
+    [['stricthostkeychecking accept-new', 'userknownhostsfile /dev/null /tmp/kh']],
+    [[]],
+  ])('accepts %j', (lines) => {
+    expect(() => checkHostKeyPolicy(g(lines), 'web1.test')).not.toThrow();
+  });
+
+  it('the first StrictHostKeyChecking line counts, as for ssh', () => {
+    expect(() => checkHostKeyPolicy(g(['stricthostkeychecking false', 'stricthostkeychecking true']), 'web1.test')).toThrow('StrictHostKeyChecking false');
   });
 });

@@ -63,5 +63,4 @@ export function operationSummary<R extends { finishedAt: number }>(spec: Operati
 }
 
 /** The first line of a message, cut for a table cell. */
-export const firstLine = (text: string | undefined, max = 100) => (text ?? '').split('\n')[0].slice(0, max);
 export const seconds = (ms: number | undefined) => (ms === undefined ? '-' : `${(ms / 1000).toFixed(1)}s`);

@@ -2,7 +2,7 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
-import { closureOnTarget } from '../../closure/target-closure';
+import { closureOnTarget } from '../../operations/target-closure';
 import { explainNixFailure } from '../../host/preflight';
 import { resolveHost } from '../../host/resolve-host';
 import { readBaseline, reportPath, writeBaseline, writeJson } from '../../closure/baseline';

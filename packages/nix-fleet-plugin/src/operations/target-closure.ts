@@ -5,7 +5,7 @@ import type { HostJson } from '../host/host-json';
 import { targetFor } from '../deploy/local-target';
 import { deployPlan } from '../deploy/options';
 import { parsePlanRead, planReadArgv } from '../deploy/plan-script';
-import type { ClosureRecord } from './path-info';
+import type { ClosureRecord } from '../closure/path-info';
 
 export async function closureOnTarget(host: string, hostJson: HostJson, outPath: string): Promise<ClosureRecord & { measuredOn: string }> {
   const plan = deployPlan(host, hostJson, {});
