@@ -11,11 +11,12 @@ bad_param() {
 
 # numbers NAME=VALUE...: ends the script (exit 2) unless every VALUE is a whole number. A number
 # goes into $((...)), which bash (NixOS's sh) evaluates as an expression, command substitutions
-# in array subscripts included.
+# in array subscripts included. Decimal digits only, no leading 0 ($((010)) is 8 in every shell,
+# 08 an error) and at most 15 of them (bash wraps 20 digits around, busybox reads them as 0).
 numbers() {
   for param_word do
     case ${param_word#*=} in
-      '' | *[!0-9]*)
+      '' | *[!0-9]* | 0?* | ????????????????*)
         printf 'nix-fleet: %s needs a whole number, not "%s"\n' "${param_word%%=*}" "${param_word#*=}" >&2
         exit 2
         ;;

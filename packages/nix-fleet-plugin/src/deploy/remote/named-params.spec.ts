@@ -76,4 +76,20 @@ describe.each(SHELLS)('in %s', (shell) => {
     expect(r.err).toContain('seconds needs a whole number, not "a[$(touch pwned7)]"');
     expect(pwned(root)).toEqual([]);
   });
+
+  // 010 is octal in $((...)) (8 in every shell), 08 an error in bash and dash, and 20 digits wrap
+  // around in bash: a number is decimal digits without a leading 0, at most 15 of them.
+  it.each(['010', '08', '00', '99999999999999999999', '1234567890123456', '1e3', '-1', ' 1', '1 ', '', '+1', '0x10'])(
+    'refuses the number %j before any arithmetic',
+    (bad) => {
+      const r = host.run(followArgv(join(host.dir, 'none'), 0, 1).map((w) => (w.startsWith('seconds=') ? `seconds=${bad}` : w)));
+      expect(r).toMatchObject({ code: 2, out: '' });
+      expect(r.err).toContain(`seconds needs a whole number, not "${bad}"`);
+    },
+  );
+
+  it.each(['0', '7', '123456789012345'])('takes the number %s', (ok) => {
+    const r = host.run(followArgv(join(host.dir, 'none'), 0, 1).map((w) => (w.startsWith('seconds=') ? `seconds=${ok}` : w)));
+    expect(r).toMatchObject({ code: 0, out: '\nnix-fleet-activation=missing\n' });
+  });
 });
