@@ -4,6 +4,7 @@
 # three programs it starts and follow_seconds are its own words; the rest is the deploy context,
 # handed on to the watchdog and the activation as it came.
 . ./lib-context.sh
+once "$@"
 unset watchdog_script activation_script follow_script follow_seconds
 for word do
   shift

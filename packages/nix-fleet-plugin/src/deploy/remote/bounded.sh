@@ -8,6 +8,7 @@
 # would read /dev/null.
 . ./lib-params.sh
 . ./lib-stop.sh
+once "$@"
 unset kill_after seconds
 while [ "$#" -gt 0 ]; do
   case $1 in

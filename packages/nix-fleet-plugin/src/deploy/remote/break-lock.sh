@@ -4,6 +4,7 @@
 # the next deploy, stops the watchdog and any activation still running, and only then removes
 # the lock.
 . ./lib-rollback.sh
+once "$@"
 unset lock_dir token state_dir
 for word do
   case $word in

@@ -2,6 +2,7 @@
 # A health check's URL, fetched from the target with whatever HTTP client it has, for at most
 # `seconds`.
 . ./lib-params.sh
+once "$@"
 unset url seconds
 for word do
   case $word in

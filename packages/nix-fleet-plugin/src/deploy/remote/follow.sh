@@ -4,6 +4,7 @@
 # activation was started. A dropped connection kills only this follower; the deployer starts
 # another from where it was.
 . ./lib-params.sh
+once "$@"
 unset run_dir offset seconds
 for word do
   case $word in

@@ -8,6 +8,7 @@
 # read_context WORD...: sets the context from its words; an unknown name or a missing one ends
 # the script. Values from the target's environment never count: every name is unset first.
 read_context() {
+  once "$@"
   unset profile out_path mode run_dir window_seconds activation_seconds previous_current lock_dir \
     set_profile previous_profile previous_profile_link current_system_path switch_generation max_generation
   for param_word do

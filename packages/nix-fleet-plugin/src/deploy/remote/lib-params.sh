@@ -9,6 +9,22 @@ bad_param() {
   exit 2
 }
 
+# once WORD...: ends the script (exit 2) when a name comes twice before any "--": the last would
+# win, unseen. Every program calls it on all its words.
+once() {
+  param_seen=' '
+  for param_word do
+    [ "$param_word" = -- ] && break
+    case $param_seen in
+      *" ${param_word%%=*} "*)
+        printf 'nix-fleet: %s takes "%s" once, not twice\n' "$0" "${param_word%%=*}" >&2
+        exit 2
+        ;;
+    esac
+    param_seen="$param_seen${param_word%%=*} "
+  done
+}
+
 # numbers NAME=VALUE...: ends the script (exit 2) unless every VALUE is a whole number. A number
 # goes into $((...)), which bash (NixOS's sh) evaluates as an expression, command substitutions
 # in array subscripts included. Decimal digits only, no leading 0 ($((010)) is 8 in every shell,

@@ -5,6 +5,7 @@
 # per deploy run still recorded in state_dir (/run: cleared at reboot).
 . ./lib-params.sh
 . ./lib-generations.sh
+once "$@"
 unset profile current_system state_dir
 for word do
   case $word in

@@ -6,6 +6,7 @@
 . ./lib-params.sh
 . ./lib-generations.sh
 . ./lib-prune.sh
+once "$@"
 unset lock_dir owner current_system profile state_dir keep
 for word do
   case $word in

@@ -8,6 +8,7 @@
 # Nix database created by a plan. Exit 3 when nix-store is missing or fails.
 . ./lib-params.sh
 . ./lib-generations.sh
+once "$@"
 unset current_system
 for word do
   case $word in

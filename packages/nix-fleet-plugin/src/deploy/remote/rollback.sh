@@ -6,6 +6,7 @@
 # leaving the host half returned, the decision without a result and the lock held. The output
 # follows at the end.
 . ./lib-rollback.sh
+once "$@"
 unset rollback_script
 for word do
   shift

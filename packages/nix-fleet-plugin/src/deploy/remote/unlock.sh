@@ -1,6 +1,7 @@
 # shellcheck shell=sh
 # Removes the lock only if the token still holds it.
 . ./lib-params.sh
+once "$@"
 unset lock_dir token
 for word do
   case $word in
