@@ -2,12 +2,13 @@
 # Installs the system tools the tests use (Nix 2.8 from Debian, OpenSSH, iproute2, busybox and dash
 # (the shells the remote scripts' specs run in, with bash), shellcheck (which checks them), age,
 # iptables and nftables, which load the firewall rules the profiles write in a test namespace,
-# and prometheus for promtool, which checks the alert rules),
+# prometheus for promtool, which checks the alert rules, and systemd-container and sudo for the
+# systemd test hosts: systemd-nspawn boots them, sudo runs a deploy user's privileged steps),
 # writes an offline Nix configuration and makes the Nix store (/nix). Idempotent: safe to run on
 # every CI start.
 set -euo pipefail
 
-pkgs=(nix-bin busybox-static dash shellcheck git openssh-server openssh-client iproute2 util-linux procps age iptables nftables prometheus)
+pkgs=(nix-bin busybox-static dash shellcheck git openssh-server openssh-client iproute2 util-linux procps age iptables nftables prometheus systemd-container sudo curl)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

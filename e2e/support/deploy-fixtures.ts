@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { nixString } from '../../packages/nix-fleet-plugin/src/generators/shared/nix-text';
 import type { FixtureHost } from './fixture-fleet';
+import { startSystemdHosts } from './systemd-hosts';
 import { startTestHosts, type TestHost, type TestNetwork } from './test-hosts';
 import { createWorkspace, type Workspace } from './workspace';
 
@@ -162,8 +163,11 @@ export interface DeployFleet {
   teardown(): Promise<void>;
 }
 
-export async function startDeployFleet(count: number, namePrefix: string, workspacePrefix: string): Promise<DeployFleet> {
-  const net = await startTestHosts(count, { namePrefix });
+/** The kinds of test host: a network namespace with sshd as root and no init, or systemd as PID 1 (systemd-hosts.ts). */
+export type HostKind = 'namespace' | 'systemd';
+
+export async function startDeployFleet(count: number, namePrefix: string, workspacePrefix: string, kind: HostKind = 'namespace'): Promise<DeployFleet> {
+  const net = kind === 'systemd' ? await startSystemdHosts(count, { namePrefix }) : await startTestHosts(count, { namePrefix });
   const restoreSsh = useNetworkSshConfig(net);
   const ws = createWorkspace(workspacePrefix);
   return {

@@ -90,6 +90,16 @@ in
       rolePackages = builtins.concatMap (r: (profiles.rolePackages or { }).\${r} or [ ]) (host.roles or [ ]);
       pkgs = map (package host.system) ((config.packages or [ ]) ++ (profiles.packages or [ ]) ++ rolePackages);
       switchScript = config.switchScript or profiles.switchScript or "#!/bin/sh\\necho activated $1\\n";
+      # systemd units of the system, "name.service" or a drop-in "name.service.d/x.conf" = text.
+      units = config.units or { };
+      installUnits = builtins.concatStringsSep "" (
+        map (
+          n:
+          "mkdir -p $out/etc/systemd/system/\${builtins.dirOf n} && cat \${
+            builtins.toFile (builtins.replaceStrings [ "/" "@" ] [ "-" "-" ] n) units.\${n}
+          } > $out/etc/systemd/system/\${n}\n"
+        ) (builtins.attrNames units)
+      );
     in
     builtins.derivation {
       inherit (host) system;
@@ -106,6 +116,7 @@ in
           cat $switchScriptPath > $out/bin/switch-to-configuration
           chmod +x $out/bin/switch-to-configuration
           echo \${name} > $out/hostname
+          \${installUnits}
         ''
       ];
     };

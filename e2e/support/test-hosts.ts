@@ -25,6 +25,8 @@ export interface TestHost {
 }
 
 export interface TestNetwork {
+  /** namespace (default): sshd as root, no init; systemd: see systemd-hosts.ts. */
+  kind?: 'namespace' | 'systemd';
   hosts: TestHost[];
   /** Host blocks named after the hosts: HostName, User root, Port 22, keys, HostKeyAlias. */
   sshConfigFile: string;
@@ -43,11 +45,34 @@ export interface TestNetwork {
 let runCounter = 0;
 const live = new Set<() => void>();
 
-function sh(cmd: string, args: string[]): string {
+/** Runs teardown when this process exits or is interrupted, unless it ran before; returns the unregister function. */
+export function teardownOnExit(teardown: () => void): () => void {
+  live.add(teardown);
+  return () => live.delete(teardown);
+}
+
+/** A namespace `namespace` on the run's bridge: veth `veth` whose peer is its `eth0` at `address`/24, lo up. */
+export function addHostNamespace(bridge: string, namespace: string, veth: string, address: string): void {
+  sh('ip', ['netns', 'add', namespace]);
+  sh('ip', ['link', 'add', veth, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', namespace]);
+  sh('ip', ['link', 'set', veth, 'master', bridge, 'up']);
+  sh('ip', ['-n', namespace, 'addr', 'add', `${address}/24`, 'dev', 'eth0']);
+  sh('ip', ['-n', namespace, 'link', 'set', 'eth0', 'up']);
+  sh('ip', ['-n', namespace, 'link', 'set', 'lo', 'up']);
+}
+
+/** The run's bridge in the root namespace, holding `${prefix}.1/24`. */
+export function addBridge(bridge: string, prefix: string): void {
+  sh('ip', ['link', 'add', 'name', bridge, 'type', 'bridge']);
+  sh('ip', ['addr', 'add', `${prefix}.1/24`, 'dev', bridge]);
+  sh('ip', ['link', 'set', bridge, 'up']);
+}
+
+export function sh(cmd: string, args: string[]): string {
   return execFileSync(cmd, args, { encoding: 'utf-8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
-function quiet(cmd: string, args: string[]): void {
+export function quiet(cmd: string, args: string[]): void {
   try {
     sh(cmd, args);
   } catch {
@@ -56,7 +81,7 @@ function quiet(cmd: string, args: string[]): void {
 }
 
 /** A /24 no route uses yet, derived from the PID and a per-process counter. */
-function pickSubnet(): { prefix: string; tag: string } {
+export function pickSubnet(): { prefix: string; tag: string } {
   for (let attempt = 0; attempt < 64; attempt++) {
     const n = runCounter++;
     const key = (process.pid * 8 + n) % (128 * 256);
@@ -85,7 +110,7 @@ function waitForLine(child: ChildProcess, line: string, what: string): Promise<v
   });
 }
 
-async function waitForPort(address: string, port: number, timeoutMs: number): Promise<void> {
+export async function waitForPort(address: string, port: number, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const ok = await new Promise<boolean>((resolve) => {
@@ -140,14 +165,31 @@ export function sshConfigBlock(name: string, address: string, identityFile: stri
   ].join('\n');
 }
 
-export async function startTestHosts(count: number, opts: { namePrefix?: string } = {}): Promise<TestNetwork> {
+/** A run's names and files: its subnet, bridge, temp dir, client key, known_hosts and ssh config paths. */
+export function runLayout(dirPrefix: string) {
   const { prefix, tag } = pickSubnet();
+  const dir = mkdtempSync(join(tmpdir(), `${dirPrefix}-${process.pid}-`));
+  return {
+    prefix,
+    tag,
+    dir,
+    bridge: `nf${tag}br`,
+    identityFile: join(dir, 'id_ed25519'),
+    knownHostsFile: join(dir, 'known_hosts'),
+    sshConfigFile: join(dir, 'ssh_config'),
+  };
+}
+
+/** The network a run hands its suite: the layout's files, the hosts, the long-lived PIDs and the teardown. */
+export function networkOf<H extends TestHost>(layout: ReturnType<typeof runLayout>, hosts: H[], pids: readonly number[], teardown: () => void) {
+  const { sshConfigFile, knownHostsFile, identityFile, bridge, dir } = layout;
+  return { hosts, sshConfigFile, knownHostsFile, identityFile, env: { NIX_SSHOPTS: `-F ${sshConfigFile}` }, bridge, dir, pids, teardown: async () => teardown() };
+}
+
+export async function startTestHosts(count: number, opts: { namePrefix?: string } = {}): Promise<TestNetwork> {
+  const layout = runLayout('nix-fleet-hosts');
+  const { prefix, tag, dir, bridge, identityFile, knownHostsFile, sshConfigFile } = layout;
   const namePrefix = opts.namePrefix ?? 'host';
-  const dir = mkdtempSync(join(tmpdir(), `nix-fleet-hosts-${process.pid}-`));
-  const bridge = `nf${tag}br`;
-  const identityFile = join(dir, 'id_ed25519');
-  const knownHostsFile = join(dir, 'known_hosts');
-  const sshConfigFile = join(dir, 'ssh_config');
   const authorizedKeys = join(dir, 'authorized_keys');
   const pids: number[] = [];
   const namespaces: string[] = [];
@@ -183,9 +225,7 @@ export async function startTestHosts(count: number, opts: { namePrefix?: string 
   try {
     sh('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'nix-fleet-test', '-f', identityFile]);
     writeFileSync(authorizedKeys, readFileSync(`${identityFile}.pub`));
-    sh('ip', ['link', 'add', 'name', bridge, 'type', 'bridge']);
-    sh('ip', ['addr', 'add', `${prefix}.1/24`, 'dev', bridge]);
-    sh('ip', ['link', 'set', bridge, 'up']);
+    addBridge(bridge, prefix);
     const hosts: TestHost[] = [];
     let known = '';
     let config = '';
@@ -197,13 +237,8 @@ export async function startTestHosts(count: number, opts: { namePrefix?: string 
       const hostDir = join(dir, 'hosts', name);
       const storeDir = join(hostDir, 'nix');
       mkdirSync(storeDir, { recursive: true });
-      sh('ip', ['netns', 'add', namespace]);
       namespaces.push(namespace);
-      sh('ip', ['link', 'add', veth, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', namespace]);
-      sh('ip', ['link', 'set', veth, 'master', bridge, 'up']);
-      sh('ip', ['-n', namespace, 'addr', 'add', `${address}/24`, 'dev', 'eth0']);
-      sh('ip', ['-n', namespace, 'link', 'set', 'eth0', 'up']);
-      sh('ip', ['-n', namespace, 'link', 'set', 'lo', 'up']);
+      addHostNamespace(bridge, namespace, veth, address);
       sh('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', name, '-f', join(hostDir, 'ssh_host_ed25519_key')]);
       const sshdFile = join(hostDir, 'sshd_config');
       const sshdLog = join(hostDir, 'sshd.log');
@@ -249,17 +284,7 @@ export async function startTestHosts(count: number, opts: { namePrefix?: string 
     }
     writeFileSync(knownHostsFile, known);
     writeFileSync(sshConfigFile, config);
-    return {
-      hosts,
-      sshConfigFile,
-      knownHostsFile,
-      identityFile,
-      env: { NIX_SSHOPTS: `-F ${sshConfigFile}` },
-      bridge,
-      dir,
-      pids,
-      teardown: async () => teardownSync(),
-    };
+    return networkOf(layout, hosts, pids, teardownSync);
   } catch (e) {
     teardownSync();
     throw e;

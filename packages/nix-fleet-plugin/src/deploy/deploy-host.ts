@@ -6,6 +6,7 @@ import { commit, freshConnection } from './confirm';
 import { runHealthChecks } from './health';
 import { abortReason } from '../process/command-error';
 import { acquireLock, lockOwner, releaseLock, type TargetState } from './lock';
+import { checkPrivilege } from './privilege-check';
 import { watchdogWindow, type DeployPlan } from './options';
 import type { DeployContext } from './remote-scripts';
 import type { DeployResult } from './result';
@@ -51,6 +52,7 @@ export async function deployHost(
     await t.checkHostKeys().catch((e: unknown) => {
       throw new DeployStepError('connect', outputOf(e));
     });
+    await checkPrivilege(t, plan);
     log(`${plan.host}: locking ${plan.target.host}`);
     state = await acquireLock(t, plan, lockOwner(token), log);
   } catch (e) {

@@ -17,7 +17,7 @@ prune_runs() {
     [ "$extra" -gt 0 ] || return 0
     is_run "$d" "$3" || continue
     extra=$((extra - 1))
-    pid_alive "$d/watchdog.pid" || pid_alive "$d/activation.pid" || rm -rf "$d"
+    pid_alive "$d/watchdog.pid" || pid_alive "$d/activation.pid" || unit_alive watchdog "$d" || unit_alive activate "$d" || rm -rf "$d"
   done
 }
 # is_run PATH LOCK_DIR: a deploy state folder: a token's name (d, then 16 or more of [0-9a-z]), a

@@ -68,6 +68,7 @@ unlock() {
 # stop_watchdog: once the decision is taken, a watchdog that survives this (or its sleep) does nothing.
 stop_watchdog() {
   if [ -f "$run_dir/watchdog.pid" ]; then kill "$(cat "$run_dir/watchdog.pid")" 2>/dev/null; fi
+  stop_watchdog_unit "$run_dir"
 }
 # report_decision: the other side decided; says what it decided and exits 76.
 report_decision() {

@@ -1,6 +1,7 @@
 # shellcheck shell=sh
 # Stopping work on the target: a process group or a systemd unit, SIGTERM first, SIGKILL after a
 # grace, and a wait until nothing of it is left.
+. ./lib-unit.sh
 
 # Seconds a stopped activation gets between SIGTERM and SIGKILL (STOP_WAIT_SECONDS is twice this).
 # shellcheck disable=SC2034 # read by stop_activation in lib-rollback.sh

@@ -32,7 +32,7 @@ if ! mkdir "$lock_dir" 2>/dev/null; then
   if [ -n "$token" ] && [ ! -e "$d/activated" ] && { pid_alive "$d/activation.pid" || systemctl is-active -q "nix-fleet-activate-$token.service" 2>/dev/null; }; then
     echo "activating=1"
   fi
-  if [ -n "$token" ] && [ ! -e "$d/decision" ] && pid_alive "$d/watchdog.pid"; then echo "watchdog=1"; fi
+  if [ -n "$token" ] && [ ! -e "$d/decision" ] && { pid_alive "$d/watchdog.pid" || unit_alive watchdog "$d"; }; then echo "watchdog=1"; fi
   exit 75
 fi
 printf '%s\n' "$owner" > "$lock_dir/owner"
