@@ -17,7 +17,7 @@ for word do
     *) set -- "$@" "$word" ;;
   esac
 done
-: "${watchdog_script?}" "${activation_script?}" "${follow_script?}" "${follow_seconds?}"
+required "watchdog_script=$watchdog_script" "activation_script=$activation_script" "follow_script=$follow_script" "follow_seconds=$follow_seconds"
 read_context "$@"
 
 mkdir -p "$run_dir" || exit 3

@@ -19,7 +19,7 @@ while [ "$#" -gt 0 ]; do
   esac
   shift
 done
-: "${kill_after?}" "${seconds?}"
+required "kill_after=$kill_after" "seconds=$seconds"
 numbers "kill_after=$kill_after" "seconds=$seconds"
 
 exec 3<&0

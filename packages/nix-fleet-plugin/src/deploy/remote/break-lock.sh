@@ -14,7 +14,7 @@ for word do
     *) bad_param "$word" ;;
   esac
 done
-: "${lock_dir?}" "${token?}" "${state_dir?}"
+required "lock_dir=$lock_dir" "token=$token" "state_dir=$state_dir"
 
 grep -qF "token=$token " "$lock_dir/owner" 2>/dev/null || exit 0
 run_dir=$state_dir/$token

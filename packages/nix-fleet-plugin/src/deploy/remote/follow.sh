@@ -14,7 +14,7 @@ for word do
     *) bad_param "$word" ;;
   esac
 done
-: "${run_dir?}" "${offset?}" "${seconds?}"
+required "run_dir=$run_dir" "offset=$offset" "seconds=$seconds"
 numbers "offset=$offset" "seconds=$seconds"
 
 log=$run_dir/activation.log

@@ -25,6 +25,16 @@ once() {
   done
 }
 
+# required NAME=VALUE...: ends the script (exit 2) when a VALUE is empty, or its name was not given
+# (each script unsets its names first). An empty path would be read as "." or "/".
+required() {
+  for param_word do
+    [ -n "${param_word#*=}" ] && continue
+    printf 'nix-fleet: %s needs a value; none was given\n' "${param_word%%=*}" >&2
+    exit 2
+  done
+}
+
 # numbers NAME=VALUE...: ends the script (exit 2) unless every VALUE is a whole number. A number
 # goes into $((...)), which bash (NixOS's sh) evaluates as an expression, command substitutions
 # in array subscripts included. Decimal digits only, no leading 0 ($((010)) is 8 in every shell,

@@ -15,7 +15,7 @@ for word do
     *) bad_param "$word" ;;
   esac
 done
-: "${profile?}" "${current_system?}" "${state_dir?}"
+required "profile=$profile" "current_system=$current_system" "state_dir=$state_dir"
 
 echo "current=$(resolve "$current_system")"
 echo "profile-link=$(readlink "$profile" 2>/dev/null)"

@@ -77,6 +77,20 @@ describe.each(SHELLS)('in %s', (shell) => {
     expect(pwned(root)).toEqual([]);
   });
 
+  // An empty path would be read as "." or "/": lock-and-read reported a lock held by "unknown".
+  it.each([
+    ['lock_dir', 'lock-and-read', () => lockAndReadArgv('', 'token=t1 by x', host.current, host.profile, join(host.dir, 'state'))],
+    ['state_dir', 'lock-and-read', () => lockAndReadArgv(join(host.dir, 'lock'), 'token=t1 by x', host.current, host.profile, '')],
+    ['token', 'unlock', () => unlockArgv(join(host.dir, 'lock'), '')],
+    ['run_dir', 'commit', () => commitArgv(host.context(host.system('n'), 'test', { runDir: '' }))],
+    ['run_dir', 'follow', () => followArgv('', 0, 1)],
+  ])('an empty %s is refused by %s', (name, _script, argv) => {
+    const r = host.run(argv());
+    expect(r).toMatchObject({ code: 2, out: '' });
+    expect(r.err).toContain(`${name} needs a value`);
+    expect(readdirSync(host.dir).filter((f) => f === 'state' || f === 'lock')).toEqual([]);
+  });
+
   // No word of ours comes twice: a second one would win unseen over the first (the last assignment).
   it.each([
     ['commit', () => [...commitArgv(host.context(host.system('n'), 'test')), 'mode=switch'], 'mode'],
@@ -105,7 +119,7 @@ describe.each(SHELLS)('in %s', (shell) => {
     (bad) => {
       const r = host.run(followArgv(join(host.dir, 'none'), 0, 1).map((w) => (w.startsWith('seconds=') ? `seconds=${bad}` : w)));
       expect(r).toMatchObject({ code: 2, out: '' });
-      expect(r.err).toContain(`seconds needs a whole number, not "${bad}"`);
+      expect(r.err).toContain(bad === '' ? 'seconds needs a value' : `seconds needs a whole number, not "${bad}"`);
     },
   );
 

@@ -16,7 +16,7 @@ for word do
     *) bad_param "$word" ;;
   esac
 done
-: "${current_system?}"
+required "current_system=$current_system"
 
 cur=$(resolve "$current_system")
 echo "current=$cur"

@@ -16,7 +16,7 @@ for word do
     *) set -- "$@" "$word" ;;
   esac
 done
-: "${rollback_script?}"
+required "rollback_script=$rollback_script"
 read_context "$@"
 
 mkdir -p "$run_dir"
