@@ -1,5 +1,6 @@
 // deploy on real SSH test hosts: one host, a parallel fleet, unchanged reruns, dry-activate,
-// the per-host lock and host key checking. Real nx, nix, ssh and sshd.
+// the per-host lock and host key checking. Real nx, nix, ssh and sshd. Every case runs on both
+// kinds of test host (deploy-fixtures.ts HostKind), five hosts of each kind shared by the cases.
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,7 +17,9 @@ import {
   type SwitchBehaviour,
   startDeployFleet,
   type DeployFleet,
+  type HostKind,
 } from '../../support/deploy-fixtures';
+import { activationStarter } from '../../support/activation-evidence';
 import { writeFixtureHost, writeFixtureFleet, type FixtureHost } from '../../support/fixture-fleet';
 import { createNixCounter } from '../../support/nix-counter';
 import type { TestNetwork } from '../../support/test-hosts';
@@ -24,7 +27,11 @@ import { nxEnv, type Workspace } from '../../support/workspace';
 
 const NX_BIN = join(__dirname, '..', '..', '..', 'node_modules', 'nx', 'dist', 'bin', 'nx.js');
 
-describe('deploy to test hosts', () => {
+describe.each<HostKind>(['namespace', 'systemd'])('deploy to test hosts (%s)', (kind) => {
+  // Different on purpose: where systemd is PID 1 the activation runs as a transient unit (as
+  // nixos-rebuild does: outside every ssh session's cgroup), and the setsid branch must not run;
+  // elsewhere setsid is all there is.
+  const starter = kind === 'systemd' ? 'unit' : 'setsid';
   let net: TestNetwork;
   let fleet: DeployFleet | undefined;
   let ws: Workspace;
@@ -45,7 +52,7 @@ describe('deploy to test hosts', () => {
   };
 
   beforeAll(async () => {
-    fleet = await startDeployFleet(5, 'web', 'nix-fleet-deploy-');
+    fleet = await startDeployFleet(5, 'web', 'nix-fleet-deploy-', kind);
     ({ net, ws } = fleet);
     // web1's checks: a command, and a URL only reachable from inside the host (its loopback).
     await net.hosts[0].exec(['busybox', 'httpd', '-p', '127.0.0.1:8080', '-h', '/etc']);
@@ -69,6 +76,7 @@ describe('deploy to test hosts', () => {
     expect(await readLink(web1, `${SYSTEM_PROFILE}-1-link`)).toBe(outPath);
     expect(await readLink(web1, '/run/current-system')).toBe(outPath);
     expect(await activations(web1)).toEqual([`switch ${outPath}`]);
+    expect(await activationStarter(kind, web1)).toBe(starter);
     expect(r.stdout).toContain('health check passed: GET http://127.0.0.1:8080/hostname');
     expect(deployResult(ws.root, 'web1')).toMatchObject({ status: 'deployed', copied: true, mode: 'switch' });
     // The lock is released and the watchdog was disarmed by the deployer's confirmation.
@@ -85,6 +93,7 @@ describe('deploy to test hosts', () => {
       const outPath = builtOutPath(ws.root, h.name);
       expect(await readLink(h, SYSTEM_PROFILE)).toBe(outPath);
       expect((await activations(h)).at(-1)).toBe(`switch ${outPath}`);
+      expect(await activationStarter(kind, h)).toBe(starter);
     }
     const logsBefore = await Promise.all(net.hosts.map(activations));
 
@@ -107,6 +116,7 @@ describe('deploy to test hosts', () => {
     expect(await readLink(web2, SYSTEM_PROFILE)).toBe(before);
     expect(await readLink(web2, '/run/current-system')).toBe(before);
     expect((await activations(web2)).at(-1)).toBe(`dry-activate ${outPath}`);
+    expect(await activationStarter(kind, web2)).toBe(starter);
     expect(r.stdout).toContain('nothing changed');
     expect(deployResult(ws.root, 'web2')).toMatchObject({ status: 'dry-activated' });
   });
@@ -129,6 +139,7 @@ describe('deploy to test hosts', () => {
     expect(await firstDone).toBe(0);
     expect(firstOut).toContain('web3: deployed');
     expect(await readLink(web3, SYSTEM_PROFILE)).toBe(builtOutPath(ws.root, 'web3'));
+    expect(await activationStarter(kind, web3)).toBe(starter);
     expect(await exists(web3, '/run/nix-fleet/deploy.lock')).toBe(false);
   });
 

@@ -1,6 +1,7 @@
 // Bounded and stoppable deploys on real SSH test hosts: a health check that never exits, an
 // activation that ignores SIGTERM, a failed redeploy after a rollback (generation numbers
-// nix-env reuses), and nx killed or interrupted mid-activation.
+// nix-env reuses), and nx killed or interrupted mid-activation. Every case runs on both kinds of
+// test host (deploy-fixtures.ts HostKind), two hosts of each kind shared by the cases.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,8 +17,10 @@ import {
   testHostFixture,
   waitFor,
   type DeployFleet,
+  type HostKind,
   type SwitchBehaviour,
 } from '../../support/deploy-fixtures';
+import { activationStarter } from '../../support/activation-evidence';
 import { writeFixtureFleet, writeFixtureHost } from '../../support/fixture-fleet';
 import type { TestHost, TestNetwork } from '../../support/test-hosts';
 import { nxEnv, REPO_ROOT, type Workspace } from '../../support/workspace';
@@ -58,7 +61,7 @@ function onHost(h: TestHost, text: string): string[] {
     .map((p) => p.argv.join(' '));
 }
 
-describe('deploys are bounded and stoppable', () => {
+describe.each<HostKind>(['namespace', 'systemd'])('deploys are bounded and stoppable (%s)', (kind) => {
   let fleet: DeployFleet | undefined;
   let net: TestNetwork;
   let ws: Workspace;
@@ -93,7 +96,7 @@ describe('deploys are bounded and stoppable', () => {
     waitFor(`the activation of ${system}`, async () => (await activations(h)).includes(`switch ${system}`), 120000);
 
   beforeAll(async () => {
-    fleet = await startDeployFleet(2, 'stop', 'nix-fleet-stop-');
+    fleet = await startDeployFleet(2, 'stop', 'nix-fleet-stop-', kind);
     ({ net, ws } = fleet);
     tmp = mkdtempSync(join(tmpdir(), 'nix-fleet-stop-tmp-'));
     writeFixtureFleet(ws.root, [testHostFixture(net, net.hosts[0], '1.0'), testHostFixture(net, net.hosts[1], '1.0')]);
@@ -139,7 +142,12 @@ describe('deploys are bounded and stoppable', () => {
     expect(await activations(h)).not.toContain(`switch ${late} complete`);
     expect(deployResult(ws.root, h.name)).toMatchObject({ status: 'rolled-back', step: 'activation' });
     expect(r.stdout + r.stderr).toContain('did not finish within 3s (activationTimeout)');
-    expect(r.stdout + r.stderr).toContain('ignored SIGTERM for 5s: sending SIGKILL');
+    // Different on purpose: a systemd host stops the activation's transient unit (systemctl stop
+    // sends SIGKILL after the unit's TimeoutStopSec); elsewhere the deployer signals its setsid
+    // process group and says so.
+    expect(await activationStarter(kind, h)).toBe(kind === 'systemd' ? 'unit' : 'setsid');
+    if (kind === 'namespace') expect(r.stdout + r.stderr).toContain('ignored SIGTERM for 5s: sending SIGKILL');
+    else expect(r.stdout + r.stderr).not.toContain('sending SIGKILL');
   });
 
   it('v1, v3, roll back to 1, v3 again with a failing health check: generation 2, which nix-env reused, stays', async () => {

@@ -190,6 +190,14 @@ describe('rollback, generations and exec on test hosts', () => {
       await h1.exec(['rm', '/run/ready-batch']);
     });
 
+    it("exec --host=<one host> over every host's task is refused by name and reaches no host", async () => {
+      const [h1] = net.hosts;
+      const r = nx(['run-many', '-t', 'exec', `--host=${h1.name}`, '--command=touch /run/host-flag', ...flags]);
+      expect(r.status).not.toBe(0);
+      expect(r.out).toContain(`--host=${h1.name} names one host, but this run has 2 exec tasks`);
+      for (const h of net.hosts) expect(await exists(h, '/run/host-flag')).toBe(false);
+    });
+
     it('generations: each host its own table', () => {
       procs.reset();
       const r = nx(['run-many', '-t', 'generations', '--output-style=stream', ...flags]);

@@ -8,6 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { latestRun, unitJournal } from '../../support/activation-evidence';
 import { activations, builtOutPath, deployResult, exists, readLink, startDeployFleet, SYSTEM_PROFILE, waitFor, type DeployFleet } from '../../support/deploy-fixtures';
 import { writeFixtureFleet, writeFixtureHost } from '../../support/fixture-fleet';
 import { BOOT_ENTRY, systemdHostFixture, webUrl, webVersion, WEB_UNIT, type SystemdSystem } from '../../support/systemd-fixtures';
@@ -15,16 +16,6 @@ import { DEPLOY_USER, SUDOERS_FILE, type SystemdHost } from '../../support/syste
 import { nxEnv, REPO_ROOT, type Workspace } from '../../support/workspace';
 
 const NX_BIN = join(REPO_ROOT, 'node_modules', 'nx', 'dist', 'bin', 'nx.js');
-
-/** The newest deploy's state folder on the host (its name is the deploy's token). */
-async function latestRun(h: SystemdHost): Promise<string> {
-  return (await h.exec(['sh', '-c', 'ls -1td /run/nix-fleet/d*/ | head -1'])).trim().replace(/\/$/, '');
-}
-
-/** Lines of the unit's journal (systemd's own and the unit's output). */
-async function unitJournal(h: SystemdHost, unit: string): Promise<string> {
-  return h.journal(['-o', 'cat', '-u', unit]);
-}
 
 describe('deploy to systemd test hosts', () => {
   let fleet: DeployFleet | undefined;

@@ -62,7 +62,7 @@ export function isLocal(plan: Pick<DeployPlan, 'target'>): boolean {
 type RunTask = { target: { target: string; project?: string }; overrides?: Record<string, unknown> };
 
 /** This run's tasks of the target, without those Nx added only to keep the waves in order. */
-function selectedTasks(tasks: RunTask[], targetName: string | undefined): number {
+export function selectedTasks(tasks: RunTask[], targetName: string | undefined): number {
   return tasks.filter((t) => t.target.target === targetName && !addedForWave(t.overrides ?? {}, t.target.project)).length;
 }
 

@@ -116,8 +116,9 @@ describe('restore_profile', () => {
   /** A deploy context that set the profile p; restore_profile reads profile, set_profile, previous_profile_link and max_generation. */
   const args = (p: string, previousLink: string, max: string) =>
     contextArgs({
-      profile: p, outPath: '', mode: 'switch', runDir: '', windowSeconds: 0, activationSeconds: 0, previousCurrent: '', lockDir: '',
-      setProfile: true, previousProfile: '', previousProfileLink: previousLink, currentSystemPath: '', switchGeneration: '', maxGeneration: max,
+      // restore_profile reads none of the paths but the profile; read_context refuses them empty.
+      profile: p, outPath: '/none/out', mode: 'switch', runDir: '/none/run', windowSeconds: 0, activationSeconds: 0, previousCurrent: '', lockDir: '/none/lock',
+      setProfile: true, previousProfile: '', previousProfileLink: previousLink, currentSystemPath: '/none/current', switchGeneration: '', maxGeneration: max,
     });
 
   it('v1, v3, back to 1, v3 again fails: the profile returns to 1 and generation 2 (reused) stays', () => {

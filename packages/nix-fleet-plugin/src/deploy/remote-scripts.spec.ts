@@ -156,7 +156,8 @@ describe('scripts in a real shell', () => {
     sh(lockAndReadArgv(c.lockDir, 'token=tok1 by test', '/x', '/y', join(dir, 'state')));
     expect(sh(activateArgv(c, 5)).code).toBe(0);
     expect(log()).toEqual([`test ${c.outPath}`]);
-    await waitFor(() => existsSync(join(c.runDir, 'decision', 'result')), 'the watchdog to decide');
+    // Until it ended: it writes the result before it unlocks.
+    await waitFor(() => existsSync(join(c.runDir, 'decision', 'result')) && !running(join(c.runDir, 'watchdog.pid')), 'the watchdog to decide and end');
     expect(log()).toEqual([`test ${c.outPath}`, `test ${c.previousCurrent}`]);
     expect(readFileSync(join(c.runDir, 'decision', 'by'), 'utf-8').trim()).toBe('watchdog');
     expect(existsSync(c.lockDir)).toBe(false);

@@ -5,7 +5,7 @@
 import type { ExecutorContext, TaskGraph } from '@nx/devkit';
 import { HOSTNAME_PATTERN } from '../constants';
 import type { DeployOptions } from '../deploy/deploy-options';
-import { checkOneMachineTask, localOptions, targetFor } from '../deploy/local-target';
+import { checkOneMachineTask, localOptions, selectedTasks, targetFor } from '../deploy/local-target';
 import { deployPlan, type DeployPlan } from '../deploy/options';
 import { allowsLocalTargets, checkMachine } from '../deploy/machine-check';
 import type { Target } from '../deploy/target';
@@ -51,6 +51,22 @@ export interface InBatch {
   log?: (line: string) => void;
 }
 
+/**
+ * --host names one host, so a run-many or affected that hands it to every task would reach that
+ * host once per task and report its result under each task's name: refuse it there.
+ */
+function checkOneHostTask(options: { host?: string }, context: ExecutorContext): void {
+  const tasks = Object.values(context.taskGraph?.tasks ?? {});
+  // The task of the named host itself is refused too: the run's other tasks show the flag.
+  const named = options.host !== undefined && options.host !== context.projectName
+    ? options.host
+    : tasks.map((t) => t.overrides?.host).find((h, i) => typeof h === 'string' && tasks[i].target.target === context.targetName && h !== tasks[i].target.project);
+  if (named === undefined) return;
+  const count = selectedTasks(tasks, context.targetName);
+  if (count <= 1) return;
+  throw new Error(`--host=${named} names one host, but this run has ${count} ${context.targetName} tasks: each would reach ${named}. Nothing was run. Run one host: nx run ${named}:${context.targetName}.`);
+}
+
 export async function runHostOperation<R extends { host: string }, O extends DeployOptions>(
   op: HostOperation<R, O>,
   given: O,
@@ -69,6 +85,10 @@ export async function runHostOperation<R extends { host: string }, O extends Dep
   let checked = false;
   try {
     options = checkedOptions(op.executor, given, context);
+    // Refused under the task's own name: the host it named is another task's to report.
+    host = context.projectName ?? host;
+    checkOneHostTask(options, context);
+    host = options.host ?? host;
     checked = true;
     const skipped = op.skip?.(options);
     if (skipped) {

@@ -26,6 +26,13 @@ describe('execHost', () => {
     expect(result).toMatchObject({ host: 'web1', status: 'ok', exitCode: 0, stdout: 'one\ntwo\n', stderr: 'warn\n' });
   });
 
+  it("shows a host's control characters as escapes: no carriage return or terminal sequence can overwrite the prefix or another host's line", async () => {
+    const { out, err } = await exec(String.raw`printf 'ok\rweb2 | forged\n\033]52;c;aGk=\007\033[2K\n'; printf 'e\r\033[1Ax\n' >&2`);
+    expect(out).toEqual(['web1 | ok\\rweb2 | forged', 'web1 | \\x1b]52;c;aGk=\\x07\\x1b[2K']);
+    expect(err.join('\n')).not.toMatch(/[\r\u001b]/);
+    expect(err).toContain('web1 | e');
+  });
+
   it('reports a failing command\'s exit code', async () => {
     const { result, out } = await exec('echo inactive; exit 3');
     expect(out).toEqual(['web1 | inactive']);

@@ -28,6 +28,14 @@ export interface ExecResult {
 export const execArgv = (command: string) => ['sh', '-c', command];
 
 const TAIL = 8192;
+
+/**
+ * A host's line as text the terminal shows and never obeys: a carriage return or an escape
+ * sequence from the host could otherwise overwrite the host prefix, forge another host's line,
+ * or drive the operator's terminal (OSC 52 writes the clipboard). Tabs stay.
+ */
+export const visibleLine = (line: string) =>
+  line.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => (c === '\r' ? '\\r' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
 const tail = (text: string) => text.slice(-TAIL);
 
 export async function execHost(
@@ -55,8 +63,8 @@ export async function execHost(
       remoteSeconds: opts.timeoutSeconds,
       // The target stops the command; this only ends an ssh connection that hangs beyond that.
       timeoutMs: (opts.timeoutSeconds + 30) * 1000,
-      onStdoutLine: (l) => opts.out(`${host} | ${l}`),
-      onStderrLine: (l) => opts.err(`${host} | ${l}`),
+      onStdoutLine: (l) => opts.out(`${host} | ${visibleLine(l)}`),
+      onStderrLine: (l) => opts.err(`${host} | ${visibleLine(l)}`),
       // Lines go out as they come; only the tail is kept (a command may print without end).
       stdoutTailBytes: TAIL,
     });

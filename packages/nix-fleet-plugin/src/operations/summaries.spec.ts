@@ -19,6 +19,15 @@ function context(tasks: Array<[string, string, string]>): PostTasksExecutionCont
 const exec = (host: string, over: Partial<ExecResult>): ExecResult => ({ host, command: 'systemctl is-active nginx', status: 'ok', exitCode: 0, stdout: 'active\n', stderr: '', local: false, durationMs: 300, finishedAt: 2000, ...over });
 
 describe('operation summaries', () => {
+  it("exec: a host's carriage returns and escape sequences are shown, never obeyed, in its lines and its detail", () => {
+    writeHostResult(root, DIST_EXEC, exec('web1', { stdout: 'ok\rweb2 | forged\n', stderr: '\u001b]52;c;aGk=\u0007\n' }));
+    const ctx = context([['web1', 'exec', 'success']]);
+    const text = `${execOutput(operationRows(execTable, undefined, ctx))}\n${operationRows(execTable, undefined, ctx).map((r) => execTable.cells(r.host, r.status, r.result).join(' ')).join('\n')}`;
+    expect(text).not.toMatch(/[\r\u001b\u0007]/);
+    expect(text).toContain('web1 | ok\\rweb2 | forged');
+    expect(text).toContain('\\x1b]52;c;aGk=\\x07');
+  });
+
   it('exec: a row per host of this run, exit codes, counts; old results and other targets left out', () => {
     writeHostResult(root, DIST_EXEC, exec('web1', {}));
     writeHostResult(root, DIST_EXEC, exec('web2', { status: 'failed', exitCode: 3, stdout: 'inactive\n', message: 'exit code 3' }));

@@ -1,7 +1,7 @@
 // The fleet tables after `nx run-many -t rollback|generations|exec`, and where each keeps its JSON.
 import { firstLine } from '../process/command-error';
 import { operationSummary, seconds, type OperationTable } from '../summary/operation-summary';
-import type { ExecResult } from './exec-host';
+import { visibleLine, type ExecResult } from './exec-host';
 import type { GenerationsResult } from './generations-result';
 import type { RollbackResult } from './rollback-host';
 
@@ -50,7 +50,7 @@ export function execOutput(rows: Array<{ host: string; result?: ExecResult }>): 
     .map(({ host, result }) => {
       const lines = [result!.stdout, result!.stderr].flatMap((text) => (text ? text.replace(/\n$/, '').split('\n') : []));
       const cut = lines.length > EXEC_LINES ? [`${host} | ... (${lines.length - EXEC_LINES} lines before; all in ${DIST_EXEC}/hosts/${host}.json)`] : [];
-      return [...cut, ...lines.slice(-EXEC_LINES).map((l) => `${host} | ${l}`)].join('\n');
+      return [...cut, ...lines.slice(-EXEC_LINES).map((l) => `${host} | ${visibleLine(l)}`)].join('\n');
     })
     .join('\n');
 }
@@ -63,7 +63,7 @@ export const execTable: OperationTable<ExecResult> = {
   status: (r) => r.status,
   headers: ['host', 'result', 'exit', 'time', 'detail'],
   rightAligned: [2],
-  cells: (host, status, r) => [host, status, r?.exitCode?.toString() ?? '-', seconds(r?.durationMs), firstLine(r?.message ?? (r?.stderr.trim() || r?.stdout.trim()), 80)],
+  cells: (host, status, r) => [host, status, r?.exitCode?.toString() ?? '-', seconds(r?.durationMs), visibleLine(firstLine(r?.message ?? (r?.stderr.trim() || r?.stdout.trim()), 80))],
 };
 
 export const operationSummaries = [rollbackTable, generationsTable, execTable].map((t) => operationSummary(t as OperationTable<{ finishedAt: number }>));

@@ -1,8 +1,8 @@
 // Per-host outcomes as JSON under dist/<operation>/hosts/<host>.json: each task writes its
 // own, and the fleet table after run-many reads them back.
-import { readJsonFile, writeJsonFile } from '@nx/devkit';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { readJsonFile } from '@nx/devkit';
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { checkedHostName } from '../constants';
 
 /** dist is e.g. "dist/deploy"; the host name is checked before it names a file. */
@@ -12,7 +12,12 @@ export function hostResultPath(workspaceRoot: string, dist: string, host: string
 
 export function writeHostResult<T extends { host: string }>(workspaceRoot: string, dist: string, result: T): string {
   const file = hostResultPath(workspaceRoot, dist, result.host);
-  writeJsonFile(file, result, { appendNewLine: true });
+  // Written beside and renamed over: a fleet table or a test reading while a host finishes
+  // sees the old result or the new one, never a truncated file.
+  mkdirSync(dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, `${JSON.stringify(result, null, 2)}\n`);
+  renameSync(tmp, file);
   return file;
 }
 

@@ -5,6 +5,7 @@
 # handed on to the watchdog and the activation as it came.
 . ./lib-context.sh
 . ./lib-unit.sh
+once "$@"
 unset watchdog_script activation_script follow_script follow_seconds
 for word do
   shift
@@ -16,7 +17,7 @@ for word do
     *) set -- "$@" "$word" ;;
   esac
 done
-: "${watchdog_script?}" "${activation_script?}" "${follow_script?}" "${follow_seconds?}"
+required "watchdog_script=$watchdog_script" "activation_script=$activation_script" "follow_script=$follow_script" "follow_seconds=$follow_seconds"
 read_context "$@"
 
 mkdir -p "$run_dir" || exit 3

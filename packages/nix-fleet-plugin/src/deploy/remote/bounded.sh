@@ -8,6 +8,7 @@
 # would read /dev/null.
 . ./lib-params.sh
 . ./lib-stop.sh
+once "$@"
 unset kill_after seconds
 while [ "$#" -gt 0 ]; do
   case $1 in
@@ -18,7 +19,7 @@ while [ "$#" -gt 0 ]; do
   esac
   shift
 done
-: "${kill_after?}" "${seconds?}"
+required "kill_after=$kill_after" "seconds=$seconds"
 numbers "kill_after=$kill_after" "seconds=$seconds"
 
 exec 3<&0

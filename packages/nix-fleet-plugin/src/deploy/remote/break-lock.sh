@@ -4,6 +4,7 @@
 # the next deploy, stops the watchdog and any activation still running, and only then removes
 # the lock.
 . ./lib-rollback.sh
+once "$@"
 unset lock_dir token state_dir
 for word do
   case $word in
@@ -13,7 +14,7 @@ for word do
     *) bad_param "$word" ;;
   esac
 done
-: "${lock_dir?}" "${token?}" "${state_dir?}"
+required "lock_dir=$lock_dir" "token=$token" "state_dir=$state_dir"
 
 grep -qF "token=$token " "$lock_dir/owner" 2>/dev/null || exit 0
 run_dir=$state_dir/$token

@@ -2,6 +2,7 @@
 # A health check's URL, fetched from the target with whatever HTTP client it has, for at most
 # `seconds`.
 . ./lib-params.sh
+once "$@"
 unset url seconds
 for word do
   case $word in
@@ -10,7 +11,7 @@ for word do
     *) bad_param "$word" ;;
   esac
 done
-: "${url?}" "${seconds?}"
+required "url=$url" "seconds=$seconds"
 numbers "seconds=$seconds"
 
 if command -v curl >/dev/null 2>&1; then exec curl -fsS -o /dev/null --max-time "$seconds" "$url"

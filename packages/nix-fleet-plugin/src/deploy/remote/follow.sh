@@ -4,6 +4,7 @@
 # activation was started. A dropped connection kills only this follower; the deployer starts
 # another from where it was.
 . ./lib-params.sh
+once "$@"
 unset run_dir offset seconds
 for word do
   case $word in
@@ -13,7 +14,7 @@ for word do
     *) bad_param "$word" ;;
   esac
 done
-: "${run_dir?}" "${offset?}" "${seconds?}"
+required "run_dir=$run_dir" "offset=$offset" "seconds=$seconds"
 numbers "offset=$offset" "seconds=$seconds"
 
 log=$run_dir/activation.log

@@ -5,9 +5,11 @@
 # the watchdog, which outlives the deployer's connection, can roll back on its own.
 . ./lib-params.sh
 
-# read_context WORD...: sets the context from its words; an unknown name or a missing one ends
-# the script. Values from the target's environment never count: every name is unset first.
+# read_context WORD...: sets the context from its words; an unknown name, a missing one or an
+# empty one (but the previous_*, switch_generation and max_generation, which may be '') ends the
+# script. Values from the target's environment never count: every name is unset first.
 read_context() {
+  once "$@"
   unset profile out_path mode run_dir window_seconds activation_seconds previous_current lock_dir \
     set_profile previous_profile previous_profile_link current_system_path switch_generation max_generation
   for param_word do
@@ -29,8 +31,8 @@ read_context() {
       *) bad_param "$param_word" ;;
     esac
   done
-  : "${profile?}" "${out_path?}" "${mode?}" "${run_dir?}" "${window_seconds?}" "${activation_seconds?}" \
-    "${previous_current?}" "${lock_dir?}" "${set_profile?}" "${previous_profile?}" "${previous_profile_link?}" \
-    "${current_system_path?}" "${switch_generation?}" "${max_generation?}"
+  required "profile=$profile" "out_path=$out_path" "mode=$mode" "run_dir=$run_dir" "window_seconds=$window_seconds" \
+    "activation_seconds=$activation_seconds" "lock_dir=$lock_dir" "set_profile=$set_profile" "current_system_path=$current_system_path"
+  : "${previous_current?}" "${previous_profile?}" "${previous_profile_link?}" "${switch_generation?}" "${max_generation?}"
   numbers "window_seconds=$window_seconds" "activation_seconds=$activation_seconds"
 }

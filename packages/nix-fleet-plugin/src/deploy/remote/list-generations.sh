@@ -5,6 +5,7 @@
 # per deploy run still recorded in state_dir (/run: cleared at reboot).
 . ./lib-params.sh
 . ./lib-generations.sh
+once "$@"
 unset profile current_system state_dir
 for word do
   case $word in
@@ -14,7 +15,7 @@ for word do
     *) bad_param "$word" ;;
   esac
 done
-: "${profile?}" "${current_system?}" "${state_dir?}"
+required "profile=$profile" "current_system=$current_system" "state_dir=$state_dir"
 
 echo "current=$(resolve "$current_system")"
 echo "profile-link=$(readlink "$profile" 2>/dev/null)"

@@ -6,6 +6,7 @@
 . ./lib-params.sh
 . ./lib-generations.sh
 . ./lib-prune.sh
+once "$@"
 unset lock_dir owner current_system profile state_dir keep
 for word do
   case $word in
@@ -18,7 +19,7 @@ for word do
     *) bad_param "$word" ;;
   esac
 done
-: "${lock_dir?}" "${owner?}" "${current_system?}" "${profile?}" "${state_dir?}" "${keep?}"
+required "lock_dir=$lock_dir" "owner=$owner" "current_system=$current_system" "profile=$profile" "state_dir=$state_dir" "keep=$keep"
 numbers "keep=$keep"
 
 mkdir -p "$(dirname "$lock_dir")" || exit 3

@@ -76,4 +76,55 @@ describe.each(SHELLS)('in %s', (shell) => {
     expect(r.err).toContain('seconds needs a whole number, not "a[$(touch pwned7)]"');
     expect(pwned(root)).toEqual([]);
   });
+
+  // An empty path would be read as "." or "/": lock-and-read reported a lock held by "unknown".
+  it.each([
+    ['lock_dir', 'lock-and-read', () => lockAndReadArgv('', 'token=t1 by x', host.current, host.profile, join(host.dir, 'state'))],
+    ['state_dir', 'lock-and-read', () => lockAndReadArgv(join(host.dir, 'lock'), 'token=t1 by x', host.current, host.profile, '')],
+    ['token', 'unlock', () => unlockArgv(join(host.dir, 'lock'), '')],
+    ['run_dir', 'commit', () => commitArgv(host.context(host.system('n'), 'test', { runDir: '' }))],
+    ['run_dir', 'follow', () => followArgv('', 0, 1)],
+  ])('an empty %s is refused by %s', (name, _script, argv) => {
+    const r = host.run(argv());
+    expect(r).toMatchObject({ code: 2, out: '' });
+    expect(r.err).toContain(`${name} needs a value`);
+    expect(readdirSync(host.dir).filter((f) => f === 'state' || f === 'lock')).toEqual([]);
+  });
+
+  // No word of ours comes twice: a second one would win unseen over the first (the last assignment).
+  it.each([
+    ['commit', () => [...commitArgv(host.context(host.system('n'), 'test')), 'mode=switch'], 'mode'],
+    ['activate', () => [...activateArgv(host.context(host.system('n'), 'test'), 30), 'follow_seconds=1'], 'follow_seconds'],
+    ['rollback', () => [...rollbackArgv(host.context(host.system('n'), 'test')), 'rollback_script=true'], 'rollback_script'],
+    ['unlock', () => [...unlockArgv(join(host.dir, 'lock'), 't1'), 'lock_dir=/'], 'lock_dir'],
+    ['bounded', () => { const b = boundedArgv(5, ['true']); return [...b.slice(0, 5), 'seconds=1', ...b.slice(5)]; }, 'seconds'],
+  ])('%s refuses a name given twice, before it acts', (_name, argv, name) => {
+    const r = host.run(argv());
+    expect(r).toMatchObject({ code: 2, out: '' });
+    expect(r.err).toContain(`takes "${name}" once, not twice`);
+    expect(readdirSync(host.dir).filter((f) => f === 'state' || f === 'lock')).toEqual([]);
+  });
+
+  it('a value holding " NAME=VALUE" or a newline and NAME=VALUE stays one value', () => {
+    const lock = join(host.dir, 'lock');
+    const owner = `token=t1 by x keep=0\nkeep=0 lock_dir=/`;
+    expect(host.run(lockAndReadArgv(lock, owner, host.current, host.profile, join(host.dir, 'state')))).toMatchObject({ code: 0 });
+    expect(readFileSync(join(lock, 'owner'), 'utf-8')).toBe(`${owner}\n`);
+  });
+
+  // 010 is octal in $((...)) (8 in every shell), 08 an error in bash and dash, and 20 digits wrap
+  // around in bash: a number is decimal digits without a leading 0, at most 15 of them.
+  it.each(['010', '08', '00', '99999999999999999999', '1234567890123456', '1e3', '-1', ' 1', '1 ', '', '+1', '0x10'])(
+    'refuses the number %j before any arithmetic',
+    (bad) => {
+      const r = host.run(followArgv(join(host.dir, 'none'), 0, 1).map((w) => (w.startsWith('seconds=') ? `seconds=${bad}` : w)));
+      expect(r).toMatchObject({ code: 2, out: '' });
+      expect(r.err).toContain(bad === '' ? 'seconds needs a value' : `seconds needs a whole number, not "${bad}"`);
+    },
+  );
+
+  it.each(['0', '7', '123456789012345'])('takes the number %s', (ok) => {
+    const r = host.run(followArgv(join(host.dir, 'none'), 0, 1).map((w) => (w.startsWith('seconds=') ? `seconds=${ok}` : w)));
+    expect(r).toMatchObject({ code: 0, out: '\nnix-fleet-activation=missing\n' });
+  });
 });

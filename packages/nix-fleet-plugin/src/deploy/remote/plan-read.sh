@@ -8,6 +8,7 @@
 # Nix database created by a plan. Exit 3 when nix-store is missing or fails.
 . ./lib-params.sh
 . ./lib-generations.sh
+once "$@"
 unset current_system
 for word do
   case $word in
@@ -15,7 +16,7 @@ for word do
     *) bad_param "$word" ;;
   esac
 done
-: "${current_system?}"
+required "current_system=$current_system"
 
 cur=$(resolve "$current_system")
 echo "current=$cur"

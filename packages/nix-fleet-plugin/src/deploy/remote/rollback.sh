@@ -7,6 +7,7 @@
 # leaving the host half returned, the decision without a result and the lock held. The output
 # follows at the end.
 . ./lib-rollback.sh
+once "$@"
 unset rollback_script
 for word do
   shift
@@ -15,7 +16,7 @@ for word do
     *) set -- "$@" "$word" ;;
   esac
 done
-: "${rollback_script?}"
+required "rollback_script=$rollback_script"
 read_context "$@"
 
 mkdir -p "$run_dir"

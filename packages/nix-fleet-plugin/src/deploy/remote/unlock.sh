@@ -1,6 +1,7 @@
 # shellcheck shell=sh
 # Removes the lock only if the token still holds it.
 . ./lib-params.sh
+once "$@"
 unset lock_dir token
 for word do
   case $word in
@@ -9,7 +10,7 @@ for word do
     *) bad_param "$word" ;;
   esac
 done
-: "${lock_dir?}" "${token?}"
+required "lock_dir=$lock_dir" "token=$token"
 
 if grep -qF "token=$token " "$lock_dir/owner" 2>/dev/null; then rm -rf "$lock_dir"; fi
 exit 0

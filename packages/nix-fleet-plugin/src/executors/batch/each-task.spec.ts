@@ -64,6 +64,21 @@ describe('eachTask', () => {
     expect(results[0].result.terminalOutput).toContain('ssh: connection refused');
   });
 
+  it('a host whose run throws before it returns a promise (its context, its options) fails alone', async () => {
+    const runOne = (id: string): Promise<{ success: boolean }> => {
+      if (id === 'bad') throw new Error('no task bad in the task graph');
+      return Promise.resolve({ success: true });
+    };
+    const results = await collect(eachTask(['good1', 'bad', 'good2'], runOne, { limit: 2 }));
+    expect(Object.fromEntries(results.map((r) => [r.task, r.result.success]))).toEqual({ good1: true, bad: false, good2: true });
+    expect(results.find((r) => r.task === 'bad')?.result.terminalOutput).toContain('no task bad in the task graph');
+  });
+
+  it('a result that is not an object fails that host, never the batch', async () => {
+    const results = await collect(eachTask(['odd', 'good'], async (id) => (id === 'odd' ? (undefined as unknown as { success: boolean }) : { success: true }), { limit: 2 }));
+    expect(results.map((r) => [r.task, r.result.success]).sort()).toEqual([['good', true], ['odd', false]]);
+  });
+
   it('an exception nothing caught fails every unfinished host with the reason, and finished ones keep their result', async () => {
     const { open, wait } = gates(['done', 'running', 'waiting']);
     const listeners = process.listeners('uncaughtException').length;

@@ -54,8 +54,9 @@ export function withOwnOutput<T>(fn: () => Promise<T>): { settled: Promise<{ val
   install();
   const kept: Kept = { stdout: [], both: [] };
   const output = { stdout: () => kept.stdout.join(''), both: () => kept.both.join('') };
+  // A throw before fn returns its promise is that task's failure too, never the batch's.
   const settled = current.run(kept, () =>
-    fn().then(
+    new Promise<T>((resolve) => resolve(fn())).then(
       (value) => ({ value }),
       (error: unknown) => ({ error }),
     ),

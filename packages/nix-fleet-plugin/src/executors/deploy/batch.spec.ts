@@ -4,6 +4,7 @@ import type { TaskGraph } from '@nx/devkit';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { executorWorkspace } from '../../../testing/executor-workspace';
+import { readPlanResult } from '../../deploy/plan';
 import deployBatch from './batch';
 
 const task = (host: string) => ({ id: `${host}:deploy`, target: { project: host, target: 'deploy' }, overrides: {}, outputs: [], parallelism: true });
@@ -45,5 +46,42 @@ describe('deploy batch', () => {
     expect(file('web2')).toMatchObject({ host: 'web2', status: 'failed' });
     expect(JSON.parse(readFileSync(join(root, 'dist/deploy/batch.json'), 'utf-8'))).toMatchObject({ pid: process.pid, hosts: ['web1', 'web2', 'web3', 'web4'] });
     expect(JSON.parse(readFileSync(join(root, 'dist/deploy/run-tasks.json'), 'utf-8')).hosts).toEqual(['web1', 'web2', 'web3', 'web4']);
+  });
+
+  it('once stopped (SIGINT), starts no more hosts: each reports it was not started, with a result file', async () => {
+    for (const h of ['st1', 'st2', 'st3']) hostJson({ type: 'server', system: 'x86_64-linux' }, h);
+    const hosts = ['st3', 'st1', 'st2'];
+    const graph = { roots: hosts.map((h) => `${h}:deploy`), tasks: Object.fromEntries(hosts.map((h) => [`${h}:deploy`, task(h)])), dependencies: {}, continuousDependencies: {} } as unknown as TaskGraph;
+    const exit = jest.spyOn(process, 'exit').mockImplementation((() => undefined) as never);
+    // One host at a time (nx.json's parallel), whatever the environment says.
+    const nxParallel = process.env.NX_PARALLEL;
+    delete process.env.NX_PARALLEL;
+    const results: Record<string, { success: boolean; terminalOutput: string }> = {};
+    // st3 was to be planned (--mode=plan): its row in the plan table needs a plan result.
+    const batch = deployBatch(graph, Object.fromEntries(hosts.map((h) => [`${h}:deploy`, h === 'st3' ? { mode: 'plan' as const } : {}])), {}, {
+      ...context,
+      projectName: undefined,
+      targetName: undefined,
+      taskGraph: graph,
+      nxJsonConfiguration: { parallel: 1 },
+    });
+    for await (const r of batch) {
+      results[r.task] = r.result;
+      // Ctrl-C while the first host's result is being shown.
+      if (Object.keys(results).length === 1) process.emit('SIGINT');
+    }
+    // The batch ends as a process stopped by SIGINT would, once its results went out (waited for first: a failed
+    // expectation must not leave its exit timer to end jest).
+    await new Promise((r) => setTimeout(r, 600));
+    if (nxParallel !== undefined) process.env.NX_PARALLEL = nxParallel;
+    expect(exit).toHaveBeenCalledWith(130);
+    expect(Object.keys(results).sort()).toEqual(['st1:deploy', 'st2:deploy', 'st3:deploy']);
+    // st1 ran (and failed: no targetHost); st2 and st3 never started.
+    expect(results['st1:deploy'].terminalOutput).toContain('Host "st1" has no deployment.targetHost');
+    for (const h of ['st2', 'st3']) {
+      expect(results[`${h}:deploy`]).toMatchObject({ success: false, terminalOutput: `Deploy of ${h} was not started: the batch was stopped by SIGINT; nothing was done on this host\n` });
+    }
+    expect(JSON.parse(readFileSync(join(root, 'dist/deploy/hosts', 'st2.json'), 'utf-8'))).toMatchObject({ host: 'st2', status: 'failed', step: 'interrupted' });
+    expect(readPlanResult(root, 'st3')).toMatchObject({ host: 'st3', status: 'failed', message: expect.stringContaining('stopped by SIGINT') });
   });
 });

@@ -8,6 +8,7 @@ import type { ExecutorContext, TaskGraph } from '@nx/devkit';
 import { writeBatchRecord } from '../../deploy/batch-record';
 import { recordRunTasks } from '../../deploy/run-tasks';
 import { writeResult } from '../../deploy/result';
+import { failedPlan, writePlanResult } from '../../deploy/plan';
 import { stopExitCode, watchForStop } from '../../deploy/stop-signal';
 import { HOSTNAME_PATTERN } from '../../constants';
 import { abortReason } from '../../process/command-error';
@@ -47,6 +48,15 @@ async function deployOne(task: TaskGraph['tasks'][string], given: DeployExecutor
   return { ok: success, value: result };
 }
 
+/** A host the batch never started because it was stopped: nothing reached it, and its result says so. */
+function notStarted(root: string, host: string, given: DeployExecutorSchema, why: string): HostTaskResult {
+  const message = `was not started: the batch was stopped by ${why}; nothing was done on this host`;
+  // A plan run's table reads plans: the host's row says why it has none.
+  if (HOSTNAME_PATTERN.test(host) && given.mode === 'plan') writePlanResult(root, failedPlan(host, message));
+  else if (HOSTNAME_PATTERN.test(host)) writeResult(root, { host, status: 'failed', mode: given.mode ?? 'switch', outPath: '', copied: false, step: 'interrupted', message, durationMs: 0, finishedAt: Date.now() });
+  return { success: false, terminalOutput: `Deploy of ${host} ${message}\n`, startTime: Date.now(), endTime: Date.now() };
+}
+
 export default async function* deployBatch(
   taskGraph: TaskGraph,
   inputs: Record<string, DeployExecutorSchema>,
@@ -61,10 +71,14 @@ export default async function* deployBatch(
   const stop = watchForStop();
   const limit = batchParallel(context);
   try {
-    const order = inTaskOrder(ids, taskGraph.dependencies, limit, (id) => deployOne(taskGraph.tasks[id], inputs[id], context, stop.signal));
+    const order = inTaskOrder(ids, taskGraph.dependencies, limit, (id) => deployOne(taskGraph.tasks[id], inputs[id], context, stop.signal), stop.signal);
     for await (const done of order) {
       if (done.ran) {
         yield { task: done.id, result: done.value };
+        continue;
+      }
+      if (done.stopped) {
+        yield { task: done.id, result: notStarted(context.root, taskGraph.tasks[done.id].target.project, inputs[done.id], done.stopped) };
         continue;
       }
       const held = done.blockedBy.map((d) => taskGraph.tasks[d]?.target.project ?? d).join(', ');

@@ -56,4 +56,21 @@ describe('inTaskOrder', () => {
     const cyc = await collect(inTaskOrder(['a', 'b'], { a: ['b'], b: ['a'] }, 2, async (id) => ({ ok: true, value: id })));
     expect(cyc.every((o) => !o.ran)).toBe(true);
   });
+
+  it('starts nothing more once stopped: the tasks not yet started end as stopped, never run', async () => {
+    const stop = new AbortController();
+    const started: string[] = [];
+    const flat = ['h2:deploy', 'h0:deploy', 'h1:deploy'];
+    const out = await collect(inTaskOrder(flat, {}, 1, async (id) => {
+      started.push(id);
+      stop.abort('SIGINT');
+      return { ok: false, value: id };
+    }, stop.signal));
+    expect(started).toEqual(['h0:deploy']);
+    expect(out.map((o) => o.id).sort()).toEqual(['h0:deploy', 'h1:deploy', 'h2:deploy']);
+    expect(out.filter((o) => !o.ran)).toEqual([
+      { id: 'h1:deploy', ran: false, blockedBy: [], stopped: 'SIGINT' },
+      { id: 'h2:deploy', ran: false, blockedBy: [], stopped: 'SIGINT' },
+    ]);
+  });
 });

@@ -1,5 +1,5 @@
 // The exec executor: option checks, and one command on a local host end to end.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { executorWorkspace } from '../../../testing/executor-workspace';
 import execExecutor, { checkExecOptions } from './executor';
@@ -27,5 +27,32 @@ describe('exec executor', () => {
     expect(out).toContain('ares | on sh');
     expect(errors).toContain('ares: failed (exit 4): exit code 4');
     expect(JSON.parse(readFileSync(join(root, 'dist/exec/hosts/ares.json'), 'utf-8'))).toMatchObject({ host: 'ares', status: 'failed', exitCode: 4, local: true });
+  });
+});
+
+// `nx run-many -t exec --host=ares` hands --host to every project's task: each would reach ares
+// and report ares's result under its own name (a rollback would roll ares back once per task).
+describe('exec --host over several tasks', () => {
+  const { root, context, errors, hostJson } = executorWorkspace('exec', 'zeus');
+  hostJson({ type: 'server', system: 'x86_64-linux', deployment: { targetHost: '10.99.0.1' } }, 'ares');
+  hostJson({ type: 'server', system: 'x86_64-linux', deployment: { targetHost: '10.99.0.2' } }, 'zeus');
+  const task = (project: string, target = 'exec') => ({ id: `${project}:${target}`, target: { project, target }, overrides: target === 'exec' ? { host: 'ares' } : {} });
+  const run = { ...context, taskGraph: { roots: [], dependencies: {}, tasks: { 'ares:exec': task('ares'), 'zeus:exec': task('zeus'), 'zeus:build': task('zeus', 'build') } } } as unknown as typeof context;
+
+  it("refuses a --host that is not the task's own project when the run has more than one exec task, and writes no result for that host", async () => {
+    expect(await execExecutor({ command: 'touch should-not-exist', host: 'ares' }, run)).toEqual({ success: false });
+    expect(errors.join('\n')).toContain('--host=ares names one host, but this run has 2 exec tasks');
+    expect(existsSync(join(root, 'dist/exec/hosts/ares.json'))).toBe(false);
+  });
+
+  it("refuses the named host's own task too: the run's other tasks got the same --host", async () => {
+    expect(await execExecutor({ command: 'touch should-not-exist', host: 'ares' }, { ...run, projectName: 'ares' })).toEqual({ success: false });
+    expect(errors.join('\n')).toContain('--host=ares names one host, but this run has 2 exec tasks');
+  });
+
+  it('lets a run of one exec task name its host', async () => {
+    const one = { ...run, taskGraph: { ...run.taskGraph, tasks: { 'zeus:exec': task('zeus') } } } as unknown as typeof context;
+    await execExecutor({ command: 'true', host: 'ares' }, one);
+    expect(errors.join('\n')).not.toContain('names one host');
   });
 });
