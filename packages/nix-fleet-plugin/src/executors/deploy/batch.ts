@@ -31,8 +31,10 @@ async function deployOne(task: TaskGraph['tasks'][string], given: DeployExecutor
   const lines: string[] = [];
   const log = (line: string) => {
     lines.push(line);
-    // Progress while hosts run side by side: their step lines, live (the whole output comes with the result).
-    if (line.startsWith(`${host}: `)) process.stderr.write(`${line}\n`);
+    // Progress while hosts run side by side: their one-line step lines, live (the whole output
+    // comes with the result, shown as Nx shows a task's output). A plan is a report, not progress:
+    // like --batch=false it stays in the task's output and the fleet table.
+    if (given.mode !== 'plan' && !line.includes('\n') && line.startsWith(`${host}: `)) process.stderr.write(`${line}\n`);
   };
   const startTime = Date.now();
   const own: ExecutorContext = { ...context, projectName: host, targetName: task.target.target, configurationName: task.target.configuration };
