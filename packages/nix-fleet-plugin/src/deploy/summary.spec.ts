@@ -1,12 +1,12 @@
 import type { PostTasksExecutionContext } from '@nx/devkit';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { countChanges } from '../closure/version';
 import { writePlanResult } from './plan';
 import { writeResult, type DeployResult } from './result';
 import { recordRunTasks } from './run-tasks';
-import { deployRows, deploySummary } from './summary';
+import { deployAndPlanRows, deployRows, deploySummary } from './summary';
 import { writeBatchRecord } from './batch-record';
 import { writeEvalFailure } from '../summary/upstream-failure';
 
@@ -146,5 +146,58 @@ describe('deploy summary', () => {
     expect(text).not.toContain('Deploy (');
     const plan = JSON.parse(readFileSync(join(root, 'dist/deploy/plan.json'), 'utf-8'));
     expect(plan).toMatchObject({ counts: { changes: 1, unreachable: 1 }, copyBytes: 5000 });
+  });
+});
+
+describe('which rows a run has', () => {
+  const planOf = (host: string) => ({ host, status: 'changes' as const, outPath: '/nix/store/x', closureSize: 1, changes: [], counts: countChanges([]), durationMs: 1, finishedAt: 2000 });
+
+  it('a run where one host wrote a plan is a plan run; hosts that wrote none keep Nx\'s status', () => {
+    writePlanResult(root, planOf('b'));
+    const { deploys, plans } = deployAndPlanRows(undefined, context([['c', 'deploy', 'skipped'], ['b', 'deploy', 'success'], ['a', 'deploy', 'failure']]));
+    expect(deploys).toEqual([]);
+    expect(plans.map((p) => [p.host, p.status, p.result?.host])).toEqual([['a', 'failed', undefined], ['b', 'changes', 'b'], ['c', 'skipped', undefined]]);
+  });
+
+  it.each([[['--mode=plan']], [['-t', 'deploy', '--mode', 'plan']]])('%j asks for a plan run, though no host wrote a plan', (argv) => {
+    const { deploys, plans } = deployAndPlanRows(undefined, { ...context([['a', 'deploy', 'failure']]), argv });
+    expect([deploys, plans.map((p) => [p.host, p.status])]).toEqual([[], [['a', 'failed']]]);
+  });
+
+  it.each([[['--mode', 'boot']], [['--projects', 'plan']], [['--mode=planned']]])('%j is a deploy run: no plan table, no plan.json', (argv) => {
+    writeResult(root, result('a', {}));
+    const lines = printed(() => deploySummary(undefined, { ...context([['a', 'deploy', 'success']]), argv }));
+    expect(lines.join('\n')).toContain('Deploy (1 host): 1 deployed');
+    expect(lines.join('\n')).not.toContain('Plan (');
+    expect(existsSync(join(root, 'dist/deploy/plan.json'))).toBe(false);
+  });
+
+  it('a result finished the moment the run started is this run\'s', () => {
+    writeResult(root, result('a', { finishedAt: 1000 }));
+    expect(deployRows(undefined, context([['a', 'deploy', 'success']], 1000))[0].result?.finishedAt).toBe(1000);
+  });
+
+  it('hosts Nx never started come once each, in name order among the hosts that ran', () => {
+    recordRunTasks({ root, targetName: 'deploy', taskGraph: { tasks: { x: task('a', {}), y: task('c', {}), z: task('d', {}), w: task('b', {}) } } as never });
+    const rows = deployRows(undefined, context([['d', 'deploy', 'success'], ['b', 'deploy', 'success']], Date.now() - 1000));
+    expect(rows.map((r) => [r.host, r.status])).toEqual([['a', 'skipped'], ['b', 'success'], ['c', 'skipped'], ['d', 'success']]);
+  });
+
+  it('leaves out a deploy Nx added for wave order, though the same host\'s other tasks ran', () => {
+    const rows = deployRows(undefined, context([['a', 'deploy', 'success'], ['b', 'deploy', 'success', { waveOf: 'a' }], ['b', 'build', 'success']]));
+    expect(rows.map((r) => r.host)).toEqual(['a']);
+  });
+
+  it('of a batch that died, a host Nx skipped stays skipped; an unfinished one failed, interrupted', () => {
+    writeBatchRecord(root, { pid: 7, startedAt: 1500, hosts: ['a', 'b'] });
+    const rows = deployRows(undefined, context([['a', 'deploy', 'skipped'], ['b', 'deploy', 'failure'], ['c', 'deploy', 'failure']]));
+    expect(rows.map((r) => [r.host, r.status, r.step])).toEqual([['a', 'skipped', undefined], ['b', 'failed', 'interrupted'], ['c', 'failed', undefined]]);
+  });
+
+  it('a dry-activated host that said nothing would change says so, after a blank line; summary.json ends with a newline', () => {
+    writeResult(root, result('a', { status: 'dry-activated', mode: 'dry-activate' }));
+    const text = printed(() => deploySummary(undefined, context([['a', 'deploy', 'success']]))).join('\n');
+    expect(text).toContain('removed\n\ndry-activate: what each host would do\n  a  (nothing: no unit would start, stop, restart or reload)\n');
+    expect(readFileSync(join(root, 'dist/deploy/summary.json'), 'utf-8')).toMatch(/\}\n$/);
   });
 });
