@@ -119,6 +119,15 @@ describe('deployPlan paths on the target', () => {
   it.each(['/run/a\nb', '/run/a\0b', '/run/..', 'run/x', ''])('%j is refused, naming the option and an example', (given) => {
     expect(errorOf({ currentSystemPath: given })).toBe(`--currentSystemPath=${JSON.stringify(given)} must be an absolute path on the target without "..", e.g. /run/current-system.`);
   });
+
+  it.each([
+    ['profilePath', '/nix/var/nix/profiles/system'],
+    ['currentSystemPath', '/run/current-system'],
+    ['lockDir', '/run/nix-fleet/deploy.lock'],
+    ['stateDir', '/run/nix-fleet'],
+  ] as const)('--%s is checked, and its error names it and its default', (name, fallback) => {
+    expect(errorOf({ [name]: '/a/../b' })).toBe(`--${name}="/a/../b" must be an absolute path on the target without "..", e.g. ${fallback}.`);
+  });
 });
 
 describe('NIX_FLEET_SSH_CONFIG', () => {
