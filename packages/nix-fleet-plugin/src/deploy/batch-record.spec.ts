@@ -1,5 +1,5 @@
 // The record of a deploy batch: which hosts it took on, read back for the run that started it.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readBatchRecord, unfinishedReason, writeBatchRecord } from './batch-record';
@@ -15,6 +15,7 @@ describe('batch record', () => {
     expect(readBatchRecord(root, 1500)).toEqual(record);
     expect(readBatchRecord(root, 1000)).toEqual(record);
     expect(readBatchRecord(root, 1501)).toBeUndefined();
+    expect(readFileSync(join(root, 'dist/deploy/batch.json'), 'utf-8')).toMatch(/\}\n$/);
   });
 
   it('is nothing when no batch ran or its file is damaged', () => {

@@ -33,6 +33,11 @@ const plan = (over: Partial<PlanResult>): PlanResult => ({
   finishedAt: 1,
   ...over,
 });
+/** Where a cell of a host's row ends in the table: equal for the rows of a right-aligned column. */
+const cellEnd = (text: string, host: string, cell: string) => {
+  const line = text.split('\n').find((l) => l.startsWith(`${host} `)) ?? '';
+  return line.indexOf(cell) + cell.length;
+};
 /** The table's row of a host, its cells split on the two-space column gaps. */
 const row = (text: string, host: string) => text.split('\n').find((l) => l.startsWith(`${host} `))?.split(/\s{2,}/);
 
@@ -65,6 +70,8 @@ describe('renderPlan', () => {
     expect(lines.slice(5, 7)).toEqual(['', expect.stringMatching(/^\s+package\s+version\s+size$/)]);
     expect(lines.find((l) => l.includes('app'))).toMatch(/^↑\s+app\s+1\.0 -> 1\.1\s+\+2\.0 KiB$/);
     expect(lines.find((l) => l.includes('oldlib'))).toMatch(/^-\s+oldlib\s+- 0\.9\s+-100 B$/);
+    // Sizes are right-aligned: both rows end where the column does.
+    expect(lines.find((l) => l.includes('app'))?.length).toBe(lines.find((l) => l.includes('oldlib'))?.length);
     expect(lines.at(-1)).toBe('  ↑ upgraded, ↓ downgraded, ~ other version change, + added, - removed');
   });
 
@@ -103,6 +110,7 @@ describe('renderPlanTable', () => {
     expect(row(text, 'd')).toEqual(['d', 'failed at build', '-', '-', '-', 'e'.repeat(100)]);
     expect(row(text, 'e')).toEqual(['e', 'skipped', '-', '-', '-']);
     expect(row(text, 'f')).toEqual(['f', 'unchanged', '↑0 ↓0 ~0 +0 -0', '±0 B', '0 B (0)']);
+    expect(cellEnd(text, 'a', '+10 B')).toBe(cellEnd(text, 'f', '±0 B'));
     expect(text.split('\n')[0]).toMatch(/^host\s+plan\s+packages ↑↓~\+-\s+closure\s+to copy\s+changes \/ detail$/);
   });
 
@@ -139,6 +147,7 @@ describe('reportPlans', () => {
     const json = JSON.parse(readFileSync(join(root, 'dist/deploy/plan.json'), 'utf-8'));
     expect(json).toMatchObject({ startedAt: 1234, counts: planCounts(rows), copyBytes: 4000 });
     expect(json.hosts.map((h: PlanRow) => h.host)).toEqual(['a', 'b', 'c', 'd', 'e']);
+    expect(readFileSync(join(root, 'dist/deploy/plan.json'), 'utf-8')).toMatch(/\}\n$/);
   });
 
   it('one host is "1 host"', () => {

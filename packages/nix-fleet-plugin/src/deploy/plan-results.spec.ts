@@ -80,6 +80,14 @@ describe('parsePlanRead', () => {
     expect(parsePlanRead(out)).toEqual({ current: '/nix/store/c=1', running: [{ path: '/nix/store/a', narSize: 10 }, { path: '/nix/store/b', narSize: 20 }], missing: ['/nix/store/m'] });
   });
 
+  it('a line without "=" is no key, however it starts', () => {
+    expect(parsePlanRead('current=/s\nsizes\nrunning=/a\nsize=1\ndone=1')).toEqual({ current: '/s', running: [{ path: '/a', narSize: 1 }], missing: [] });
+  });
+
+  it('only done=1 says the script finished, not a line that starts with done', () => {
+    expect(() => parsePlanRead('current=/s\nmissing=/m\nwarning=late\ndone.')).toThrow('the plan script on the host stopped before it finished');
+  });
+
   it('a host that runs no system: current is empty', () => {
     expect(parsePlanRead('done=1')).toEqual({ current: '', running: [], missing: [] });
   });

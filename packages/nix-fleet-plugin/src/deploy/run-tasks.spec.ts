@@ -17,7 +17,9 @@ describe('recordRunTasks', () => {
   it('records the selected hosts of this target, sorted and once each, leaving out wave-order tasks and other targets', () => {
     const before = Date.now();
     record('ship', [task('web2', 'ship'), task('db', 'ship'), task('web1', 'ship', { waveOf: 'db' }), task('cache', 'build'), task('web2', 'ship')]);
-    const json = JSON.parse(readFileSync(join(root, FILE), 'utf-8'));
+    const text = readFileSync(join(root, FILE), 'utf-8');
+    expect(text).toMatch(/\}\n$/);
+    const json = JSON.parse(text);
     expect(json.hosts).toEqual(['db', 'web2']);
     expect(json.writtenAt).toBeGreaterThanOrEqual(before);
     expect(readRunTasks(root, before)).toEqual(['db', 'web2']);

@@ -52,6 +52,9 @@ describe('renderDeployTable', () => {
       { host: 'e', status: 'skipped' },
     ]);
     expect(row(text, 'a')).toEqual(['a', 'deployed', 'switch', 'yes', '↑2 ↓0 ~1 +0 -3', '61.2s']);
+    // Times are right-aligned.
+    const end = (host: string, cell: string) => (text.split('\n').find((l) => l.startsWith(`${host} `)) ?? '').indexOf(cell) + cell.length;
+    expect(end('a', '61.2s')).toBe(end('b', '1.5s'));
     expect(row(text, 'b')).toEqual(['b', 'rolled back (watchdog)', 'switch', 'yes', 'activation', '1.5s', 'boom']);
     expect(row(text, 'c')).toEqual(['c', 'rolled back', 'switch', 'no', 'health check', '1.5s', 'x'.repeat(100)]);
     expect(row(text, 'd')).toEqual(['d', 'failed', '-', 'no', 'eval', '-', 'error: nope']);
