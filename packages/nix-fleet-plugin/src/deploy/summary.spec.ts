@@ -134,6 +134,20 @@ describe('deploy summary', () => {
     expect(lines.join('\n')).toMatch(/web1\s+skipped\s+-\s+no\s+-\s+not started: wave 1 waits/);
   });
 
+  it('gives the wave reason only to a host that was skipped, not to one that ran or failed for its own reason', () => {
+    for (const [host, wave] of [['canary', 0], ['web1', 1], ['web2', 1]] as const) {
+      mkdirSync(join(root, 'hosts', host), { recursive: true });
+      writeFileSync(join(root, 'hosts', host, 'host.json'), JSON.stringify({ deployment: { wave } }));
+    }
+    writeResult(root, result('canary', { status: 'failed', step: 'copy', message: 'disk full' }));
+    writeResult(root, result('web1', {}));
+    writeEvalFailure(root, 'web2', "error: attribute 'x' missing");
+    const ctx = context([['canary', 'deploy', 'failure'], ['web1', 'deploy', 'success'], ['web2', 'eval', 'failure'], ['web2', 'deploy', 'skipped']], 0);
+    printed(() => deploySummary(undefined, ctx));
+    const json = JSON.parse(readFileSync(join(root, 'dist/deploy/summary.json'), 'utf-8'));
+    expect(json.hosts.map((h: { host: string; reason?: string }) => [h.host, h.reason])).toEqual([['canary', undefined], ['web1', undefined], ['web2', "error: attribute 'x' missing"]]);
+  });
+
   it('a plan run prints the plan table and writes plan.json, not a deploy summary', () => {
     const base = { outPath: '/nix/store/x', closureSize: 10, changes: [], counts: countChanges([]), durationMs: 5, finishedAt: 2000 };
     writePlanResult(root, { ...base, host: 'a', status: 'changes', counts: { ...countChanges([]), added: 1 }, growth: 4096, copyPaths: 2, copyBytes: 5000 });
