@@ -84,6 +84,7 @@ describe('deploy summary', () => {
     (ctx.taskResults['b:build'] as { terminalOutput?: string }).terminalOutput = 'building\n\nBuild of b failed: builder for x failed with exit code 1\nmore';
     const lines = printed(() => deploySummary(undefined, ctx));
     expect(lines.join('\n')).toMatch(/b\s+failed at build\s+-\s+-\s+-\s+builder for x failed with exit code 1/);
+    expect(lines.join('\n')).toContain('Plan (1 host): 0 would change, 0 unchanged, 0 unreachable, 1 failed;');
   });
 
   it('shows what dry-activate said each host would do, under the table', () => {
