@@ -1,17 +1,7 @@
 // The fleet table's pure parts: counts by status, why a host of a later wave did not start, the rows.
-import type { DeployResult } from './result';
+import { deployResult as result } from '../../testing/deploy-result';
 import { countByStatus, renderDeployTable, skipReason, type DeployRow } from './summary';
 
-const result = (host: string, over: Partial<DeployResult>): DeployResult => ({
-  host,
-  status: 'deployed',
-  mode: 'switch',
-  outPath: `/nix/store/x-${host}`,
-  copied: true,
-  durationMs: 1500,
-  finishedAt: 2000,
-  ...over,
-});
 /** The table's row of a host, its cells split on the two-space column gaps. */
 const row = (text: string, host: string) => text.split('\n').find((l) => l.startsWith(`${host} `))?.split(/\s{2,}/);
 

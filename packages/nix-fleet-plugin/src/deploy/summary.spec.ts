@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { countChanges } from '../closure/version';
 import { writePlanResult } from './plan';
-import { writeResult, type DeployResult } from './result';
+import { deployResult as result } from '../../testing/deploy-result';
+import { writeResult } from './result';
 import { recordRunTasks } from './run-tasks';
 import { deployAndPlanRows, deployRows, deploySummary } from './summary';
 import { writeBatchRecord } from './batch-record';
@@ -13,17 +14,6 @@ import { writeEvalFailure } from '../summary/upstream-failure';
 let root: string;
 beforeEach(() => (root = mkdtempSync(join(tmpdir(), 'nix-fleet-summary-'))));
 afterEach(() => rmSync(root, { recursive: true, force: true }));
-
-const result = (host: string, over: Partial<DeployResult>): DeployResult => ({
-  host,
-  status: 'deployed',
-  mode: 'switch',
-  outPath: `/nix/store/x-${host}`,
-  copied: true,
-  durationMs: 1500,
-  finishedAt: 2000,
-  ...over,
-});
 
 /** What fn printed with console.log, one entry per call. */
 function printed(fn: () => void): string[] {
