@@ -49,7 +49,12 @@ describe('renderDeployTable', () => {
     expect(row(text, 'c')).toEqual(['c', 'rolled back', 'switch', 'no', 'health check', '1.5s', 'x'.repeat(100)]);
     expect(row(text, 'd')).toEqual(['d', 'failed', '-', 'no', 'eval', '-', 'error: nope']);
     expect(row(text, 'e')).toEqual(['e', 'skipped', '-', 'no', '-']);
-    expect(text).not.toContain('dry-activate: what each host would do');
+    // Without a dry-activated host the legend ends the table.
+    expect(text.split('\n').at(-1)).toBe('packages ↑↓~+-: how many ↑ upgraded, ↓ downgraded, ~ other version change, + added, - removed');
+  });
+
+  it('a rolled-back row without a result of its own is still shown', () => {
+    expect(row(renderDeployTable([{ host: 'a', status: 'rolled-back' }]), 'a')).toEqual(['a', 'rolled back', '-', 'no', '-']);
   });
 
   it('a result\'s own step wins over the row\'s', () => {
