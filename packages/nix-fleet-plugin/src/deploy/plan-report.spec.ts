@@ -101,6 +101,7 @@ describe('renderPlanTable', () => {
       { host: 'c', status: 'unreachable', result: plan({ host: 'c', status: 'unreachable', message: `cannot reach c\n${'x'.repeat(200)}` }) },
       { host: 'd', status: 'failed', step: 'build', reason: 'e'.repeat(150) },
       { host: 'e', status: 'skipped' },
+      { host: 'g', status: 'failed', step: 'eval' },
       { host: 'f', status: 'unchanged', result: plan({ host: 'f', status: 'unchanged', builtOnTarget: true, copyPaths: 0, copyBytes: 0 }) },
     ];
     const text = renderPlanTable(rows);
@@ -109,6 +110,7 @@ describe('renderPlanTable', () => {
     expect(row(text, 'c')).toEqual(['c', 'unreachable', '-', '-', '-', 'cannot reach c']);
     expect(row(text, 'd')).toEqual(['d', 'failed at build', '-', '-', '-', 'e'.repeat(100)]);
     expect(row(text, 'e')).toEqual(['e', 'skipped', '-', '-', '-']);
+    expect(row(text, 'g')).toEqual(['g', 'failed at eval', '-', '-', '-']);
     expect(row(text, 'f')).toEqual(['f', 'unchanged', '↑0 ↓0 ~0 +0 -0', '±0 B', '0 B (0)']);
     expect(cellEnd(text, 'a', '+10 B')).toBe(cellEnd(text, 'f', '±0 B'));
     expect(text.split('\n')[0]).toMatch(/^host\s+plan\s+packages ↑↓~\+-\s+closure\s+to copy\s+changes \/ detail$/);
