@@ -64,7 +64,8 @@ export const DURATION_LIMITS = {
 function duration(name: keyof typeof DURATION_LIMITS, value: number | undefined, fallback: number): number {
   const v = value ?? fallback;
   const max = DURATION_LIMITS[name];
-  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0 || v > max) {
+  // Number.isFinite is false for anything but a finite number (a string from a hand-written option too).
+  if (!Number.isFinite(v) || v <= 0 || v > max) {
     throw new Error(`--${name}=${value} is not a number of seconds from more than 0 to ${max}. Pass e.g. --${name}=${fallback}.`);
   }
   // ssh takes whole seconds for ConnectTimeout and refuses anything else.

@@ -95,17 +95,18 @@ describe('argv builders', () => {
   });
 
   it.each([
-    [healthCommandArgv('systemctl is-active nginx'), ['sh', '-c', 'systemctl is-active nginx']],
-    [probeArgv('/run/current-system'), ['readlink', '-f', '/run/current-system']],
-    [unlockArgv('/run/l', 'tok'), ['sh', '-c', expect.any(String), 'nix-fleet', 'lock_dir=/run/l', 'token=tok']],
-    [fetchUrlArgv('http://x/', 5), ['sh', '-c', expect.any(String), 'nix-fleet', 'url=http://x/', 'seconds=5']],
+    [() => healthCommandArgv('systemctl is-active nginx'), ['sh', '-c', 'systemctl is-active nginx']],
+    [() => probeArgv('/run/current-system'), ['readlink', '-f', '/run/current-system']],
+    [() => unlockArgv('/run/l', 'tok'), ['sh', '-c', expect.any(String), 'nix-fleet', 'lock_dir=/run/l', 'token=tok']],
+    [() => fetchUrlArgv('http://x/', 5), ['sh', '-c', expect.any(String), 'nix-fleet', 'url=http://x/', 'seconds=5']],
     [
-      lockAndReadArgv('/run/l', 'token=t by me', '/run/c', '/p', '/run/s'),
+      () => lockAndReadArgv('/run/l', 'token=t by me', '/run/c', '/p', '/run/s'),
       ['sh', '-c', expect.any(String), 'nix-fleet', 'lock_dir=/run/l', 'owner=token=t by me', 'current_system=/run/c', 'profile=/p', 'state_dir=/run/s', 'keep=10'],
     ],
-    [breakLockArgv('/run/l', 'tok', '/run/s'), ['sh', '-c', expect.any(String), 'nix-fleet', 'lock_dir=/run/l', 'token=tok', 'state_dir=/run/s']],
-  ])('builder %#', (argv, expected) => {
-    expect(argv).toEqual(expected);
+    [() => breakLockArgv('/run/l', 'tok', '/run/s'), ['sh', '-c', expect.any(String), 'nix-fleet', 'lock_dir=/run/l', 'token=tok', 'state_dir=/run/s']],
+  ])('builder %#', (build, expected) => {
+    // Built inside the test: Stryker counts a test as covering only the code it runs itself.
+    expect(build()).toEqual(expected);
   });
 });
 

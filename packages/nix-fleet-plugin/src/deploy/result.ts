@@ -1,6 +1,6 @@
 // The outcome of one host's deploy, kept as JSON under dist/deploy/ for the fleet summary.
 import type { ChangeCounts } from '../closure/version';
-import { hostResultPath, readHostResult, writeHostResult } from '../summary/host-results';
+import { readHostResult, writeHostResult } from '../summary/host-results';
 
 export const DIST_DEPLOY = 'dist/deploy';
 
@@ -30,10 +30,6 @@ export interface DeployResult {
 }
 
 export const SUCCESS: DeployStatus[] = ['deployed', 'unchanged', 'dry-activated'];
-
-export function resultPath(workspaceRoot: string, host: string): string {
-  return hostResultPath(workspaceRoot, DIST_DEPLOY, host);
-}
 
 export function writeResult(workspaceRoot: string, result: DeployResult): string {
   return writeHostResult(workspaceRoot, DIST_DEPLOY, result);

@@ -1,29 +1,19 @@
 import type { PostTasksExecutionContext } from '@nx/devkit';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { countChanges } from '../closure/version';
 import { writePlanResult } from './plan';
-import { writeResult, type DeployResult } from './result';
+import { deployResult as result } from '../../testing/deploy-result';
+import { writeResult } from './result';
 import { recordRunTasks } from './run-tasks';
-import { deployRows, deploySummary } from './summary';
+import { deployAndPlanRows, deployRows, deploySummary } from './summary';
 import { writeBatchRecord } from './batch-record';
 import { writeEvalFailure } from '../summary/upstream-failure';
 
 let root: string;
 beforeEach(() => (root = mkdtempSync(join(tmpdir(), 'nix-fleet-summary-'))));
 afterEach(() => rmSync(root, { recursive: true, force: true }));
-
-const result = (host: string, over: Partial<DeployResult>): DeployResult => ({
-  host,
-  status: 'deployed',
-  mode: 'switch',
-  outPath: `/nix/store/x-${host}`,
-  copied: true,
-  durationMs: 1500,
-  finishedAt: 2000,
-  ...over,
-});
 
 /** What fn printed with console.log, one entry per call. */
 function printed(fn: () => void): string[] {
@@ -84,6 +74,7 @@ describe('deploy summary', () => {
     (ctx.taskResults['b:build'] as { terminalOutput?: string }).terminalOutput = 'building\n\nBuild of b failed: builder for x failed with exit code 1\nmore';
     const lines = printed(() => deploySummary(undefined, ctx));
     expect(lines.join('\n')).toMatch(/b\s+failed at build\s+-\s+-\s+-\s+builder for x failed with exit code 1/);
+    expect(lines.join('\n')).toContain('Plan (1 host): 0 would change, 0 unchanged, 0 unreachable, 1 failed;');
   });
 
   it('shows what dry-activate said each host would do, under the table', () => {
@@ -134,6 +125,20 @@ describe('deploy summary', () => {
     expect(lines.join('\n')).toMatch(/web1\s+skipped\s+-\s+no\s+-\s+not started: wave 1 waits/);
   });
 
+  it('gives the wave reason only to a host that was skipped, not to one that ran or failed for its own reason', () => {
+    for (const [host, wave] of [['canary', 0], ['web1', 1], ['web2', 1]] as const) {
+      mkdirSync(join(root, 'hosts', host), { recursive: true });
+      writeFileSync(join(root, 'hosts', host, 'host.json'), JSON.stringify({ deployment: { wave } }));
+    }
+    writeResult(root, result('canary', { status: 'failed', step: 'copy', message: 'disk full' }));
+    writeResult(root, result('web1', {}));
+    writeEvalFailure(root, 'web2', "error: attribute 'x' missing");
+    const ctx = context([['canary', 'deploy', 'failure'], ['web1', 'deploy', 'success'], ['web2', 'eval', 'failure'], ['web2', 'deploy', 'skipped']], 0);
+    printed(() => deploySummary(undefined, ctx));
+    const json = JSON.parse(readFileSync(join(root, 'dist/deploy/summary.json'), 'utf-8'));
+    expect(json.hosts.map((h: { host: string; reason?: string }) => [h.host, h.reason])).toEqual([['canary', undefined], ['web1', undefined], ['web2', "error: attribute 'x' missing"]]);
+  });
+
   it('a plan run prints the plan table and writes plan.json, not a deploy summary', () => {
     const base = { outPath: '/nix/store/x', closureSize: 10, changes: [], counts: countChanges([]), durationMs: 5, finishedAt: 2000 };
     writePlanResult(root, { ...base, host: 'a', status: 'changes', counts: { ...countChanges([]), added: 1 }, growth: 4096, copyPaths: 2, copyBytes: 5000 });
@@ -146,5 +151,58 @@ describe('deploy summary', () => {
     expect(text).not.toContain('Deploy (');
     const plan = JSON.parse(readFileSync(join(root, 'dist/deploy/plan.json'), 'utf-8'));
     expect(plan).toMatchObject({ counts: { changes: 1, unreachable: 1 }, copyBytes: 5000 });
+  });
+});
+
+describe('which rows a run has', () => {
+  const planOf = (host: string) => ({ host, status: 'changes' as const, outPath: '/nix/store/x', closureSize: 1, changes: [], counts: countChanges([]), durationMs: 1, finishedAt: 2000 });
+
+  it('a run where one host wrote a plan is a plan run; hosts that wrote none keep Nx\'s status', () => {
+    writePlanResult(root, planOf('b'));
+    const { deploys, plans } = deployAndPlanRows(undefined, context([['c', 'deploy', 'skipped'], ['b', 'deploy', 'success'], ['a', 'deploy', 'failure']]));
+    expect(deploys).toEqual([]);
+    expect(plans.map((p) => [p.host, p.status, p.result?.host])).toEqual([['a', 'failed', undefined], ['b', 'changes', 'b'], ['c', 'skipped', undefined]]);
+  });
+
+  it.each([[['--mode=plan']], [['-t', 'deploy', '--mode', 'plan']]])('%j asks for a plan run, though no host wrote a plan', (argv) => {
+    const { deploys, plans } = deployAndPlanRows(undefined, { ...context([['a', 'deploy', 'failure']]), argv });
+    expect([deploys, plans.map((p) => [p.host, p.status])]).toEqual([[], [['a', 'failed']]]);
+  });
+
+  it.each([[['--mode', 'boot']], [['--projects', 'plan']], [['--mode=planned']]])('%j is a deploy run: no plan table, no plan.json', (argv) => {
+    writeResult(root, result('a', {}));
+    const lines = printed(() => deploySummary(undefined, { ...context([['a', 'deploy', 'success']]), argv }));
+    expect(lines.join('\n')).toContain('Deploy (1 host): 1 deployed');
+    expect(lines.join('\n')).not.toContain('Plan (');
+    expect(existsSync(join(root, 'dist/deploy/plan.json'))).toBe(false);
+  });
+
+  it('a result finished the moment the run started is this run\'s', () => {
+    writeResult(root, result('a', { finishedAt: 1000 }));
+    expect(deployRows(undefined, context([['a', 'deploy', 'success']], 1000))[0].result?.finishedAt).toBe(1000);
+  });
+
+  it('hosts Nx never started come once each, in name order among the hosts that ran', () => {
+    recordRunTasks({ root, targetName: 'deploy', taskGraph: { tasks: { x: task('a', {}), y: task('c', {}), z: task('d', {}), w: task('b', {}) } } as never });
+    const rows = deployRows(undefined, context([['d', 'deploy', 'success'], ['b', 'deploy', 'success']], Date.now() - 1000));
+    expect(rows.map((r) => [r.host, r.status])).toEqual([['a', 'skipped'], ['b', 'success'], ['c', 'skipped'], ['d', 'success']]);
+  });
+
+  it('leaves out a deploy Nx added for wave order, though the same host\'s other tasks ran', () => {
+    const rows = deployRows(undefined, context([['a', 'deploy', 'success'], ['b', 'deploy', 'success', { waveOf: 'a' }], ['b', 'build', 'success']]));
+    expect(rows.map((r) => r.host)).toEqual(['a']);
+  });
+
+  it('of a batch that died, a host Nx skipped stays skipped; an unfinished one failed, interrupted', () => {
+    writeBatchRecord(root, { pid: 7, startedAt: 1500, hosts: ['a', 'b'] });
+    const rows = deployRows(undefined, context([['a', 'deploy', 'skipped'], ['b', 'deploy', 'failure'], ['c', 'deploy', 'failure']]));
+    expect(rows.map((r) => [r.host, r.status, r.step])).toEqual([['a', 'skipped', undefined], ['b', 'failed', 'interrupted'], ['c', 'failed', undefined]]);
+  });
+
+  it('a dry-activated host that said nothing would change says so, after a blank line; summary.json ends with a newline', () => {
+    writeResult(root, result('a', { status: 'dry-activated', mode: 'dry-activate' }));
+    const text = printed(() => deploySummary(undefined, context([['a', 'deploy', 'success']]))).join('\n');
+    expect(text).toContain('removed\n\ndry-activate: what each host would do\n  a  (nothing: no unit would start, stop, restart or reload)\n');
+    expect(readFileSync(join(root, 'dist/deploy/summary.json'), 'utf-8')).toMatch(/\}\n$/);
   });
 });

@@ -60,12 +60,11 @@ export function deployAndPlanRows(options: NixFleetPluginOptions | undefined, co
   }
   // A batch that died left its unfinished hosts without a result: say so, per host.
   const batch = readBatchRecord(context.workspaceRoot, context.startTime);
-  const unfinished = (host: string, result: unknown) => (!result && batch?.hosts.includes(host) && status(host) !== 'skipped' ? unfinishedReason(batch) : undefined);
-  const status = (host: string) => rows.find((r) => r.host === host)?.status;
+  const unfinished = (host: string, status: string, result: unknown) => (!result && batch?.hosts.includes(host) && status !== 'skipped' ? unfinishedReason(batch) : undefined);
   const deploys = rows.map(({ host, status, data }) => {
     const failed = before(host, data.deploy);
     if (failed) return { host, status: 'failed', step: failed.step, reason: failed.message };
-    const reason = unfinished(host, data.deploy);
+    const reason = unfinished(host, status, data.deploy);
     return reason ? { host, status: 'failed', step: 'interrupted', reason } : { host, status: data.deploy?.status ?? nxStatus(status), result: data.deploy };
   });
   return { deploys, plans: [] };

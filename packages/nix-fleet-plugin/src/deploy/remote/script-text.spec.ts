@@ -1,5 +1,6 @@
 // The remote programs as the target gets them: one text each, with every lib-*.sh it includes
 // inlined once, and nothing left that would look for a file on the target.
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -56,8 +57,17 @@ describe('an include script-text.ts cannot inline fails when the plugin loads, n
     expect(program('. ./lib-gone.sh\n')).toThrow(/p\.sh includes lib-gone\.sh, which does not exist/);
   });
 
-  it('a lib given again after it was included comes once', () => {
-    expect(scriptText(dir, ['lib-b.sh', 'lib-a.sh']).match(/^a\(\) \{/gm)).toHaveLength(1);
-    expect(scriptText(dir, ['lib-a.sh', 'lib-a.sh']).match(/^a\(\) \{/gm)).toHaveLength(1);
+  it('a lib given again after it was included comes once, and adds nothing that would run', () => {
+    for (const files of [['lib-b.sh', 'lib-a.sh'], ['lib-a.sh', 'lib-a.sh']]) {
+      const text = scriptText(dir, files);
+      expect(text.match(/^a\(\) \{/gm)).toHaveLength(1);
+      expect(spawnSync('sh', ['-c', `set -e\n${text}\na`]).status).toBe(0);
+    }
+  });
+
+  it('files given together stay apart: one that ends without a newline does not run into the next', () => {
+    writeFileSync(join(dir, 'lib-c.sh'), 'c() { echo c; }');
+    writeFileSync(join(dir, 'd.sh'), 'c');
+    expect(spawnSync('sh', ['-c', scriptText(dir, ['lib-c.sh', 'd.sh'])], { encoding: 'utf-8' }).stdout).toBe('c\n');
   });
 });
