@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { nixCopyArgs, nixSshOpts, shJoin, shQuote, sshBaseOptions, sshCommandArgs, sshDestination, sshMasterArgs, sshNgStoreUri, withPrivilege, type SshTarget } from './argv';
+import { nixCopyArgs, nixSshOpts, shJoin, shQuote, sshBaseOptions, sshCommandArgs, sshDestination, sshEffectiveConfigArgs, sshMasterArgs, sshNgStoreUri, withPrivilege, type SshTarget } from './argv';
 
 const target = (over: Partial<SshTarget> = {}): SshTarget => ({ host: 'web1', sshOptions: [], connectTimeout: 10, ...over });
 const BASE = ['-o', 'BatchMode=yes', '-o', 'ConnectTimeout=10', '-o', 'ServerAliveInterval=3', '-o', 'ServerAliveCountMax=3'];
@@ -86,8 +86,23 @@ describe('ssh argv', () => {
     expect(withPrivilege(argv, user, ['sudo', '-n'])).toEqual(out);
   });
 
-  it('uses run0 when asked', () => {
+  it('uses run0 when asked, and nothing when no privilege command is set', () => {
     expect(withPrivilege(['true'], 'deploy', ['run0'])).toEqual(['run0', 'true']);
+    expect(withPrivilege(['true'], 'deploy', [])).toEqual(['true']);
+  });
+
+  it('ssh -G sees what a connection would: options handed in before ours, then ours, then the destination', () => {
+    expect(sshEffectiveConfigArgs(target({ user: 'ops', configFile: '/etc/fleet/ssh_config' }), ['-o', 'ControlPath=/x'])).toEqual([
+      '-G',
+      '-o',
+      'ControlPath=/x',
+      '-F',
+      '/etc/fleet/ssh_config',
+      ...BASE,
+      '--',
+      'ops@web1',
+    ]);
+    expect(sshEffectiveConfigArgs(target())).toEqual(['-G', ...BASE, '--', 'web1']);
   });
 });
 
@@ -122,6 +137,10 @@ describe('nix copy', () => {
     const opts = nixSshOpts(target({}), inherited, '/tmp/nix-fleet-ssh-a1/socket').split(' ');
     expect(opts.indexOf('ControlPath=/tmp/nix-fleet-ssh-a1/socket')).toBeLessThan(opts.indexOf('ControlPath=/tmp/ssh-%r@%h:%p'));
     expect(opts.indexOf('ControlMaster=no')).toBeLessThan(opts.indexOf('ControlMaster=auto'));
+  });
+
+  it('refuses an empty option, which NIX_SSHOPTS would lose', () => {
+    expect(() => nixSshOpts(target({ sshOptions: ['-o', ''] }))).toThrow(/^ssh option "" .*NIX_SSHOPTS cannot carry/);
   });
 
   it('refuses an option NIX_SSHOPTS cannot carry, naming it and the fix', () => {
