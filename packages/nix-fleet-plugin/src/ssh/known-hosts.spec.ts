@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkKnownHostKey, hasKnownKey } from './known-hosts';
+import { checkKnownHostKey, hasKnownKey, knownHostsFiles } from './known-hosts';
 
 describe('known_hosts under the fleet host name', () => {
   const dir = mkdtempSync(join(tmpdir(), 'known-hosts-'));
@@ -34,6 +34,25 @@ describe('known_hosts under the fleet host name', () => {
     expect(() => checkKnownHostKey(sshG(), 'web1')).toThrow('compare the fingerprint with the one the machine itself shows');
     expect(() => checkKnownHostKey(sshG(), 'web1')).toThrow(`then add it: cat /tmp/web1.key >> ${known}. Or, for a first contact you trust, set "StrictHostKeyChecking accept-new" with a "UserKnownHostsFile" path`);
     expect(() => checkKnownHostKey(sshG().replace('stricthostkeychecking true', 'stricthostkeychecking accept-new'), 'web1')).not.toThrow();
+  });
+
+  it('reads the files ssh would, once each: user files first, those that exist, not /dev/null', () => {
+    writeFileSync(known, '');
+    const other = join(dir, 'other');
+    writeFileSync(other, '');
+    const cfg = { userknownhostsfile: `${known} ${join(dir, 'missing')} /dev/null`, globalknownhostsfile: `${other}  ${known}` };
+    expect(knownHostsFiles(cfg)).toEqual([known, other]);
+    expect(knownHostsFiles({ globalknownhostsfile: other })).toEqual([other]);
+    expect(knownHostsFiles({})).toEqual([]);
+    expect(hasKnownKey('web1', [])).toBe(false);
+  });
+
+  it('fetches with the port, and adds to ~/.ssh/known_hosts when ssh reads no file that exists', () => {
+    const noFiles = sshG().replace(`userknownhostsfile ${known}`, `userknownhostsfile ${join(dir, 'missing')}`).replace('port 22', 'port 2222');
+    expect(() => checkKnownHostKey(noFiles, 'web1')).toThrow('known_hosts (~/.ssh/known_hosts) has no key for the host name "web1"');
+    expect(() => checkKnownHostKey(noFiles, 'web1')).toThrow("ssh-keyscan -p 2222 10.0.0.5 | sed 's/^[^ ]* /web1 /' > /tmp/web1.key");
+    expect(() => checkKnownHostKey(noFiles, 'web1')).toThrow('then add it: cat /tmp/web1.key >> ~/.ssh/known_hosts. Or,');
+    expect(() => checkKnownHostKey(noFiles.replace('hostname 10.0.0.5\n', ''), 'web1')).toThrow("ssh-keyscan -p 2222 web1 | sed");
   });
 
   it('leaves an operator\'s own HostKeyAlias to ssh', () => {
