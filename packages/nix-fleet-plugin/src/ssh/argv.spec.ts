@@ -122,6 +122,7 @@ describe('nix copy', () => {
     [target(), undefined, '-o BatchMode=yes -o ConnectTimeout=10'],
     [target({ port: 2222, sshOptions: ['-F', '/tmp/cfg'] }), undefined, '-F /tmp/cfg -p 2222 -o BatchMode=yes -o ConnectTimeout=10'],
     [target(), ' -v ', '-v -o BatchMode=yes -o ConnectTimeout=10'],
+    [target(), '  ', '-o BatchMode=yes -o ConnectTimeout=10'],
   ])('NIX_SSHOPTS %#: the port travels here, never in the store URL', (t, inherited, opts) => {
     expect(nixSshOpts(t, inherited)).toBe(opts);
   });
