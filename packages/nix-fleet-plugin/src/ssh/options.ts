@@ -120,7 +120,8 @@ function canRemember(file: string): boolean {
  */
 export function checkHostKeyPolicy(sshG: string, host: string): void {
   const cfg = parseSshG(sshG);
-  const strict = cfg.stricthostkeychecking ?? 'ask';
+  // No line: ssh's default, ask, which checks.
+  const strict = cfg.stricthostkeychecking;
   const userFiles = (cfg.userknownhostsfile ?? '').split(/\s+/).filter(Boolean);
   const nowhere = !userFiles.some(canRemember);
   if (strict === 'false' || (strict === 'accept-new' && nowhere)) {
