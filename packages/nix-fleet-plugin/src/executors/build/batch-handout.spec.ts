@@ -94,9 +94,13 @@ it('each task gets its own host\'s system and record, whatever order nix printed
 });
 
 it('one host links its GC root in the build itself', async () => {
-  jest.mocked(provenToplevels).mockResolvedValue({ alpha: toplevels.alpha });
+  // An evaluation that did not record the system: host.json names it.
+  jest.mocked(provenToplevels).mockResolvedValue({ alpha: { drvPath: drv('alpha'), outPath: out('alpha') } });
+  mkdirSync(join(root, 'hosts/alpha'), { recursive: true });
+  writeFileSync(join(root, 'hosts/alpha/host.json'), JSON.stringify({ type: 'server', system: 'aarch64-linux' }));
   const { results } = await runBatch(plain(['alpha:build']));
   expect(results['alpha:build'].success).toBe(true);
+  expect(JSON.parse(readFileSync(join(root, 'dist/hosts/alpha/build.json'), 'utf-8')).system).toBe('aarch64-linux');
   const [build] = nixCalls((a) => a.includes('--json'));
   expect(build.slice(build.indexOf('--out-link'), build.indexOf('--out-link') + 2)).toEqual(['--out-link', 'dist/hosts/alpha/system']);
   expect(gcRoots()).toEqual([]);
