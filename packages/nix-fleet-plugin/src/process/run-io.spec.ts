@@ -1,4 +1,5 @@
 // What run hands a command (stdin, folder, environment) and where its output goes besides the result.
+import { getEventListeners } from 'node:events';
 import { mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,6 +29,12 @@ describe('run: input and environment', () => {
   it('feeds `input` to stdin, and gives no stdin at all otherwise (a command that reads it ends)', async () => {
     await expect(run('cat', [], { input: 'line one\nline two' })).resolves.toMatchObject({ stdout: 'line one\nline two' });
     await expect(run('sh', ['-c', 'cat; echo end'], { timeoutMs: 5000 })).resolves.toMatchObject({ stdout: 'end\n' });
+  });
+
+  it('says how long the command took', async () => {
+    const { durationMs } = await run('sleep', ['0.1']);
+    expect(durationMs).toBeGreaterThanOrEqual(90);
+    expect(durationMs).toBeLessThan(10000);
   });
 
   it('runs in `cwd` with `env`', async () => {
@@ -85,6 +92,19 @@ describe('run: stopping', () => {
     const pid = Number(err.stderr.trim());
     for (let i = 0; i < 200 && running(pid); i++) await sleep(10);
     expect(running(pid)).toBe(false);
+  });
+
+  it('a command that exits 0 when told to stop has still timed out', async () => {
+    const err = (await run('sh', ['-c', 'trap "exit 0" TERM; sleep 5 & wait'], { timeoutMs: 200, exitGraceMs: 100 }).catch((e) => e)) as CommandError;
+    expect(err).toBeInstanceOf(CommandError);
+    expect(err).toMatchObject({ code: 0, timedOut: true });
+  });
+
+  it('leaves no listener on the caller\'s AbortSignal once a run is over (one signal serves a whole deploy)', async () => {
+    const stop = new AbortController();
+    await run('true', [], { signal: stop.signal });
+    await run('false', [], { signal: stop.signal }).catch(() => undefined);
+    expect(getEventListeners(stop.signal, 'abort')).toEqual([]);
   });
 
   it('kills a command that ignores SIGTERM', async () => {
