@@ -20,6 +20,13 @@ describe('known_hosts under the fleet host name', () => {
     expect(() => checkKnownHostKey(sshG(), 'web1')).not.toThrow();
   });
 
+  it('finds the key in any of the files ssh reads', () => {
+    const fleet = join(dir, 'fleet_known_hosts');
+    writeFileSync(known, '');
+    writeFileSync(fleet, `web1 ${pub}\n`);
+    expect(() => checkKnownHostKey(sshG().replace('globalknownhostsfile /dev/null', `globalknownhostsfile ${fleet}`), 'web1')).not.toThrow();
+  });
+
   it('refuses a key known only under the address, naming the command that binds it', () => {
     writeFileSync(known, `10.0.0.5 ${pub}\n`);
     expect(() => checkKnownHostKey(sshG(), 'web1')).toThrow(`has a key for 10.0.0.5 but none for the host name "web1"`);
