@@ -63,6 +63,11 @@ describe('evalHashOf', () => {
     expect(evalHashOf(context('web2', 'eval', graph(tasks, deps)), 'web2')).toBe(key('h-web2-eval'));
   });
 
+  it('passes over a dependency that is not in the graph', () => {
+    const g = graph([task('web1', 'build', 'hb'), task('web1', 'eval', 'he')], { 'web1:build': ['web1:lint', 'web1:eval'] });
+    expect(evalHashOf(context('web1', 'build', g), 'web1')).toBe(key('he'));
+  });
+
   it('never takes another host\'s eval, even when that is the only one in reach', () => {
     const only = { 'web1:build': ['web2:eval'], 'web2:eval': [] };
     expect(evalHashOf(context('web1', 'build', graph([task('web2', 'eval', 'h2'), task('web1', 'build', 'h1')], only)), 'web1')).toBeUndefined();
