@@ -79,7 +79,8 @@ it('each task gets its own host\'s system and record, whatever order nix printed
   // charlie22 was built before to the same system: its build changed nothing.
   mkdirSync(join(root, 'dist/hosts/charlie22'), { recursive: true });
   writeFileSync(join(root, 'dist/hosts/charlie22/build.json'), JSON.stringify({ outPath: out('charlie22') }));
-  const { results } = await runBatch(plain(ids));
+  // --host naming the task's own project is no other host's: alpha still joins the batch.
+  const { results } = await runBatch({ ...plain(ids), 'alpha:build': { progress: false, host: 'alpha' } });
   expect(buildExecutor).not.toHaveBeenCalled();
   for (const id of ids) {
     const host = id.split(':')[0];
@@ -91,6 +92,10 @@ it('each task gets its own host\'s system and record, whatever order nix printed
   // One nix build of the three derivations, then each host's GC root to its own system.
   expect(nixCalls((a) => a.includes('--json'))).toHaveLength(1);
   expect(gcRoots().sort()).toEqual(hosts.map((h) => ['build', out(h), '--out-link', `dist/hosts/${h}/system`]));
+  // In the workspace, where the relative links are; the build shown as it runs.
+  const calls = jest.mocked(run).mock.calls.filter(([, args]) => args[0] === 'build');
+  expect(calls.map(([, , o]) => o?.cwd)).toEqual(calls.map(() => root));
+  expect(calls.find(([, args]) => args.includes('--json'))?.[2]).toMatchObject({ echo: true, streamStderr: true });
 });
 
 it('one host links its GC root in the build itself', async () => {
@@ -168,6 +173,7 @@ it('shows progress under the host, or the batch, and names Nix\'s first error wh
     expect(errors.join('\n')).toContain('The batch build of bravo1, alpha failed (builder for x failed)');
     const written = stderr.mock.calls.map((c) => String(c[0]));
     expect(written).toContain('alpha: building 1 systems\n');
+    expect(written).toContain('batch of 2: reading the evaluation of bravo1, alpha\n');
     expect(written).toContain('batch of 2: building 2 systems\n');
   } finally {
     stderr.mockRestore();
