@@ -52,6 +52,8 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/** `ssh -O check`: exit 0 and "Master running (pid=N)" while a master serves the socket. */
+const check = (socket: string) => spawnSync('ssh', ['-F', '/dev/null', '-o', `ControlPath=${socket}`, '-O', 'check', 'web1'], { encoding: 'utf-8' });
 const session = (socket: string) => execFileSync('ssh', sshCommandArgs(target, ['echo', 'shared'], { controlPath: socket }), { encoding: 'utf-8' });
 
 describe('SshMaster against a real sshd', () => {
@@ -79,6 +81,20 @@ describe('SshMaster against a real sshd', () => {
     expect(existsSync(folder)).toBe(false);
     expect(master.controlPath).toBeUndefined();
     expect(master.controlDir).toBeUndefined();
+  }, 30000);
+
+  it('starts a new master over the socket file a killed one left behind', async () => {
+    const master = new SshMaster(target);
+    const socket = await master.ensure(10000);
+    const pid = Number(/pid=(\d+)/.exec(check(socket).stderr)?.[1]);
+    process.kill(pid, 'SIGKILL');
+    for (let i = 0; i < 500 && master.controlPath; i++) await sleep(10);
+    expect(existsSync(socket)).toBe(true);
+    await expect(master.ensure(10000)).resolves.toBe(socket);
+    const again = check(socket);
+    expect(again.status).toBe(0);
+    expect(again.stderr).not.toContain(`pid=${pid})`);
+    await master.close();
   }, 30000);
 
   it('closeNow removes the folder at once, and a later ensure logs in anew', async () => {

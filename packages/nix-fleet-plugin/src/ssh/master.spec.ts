@@ -27,7 +27,7 @@ describe('SshMaster', () => {
       await master.ensure(20000);
     } catch (e) {
       expect((e as { code?: number }).code).toBe(255);
-      expect((e as Error).message).toMatch(/^ssh .*ControlMaster=yes/);
+      expect((e as Error).message).toMatch(/^ssh .*ControlMaster=yes.* exited with code 255: ssh: connect to host 127\.0\.0\.1 port 1: Connection refused$/);
     }
     const dir = master.controlDir!;
     expect(statSync(dir).mode & 0o777).toBe(0o700);
