@@ -77,7 +77,7 @@ export function checkSshOptions(options: string[], where: string): string[] {
       if (value === undefined) throw new Error(`${where}: ${item} needs a value after it.`);
     }
     if (flag === '-o') {
-      const m = /^([A-Za-z]+)=(.*)$/s.exec(value);
+      const m = /^([A-Za-z]+)=(.*)/s.exec(value);
       if (!m) throw new Error(`${where}: -o ${JSON.stringify(value)} must be written KEY=VALUE (no spaces: Nix passes ssh options split on whitespace).`);
       const key = allowed.get(m[1].toLowerCase());
       if (!key) throw refuse(`-o ${value}`);
@@ -105,7 +105,6 @@ export function parseSshG(text: string): Record<string, string> {
  */
 function canRemember(file: string): boolean {
   const path = resolve(file.replace(/^~(?=\/)/, homedir()));
-  if (path === '/dev/null') return false;
   try {
     return realpathSync(existsSync(path) ? path : dirname(path)) !== '/dev/null' && statSync(dirname(path)).isDirectory();
   } catch {
