@@ -47,7 +47,8 @@ function checkValue(key: string, value: string, where: string): void {
   const lower = key.toLowerCase();
   const bad = (why: string) => new Error(`${where}: ${key}=${JSON.stringify(value)} ${why}`);
   if (value === '' || value.startsWith('-') || /[\s\0]/.test(value)) throw bad('is empty, starts with "-" or contains whitespace.');
-  if (lower === 'proxyjump' && value !== 'none' && !value.split(',').every(isJumpHop)) {
+  // ProxyJump=none (no jump host) passes as a host name.
+  if (lower === 'proxyjump' && !value.split(',').every(isJumpHop)) {
     throw bad('is not a list of [user@]host[:port] jump hosts (e.g. ProxyJump=admin@bastion.lan:2222).');
   }
   if (lower !== 'identityfile' && lower !== 'certificatefile' && /[%$`'"\\;&|<>(){}]/.test(value)) throw bad('contains characters ssh or a shell would expand.');
