@@ -60,6 +60,9 @@ describe('known_hosts under the fleet host name', () => {
     expect(() => checkKnownHostKey(noFiles, 'web1')).toThrow("ssh-keyscan -p 2222 10.0.0.5 | sed 's/^[^ ]* /web1 /' > /tmp/web1.key");
     expect(() => checkKnownHostKey(noFiles, 'web1')).toThrow('then add it: cat /tmp/web1.key >> ~/.ssh/known_hosts. Or,');
     expect(() => checkKnownHostKey(noFiles.replace('hostname 10.0.0.5\n', ''), 'web1')).toThrow("ssh-keyscan -p 2222 web1 | sed");
+    // No HostName and a file ssh reads: nothing to look up under an address.
+    writeFileSync(known, '');
+    expect(() => checkKnownHostKey(sshG().replace('hostname 10.0.0.5\n', ''), 'web1')).toThrow(`has no key for the host name "web1"`);
   });
 
   it('leaves an operator\'s own HostKeyAlias to ssh', () => {

@@ -10,7 +10,7 @@ const expand = (file: string) => file.replace(/^~(?=\/)/, homedir());
 
 /** known_hosts files ssh reads for this target, as `ssh -G` gives them, that exist. */
 export function knownHostsFiles(cfg: Record<string, string>): string[] {
-  const files = [cfg.userknownhostsfile, cfg.globalknownhostsfile].flatMap((v) => (v ?? '').split(/\s+/)).filter(Boolean).map(expand);
+  const files = [cfg.userknownhostsfile, cfg.globalknownhostsfile].flatMap((v) => (v ?? '').split(/\s+/)).map(expand);
   return files.filter((f, i) => files.indexOf(f) === i && f !== '/dev/null' && existsSync(f));
 }
 
