@@ -114,6 +114,7 @@ describe('nix copy', () => {
       { storeUri: 'ssh-ng://root@web1', outPath: '/nix/store/x', substituteOnTarget: true },
       ['copy', '--to', 'ssh-ng://root@web1', '--substitute-on-destination', '--no-check-sigs', '/nix/store/x'],
     ],
+    [{ storeUri: 'ssh-ng://web1', outPath: '/nix/store/x.drv', derivation: true, checkSigs: true }, ['copy', '--derivation', '--to', 'ssh-ng://web1', '/nix/store/x.drv']],
   ])('args %#', (input, args) => {
     expect(nixCopyArgs(input)).toEqual(args);
   });
