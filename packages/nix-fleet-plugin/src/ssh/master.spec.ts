@@ -12,6 +12,8 @@ describe('controlParent', () => {
     ['relative/tmp', '/tmp'],
     // A socket path must fit in sun_path with ssh's temporary suffix.
     [`/tmp/${'x'.repeat(80)}`, '/tmp'],
+    [`/tmp/${'x'.repeat(64)}`, `/tmp/${'x'.repeat(64)}`],
+    [`/tmp/${'x'.repeat(65)}`, '/tmp'],
   ])('%s -> %s', (dir, parent) => {
     expect(controlParent(dir)).toBe(parent);
   });
