@@ -15,6 +15,7 @@ describe('hostKeyHint', () => {
     expect(hint).toContain('ssh does not know the host key of web1');
     expect(hint).toContain('ssh-keyscan web1');
     expect(hint).toContain('ssh-keygen -lf');
+    expect(hint).toContain('compare the fingerprint with the one the machine itself shows');
     expect(hint).toContain('"StrictHostKeyChecking accept-new" with a "UserKnownHostsFile" path');
   });
 
