@@ -2,7 +2,8 @@
 // shared evaluation covers. Graphs are listed out of order, with other hosts' tasks in the way.
 import type { ExecutorContext, Task, TaskGraph } from '@nx/devkit';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cacheDir } from '@nx/devkit';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { INVALID_TAG } from '../constants';
@@ -62,6 +63,11 @@ describe('evalHashOf', () => {
     expect(evalHashOf(context('web2', 'eval', graph(tasks, deps)), 'web2')).toBe(key('h-web2-eval'));
   });
 
+  it('passes over a dependency that is not in the graph', () => {
+    const g = graph([task('web1', 'build', 'hb'), task('web1', 'eval', 'he')], { 'web1:build': ['web1:lint', 'web1:eval'] });
+    expect(evalHashOf(context('web1', 'build', g), 'web1')).toBe(key('he'));
+  });
+
   it('never takes another host\'s eval, even when that is the only one in reach', () => {
     const only = { 'web1:build': ['web2:eval'], 'web2:eval': [] };
     expect(evalHashOf(context('web1', 'build', graph([task('web2', 'eval', 'h2'), task('web1', 'build', 'h1')], only)), 'web1')).toBeUndefined();
@@ -116,6 +122,51 @@ describe('evalPeers', () => {
   });
 });
 
+describe('the options an eval task runs with: its target\'s, then its configuration\'s, then the command line\'s', () => {
+  const remote = { web1: { root: 'hosts/web1', targets: { ...hostTargets(), eval: { executor: EVAL_EXECUTOR, options: {}, configurations: { remote: { flake: 'github:x/y' } } } } } };
+  const evalOf = (t: Task) => evalHashOf(context('web1', 'eval', graph([t], {}), remote, t.target.configuration), 'web1');
+
+  it('a configuration that points the flake outside the workspace has no proof key; the command line can point it back', () => {
+    expect(evalOf(task('web1', 'eval', 'h'))).toBe(key('h'));
+    expect(evalOf(task('web1', 'eval', 'h', {}, 'remote'))).toBeUndefined();
+    expect(evalOf(task('web1', 'eval', 'h', { flake: '.' }, 'remote'))).toBe(key('h'));
+  });
+
+  it('evalPeers counts a task under the flake of its configuration', () => {
+    const g = graph([task('web1', 'eval', 'h1', {}, 'other'), task('web2', 'eval', 'h2')], {});
+    expect(evalPeers(context('web2', 'build', g), './other')).toEqual([{ host: 'web1', key: key('h1') }]);
+    expect(evalPeers(context('web2', 'build', g), '.')).toEqual([{ host: 'web2', key: key('h2') }]);
+  });
+});
+
+describe('evalPeers of the tasks Nx will run', () => {
+  const hash = `nix-fleet-spec-${process.pid}`;
+  beforeAll(() => {
+    mkdirSync(join(cacheDir, hash), { recursive: true });
+  });
+  afterAll(() => {
+    rmSync(join(cacheDir, hash), { recursive: true, force: true });
+    delete process.env.NX_SKIP_NX_CACHE;
+  });
+
+  it('leaves out a task in the local Nx cache (a hit, not evaluated), unless the run skips the cache', () => {
+    const g = graph([task('web1', 'eval', hash), task('web2', 'eval', 'not-cached')], {});
+    const hosts = (willRun?: boolean) => evalPeers(context('web2', 'eval', g), '.', willRun === undefined ? undefined : { willRun }).map((p) => p.host);
+    expect(hosts(true)).toEqual(['web2']);
+    expect(hosts(false)).toEqual(['web1', 'web2']);
+    expect(hosts()).toEqual(['web1', 'web2']);
+    process.env.NX_SKIP_NX_CACHE = 'true';
+    expect(hosts(true)).toEqual(['web1', 'web2']);
+  });
+
+  it('passes over tasks of projects it does not know, and a memory that is not a number', () => {
+    const projects = { odd: { root: 'hosts/odd', targets: hostTargets({ memoryPerHostMiB: '8192' }) }, bare: { root: 'hosts/bare' } };
+    const g = graph([task('ghost', 'eval', 'hg'), task('bare', 'eval', 'hb'), task('odd', 'eval', 'ho')], {});
+    expect(evalPeers(context('odd', 'eval', g, projects), '.', { willRun: true })).toEqual([{ host: 'odd', key: key('ho') }]);
+    expect(evalPeers({ ...context('odd', 'eval', g), taskGraph: undefined }, '.')).toEqual([]);
+  });
+});
+
 describe('checkOwnHost', () => {
   it('refuses --host naming another host than the project, and says what to run', () => {
     const c = context('web1', 'build', graph([], {}));
@@ -126,5 +177,6 @@ describe('checkOwnHost', () => {
   it('lets a project that is no host (a workspace-level target) name any host', () => {
     const c = context('tools', 'build', graph([], {}), { tools: { root: 'tools', targets: { build: { executor: '@nix-fleet/nx:build' } } } });
     expect(() => checkOwnHost(c, 'web2')).not.toThrow();
+    expect(() => checkOwnHost({ ...c, projectName: undefined }, 'web2')).not.toThrow();
   });
 });

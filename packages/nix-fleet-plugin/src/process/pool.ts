@@ -5,7 +5,7 @@ export async function inParallel<T>(items: readonly T[], limit: number, work: (i
   const queue = [...items];
   const workers = Math.max(1, Math.min(Math.floor(limit) || 1, queue.length));
   await Promise.all(
-    Array.from({ length: queue.length === 0 ? 0 : workers }, async () => {
+    Array.from({ length: workers }, async () => {
       while (queue.length > 0) await work(queue.shift() as T);
     }),
   );

@@ -19,6 +19,13 @@ describe('other processes', () => {
     expect(processStartToken(process.pid)).toMatch(/^\w+$/);
   });
 
+  it('a pid with no process (no /proc entry) still gets a token, one no live process has', () => {
+    const ended = spawnSync('true').pid;
+    expect(processStartToken(ended)).toMatch(/^[0-9a-f]{12}$/);
+    expect(processStartToken(ended)).toBe(processStartToken(ended));
+    expect(processStartToken(ended)).not.toBe(processStartToken(process.pid));
+  });
+
   it('sleep waits at least as long as asked', async () => {
     const t = Date.now();
     await sleep(30);

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { nixCopyArgs, nixSshOpts, shJoin, shQuote, sshBaseOptions, sshCommandArgs, sshDestination, sshMasterArgs, sshNgStoreUri, withPrivilege, type SshTarget } from './argv';
+import { nixCopyArgs, nixSshOpts, shJoin, shQuote, sshBaseOptions, sshCommandArgs, sshDestination, sshEffectiveConfigArgs, sshMasterArgs, sshNgStoreUri, withPrivilege, type SshTarget } from './argv';
 
 const target = (over: Partial<SshTarget> = {}): SshTarget => ({ host: 'web1', sshOptions: [], connectTimeout: 10, ...over });
 const BASE = ['-o', 'BatchMode=yes', '-o', 'ConnectTimeout=10', '-o', 'ServerAliveInterval=3', '-o', 'ServerAliveCountMax=3'];
@@ -86,8 +86,23 @@ describe('ssh argv', () => {
     expect(withPrivilege(argv, user, ['sudo', '-n'])).toEqual(out);
   });
 
-  it('uses run0 when asked', () => {
+  it('uses run0 when asked, and nothing when no privilege command is set', () => {
     expect(withPrivilege(['true'], 'deploy', ['run0'])).toEqual(['run0', 'true']);
+    expect(withPrivilege(['true'], 'deploy', [])).toEqual(['true']);
+  });
+
+  it('ssh -G sees what a connection would: options handed in before ours, then ours, then the destination', () => {
+    expect(sshEffectiveConfigArgs(target({ user: 'ops', configFile: '/etc/fleet/ssh_config' }), ['-o', 'ControlPath=/x'])).toEqual([
+      '-G',
+      '-o',
+      'ControlPath=/x',
+      '-F',
+      '/etc/fleet/ssh_config',
+      ...BASE,
+      '--',
+      'ops@web1',
+    ]);
+    expect(sshEffectiveConfigArgs(target())).toEqual(['-G', ...BASE, '--', 'web1']);
   });
 });
 
@@ -99,6 +114,7 @@ describe('nix copy', () => {
       { storeUri: 'ssh-ng://root@web1', outPath: '/nix/store/x', substituteOnTarget: true },
       ['copy', '--to', 'ssh-ng://root@web1', '--substitute-on-destination', '--no-check-sigs', '/nix/store/x'],
     ],
+    [{ storeUri: 'ssh-ng://web1', outPath: '/nix/store/x.drv', derivation: true, checkSigs: true }, ['copy', '--derivation', '--to', 'ssh-ng://web1', '/nix/store/x.drv']],
   ])('args %#', (input, args) => {
     expect(nixCopyArgs(input)).toEqual(args);
   });
@@ -107,6 +123,7 @@ describe('nix copy', () => {
     [target(), undefined, '-o BatchMode=yes -o ConnectTimeout=10'],
     [target({ port: 2222, sshOptions: ['-F', '/tmp/cfg'] }), undefined, '-F /tmp/cfg -p 2222 -o BatchMode=yes -o ConnectTimeout=10'],
     [target(), ' -v ', '-v -o BatchMode=yes -o ConnectTimeout=10'],
+    [target(), '  ', '-o BatchMode=yes -o ConnectTimeout=10'],
   ])('NIX_SSHOPTS %#: the port travels here, never in the store URL', (t, inherited, opts) => {
     expect(nixSshOpts(t, inherited)).toBe(opts);
   });
@@ -122,6 +139,10 @@ describe('nix copy', () => {
     const opts = nixSshOpts(target({}), inherited, '/tmp/nix-fleet-ssh-a1/socket').split(' ');
     expect(opts.indexOf('ControlPath=/tmp/nix-fleet-ssh-a1/socket')).toBeLessThan(opts.indexOf('ControlPath=/tmp/ssh-%r@%h:%p'));
     expect(opts.indexOf('ControlMaster=no')).toBeLessThan(opts.indexOf('ControlMaster=auto'));
+  });
+
+  it('refuses an empty option, which NIX_SSHOPTS would lose', () => {
+    expect(() => nixSshOpts(target({ sshOptions: ['-o', ''] }))).toThrow(/^ssh option "" .*NIX_SSHOPTS cannot carry/);
   });
 
   it('refuses an option NIX_SSHOPTS cannot carry, naming it and the fix', () => {

@@ -172,6 +172,6 @@ export function nixCopyArgs({ storeUri, outPath, substituteOnTarget, checkSigs, 
 
 /** Prefixes a remote argv with the privilege command when the target user is not root. */
 export function withPrivilege(argv: string[], user: string | undefined, privilege: string[]): string[] {
-  if (!user || user === 'root' || privilege.length === 0) return argv;
+  if (!user || user === 'root') return argv;
   return [...privilege, ...argv];
 }

@@ -15,7 +15,24 @@ describe('hostKeyHint', () => {
     expect(hint).toContain('ssh does not know the host key of web1');
     expect(hint).toContain('ssh-keyscan web1');
     expect(hint).toContain('ssh-keygen -lf');
+    expect(hint).toContain('compare the fingerprint with the one the machine itself shows');
     expect(hint).toContain('"StrictHostKeyChecking accept-new" with a "UserKnownHostsFile" path');
+  });
+
+  // ssh names the host as it looked the key up: an alias, a name with dots, an address with its port.
+  it.each(['web1.example.org', '10.0.0.5', '[10.0.0.5]:2222'])('names the whole host %s in the commands', (host) => {
+    const hint = hostKeyHint(UNKNOWN.replace('web1', host))!;
+    expect(hint).toContain(`ssh does not know the host key of ${host}.`);
+    expect(hint).toContain(`ssh-keyscan ${host} > /tmp/${host}.key; ssh-keygen -lf /tmp/${host}.key`);
+  });
+
+  it.each([
+    ['No ED25519 host key is known for web1.lan.', 'web1.lan'],
+    ['No ECDSA host key is known for web1.lan.\r\nHost key verification failed.', 'web1.lan'],
+    // ssh's last words only: the fix still names the commands, for a host it cannot name.
+    ['Host key verification failed.', '<host>'],
+  ])('reads %j as an unknown key of %s', (text, host) => {
+    expect(hostKeyHint(text)).toContain(`ssh does not know the host key of ${host}. Fetch it and check it (ssh-keyscan ${host} `);
   });
 
   it('says a changed key may be another machine, and to check before replacing it', () => {
@@ -23,6 +40,12 @@ describe('hostKeyHint', () => {
     expect(hint).toContain('The host key of web4 changed');
     expect(hint).toContain('ssh-keygen -R web4');
     expect(hint).not.toContain('accept-new');
+  });
+
+  it('takes the banner alone for a changed key', () => {
+    const hint = hostKeyHint('@    WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED!     @')!;
+    expect(hint).toContain('The host key of <host> changed');
+    expect(hint).toContain('ssh-keygen -R <host>');
   });
 
   it('says nothing for other failures', () => {

@@ -1,6 +1,7 @@
 // What to do when ssh refuses a host key: ssh says only that verification failed.
 
-const UNKNOWN = /No (\S+) host key is known for (\S+?)(?: and |\.|$)/m;
+// The host may have dots (web1.lan, 10.0.0.5): only a dot that ends the line ends it.
+const UNKNOWN = /No (\S+) host key is known for (\S+?)(?: and |\.?\r?$)/m;
 const CHANGED = /REMOTE HOST IDENTIFICATION HAS CHANGED|Host key for (\S+) has changed/;
 
 /** The fix for ssh's host key failure in `text`, or undefined when it is no such failure. */

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkKnownHostKey, hasKnownKey } from './known-hosts';
+import { checkKnownHostKey, hasKnownKey, knownHostsFiles } from './known-hosts';
 
 describe('known_hosts under the fleet host name', () => {
   const dir = mkdtempSync(join(tmpdir(), 'known-hosts-'));
@@ -20,6 +20,13 @@ describe('known_hosts under the fleet host name', () => {
     expect(() => checkKnownHostKey(sshG(), 'web1')).not.toThrow();
   });
 
+  it('finds the key in any of the files ssh reads', () => {
+    const fleet = join(dir, 'fleet_known_hosts');
+    writeFileSync(known, '');
+    writeFileSync(fleet, `web1 ${pub}\n`);
+    expect(() => checkKnownHostKey(sshG().replace('globalknownhostsfile /dev/null', `globalknownhostsfile ${fleet}`), 'web1')).not.toThrow();
+  });
+
   it('refuses a key known only under the address, naming the command that binds it', () => {
     writeFileSync(known, `10.0.0.5 ${pub}\n`);
     expect(() => checkKnownHostKey(sshG(), 'web1')).toThrow(`has a key for 10.0.0.5 but none for the host name "web1"`);
@@ -34,6 +41,28 @@ describe('known_hosts under the fleet host name', () => {
     expect(() => checkKnownHostKey(sshG(), 'web1')).toThrow('compare the fingerprint with the one the machine itself shows');
     expect(() => checkKnownHostKey(sshG(), 'web1')).toThrow(`then add it: cat /tmp/web1.key >> ${known}. Or, for a first contact you trust, set "StrictHostKeyChecking accept-new" with a "UserKnownHostsFile" path`);
     expect(() => checkKnownHostKey(sshG().replace('stricthostkeychecking true', 'stricthostkeychecking accept-new'), 'web1')).not.toThrow();
+  });
+
+  it('reads the files ssh would, once each: user files first, those that exist, not /dev/null', () => {
+    writeFileSync(known, '');
+    const other = join(dir, 'other');
+    writeFileSync(other, '');
+    const cfg = { userknownhostsfile: `${known} ${join(dir, 'missing')} /dev/null`, globalknownhostsfile: `${other}  ${known}` };
+    expect(knownHostsFiles(cfg)).toEqual([known, other]);
+    expect(knownHostsFiles({ globalknownhostsfile: other })).toEqual([other]);
+    expect(knownHostsFiles({})).toEqual([]);
+    expect(hasKnownKey('web1', [])).toBe(false);
+  });
+
+  it('fetches with the port, and adds to ~/.ssh/known_hosts when ssh reads no file that exists', () => {
+    const noFiles = sshG().replace(`userknownhostsfile ${known}`, `userknownhostsfile ${join(dir, 'missing')}`).replace('port 22', 'port 2222');
+    expect(() => checkKnownHostKey(noFiles, 'web1')).toThrow('known_hosts (~/.ssh/known_hosts) has no key for the host name "web1"');
+    expect(() => checkKnownHostKey(noFiles, 'web1')).toThrow("ssh-keyscan -p 2222 10.0.0.5 | sed 's/^[^ ]* /web1 /' > /tmp/web1.key");
+    expect(() => checkKnownHostKey(noFiles, 'web1')).toThrow('then add it: cat /tmp/web1.key >> ~/.ssh/known_hosts. Or,');
+    expect(() => checkKnownHostKey(noFiles.replace('hostname 10.0.0.5\n', ''), 'web1')).toThrow("ssh-keyscan -p 2222 web1 | sed");
+    // No HostName and a file ssh reads: nothing to look up under an address.
+    writeFileSync(known, '');
+    expect(() => checkKnownHostKey(sshG().replace('hostname 10.0.0.5\n', ''), 'web1')).toThrow(`has no key for the host name "web1"`);
   });
 
   it('leaves an operator\'s own HostKeyAlias to ssh', () => {

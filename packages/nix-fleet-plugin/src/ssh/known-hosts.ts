@@ -10,13 +10,13 @@ const expand = (file: string) => file.replace(/^~(?=\/)/, homedir());
 
 /** known_hosts files ssh reads for this target, as `ssh -G` gives them, that exist. */
 export function knownHostsFiles(cfg: Record<string, string>): string[] {
-  const files = [cfg.userknownhostsfile, cfg.globalknownhostsfile].flatMap((v) => (v ?? '').split(/\s+/)).filter(Boolean).map(expand);
+  const files = [cfg.userknownhostsfile, cfg.globalknownhostsfile].flatMap((v) => (v ?? '').split(/\s+/)).map(expand);
   return files.filter((f, i) => files.indexOf(f) === i && f !== '/dev/null' && existsSync(f));
 }
 
 /** Whether any of `files` holds a key for `name` (hashed entries too). */
 export function hasKnownKey(name: string, files: string[]): boolean {
-  return files.some((f) => spawnSync('ssh-keygen', ['-F', name, '-f', f], { encoding: 'utf-8' }).status === 0);
+  return files.some((f) => spawnSync('ssh-keygen', ['-F', name, '-f', f]).status === 0);
 }
 
 /**
@@ -36,7 +36,7 @@ export function checkKnownHostKey(sshG: string, alias: string): void {
     throw new Error(
       `known_hosts (${where}) has a key for ${address} but none for the host name "${alias}". nix-fleet looks host keys up under the ` +
         `fleet host name (ssh HostKeyAlias=${alias}), so an address that moves to another machine fails verification. If ${address} ` +
-        `is still ${alias}, bind its key to the name: ssh-keygen -F '${address}' -f ${files[0] ?? '~/.ssh/known_hosts'} | sed -n 's/^[^#][^ ]* /${alias} /p' >> ~/.ssh/known_hosts`,
+        `is still ${alias}, bind its key to the name: ssh-keygen -F '${address}' -f ${files[0]} | sed -n 's/^[^#][^ ]* /${alias} /p' >> ~/.ssh/known_hosts`,
     );
   }
   const key = `/tmp/${alias}.key`;

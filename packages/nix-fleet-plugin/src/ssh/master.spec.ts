@@ -12,6 +12,8 @@ describe('controlParent', () => {
     ['relative/tmp', '/tmp'],
     // A socket path must fit in sun_path with ssh's temporary suffix.
     [`/tmp/${'x'.repeat(80)}`, '/tmp'],
+    [`/tmp/${'x'.repeat(64)}`, `/tmp/${'x'.repeat(64)}`],
+    [`/tmp/${'x'.repeat(65)}`, '/tmp'],
   ])('%s -> %s', (dir, parent) => {
     expect(controlParent(dir)).toBe(parent);
   });
@@ -27,7 +29,7 @@ describe('SshMaster', () => {
       await master.ensure(20000);
     } catch (e) {
       expect((e as { code?: number }).code).toBe(255);
-      expect((e as Error).message).toMatch(/^ssh .*ControlMaster=yes/);
+      expect((e as Error).message).toMatch(/^ssh .*ControlMaster=yes.* exited with code 255: ssh: connect to host 127\.0\.0\.1 port 1: Connection refused$/);
     }
     const dir = master.controlDir!;
     expect(statSync(dir).mode & 0o777).toBe(0o700);

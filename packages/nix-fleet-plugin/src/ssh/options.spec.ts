@@ -1,4 +1,7 @@
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { requireOnPath } from '../../testing/on-path';
 import { checkHostKeyPolicy, checkSshOptions, parseSshG } from './options';
 
@@ -12,6 +15,11 @@ describe('checkSshOptions', () => {
     [['-oConnectionAttempts=3', '-o', 'identitiesonly=yes', '-4', '-C']],
     [['-o', 'ProxyJump=none']],
     [['-o', 'IdentityFile=~/.ssh/id_%h']],
+    [['-o', 'CertificateFile=~/.ssh/id_%h-cert.pub']],
+    // Jump hosts by IPv6 address, and the ports at either end of the range.
+    [['-J', 'admin@[2001:db8::1]:2222,[fe80::1]']],
+    [['-J', 'h:1,h2:65535']],
+    [['-iid_web1']],
     [[]],
   ])('allows %j', (options) => {
     expect(checkSshOptions(options, where)).toEqual(options);
@@ -55,6 +63,14 @@ describe('checkSshOptions', () => {
     [['-o', 'ProxyJump=x`id`'], 'is not a list of [user@]host[:port] jump hosts'],
     [['-J', "us'er@h"], 'is not a list of [user@]host[:port] jump hosts'],
     [['-J', 'h:99999'], 'is not a list of [user@]host[:port] jump hosts'],
+    [['-J', 'h:65536'], 'is not a list of [user@]host[:port] jump hosts'],
+    [['-J', 'h:'], 'is not a list of [user@]host[:port] jump hosts'],
+    [['-J', 'Admin@h'], 'is not a list of [user@]host[:port] jump hosts'],
+    [['-J', '@h'], 'is not a list of [user@]host[:port] jump hosts'],
+    [['-J', 'a@b@h'], 'is not a list of [user@]host[:port] jump hosts'],
+    [['-J', 'h-.lan'], 'is not a list of [user@]host[:port] jump hosts'],
+    [['-J', 'h$x.lan'], 'is not a list of [user@]host[:port] jump hosts'],
+    [['-J', '[::1;id]'], 'is not a list of [user@]host[:port] jump hosts'],
     [['-p', '22'], '"-p" is not an allowed ssh option'],
     [['-l', 'root'], '"-l" is not an allowed ssh option'],
     [['-o', 'User=root'], '"-o User=root" is not an allowed ssh option'],
@@ -63,11 +79,18 @@ describe('checkSshOptions', () => {
     [['-o', 'HostKeyAlgorithms=+ssh-dss'], 'is not an allowed ssh option'],
     [['-o', 'KexAlgorithms=+diffie-hellman-group1-sha1'], 'is not an allowed ssh option'],
     [['-i'], '-i needs a value after it'],
+    [['-4', '-o'], '-o needs a value after it'],
+    [['-o', 'IdentitiesOnly'], '-o "IdentitiesOnly" must be written KEY=VALUE'],
+    [['-o', 'Identities_Only=yes'], '-o "Identities_Only=yes" must be written KEY=VALUE'],
+    [['-o', 'Compression='], 'Compression="" is empty'],
+    [['-o', 'LogLevel=ERROR\0'], 'contains whitespace'],
+    [['-o', 'LogLevel=a\tb'], 'contains whitespace'],
     [['-o', 'IdentityFile=$(id)', '-o', 'LogLevel=$(id)'], 'contains characters ssh or a shell would expand'],
     [['-o', 'HostKeyAlias=web2'], 'is not an allowed ssh option'],
     [['-o', 'Compression=yes\nProxyCommand=id'], 'contains whitespace'],
     [['--', 'x'], '"--" is not an allowed ssh option'],
     [['web1'], '"web1" is not an allowed ssh option'],
+    [['-q', 42 as unknown as string], '"42" is not an allowed ssh option'],
   ])('refuses %j, naming it', (options, message) => {
     expect.assertions(2);
     try {
@@ -122,6 +145,10 @@ describe('checkHostKeyPolicy on real ssh -G output', () => {
   it('reads the first value of each key', () => {
     expect(parseSshG('user root\nport 22\nport 23\n')).toEqual({ user: 'root', port: '22' });
   });
+
+  it('keeps a value whole, without its line end, and skips lines with no key', () => {
+    expect(parseSshG(' stray\nuserknownhostsfile /a/kh /b/kh \r\nbatchmode\n\n')).toEqual({ userknownhostsfile: '/a/kh /b/kh' });
+  });
 });
 
 describe('checkHostKeyPolicy on recorded ssh -G lines', () => {
@@ -141,6 +168,30 @@ describe('checkHostKeyPolicy on recorded ssh -G lines', () => {
     [[]],
   ])('accepts %j', (lines) => {
     expect(() => checkHostKeyPolicy(g(lines), 'web1.test')).not.toThrow();
+  });
+
+  describe('accept-new needs a known_hosts file it can keep keys in', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'host-key-policy-'));
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+    const acceptNew = (files?: string) => g(['stricthostkeychecking accept-new', ...(files === undefined ? [] : [`userknownhostsfile ${files}`])]);
+
+    it('refuses none at all, saying so', () => {
+      expect(() => checkHostKeyPolicy(acceptNew(), 'web1.test')).toThrow('(StrictHostKeyChecking accept-new, UserKnownHostsFile default)');
+    });
+
+    it('refuses a link to /dev/null, and a file inside a file', () => {
+      symlinkSync('/dev/null', join(dir, 'linked'));
+      writeFileSync(join(dir, 'plain'), '');
+      expect(() => checkHostKeyPolicy(acceptNew(join(dir, 'linked')), 'web1.test')).toThrow('would not check its host key');
+      expect(() => checkHostKeyPolicy(acceptNew(join(dir, 'plain', 'known_hosts')), 'web1.test')).toThrow('would not check its host key');
+    });
+
+    it('accepts a file that is there, one still to be made, and one under ~/', () => {
+      writeFileSync(join(dir, 'there'), '');
+      expect(() => checkHostKeyPolicy(acceptNew(join(dir, 'there')), 'web1.test')).not.toThrow();
+      expect(() => checkHostKeyPolicy(acceptNew(join(dir, 'not-yet')), 'web1.test')).not.toThrow();
+      expect(() => checkHostKeyPolicy(acceptNew('~/.nix-fleet-spec-known_hosts'), 'web1.test')).not.toThrow();
+    });
   });
 
   it('the first StrictHostKeyChecking line counts, as for ssh', () => {

@@ -47,7 +47,8 @@ function checkValue(key: string, value: string, where: string): void {
   const lower = key.toLowerCase();
   const bad = (why: string) => new Error(`${where}: ${key}=${JSON.stringify(value)} ${why}`);
   if (value === '' || value.startsWith('-') || /[\s\0]/.test(value)) throw bad('is empty, starts with "-" or contains whitespace.');
-  if (lower === 'proxyjump' && value !== 'none' && !value.split(',').every(isJumpHop)) {
+  // ProxyJump=none (no jump host) passes as a host name.
+  if (lower === 'proxyjump' && !value.split(',').every(isJumpHop)) {
     throw bad('is not a list of [user@]host[:port] jump hosts (e.g. ProxyJump=admin@bastion.lan:2222).');
   }
   if (lower !== 'identityfile' && lower !== 'certificatefile' && /[%$`'"\\;&|<>(){}]/.test(value)) throw bad('contains characters ssh or a shell would expand.');
@@ -77,7 +78,7 @@ export function checkSshOptions(options: string[], where: string): string[] {
       if (value === undefined) throw new Error(`${where}: ${item} needs a value after it.`);
     }
     if (flag === '-o') {
-      const m = /^([A-Za-z]+)=(.*)$/s.exec(value);
+      const m = /^([A-Za-z]+)=(.*)/s.exec(value);
       if (!m) throw new Error(`${where}: -o ${JSON.stringify(value)} must be written KEY=VALUE (no spaces: Nix passes ssh options split on whitespace).`);
       const key = allowed.get(m[1].toLowerCase());
       if (!key) throw refuse(`-o ${value}`);
@@ -105,7 +106,6 @@ export function parseSshG(text: string): Record<string, string> {
  */
 function canRemember(file: string): boolean {
   const path = resolve(file.replace(/^~(?=\/)/, homedir()));
-  if (path === '/dev/null') return false;
   try {
     return realpathSync(existsSync(path) ? path : dirname(path)) !== '/dev/null' && statSync(dirname(path)).isDirectory();
   } catch {
@@ -120,7 +120,8 @@ function canRemember(file: string): boolean {
  */
 export function checkHostKeyPolicy(sshG: string, host: string): void {
   const cfg = parseSshG(sshG);
-  const strict = cfg.stricthostkeychecking ?? 'ask';
+  // No line: ssh's default, ask, which checks.
+  const strict = cfg.stricthostkeychecking;
   const userFiles = (cfg.userknownhostsfile ?? '').split(/\s+/).filter(Boolean);
   const nowhere = !userFiles.some(canRemember);
   if (strict === 'false' || (strict === 'accept-new' && nowhere)) {

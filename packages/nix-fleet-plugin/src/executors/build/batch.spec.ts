@@ -6,9 +6,11 @@ describe('batch build', () => {
     expect(batchKey({ extraArgs: ['-j4'] })).not.toBe(batchKey({}));
     expect(batchKey({ builders: 'ssh-ng://b1' })).not.toBe(batchKey({}));
     expect(batchKey({ progress: false })).not.toBe(batchKey({}));
+    expect(batchKey({ progress: true })).toBe(batchKey({}));
+    expect(batchKey({ flake: './other' })).not.toBe(batchKey({}));
   });
 
-  it.each([[{ dryRun: true }], [{ buildHost: 'b1' }], [{ cacheTo: 'file:///c' }]])('builds %j alone', (o) => {
+  it.each([[{ dryRun: true }], [{ buildHost: 'b1' }], [{ cacheTo: 'file:///c' }], [{ signingKey: '/etc/nix/key' }]])('builds %j alone', (o) => {
     expect(batchKey(o)).toBeUndefined();
   });
 

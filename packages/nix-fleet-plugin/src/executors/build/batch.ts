@@ -16,6 +16,7 @@ import { outLinkPath, previousOutPath } from '../../nix/build-record';
 import { flakeRefFor } from '../../nix/flake-ref';
 import { drvInstallable, nixBuildArgs, nixGcRootArgs, parseNixBuildResults, type Toplevel } from '../../nix/nix-argv';
 import { nixVersion } from '../../nix/nix-version';
+import { inParallel } from '../../process/pool';
 import { CommandError, run } from '../../process/run';
 import { evalHashOf } from '../task-hash';
 import buildExecutor from './executor';
@@ -59,13 +60,6 @@ export function matchBuildResults(toplevels: Record<string, Toplevel>, built: To
   return matched;
 }
 
-async function inParallel(jobs: Array<() => Promise<unknown>>, limit: number): Promise<void> {
-  const queue = [...jobs];
-  await Promise.all(Array.from({ length: Math.min(limit, queue.length) }, async () => {
-    for (let job = queue.shift(); job; job = queue.shift()) await job();
-  }));
-}
-
 /** One `nix build` of every host in `ids`; each host's report line once its records are written. */
 async function buildTogether(ids: string[], hosts: string[], evalHashes: Array<string | undefined>, taskHashes: Array<string | undefined>, options: BuildExecutorSchema, context: ExecutorContext): Promise<Array<{ id: string; line: string }>> {
   const root = context.root;
@@ -91,7 +85,7 @@ async function buildTogether(ids: string[], hosts: string[], evalHashes: Array<s
   );
   const built = matchBuildResults(toplevels, parseNixBuildResults(result.stdout));
   const before = Object.fromEntries(hosts.map((host) => [host, previousOutPath(root, host)]));
-  if (!outLink) await inParallel(hosts.map((host) => () => run('nix', nixGcRootArgs(built[host].outPath, relative(root, outLinkPath(root, host))), { cwd: root })), 4);
+  if (!outLink) await inParallel(hosts, 4, (host) => run('nix', nixGcRootArgs(built[host].outPath, relative(root, outLinkPath(root, host))), { cwd: root }));
   return hosts.map((host, i) => {
     const system = toplevels[host].system ?? readHostJson(root, hostFileOf(host)).system;
     const record = recordBuilt(root, { host, system, toplevel: built[host], nixVersion: version, taskHash: taskHashes[i], before: before[host] });
