@@ -82,8 +82,11 @@ describe('trackedFiles outside git', () => {
     write('lib/node_modules/kept.nix');
     write('alpha/b.nix');
     symlinkSync('zeta.nix', join(root, 'link.nix'));
+    // Enough names that the directory's own order is not the sorted one.
+    const hosts = ['zeus', 'ares', 'hera', 'apollo', 'athena', 'hermes', 'demeter', 'poseidon'];
+    for (const host of hosts) write(`${host}.nix`);
     expect(trackedFiles(root)).toEqual({
-      files: ['alpha/b.nix', 'lib/node_modules/kept.nix', 'link.nix', 'zeta.nix'],
+      files: ['alpha/b.nix', 'apollo.nix', 'ares.nix', 'athena.nix', 'demeter.nix', 'hera.nix', 'hermes.nix', 'lib/node_modules/kept.nix', 'link.nix', 'poseidon.nix', 'zeta.nix', 'zeus.nix'],
       symlinks: new Map([['link.nix', 'zeta.nix']]),
       ignored: [],
       git: false,
