@@ -75,7 +75,11 @@ describe('evaluateToplevels', () => {
       `{ outputs = { self }: { nixosConfigurations = builtins.listToAttrs (map (name: { inherit name; value.config.system.build.toplevel = derivation {
         inherit name; system = "x86_64-linux"; builder = "/bin/sh"; }; }) [ "web1" "web2" ]); }; }`,
     );
-    const toplevels = await evaluateToplevels(root, root, ['web2', 'web1'], false);
+    let shown = '';
+    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((shown += String(chunk)), true));
+    const toplevels = await evaluateToplevels(root, root, ['web2', 'web1']).finally(() => stderr.mockRestore());
+    // It shows the command it runs.
+    expect(shown).toContain(`nix eval --json ${root}#nixosConfigurations`);
     expect(Object.keys(toplevels).sort()).toEqual(['web1', 'web2']);
     expect(toplevels.web1.outPath).toMatch(/-web1$/);
     expect(toplevels.web2.drvPath).toMatch(/-web2\.drv$/);

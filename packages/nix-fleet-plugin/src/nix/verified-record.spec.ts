@@ -11,17 +11,21 @@ let root: string;
 beforeEach(() => {
   root = mkdtempSync(join(tmpdir(), 'verified-record-'));
   // A fresh output each run, so that it is never in the store before the spec builds it.
-  const nonce = `${process.pid}-${Date.now()}`;
+  const nonce = `${root.split('/').pop()}-${Date.now()}`;
   writeFileSync(
     join(root, 'flake.nix'),
     `{ outputs = { self }: { nixosConfigurations.web1.config.system.build.toplevel = derivation {
       name = "nixos-system-web1"; system = "x86_64-linux"; builder = "/bin/sh"; nonce = "${nonce}";
-      args = [ "-c" "echo $nonce > $out" ]; }; }; }`,
+      args = [ "-c" "echo building $nonce >&2; echo $nonce > $out" ]; }; }; }`,
   );
 });
 afterEach(() => rmSync(root, { recursive: true, force: true }));
 // The nix commands verifiedRecord runs echo themselves and their build log.
-beforeEach(() => jest.spyOn(process.stderr, 'write').mockImplementation(() => true));
+let stderr: string[];
+beforeEach(() => {
+  stderr = [];
+  jest.spyOn(process.stderr, 'write').mockImplementation((chunk) => (stderr.push(String(chunk)), true));
+});
 afterEach(() => jest.restoreAllMocks());
 
 const evaluated = async (): Promise<BuildRecord> => ({ host: 'web1', system: 'x86_64-linux', ...(await evaluateToplevels(root, root, ['web1'], false)).web1, nixVersion: '2.8.0' });
@@ -34,6 +38,10 @@ describe('verifiedRecord', () => {
     await expect(verifiedRecord(root, 'web1', root)).resolves.toEqual(record);
     expect(existsSync(record.outPath)).toBe(true);
     expect(readlinkSync(outLinkPath(root, 'web1'))).toBe(record.outPath);
+    // The build shows its command and its log as it runs.
+    const shown = stderr.join('');
+    expect(shown).toContain(`nix build ${record.drvPath}`);
+    expect(shown).toContain('building verified-record-');
   });
 
   it('builds from the flake when the derivation was garbage-collected since its evaluation', async () => {
@@ -43,6 +51,16 @@ describe('verifiedRecord', () => {
     execFileSync('nix', ['store', 'delete', record.drvPath], { stdio: 'ignore' });
     await expect(verifiedRecord(root, 'web1', root, 'eval-hash')).resolves.toEqual(record);
     expect(readlinkSync(outLinkPath(root, 'web1'))).toBe(record.outPath);
+  });
+
+  it('refuses a build that gives another system than the one recorded and proven', async () => {
+    const claimed = { drvPath: `/nix/store/${'a'.repeat(32)}-nixos-system-web1.drv`, outPath: `/nix/store/${'b'.repeat(32)}-nixos-system-web1` };
+    const real = await evaluated();
+    writeBuildRecord(root, { ...real, ...claimed });
+    writeToplevelFile(join(root, TOPLEVEL_CACHE_DIR, 'web1.json'), 'eval-hash', claimed);
+    await expect(verifiedRecord(root, 'web1', root, 'eval-hash')).rejects.toThrow(
+      `Building ${claimed.drvPath} gave ${real.outPath}, not ${claimed.outPath} as recorded for "web1". Rebuild with "nx run web1:build --skip-nx-cache".`,
+    );
   });
 
   it('builds nothing here for a host built on its target', async () => {
@@ -57,7 +75,7 @@ describe('verifiedRecord', () => {
     const record = await evaluated();
     writeBuildRecord(root, { ...record, outPath: `/nix/store/${'b'.repeat(32)}-nixos-system-web1` });
     await expect(verifiedRecord(root, 'web1', root)).rejects.toThrow(
-      `The build record dist/hosts/web1/build.json names /nix/store/${'b'.repeat(32)}-nixos-system-web1 (${record.drvPath}), but the flake evaluates host "web1" to ${record.outPath}`,
+      `The build record dist/hosts/web1/build.json names /nix/store/${'b'.repeat(32)}-nixos-system-web1 (${record.drvPath}), but the flake evaluates host "web1" to ${record.outPath} (${record.drvPath}) at this commit. Refusing to use it: nothing was measured or sent.`,
     );
     expect(existsSync(record.outPath)).toBe(false);
   });
