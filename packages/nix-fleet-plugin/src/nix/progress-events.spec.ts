@@ -35,6 +35,24 @@ describe('ProgressReporter events', () => {
     ]);
   });
 
+  it('counts only progress results, and sums up only when the builds stop', () => {
+    const { lines } = feed(
+      { action: 'start', id: 1, type: 104 },
+      { action: 'start', id: 5, type: 103 },
+      // resSetExpected: the activity type and a count, not progress.
+      { action: 'result', id: 1, type: 106, fields: [105, 9] },
+      { action: 'result', id: 1, type: 105, fields: [0, 2, 0, 0] },
+      { action: 'result', id: 5, type: 106, fields: [100, 7] },
+      { action: 'result', id: 5, type: 105, fields: [0, 2, 0, 0] },
+      { action: 'result', id: 9, type: 105, fields: [0, 5, 0, 0] },
+      { action: 'start', id: 2, type: 105, fields: [drv('my.drvtool-1.0')] },
+      { action: 'start', id: 6, type: 100, fields: [path('app-1.0')] },
+      { action: 'setPhase', id: 1 },
+      { action: 'stop', id: 1 },
+    );
+    expect(lines).toEqual(['web1: building my.drvtool-1.0 (1 of 2)', 'web1: copying app-1.0 (1 of 2)', 'web1: built 0 of 2 derivations']);
+  });
+
   it('says "derivation" for one, and nothing when no build was expected', () => {
     expect(feed({ action: 'start', id: 1, type: 104 }, { action: 'result', id: 1, type: 105, fields: [1, 1, 0, 0] }, { action: 'stop', id: 1 }).lines).toEqual([
       'web1: built 1 of 1 derivation',
@@ -76,6 +94,7 @@ describe('ProgressReporter events', () => {
       { action: 'result', id: 2, type: 107, fields: ['signed'] },
       { action: 'result', id: 2, type: 104, fields: ['not a log line'] },
       '\x1b[31;1mwarning:\x1b[0m plain',
+      '   ',
     );
     expect(lines).toEqual(['web1> ok 12 tests', 'web1> signed', 'web1: warning: plain']);
   });
@@ -86,11 +105,13 @@ describe('ProgressReporter events', () => {
       { action: 'msg', level: 0, msg: '\x1b[31;1merror:\x1b[0m attribute missing\n\n       at flake.nix:3:5\n', raw_msg: '\x1b[1mattribute\x1b[0m missing\nmore' },
       { action: 'msg', level: 0, msg: 'error: second failure' },
       { action: 'msg', level: 3, msg: '   ' },
+      { action: 'msg', level: 3, msg: 'info: copying' },
       { action: 'msg', msg: 'error: no level' },
     );
-    expect(lines).toEqual(['web1: error: attribute missing', 'web1: ', 'web1:        at flake.nix:3:5', 'web1: error: second failure', 'web1: error: no level']);
+    expect(lines).toEqual(['web1: error: attribute missing', 'web1: ', 'web1:        at flake.nix:3:5', 'web1: error: second failure', 'web1: info: copying', 'web1: error: no level']);
     expect(p.firstError).toBe('attribute missing');
     expect(feed({ action: 'msg', level: 0, msg: '\x1b[31;1merror:\x1b[0m only msg\nat line 2' }).p.firstError).toBe('only msg');
     expect(feed({ action: 'msg', level: 1, msg: 'error: a warning level' }).p.firstError).toBeUndefined();
+    expect(feed({ action: 'msg', level: 0, msg: 'cannot build: error: nested' }).p.firstError).toBe('cannot build: error: nested');
   });
 });
