@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { cpus, freemem } from 'node:os';
 import { availableMemoryMiB, currentBudget, describePlan, evalPlan } from './eval-workers';
 
@@ -58,6 +59,11 @@ describe('currentBudget', () => {
 describe('availableMemoryMiB', () => {
   it('reads MemAvailable, not MemFree (page cache can be given back)', () => {
     expect(availableMemoryMiB('MemTotal:       24576000 kB\nMemFree:          512000 kB\nMemAvailable:   20480000 kB\n')).toBe(20000);
+  });
+
+  (existsSync('/proc/meminfo') ? it : it.skip)('reads this machine\'s /proc/meminfo when given none', () => {
+    // Give or take 256 MiB that other processes take or give back meanwhile.
+    expect(Math.abs(availableMemoryMiB() - availableMemoryMiB(readFileSync('/proc/meminfo', 'utf-8')))).toBeLessThan(256);
   });
 
   it('falls back to free memory without MemAvailable', () => {

@@ -55,7 +55,7 @@ describe('sharedToplevel', () => {
     expect(w.evaluated()).toEqual(['db', 'web1', 'web2']);
   });
 
-  it('keeps its own run\'s folder however old, and other runs\' folders younger than a day', async () => {
+  it('keeps other runs\' folders younger than a day, and its own run\'s results', async () => {
     const runs = join(root, EVAL_RUNS_DIR);
     mkdirSync(join(runs, 'hour-old-run'), { recursive: true });
     mkdirSync(runDir(), { recursive: true });
