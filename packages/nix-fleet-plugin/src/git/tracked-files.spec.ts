@@ -67,6 +67,12 @@ describe('trackedFiles in a git work tree', () => {
     expect(files).toHaveLength(10);
   });
 
+  it('lists a repository of thousands of files whole', () => {
+    for (let i = 0; i < 2000; i++) writeFileSync(join(root, 'hosts/zeus', `module-${i}.nix`), '');
+    git('add', 'hosts');
+    expect(trackedFiles(root).files).toHaveLength(2010);
+  });
+
   it('has no ignored files when .gitignore matches none of the tracked ones', () => {
     rmSync(join(root, '.gitignore'));
     expect(trackedFiles(root).ignored).toEqual([]);
@@ -81,12 +87,14 @@ describe('trackedFiles outside git', () => {
     write('.nx/cache/x', '');
     write('lib/node_modules/kept.nix');
     write('alpha/b.nix');
+    // Sorted as paths: "alpha.nix" before "alpha/b.nix", though the folder "alpha" comes first.
+    write('alpha.nix');
     symlinkSync('zeta.nix', join(root, 'link.nix'));
     // Enough names that the directory's own order is not the sorted one.
     const hosts = ['zeus', 'ares', 'hera', 'apollo', 'athena', 'hermes', 'demeter', 'poseidon'];
     for (const host of hosts) write(`${host}.nix`);
     expect(trackedFiles(root)).toEqual({
-      files: ['alpha/b.nix', 'apollo.nix', 'ares.nix', 'athena.nix', 'demeter.nix', 'hera.nix', 'hermes.nix', 'lib/node_modules/kept.nix', 'link.nix', 'poseidon.nix', 'zeta.nix', 'zeus.nix'],
+      files: ['alpha.nix', 'alpha/b.nix', 'apollo.nix', 'ares.nix', 'athena.nix', 'demeter.nix', 'hera.nix', 'hermes.nix', 'lib/node_modules/kept.nix', 'link.nix', 'poseidon.nix', 'zeta.nix', 'zeus.nix'],
       symlinks: new Map([['link.nix', 'zeta.nix']]),
       ignored: [],
       git: false,
