@@ -48,9 +48,10 @@ describe('ProgressReporter events', () => {
       { action: 'start', id: 2, type: 105, fields: [drv('my.drvtool-1.0')] },
       { action: 'start', id: 6, type: 100, fields: [path('app-1.0')] },
       { action: 'setPhase', id: 1 },
+      { action: 'result', id: 1, type: 105, fields: [2, 2, 0, 0] },
       { action: 'stop', id: 1 },
     );
-    expect(lines).toEqual(['web1: building my.drvtool-1.0 (1 of 2)', 'web1: copying app-1.0 (1 of 2)', 'web1: built 0 of 2 derivations']);
+    expect(lines).toEqual(['web1: building my.drvtool-1.0 (1 of 2)', 'web1: copying app-1.0 (1 of 2)', 'web1: built 2 of 2 derivations']);
   });
 
   it('says "derivation" for one, and nothing when no build was expected', () => {
