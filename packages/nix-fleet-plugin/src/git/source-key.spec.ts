@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { computeSourceKey, flakeInWorkspace, proofKey, resetSourceKeys, sourceUnchanged } from './source-key';
@@ -52,6 +52,18 @@ describe('source key', () => {
     expect(computeSourceKey(root)).toBe(executable);
     chmodSync(join(root, 'hosts/ares.nix'), 0o644);
     expect(computeSourceKey(root)).toBe(first);
+  });
+
+  it('changes with the target of a tracked symlink, and not when that is staged', () => {
+    symlinkSync('hosts/ares.nix', join(root, 'current.nix'));
+    git('add', 'current.nix');
+    const first = computeSourceKey(root);
+    rmSync(join(root, 'current.nix'));
+    symlinkSync('hosts/zeus.nix', join(root, 'current.nix'));
+    const retargeted = computeSourceKey(root);
+    expect(retargeted).not.toBe(first);
+    git('add', 'current.nix');
+    expect(computeSourceKey(root)).toBe(retargeted);
   });
 
   it('is undefined when git cannot read the index, so no proof rests on it', () => {
