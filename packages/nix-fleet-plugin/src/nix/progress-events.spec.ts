@@ -39,11 +39,11 @@ describe('ProgressReporter events', () => {
     const { lines } = feed(
       { action: 'start', id: 1, type: 104 },
       { action: 'start', id: 5, type: 103 },
+      { action: 'result', id: 1, type: 105, fields: [0, 2, 0, 0] },
+      { action: 'result', id: 5, type: 105, fields: [0, 2, 0, 0] },
       // resSetExpected: the activity type and a count, not progress.
       { action: 'result', id: 1, type: 106, fields: [105, 9] },
-      { action: 'result', id: 1, type: 105, fields: [0, 2, 0, 0] },
       { action: 'result', id: 5, type: 106, fields: [100, 7] },
-      { action: 'result', id: 5, type: 105, fields: [0, 2, 0, 0] },
       { action: 'result', id: 9, type: 105, fields: [0, 5, 0, 0] },
       { action: 'start', id: 2, type: 105, fields: [drv('my.drvtool-1.0')] },
       { action: 'start', id: 6, type: 100, fields: [path('app-1.0')] },
