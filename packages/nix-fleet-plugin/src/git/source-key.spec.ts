@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { computeSourceKey, flakeInWorkspace, proofKey, resetSourceKeys, sourceUnchanged } from './source-key';
@@ -13,9 +13,12 @@ describe('source key', () => {
     git('init', '-q');
     write('.gitignore', 'secrets/\n*.log\n');
     write('flake.nix', '{ }');
-    execFileSync('mkdir', ['-p', join(root, 'secrets')]);
+    // Enough paths that `git ls-files -s` prints more than a few hundred bytes.
+    mkdirSync(join(root, 'hosts'));
+    for (const host of ['zeus', 'ares', 'hera', 'apollo']) write(`hosts/${host}.nix`, host);
+    mkdirSync(join(root, 'secrets'));
     write('secrets/forced.txt', 'one');
-    git('add', '.gitignore', 'flake.nix');
+    git('add', '.gitignore', 'flake.nix', 'hosts');
     git('add', '-f', 'secrets/forced.txt');
     git('-c', 'user.email=t@t', '-c', 'user.name=t', 'commit', '-qm', 'init');
     resetSourceKeys();
@@ -40,6 +43,51 @@ describe('source key', () => {
     expect(computeSourceKey(root)).not.toBe(first);
   });
 
+  it('changes with the executable bit of a tracked file, and not when that is staged', () => {
+    const first = computeSourceKey(root);
+    chmodSync(join(root, 'hosts/ares.nix'), 0o755);
+    const executable = computeSourceKey(root);
+    expect(executable).not.toBe(first);
+    git('add', 'hosts/ares.nix');
+    expect(computeSourceKey(root)).toBe(executable);
+    chmodSync(join(root, 'hosts/ares.nix'), 0o644);
+    expect(computeSourceKey(root)).toBe(first);
+  });
+
+  it('changes with the target of a tracked symlink, and not when that is staged', () => {
+    symlinkSync('hosts/ares.nix', join(root, 'current.nix'));
+    git('add', 'current.nix');
+    const first = computeSourceKey(root);
+    rmSync(join(root, 'current.nix'));
+    symlinkSync('hosts/zeus.nix', join(root, 'current.nix'));
+    const retargeted = computeSourceKey(root);
+    expect(retargeted).not.toBe(first);
+    git('add', 'current.nix');
+    expect(computeSourceKey(root)).toBe(retargeted);
+  });
+
+  it('is undefined when git cannot read the index, so no proof rests on it', () => {
+    write('.git/index', 'torn');
+    expect(computeSourceKey(root)).toBeUndefined();
+    expect(proofKey(root, 'abc', '.')).toBeUndefined();
+    expect(sourceUnchanged(root)).toBe(false);
+  });
+
+  it.each([
+    [undefined, true],
+    ['.', true],
+    ['./', true],
+    ['sub/flake', true],
+    ['./sub:dir', true],
+    ['sub/../..', false],
+    ['../elsewhere', false],
+    ['/etc/nixos', false],
+    ['path:/etc/nixos', false],
+    ['git+ssh://host/repo', false],
+  ])('flakeInWorkspace(%j) is %s', (flake, inside) => {
+    expect(flakeInWorkspace(flake)).toBe(inside);
+  });
+
   it('is undefined outside git, and a proof key needs the Nx hash, the source key and a flake in the workspace', () => {
     expect(proofKey(root, 'abc', undefined)).toMatch(/^abc-[0-9a-f]{32}$/);
     expect(proofKey(root, undefined, '.')).toBeUndefined();
@@ -59,5 +107,7 @@ describe('source key', () => {
     expect(sourceUnchanged(root)).toBe(true);
     write('flake.nix', '{ x = 1; }');
     expect(sourceUnchanged(root)).toBe(false);
+    resetSourceKeys();
+    expect(sourceUnchanged(root)).toBe(true);
   });
 });

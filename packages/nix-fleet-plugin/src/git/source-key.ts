@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { lstatSync, readFileSync, readlinkSync } from 'node:fs';
-import { isAbsolute, join, relative } from 'node:path';
+import { isAbsolute, join, normalize } from 'node:path';
 
 function git(root: string, args: string[]): string | undefined {
   const r = spawnSync('git', args, { cwd: root, encoding: 'utf-8', maxBuffer: 256 * 1024 * 1024 });
@@ -27,12 +27,12 @@ function fileState(path: string): { mode: string; blob: string } | undefined {
   }
 }
 
-/** `git ls-files -s -z` entries by path: "mode blob stage". */
+/** `git ls-files -s -z` entries ("mode blob stage\tpath") by path, in git's order (sorted): "mode blob". */
 function indexEntries(index: string): Map<string, string> {
   const entries = new Map<string, string>();
   for (const entry of index.split('\0').filter(Boolean)) {
-    const tab = entry.indexOf('\t');
-    entries.set(entry.slice(tab + 1), entry.slice(0, tab));
+    const [mode, blob] = entry.split(' ');
+    entries.set(entry.slice(entry.indexOf('\t') + 1), `${mode} ${blob}`);
   }
   return entries;
 }
@@ -55,7 +55,8 @@ export function computeSourceKey(root: string): string | undefined {
     else entries.delete(path);
   }
   const hash = createHash('sha256');
-  for (const path of [...entries.keys()].sort()) hash.update(`${path}\0${entries.get(path)?.split(' ').slice(0, 2).join(' ')}\0`);
+  // The work tree adds no path to the index's: the map keeps git's order.
+  for (const [path, state] of entries) hash.update(`${path}\0${state}\0`);
   return hash.digest('hex').slice(0, 32);
 }
 
@@ -75,7 +76,7 @@ export function sourceUnchanged(root: string): boolean {
 
 /** Whether the flake option names a flake inside the workspace, whose files the source key covers. */
 export function flakeInWorkspace(flake: string | undefined): boolean {
-  return !flake || flake === '.' || (!isAbsolute(flake) && !/^[a-z+]+:/.test(flake) && !relative('.', flake).startsWith('..'));
+  return !flake || (!isAbsolute(flake) && !/^[a-z+]+:/.test(flake) && !normalize(flake).startsWith('..'));
 }
 
 /** The key of a proof: the eval task's Nx hash and the source key; undefined when either is unknown. */

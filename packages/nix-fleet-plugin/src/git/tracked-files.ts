@@ -58,7 +58,8 @@ export function trackedFiles(root: string): TrackedFiles {
     }
   }
   const ignored = (git(root, ['ls-files', '-z', '-c', '-i', '--exclude-standard']) ?? '').split('\0').filter(Boolean);
-  return { files: files.sort(), symlinks, ignored, git: true };
+  // In git's order, which is sorted by path already.
+  return { files, symlinks, ignored, git: true };
 }
 
 /**

@@ -3,7 +3,7 @@
 // A build runs when its key (the drvPath) is not in the Nx cache, but also on --skip-nx-cache,
 // a new Nix version or new options: then it gives the same system again. The build says which
 // under the hash of its task, so the summary counts only real changes.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkedHostName } from '../constants';
 
@@ -21,7 +21,7 @@ export function recordBuildChange(root: string, host: string, taskHash: string |
 export function buildChanged(root: string, host: string, taskHash: string | undefined): boolean | undefined {
   try {
     const file = fileOf(root, host);
-    if (!taskHash || !existsSync(file)) return undefined;
+    if (!taskHash) return undefined;
     const saved = JSON.parse(readFileSync(file, 'utf-8'));
     return saved.hash === taskHash && typeof saved.changed === 'boolean' ? saved.changed : undefined;
   } catch {

@@ -52,6 +52,11 @@ describe('build records', () => {
     expect(() => readBuildRecord(root, 'web1')).toThrow(/is not a record of host "web1" .*Refusing to use it\. Rebuild with "nx run web1:build --skip-nx-cache"/);
   });
 
+  it('names what it found in a record it refuses', () => {
+    put('web1', JSON.stringify({ ...web1, outPath: '/etc' }));
+    expect(() => readBuildRecord(root, 'web1')).toThrow(`(host "web1", drvPath "${drv('web1')}", outPath "/etc")`);
+  });
+
   it('previousOutPath ignores an outPath that is not text', () => {
     put('web1', JSON.stringify({ ...web1, outPath: 42 }));
     expect(previousOutPath(root, 'web1')).toBeUndefined();

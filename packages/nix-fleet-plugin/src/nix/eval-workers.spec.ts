@@ -1,4 +1,6 @@
-import { availableMemoryMiB, describePlan, evalPlan } from './eval-workers';
+import { existsSync, readFileSync } from 'node:fs';
+import { cpus, freemem } from 'node:os';
+import { availableMemoryMiB, currentBudget, describePlan, evalPlan } from './eval-workers';
 
 const hosts = (n: number) => Array.from({ length: n }, (_, i) => `h${i + 1}`);
 const GiB = 1024;
@@ -42,6 +44,15 @@ describe('evalPlan', () => {
   it('says what it will do', () => {
     const budget = { availableMiB: 20 * GiB, memoryPerHostMiB: 2 * GiB, cores: 2 };
     expect(describePlan(evalPlan(hosts(10), budget), budget)).toBe('evaluating 10 hosts in 3 Nix processes, 2 at a time (2 GiB per host, 20 GiB available)');
+    const one = { availableMiB: 6000, memoryPerHostMiB: 1536, cores: 1 };
+    expect(describePlan(evalPlan(hosts(1), one), one)).toBe('evaluating 1 host in 1 Nix process, 1 at a time (1.5 GiB per host, 5.9 GiB available)');
+  });
+});
+
+describe('currentBudget', () => {
+  it('uses every core of this machine (at least one) and the memory per host asked for', () => {
+    expect(currentBudget(4096)).toMatchObject({ memoryPerHostMiB: 4096, cores: Math.max(1, cpus().length) });
+    expect(currentBudget().availableMiB).toBeGreaterThan(0);
   });
 });
 
@@ -50,7 +61,13 @@ describe('availableMemoryMiB', () => {
     expect(availableMemoryMiB('MemTotal:       24576000 kB\nMemFree:          512000 kB\nMemAvailable:   20480000 kB\n')).toBe(20000);
   });
 
+  (existsSync('/proc/meminfo') ? it : it.skip)('reads this machine\'s /proc/meminfo when given none', () => {
+    // Give or take 256 MiB that other processes take or give back meanwhile.
+    expect(Math.abs(availableMemoryMiB() - availableMemoryMiB(readFileSync('/proc/meminfo', 'utf-8')))).toBeLessThan(256);
+  });
+
   it('falls back to free memory without MemAvailable', () => {
-    expect(availableMemoryMiB('MemTotal: 1 kB\n')).toBeGreaterThan(0);
+    // In MiB, as freemem() is a moment later (give or take 256 MiB of other processes).
+    expect(Math.abs(availableMemoryMiB('MemTotal: 1 kB\n') - freemem() / 1024 / 1024)).toBeLessThan(256);
   });
 });

@@ -4,12 +4,8 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, wr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkMemoryPerHost, EVAL_RUNS_DIR, runDirOf, sharedToplevel, skipsNxCache, type EvalIo, type EvalPeer } from './fleet-eval';
-import type { Toplevel } from './nix-argv';
+import { FLAKE, peer, RUN, toplevel, until, world } from '../../testing/scripted-eval';
 
-const FLAKE = '/fleet';
-const RUN = '4242-777';
-const toplevel = (host: string): Toplevel => ({ drvPath: `/nix/store/${'d'.repeat(32)}-${host}.drv`, outPath: `/nix/store/${'1'.repeat(32)}-${host}` });
-const peer = (host: string): EvalPeer => ({ host, key: undefined });
 const hosts = ['web2', 'db', 'web1'].map(peer);
 
 let root: string;
@@ -20,41 +16,6 @@ afterEach(() => rmSync(root, { recursive: true, force: true }));
 
 const runDir = () => runDirOf(root, RUN, FLAKE);
 const options = { flakeRef: FLAKE, runId: RUN, pollMs: 7, memoryPerHostMiB: 64 };
-
-/** A scripted world: evaluate answers after `release()` when gated, failing for the hosts in `failFor`. */
-function world(o: { gated?: boolean; failFor?: string[]; alive?: (pid: number) => boolean; maxSleeps?: number } = {}) {
-  const calls: string[][] = [];
-  const sleeps: number[] = [];
-  let release!: () => void;
-  const gate = new Promise<void>((r) => (release = r));
-  const io: EvalIo = {
-    evaluate: async (_root, flakeRef, chunk) => {
-      expect(flakeRef).toBe(FLAKE);
-      calls.push([...chunk]);
-      // A macrotask, so that a task which never stops evaluating still lets the spec's timeout fire.
-      await new Promise((r) => setImmediate(r));
-      if (o.gated) await gate;
-      if (chunk.some((h) => o.failFor?.includes(h))) throw new Error(`error: attribute missing\nin ${chunk.join(' ')}`);
-      return Object.fromEntries(chunk.map((h) => [h, toplevel(h)]));
-    },
-    sleep: async (ms) => {
-      sleeps.push(ms);
-      // A task that waits for ever is a failure, not a hang of the spec run.
-      if (sleeps.length > (o.maxSleeps ?? 200)) throw new Error('still waiting after 200 polls');
-      await new Promise((r) => setImmediate(r));
-    },
-    isAlive: o.alive ?? (() => true),
-  };
-  // Which hosts were evaluated, in order: how they are chunked depends on this machine's cores and memory.
-  const evaluated = () => calls.flat().sort();
-  return { io, calls, sleeps, evaluated, release: () => release() };
-}
-
-/** Resolves once `cond` holds, checking at each turn of the event loop. */
-async function until(cond: () => boolean): Promise<void> {
-  for (let i = 0; i < 10_000 && !cond(); i++) await new Promise((r) => setImmediate(r));
-  expect(cond()).toBe(true);
-}
 
 describe('sharedToplevel: the lock and wait protocol', () => {
   it('evaluates the run once: the second task waits for the first and takes its result', async () => {

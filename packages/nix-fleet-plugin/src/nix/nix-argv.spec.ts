@@ -54,6 +54,9 @@ describe('nix argv builders', () => {
     ['2.18.8', `${DRV_A}^out`],
     ['2.90.0-lix', `${DRV_A}^out`],
     ['3.0.0', `${DRV_A}^out`],
+    ['10.1.0', `${DRV_A}^out`],
+    ['1.20.0', DRV_A],
+    ['unknown', DRV_A],
   ])('names a derivation output for nix %s', (version, expected) => {
     expect(drvInstallable(DRV_A, version)).toBe(expected);
   });
@@ -90,6 +93,12 @@ describe('parseEvalToplevels', () => {
   ])('refuses %s', (out, message) => {
     expect(() => parseEvalToplevels(out, ['alpha', 'zeta'])).toThrow(message);
   });
+
+  it('quotes at most 200 characters of what nix printed', () => {
+    const long = JSON.stringify({ alpha: { drv: DRV_A, out: OUT_A }, junk: 'x'.repeat(500) });
+    expect(() => parseEvalToplevels(long, ['alpha', 'zeta'])).toThrow(`nix eval gave no toplevel for "zeta": ${long.slice(0, 200)}`);
+    expect(() => parseEvalToplevels(long, ['alpha', 'zeta'])).not.toThrow(long.slice(0, 201));
+  });
 });
 
 describe('isStorePath', () => {
@@ -100,6 +109,8 @@ describe('isStorePath', () => {
     ['/nix/store/gwxlv4905z6b77356xgi21z5k9pga7hk-x/../../etc', false],
     ['/nix/store/eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee-x', false],
     ['/nix/store/gwxlv4905z6b77356xgi21z5k9pga7hk-a b', false],
+    ['/tmp/nix/store/gwxlv4905z6b77356xgi21z5k9pga7hk-x', false],
+    [[OUT_A], false],
     [42, false],
   ])('%j -> %s', (path, ok) => {
     expect(isStorePath(path)).toBe(ok);
@@ -131,5 +142,22 @@ describe('parseNixBuildJson', () => {
 
   it('fails clearly on output without a toplevel', () => {
     expect(() => parseNixBuildJson('[]')).toThrow('nix build --json printed no drvPath and out output: []');
+  });
+
+  const good = { drvPath: DRV_A, outputs: { out: OUT_A } };
+  it.each([
+    ['an object', good],
+    ['a result without drvPath', [good, { outputs: { out: OUT_Z } }]],
+    ['a result without out output', [good, { drvPath: DRV_Z, outputs: { dev: OUT_Z } }]],
+    ['a result without outputs', [good, { drvPath: DRV_Z }]],
+    ['a null result', [good, null]],
+  ])('refuses %s among the results', (_what, printed) => {
+    expect(() => parseNixBuildResults(JSON.stringify(printed))).toThrow('nix build --json printed no drvPath and out output');
+  });
+
+  it('quotes at most 200 characters of what nix printed', () => {
+    const long = JSON.stringify([{ drvPath: DRV_A, junk: 'x'.repeat(500) }]);
+    expect(() => parseNixBuildJson(long)).toThrow(`printed no drvPath and out output: ${long.slice(0, 200)}`);
+    expect(() => parseNixBuildJson(long)).not.toThrow(long.slice(0, 201));
   });
 });

@@ -5,7 +5,7 @@
 // Like build.json it is only a claim when it comes from a cache; the build checks it against
 // this machine's own evaluation before it builds anything.
 import { writeJsonFile } from '@nx/devkit';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hostDistDir } from '../constants';
 import { isStorePath, type Toplevel } from './nix-argv';
@@ -29,13 +29,11 @@ export function writeToplevelRecord(workspaceRoot: string, record: ToplevelRecor
 
 /** The host's toplevel.json, or undefined when there is none or it is not this host's. */
 export function readToplevelRecord(workspaceRoot: string, host: string): ToplevelRecord | undefined {
-  const file = toplevelRecordPath(workspaceRoot, host);
-  if (!existsSync(file)) return undefined;
   try {
-    const r = JSON.parse(readFileSync(file, 'utf-8')) as Partial<ToplevelRecord>;
+    const r = JSON.parse(readFileSync(toplevelRecordPath(workspaceRoot, host), 'utf-8')) as Partial<ToplevelRecord>;
     if (r.host === host && typeof r.system === 'string' && isStorePath(r.drvPath) && r.drvPath.endsWith('.drv') && isStorePath(r.outPath)) return r as ToplevelRecord;
   } catch {
-    // Torn or foreign: no record.
+    // Missing, torn or foreign: no record.
   }
   return undefined;
 }

@@ -4,7 +4,7 @@
 //
 // The record lives under .nx/ on this machine, never in a cached output: it is what this
 // machine evaluated itself, the proof a build.json from any cache is checked against.
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { isStorePath, nixEvalToplevelsArgs, parseEvalToplevels, type Toplevel } from './nix-argv';
 import { run } from '../process/run';
@@ -24,12 +24,13 @@ function cacheFile(workspaceRoot: string, host: string): string {
 
 /** A saved toplevel, when the file is whole and saved under `key`. */
 export function readToplevelFile(file: string, key: string | undefined): Toplevel | undefined {
-  if (!key || !existsSync(file)) return undefined;
+  if (!key) return undefined;
+  // A missing, torn or foreign file is no proof: evaluate again.
   try {
     const saved = JSON.parse(readFileSync(file, 'utf-8'));
     if (saved.key === key && isStorePath(saved.drvPath) && isStorePath(saved.outPath)) return { drvPath: saved.drvPath, outPath: saved.outPath };
   } catch {
-    // A torn or foreign file is no proof: evaluate again.
+    // No file, or no JSON object.
   }
   return undefined;
 }
