@@ -2,7 +2,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { addedForWave, previousWave, readWaves, waveDependencies, waveDependency } from './waves';
+import { addedForWave, previousWave, readWaves, taskAddedForWave, waveDependencies, waveDependency } from './waves';
 
 describe('waves', () => {
   // Inserted out of order (as host folders may be read): the sort is the code's, not the fixture's.
@@ -41,6 +41,10 @@ describe('waves', () => {
     expect(addedForWave({}, 'canary')).toBe(false);
     expect(addedForWave({ waveOf: 'db' }, 'db')).toBe(false);
     expect(addedForWave({ waveOf: 'db' }, 'web1')).toBe(true);
+    // A finished run's task: the forwarded options are its overrides, which it may not have.
+    expect(taskAddedForWave({ target: { project: 'web1', target: 'deploy' }, overrides: { waveOf: 'db' } })).toBe(true);
+    expect(taskAddedForWave({ target: { project: 'db', target: 'deploy' }, overrides: { waveOf: 'db' } })).toBe(false);
+    expect(taskAddedForWave({ target: { project: 'db', target: 'deploy' } } as never)).toBe(false);
   });
 
   it('reads deployment.wave of each host file; a broken or missing one is wave 0', () => {
