@@ -1,10 +1,11 @@
-import type { CreateNodesContextV2 } from '@nx/devkit';
+import { AggregateCreateNodesError, type CreateNodesContextV2 } from '@nx/devkit';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createNodesV2, NODES_GLOB } from './nodes';
 
 const [glob, createNodesFn] = createNodesV2;
+const PROFILES_FILE = 'packages/profiles/default.nix';
 
 describe('createNodesV2', () => {
   let root: string;
@@ -183,17 +184,39 @@ describe('createNodesV2', () => {
     warn.mockRestore();
   });
 
+  it('hands Nx the files that failed with their errors and the results of the others', async () => {
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      // No workspace to list: every host's inputs fail; the profile library needs none.
+      const gone = { ...context, workspaceRoot: join(root, 'gone') };
+      const error = await createNodesFn(['hosts/ares/host.json', PROFILES_FILE, 'hosts/web1/host.json'], {}, gone).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(AggregateCreateNodesError);
+      const { errors, partialResults } = error as AggregateCreateNodesError;
+      expect(errors.map(([file, e]) => [file, e.message])).toEqual([
+        ['hosts/ares/host.json', expect.stringContaining('ENOENT')],
+        ['hosts/web1/host.json', expect.stringContaining('ENOENT')],
+      ]);
+      expect(partialResults.map(([file]) => file)).toEqual([PROFILES_FILE]);
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
   it.each([
     ['hosts/Bad_Name/host.json', '"Bad_Name" is not a valid host name'],
     ['hosts/profiles/host.json', '"profiles" is the name of another project'],
   ])('leaves out %s with a warning instead of failing the graph', async (file, message) => {
     write(file, JSON.stringify({ type: 'vm', system: 'x86_64-linux' }));
+    write('hosts/ares/host.json', JSON.stringify({ type: 'laptop', system: 'x86_64-linux', deployment: { wave: 1 } }));
     const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
-    const results = await createNodesFn([file, 'hosts/ares/host.json'], {}, context);
+    const results = await createNodesFn([file, 'hosts/ares/host.json', PROFILES_FILE], {}, context);
     expect(results.map(([f, r]) => [f, Object.values(r.projects ?? {}).map((p) => p.name)])).toEqual([
       [file, []],
       ['hosts/ares/host.json', ['ares']],
+      [PROFILES_FILE, ['profiles']],
     ]);
+    // A folder left out is in no wave: no deploy waits for a project that does not exist.
+    expect(results[1][1].projects?.['hosts/ares']?.targets?.deploy.dependsOn).toEqual(['build']);
     expect(warn.mock.calls.flat().join('\n')).toContain(message);
     warn.mockRestore();
   });
