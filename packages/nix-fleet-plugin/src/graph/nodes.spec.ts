@@ -189,7 +189,7 @@ describe('createNodesV2', () => {
     try {
       // No workspace to list: every host's inputs fail; the profile library needs none.
       const gone = { ...context, workspaceRoot: join(root, 'gone') };
-      const error = await createNodesFn(['hosts/ares/host.json', PROFILES_FILE, 'hosts/web1/host.json'], {}, gone).catch((e: unknown) => e);
+      const error = await Promise.resolve(createNodesFn(['hosts/ares/host.json', PROFILES_FILE, 'hosts/web1/host.json'], {}, gone)).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(AggregateCreateNodesError);
       const { errors, partialResults } = error as AggregateCreateNodesError;
       expect(errors.map(([file, e]) => [file, e.message])).toEqual([
