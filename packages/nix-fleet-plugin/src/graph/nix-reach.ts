@@ -65,7 +65,8 @@ export function scanNixText(text: string): ScanResult {
         if (t.interpolated && (!t.interps.every(isNameInterp) || t.text.slice(staticPart.length).split('/').some((seg) => seg === '..' || seg === '.'))) {
           return flag(`a computed path ${t.text}`);
         }
-        paths.push({ path: t.interpolated ? staticPart.replace(/[^/]*$/, '') || '.' : t.text, imported: IMPORTERS.has(prev?.text ?? '') && !t.interpolated });
+        // A path literal has a "/" before any ${...}: the folder part is never empty.
+        paths.push({ path: t.interpolated ? staticPart.replace(/[^/]*$/, '') : t.text, imported: IMPORTERS.has(prev?.text ?? '') && !t.interpolated });
         if (next?.kind === 'op' && next.text === '+' && !confinedSuffix(tokens[i + 2])) flag(`${t.text} extended with something other than "/<name>"`);
       } else if (t.kind === 'hpath' || t.kind === 'spath') {
         flag(`the path ${t.text} outside the workspace`);
