@@ -37,6 +37,13 @@ describe('host targets', () => {
     }
   });
 
+  it('shows in every help an example option the target does not set already (vm-build has none left)', () => {
+    for (const [name, t] of Object.entries(targetsOf('web1'))) {
+      const shown = Object.keys(t.metadata?.help?.example?.options ?? {}).filter((o) => !(o in (t.options ?? {})));
+      expect([name, shown.length > 0]).toEqual([name, name !== 'vm-build']);
+    }
+  });
+
   it('describes every target by the host it acts on, as a Nix target', () => {
     for (const t of Object.values(targetsOf('db-2'))) {
       expect(t.metadata?.description).toContain('db-2');
