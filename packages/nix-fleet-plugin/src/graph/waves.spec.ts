@@ -47,7 +47,7 @@ describe('waves', () => {
     expect(taskAddedForWave({ target: { project: 'db', target: 'deploy' } } as never)).toBe(false);
   });
 
-  it('reads deployment.wave of each host file; a broken or missing one is wave 0', () => {
+  it('reads deployment.wave of each host file; a broken, missing, negative or fractional one is wave 0', () => {
     const root = mkdtempSync(join(tmpdir(), 'nix-fleet-waves-'));
     const write = (host: string, text: string) => {
       mkdirSync(join(root, 'hosts', host), { recursive: true });
@@ -56,8 +56,10 @@ describe('waves', () => {
     write('a', JSON.stringify({ deployment: { wave: 2 } }));
     write('b', '{ not json');
     write('c', JSON.stringify({ deployment: { wave: 'x' } }));
-    const files = ['a', 'b', 'c', 'd'].map((h) => `hosts/${h}/host.json`);
-    expect([...readWaves(root, files)]).toEqual([['a', 2], ['b', 0], ['c', 0], ['d', 0]]);
+    write('e', JSON.stringify({ deployment: { wave: -1 } }));
+    write('f', JSON.stringify({ deployment: { wave: 1.5 } }));
+    const files = ['a', 'b', 'c', 'd', 'e', 'f'].map((h) => `hosts/${h}/host.json`);
+    expect([...readWaves(root, files)]).toEqual([['a', 2], ['b', 0], ['c', 0], ['d', 0], ['e', 0], ['f', 0]]);
     rmSync(root, { recursive: true, force: true });
   });
 });
