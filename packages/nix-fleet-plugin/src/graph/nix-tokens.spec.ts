@@ -13,6 +13,7 @@ describe('tokenizeNix', () => {
     ['~/a/b <nixpkgs> <nixpkgs/lib> a < b', ['hpath:~/a/b', 'spath:<nixpkgs>', 'spath:<nixpkgs/lib>', 'ident:a', 'op:<', 'ident:b']],
     ["a-b' _c 1.5e3 42 a++b a // b", ["ident:a-b'", 'ident:_c', 'other:1.5e3', 'other:42', 'ident:a', 'op:++', 'ident:b', 'ident:a', 'op://', 'ident:b']],
     ['{ a = 1; }', ['op:{', 'ident:a', 'op:=', 'other:1', 'op:;', 'op:}']],
+    ['{ ${n} = 1.25e-3; }', ['op:{', 'op:${', 'ident:n', 'op:}', 'op:=', 'other:1.25e-3', 'op:;', 'op:}']],
   ])('reads %j', (src, expected) => {
     expect(tokens(src)).toEqual(expected);
   });
@@ -39,6 +40,8 @@ describe('tokenizeNix', () => {
     ["''${./p}'' w", ['string:${}[path:./p]', 'ident:w']],
     ["'' \"x\" '' w", ['string: "x" ', 'ident:w']],
     ["''x''\\", ['string:x']],
+    // Backslashes escape nothing in an indented string.
+    ["''a\\nb'' w", ['string:a\\nb', 'ident:w']],
   ])('keeps the text of %j apart from its code', (src, expected) => {
     expect(tokens(src)).toEqual(expected);
   });
