@@ -30,6 +30,10 @@ describe('nixReach walk', () => {
     expect(nixReach(source({ 'flake.nix': 'import ./a.nix', 'a.nix': '<nixpkgs>' }), ['flake.nix'])).toEqual({ unsure: 'a.nix: the path <nixpkgs> outside the workspace', roots: [''] });
   });
 
+  it('never scans as code a file that a path names as a folder before its ${...}', () => {
+    expect(nixReach(source({ 'flake.nix': 'import ./notes.txt/${x}', 'notes.txt': 'see /etc/passwd' }), ['flake.nix'])).toEqual({ roots: ['notes.txt'] });
+  });
+
   it('reads a path with a trailing / as the folder, and one that is gone as itself', () => {
     expect(nixReach(source({ 'flake.nix': '{ a = ./lib/; b = import ./gone.nix; }', 'lib/x.nix': '{ }' }), ['flake.nix'])).toEqual({ roots: ['gone.nix', 'lib'] });
   });

@@ -43,6 +43,9 @@ describe('scanNixText', () => {
     ['"$$${./after-dollars}"', ['./after-dollars']],
     // Only the folders before the first ${...} are sure.
     ['./hosts/web-${n}/x.nix', ['./hosts/']],
+    // `.` stays where it is.
+    ['./hosts/${n}/./x.nix', ['./hosts/']],
+    ['./hosts + "/./${n}/x.nix"', ['./hosts']],
   ])('finds the paths of %j', (text, paths) => {
     expect(scanNixText(text).paths.map((p) => p.path)).toEqual(paths);
     expect(scanNixText(text).unsure).toBeUndefined();
