@@ -10,10 +10,11 @@ export const createDependencies: CreateDependencies<NixFleetPluginOptions> = (_o
   const files = context.fileMap.projectFileMap;
   if (!files[PROFILES_PROJECT]) return [];
   const deps: RawProjectGraphDependency[] = [];
-  for (const project of Object.values(context.projects)) {
+  // Nx keys context.projects by project name.
+  for (const [name, project] of Object.entries(context.projects)) {
     const hostFile = `${project.root}/${HOST_FILE}`;
-    if (project.name && project.name !== PROFILES_PROJECT && files[project.name]?.some((f) => f.file === hostFile)) {
-      deps.push({ source: project.name, target: PROFILES_PROJECT, type: IMPLICIT });
+    if (name !== PROFILES_PROJECT && files[name]?.some((f) => f.file === hostFile)) {
+      deps.push({ source: name, target: PROFILES_PROJECT, type: IMPLICIT });
     }
   }
   return deps;

@@ -45,7 +45,7 @@ export function installTargets(host: string, inputs: TargetConfiguration['inputs
       dependsOn: [vmBuild],
       cache: false,
       inputs,
-      metadata: meta(options.vmTargetName, `Start ${host} in a local QEMU VM with its SSH port forwarded to a free local port`, {}),
+      metadata: meta(options.vmTargetName, `Start ${host} in a local QEMU VM with its SSH port forwarded to a free local port`, { sshPort: 2222 }),
     },
   };
 }

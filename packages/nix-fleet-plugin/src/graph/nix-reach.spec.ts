@@ -41,6 +41,11 @@ describe('scanNixText', () => {
     ['{ a = "$${"; b = builtins.readFile ../../docs/motd.md; c = "}"; }', ['../../docs/motd.md']],
     ["{ a = ''$${''; b = builtins.readFile ../../docs/motd.md; c = ''}''; }", ['../../docs/motd.md']],
     ['"$$${./after-dollars}"', ['./after-dollars']],
+    // Only the folders before the first ${...} are sure.
+    ['./hosts/web-${n}/x.nix', ['./hosts/']],
+    // `.` stays where it is.
+    ['./hosts/${n}/./x.nix', ['./hosts/']],
+    ['./hosts + "/./${n}/x.nix"', ['./hosts']],
   ])('finds the paths of %j', (text, paths) => {
     expect(scanNixText(text).paths.map((p) => p.path)).toEqual(paths);
     expect(scanNixText(text).unsure).toBeUndefined();
@@ -60,6 +65,11 @@ describe('scanNixText', () => {
     'hostsDir + "/${name}/configuration.nix"',
     './hosts + "/${n}/host.json"',
     'name + "-suffix"',
+    'x == "/../etc" && y != "${a + b}"',
+    '{ nixpkgs, self ? null }: { }',
+    '{ self, ... }@inputs: { }',
+    '{ pkgs, inputs ? { } }: { }',
+    '{ to__Path = 1; x = a.to__Path; }',
   ])('is sure of %j and names nothing that is not a path', (text) => {
     const r = scanNixText(text);
     expect(r.unsure).toBeUndefined();
@@ -72,6 +82,13 @@ describe('scanNixText', () => {
     ['./. + "/${toString x}"', /extended/],
     ['dir + "/${a + b}/x"', /computed string/],
     ['dir + "/../x"', /computed string/],
+    ['dir + "${a + b}/x"', /computed string/],
+    ['./hosts + "-old/x.nix"', /extended/],
+    ['./hosts + "/${n}../x"', /extended/],
+    ['./hosts + "/..${n}/x"', /extended/],
+    ['self.${"outPath"}', /self/],
+    ['[ inputs ":" ]', /inputs used whole/],
+    ['map f (inputs)', /inputs used whole/],
     ['./hosts/${"../docs"}/x.md', /computed path/],
     ['./hosts/${name}/../../docs/x.md', /computed path/],
     ['./hosts/${toString n}/x', /computed path/],

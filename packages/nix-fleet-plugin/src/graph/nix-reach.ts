@@ -36,7 +36,7 @@ const isNameInterp = (tokens: NixToken[]) =>
 function confinedSuffix(t: NixToken): boolean {
   if (t.kind !== 'string') return false;
   if (!(t.text.startsWith('/') || t.text.startsWith('${}'))) return false;
-  return t.interps.every(isNameInterp) && !t.text.split('/').some((seg) => seg === '..' || seg === '.' || seg.includes('${}..') || seg.includes('..${}'));
+  return t.interps.every(isNameInterp) && !t.text.split('/').some((seg) => seg === '..' || seg.includes('${}..') || seg.includes('..${}'));
 }
 
 export interface ScanResult {
@@ -62,10 +62,11 @@ export function scanNixText(text: string): ScanResult {
         const staticPart = t.interpolated ? t.text.slice(0, t.text.indexOf('${}')) : t.text;
         t.interps.forEach(walk);
         // Like an added string: names only, and no way up after the first ${}.
-        if (t.interpolated && (!t.interps.every(isNameInterp) || t.text.slice(staticPart.length).split('/').some((seg) => seg === '..' || seg === '.'))) {
+        if (t.interpolated && (!t.interps.every(isNameInterp) || t.text.slice(staticPart.length).split('/').some((seg) => seg === '..'))) {
           return flag(`a computed path ${t.text}`);
         }
-        paths.push({ path: t.interpolated ? staticPart.replace(/[^/]*$/, '') || '.' : t.text, imported: IMPORTERS.has(prev?.text ?? '') && !t.interpolated });
+        // A path literal has a "/" before any ${...}: the folder part is never empty.
+        paths.push({ path: t.interpolated ? staticPart.replace(/[^/]*$/, '') : t.text, imported: IMPORTERS.has(prev?.text ?? '') && !t.interpolated });
         if (next?.kind === 'op' && next.text === '+' && !confinedSuffix(tokens[i + 2])) flag(`${t.text} extended with something other than "/<name>"`);
       } else if (t.kind === 'hpath' || t.kind === 'spath') {
         flag(`the path ${t.text} outside the workspace`);

@@ -92,7 +92,8 @@ function lexPath(src: string, pos: number, first: string): { token: NixToken; en
     interps.push(inner.tokens);
     end = inner.end;
     text += '${}';
-    const more = at(/^[a-zA-Z0-9._+\-/]*/y, src, end) ?? '';
+    // `*` matches everywhere, if only the empty string.
+    const more = at(/^[a-zA-Z0-9._+\-/]*/y, src, end) as string;
     text += more;
     end += more.length;
   }

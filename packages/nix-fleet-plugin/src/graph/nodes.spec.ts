@@ -1,10 +1,11 @@
-import type { CreateNodesContextV2 } from '@nx/devkit';
+import { AggregateCreateNodesError, type CreateNodesContextV2 } from '@nx/devkit';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { createNodesV2, NODES_GLOB } from './nodes';
+import { cachedReader, createNodesV2, NODES_GLOB } from './nodes';
 
 const [glob, createNodesFn] = createNodesV2;
+const PROFILES_FILE = 'packages/profiles/default.nix';
 
 describe('createNodesV2', () => {
   let root: string;
@@ -46,7 +47,8 @@ describe('createNodesV2', () => {
     const results = await createNodesFn(['hosts/db1/host.json'], {}, context);
     const db1 = results[0][1].projects?.['hosts/db1'];
     expect(db1?.tags).toEqual(['type:server', tag]);
-    expect(db1?.metadata?.description).toBe(description);
+    expect(db1?.metadata).toEqual({ description, technologies: ['nix'] });
+    expect(db1?.projectType).toBe('application');
   });
 
   it('refuses a nixpkgs branch other than stable and unstable by the field and the allowed values', async () => {
@@ -129,11 +131,20 @@ describe('createNodesV2', () => {
       outputs: ['{workspaceRoot}/dist/hosts/web1/closure.json'],
     });
     expect(web1?.targets?.deploy).toMatchObject({ dependsOn: ['build'], cache: false });
-    expect(results[1][1].projects?.['packages/profiles']).toMatchObject({ name: 'profiles', projectType: 'library' });
+    // `-p tag:nix:profiles` selects the library.
+    expect(results[1][1].projects?.['packages/profiles']).toEqual({
+      name: 'profiles',
+      projectType: 'library',
+      tags: ['nix:profiles'],
+      metadata: { description: expect.stringMatching(/profile/), technologies: ['nix'] },
+    });
   });
 
   it('takes target names, the flake location and extra inputs from plugin options', async () => {
-    const options = { evalTargetName: 'nix-eval', buildTargetName: 'nix-build', closureSizeTargetName: 'size', deployTargetName: 'ship', rollbackTargetName: 'back', generationsTargetName: 'gens', execTargetName: 'run', installTargetName: 'setup', detectHardwareTargetName: 'probe', vmTargetName: 'try', vmBuildTargetName: 'try-build', flake: 'nix', extraInputs: ['{workspaceRoot}/secrets/**'] };
+    // The scan starts at the flake option's flake.nix: the root one, which it cannot follow, is not read.
+    write('flake.nix', '{ outputs = { self }: { src = "${self}"; }; }');
+    write('nix/flake.nix', '{ outputs = _: { }; }');
+    const options = { evalTargetName: 'nix-eval', buildTargetName: 'nix-build', closureSizeTargetName: 'size', deployTargetName: 'ship', rollbackTargetName: 'back', generationsTargetName: 'gens', execTargetName: 'run', installTargetName: 'setup', detectHardwareTargetName: 'probe', vmTargetName: 'try', vmBuildTargetName: 'try-build', flake: 'nix', extraInputs: ['{workspaceRoot}/secrets/**'], excludeInputs: ['e2e/**'] };
     const results = await createNodesFn(['hosts/ares/host.json'], options, context);
     const targets = results[0][1].projects?.['hosts/ares']?.targets ?? {};
     expect(Object.keys(targets)).toEqual(['nix-eval', 'nix-build', 'size', 'ship', 'back', 'gens', 'run', 'setup', 'probe', 'try-build', 'try']);
@@ -141,7 +152,7 @@ describe('createNodesV2', () => {
     expect(targets['nix-build'].dependsOn).toEqual(['nix-eval']);
     expect(targets['nix-build'].options).toEqual({ host: 'ares', flake: 'nix' });
     expect(targets['nix-eval'].options).toEqual({ host: 'ares', flake: 'nix' });
-    expect(targets['nix-eval'].inputs).toEqual(expect.arrayContaining(['{workspaceRoot}/lib/**/*', '!{workspaceRoot}/docs/**', '{workspaceRoot}/secrets/**']));
+    expect(targets['nix-eval'].inputs).toEqual(expect.arrayContaining(['{workspaceRoot}/lib/**/*', '!{workspaceRoot}/docs/**', '!{workspaceRoot}/e2e/**', '{workspaceRoot}/secrets/**']));
   });
 
   it.each([
@@ -183,18 +194,56 @@ describe('createNodesV2', () => {
     warn.mockRestore();
   });
 
+  it('hands Nx the files that failed with their errors and the results of the others', async () => {
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      // No workspace to list: every host's inputs fail; the profile library needs none.
+      const gone = { ...context, workspaceRoot: join(root, 'gone') };
+      const error = await Promise.resolve(createNodesFn(['hosts/ares/host.json', PROFILES_FILE, 'hosts/web1/host.json'], {}, gone)).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(AggregateCreateNodesError);
+      const { errors, partialResults } = error as AggregateCreateNodesError;
+      expect(errors.map(([file, e]) => [file, e.message])).toEqual([
+        ['hosts/ares/host.json', expect.stringContaining('ENOENT')],
+        ['hosts/web1/host.json', expect.stringContaining('ENOENT')],
+      ]);
+      expect(partialResults.map(([file]) => file)).toEqual([PROFILES_FILE]);
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
   it.each([
     ['hosts/Bad_Name/host.json', '"Bad_Name" is not a valid host name'],
     ['hosts/profiles/host.json', '"profiles" is the name of another project'],
   ])('leaves out %s with a warning instead of failing the graph', async (file, message) => {
     write(file, JSON.stringify({ type: 'vm', system: 'x86_64-linux' }));
+    write('hosts/ares/host.json', JSON.stringify({ type: 'laptop', system: 'x86_64-linux', deployment: { wave: 1 } }));
     const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
-    const results = await createNodesFn([file, 'hosts/ares/host.json'], {}, context);
+    const results = await createNodesFn([file, 'hosts/ares/host.json', PROFILES_FILE], {}, context);
     expect(results.map(([f, r]) => [f, Object.values(r.projects ?? {}).map((p) => p.name)])).toEqual([
       [file, []],
       ['hosts/ares/host.json', ['ares']],
+      [PROFILES_FILE, ['profiles']],
     ]);
-    expect(warn.mock.calls.flat().join('\n')).toContain(message);
+    // A folder left out is in no wave: no deploy waits for a project that does not exist.
+    expect(results[1][1].projects?.['hosts/ares']?.targets?.deploy.dependsOn).toEqual(['build']);
+    expect(warn.mock.calls.flat().join('\n')).toContain(`${message}. Rename the folder (lowercase letters, digits and "-", RFC 1123), e.g. hosts/web-1.`);
     warn.mockRestore();
+  });
+});
+
+describe('cachedReader', () => {
+  it('reads each file from disk once, so the waves and the host see one text', () => {
+    const root = mkdtempSync(join(tmpdir(), 'cached-reader-'));
+    try {
+      writeFileSync(join(root, 'a.json'), 'first');
+      const read = cachedReader(root);
+      expect(read('a.json')).toBe('first');
+      writeFileSync(join(root, 'a.json'), 'second');
+      expect(read('a.json')).toBe('first');
+      expect(cachedReader(root)('a.json')).toBe('second');
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });

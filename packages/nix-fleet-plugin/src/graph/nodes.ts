@@ -64,7 +64,8 @@ export const createNodesV2: CreateNodesV2<NixFleetPluginOptions> = [
   async (files, rawOptions, context) => {
     // Each host.json is read once: the deploy waves need every host's before any host's targets.
     const read = cachedReader(context.workspaceRoot);
-    const hostFiles = files.filter((f) => f !== PROFILES_GLOB && isHostName(basename(dirname(f))));
+    // The profile library's file is in "profiles", a reserved name: no host.
+    const hostFiles = files.filter((f) => isHostName(basename(dirname(f))));
     const shared = sharedHostWork(context.workspaceRoot, rawOptions, readWaves(context.workspaceRoot, hostFiles, read), read);
     // What devkit's createNodesFromFiles does, without loading devkit: every file's result, in order.
     const results: Array<readonly [string, CreateNodesResult]> = [];

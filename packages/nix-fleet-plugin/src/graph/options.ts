@@ -70,10 +70,10 @@ export function normalizeOptions(given: NixFleetPluginOptions | undefined): Norm
   const options = spelledOptions(given as Record<string, unknown> | undefined);
   const normalized: NormalizedPluginOptions = {
     ...(Object.fromEntries(TARGET_NAME_OPTIONS.map((o) => [o, options[o] ?? TARGET_NAME_DEFAULTS[o]])) as Record<TargetNameOption, string>),
-    flake: options?.flake ?? '.',
-    extraInputs: options?.extraInputs ?? [],
-    excludeInputs: options?.excludeInputs ?? [],
-    allowLocalTargets: options?.allowLocalTargets ?? false,
+    flake: options.flake ?? '.',
+    extraInputs: options.extraInputs ?? [],
+    excludeInputs: options.excludeInputs ?? [],
+    allowLocalTargets: options.allowLocalTargets ?? false,
   };
   checkTargetNames(normalized);
   if (typeof normalized.allowLocalTargets !== 'boolean') {

@@ -82,6 +82,23 @@ describe('sharedHostInputs', () => {
     expect(excluded('hosts/web1/configuration.nix')).toBe(true);
   });
 
+  it('reads a plain file of hosts/ as no shared folder, and names several shared folders in order', () => {
+    ['hosts/web1/host.json', 'hosts/web1/configuration.nix', 'hosts/default.nix'].forEach(touch);
+    expect(sharedHostInputs(root).filter((i) => i.includes('hosts/'))).toEqual([
+      '{workspaceRoot}/hosts/*',
+      '{workspaceRoot}/hosts/*/host.json',
+      '!{workspaceRoot}/hosts/*/*.nix',
+      '!{workspaceRoot}/hosts/*/*/**',
+    ]);
+    ['hosts/zz-shared/a.nix', 'hosts/common/b.nix'].forEach(touch);
+    expect(sharedHostInputs(root).filter((i) => i.startsWith('{workspaceRoot}/hosts/'))).toEqual([
+      '{workspaceRoot}/hosts/*',
+      '{workspaceRoot}/hosts/*/host.json',
+      '{workspaceRoot}/hosts/common/**/*',
+      '{workspaceRoot}/hosts/zz-shared/**/*',
+    ]);
+  });
+
   it('never excludes what a flake reads: Nix outside hosts, secrets, lock files, tmp/', () => {
     const excluded = (path: string) => DEFAULT_INPUT_EXCLUDES.some((glob) => inputGlob(glob)(path));
     for (const path of ['nix/a/b/c/d/e/x.nix', 'secrets/web1.yaml', '.sops.yaml', 'flake.lock', 'tmp/x.nix', 'hosts/web1/host.json', 'packages/profiles/server/roles/web.nix']) {

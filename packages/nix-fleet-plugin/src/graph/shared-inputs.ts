@@ -128,8 +128,9 @@ export function workspaceReach(workspaceRoot: string, tracked: TrackedFiles, fla
     }
   };
   const entry = posix.normalize(posix.join(flakeDir, 'flake.nix'));
-  // A flake elsewhere (a URL, a path out of the workspace): every .nix file counts as a start.
-  const inside = !entry.startsWith('../') && !posix.isAbsolute(entry) && !/^[a-z+]+:/.test(flakeDir) && tracked.files.includes(entry);
+  // A flake elsewhere (a URL, a path out of the workspace, which no tracked file is): every .nix
+  // file counts as a start.
+  const inside = !/^[a-z+]+:/.test(flakeDir) && tracked.files.includes(entry);
   return nixReach({ files: tracked.files, symlinks: tracked.symlinks, read, isDir }, inside ? [entry] : undefined);
 }
 

@@ -79,7 +79,8 @@ function hostTargets(host: string, inputs: ReturnType<typeof hostInputs>, option
     },
     [options.deployTargetName]: {
       executor: `${PLUGIN_NAME}:deploy`,
-      options: { host, ...wave.options },
+      // The flake realises a build restored from the Nx cache, and finds this run's evaluations.
+      options: { host, ...flake, ...wave.options },
       dependsOn: [options.buildTargetName, ...(wave.dependsOn ? [wave.dependsOn] : [])],
       cache: false,
       inputs,

@@ -2,7 +2,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { addedForWave, previousWave, readWaves, waveDependencies, waveDependency } from './waves';
+import { addedForWave, previousWave, readWaves, taskAddedForWave, waveDependencies, waveDependency } from './waves';
 
 describe('waves', () => {
   // Inserted out of order (as host folders may be read): the sort is the code's, not the fixture's.
@@ -41,9 +41,13 @@ describe('waves', () => {
     expect(addedForWave({}, 'canary')).toBe(false);
     expect(addedForWave({ waveOf: 'db' }, 'db')).toBe(false);
     expect(addedForWave({ waveOf: 'db' }, 'web1')).toBe(true);
+    // A finished run's task: the forwarded options are its overrides, which it may not have.
+    expect(taskAddedForWave({ target: { project: 'web1', target: 'deploy' }, overrides: { waveOf: 'db' } })).toBe(true);
+    expect(taskAddedForWave({ target: { project: 'db', target: 'deploy' }, overrides: { waveOf: 'db' } })).toBe(false);
+    expect(taskAddedForWave({ target: { project: 'db', target: 'deploy' } } as never)).toBe(false);
   });
 
-  it('reads deployment.wave of each host file; a broken or missing one is wave 0', () => {
+  it('reads deployment.wave of each host file; a broken, missing, negative or fractional one is wave 0', () => {
     const root = mkdtempSync(join(tmpdir(), 'nix-fleet-waves-'));
     const write = (host: string, text: string) => {
       mkdirSync(join(root, 'hosts', host), { recursive: true });
@@ -52,8 +56,10 @@ describe('waves', () => {
     write('a', JSON.stringify({ deployment: { wave: 2 } }));
     write('b', '{ not json');
     write('c', JSON.stringify({ deployment: { wave: 'x' } }));
-    const files = ['a', 'b', 'c', 'd'].map((h) => `hosts/${h}/host.json`);
-    expect([...readWaves(root, files)]).toEqual([['a', 2], ['b', 0], ['c', 0], ['d', 0]]);
+    write('e', JSON.stringify({ deployment: { wave: -1 } }));
+    write('f', JSON.stringify({ deployment: { wave: 1.5 } }));
+    const files = ['a', 'b', 'c', 'd', 'e', 'f'].map((h) => `hosts/${h}/host.json`);
+    expect([...readWaves(root, files)]).toEqual([['a', 2], ['b', 0], ['c', 0], ['d', 0], ['e', 0], ['f', 0]]);
     rmSync(root, { recursive: true, force: true });
   });
 });
