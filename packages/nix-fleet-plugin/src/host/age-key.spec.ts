@@ -36,6 +36,15 @@ describe('age keys', () => {
     );
   });
 
+  // Made with the BIP-173 reference code from README_KEY's data: checksums that hold, for data age never writes.
+  it.each([
+    ['the lowest padding bit set', 'age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9apxwfd6n'],
+    ['the highest padding bit set', 'age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9ag9ve5eu'],
+    ['a bech32m checksum', 'age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqwyd5zr'],
+  ])('refuses a key with %s', (_what, key) => {
+    expect(isAgeRecipient(key)).toBe(false);
+  });
+
   it.each(['', ' ', '\n'])('refuses an empty key %j as empty (a command substitution that printed nothing), not as no key', (key) => {
     expect(() => checkAgeRecipient(key, '--age-key', 'x')).toThrow('--age-key is empty (did the command that prints the key fail?)');
   });
