@@ -82,6 +82,15 @@ describe("the machines of one nx run, in the run's file", () => {
     expect(runFiles()).toHaveLength(3);
   });
 
+  it("names every twin, sorted, and the same ones again from the run's file", async () => {
+    const twins = ['q', 'c', 'x', 'm', 'z', 'k', 'f', 'w', 'd', 'p'];
+    for (const name of twins) host(name, { targetHost: '10.1.0.1' });
+    host('e', { targetHost: '10.1.0.1', port: 2222 });
+    const first = await hostsSharingTarget(root, 'a', await mine(), undefined, 'run1');
+    expect(first).toEqual([...twins].sort());
+    expect(await hostsSharingTarget(root, 'a', await mine(), undefined, 'run1')).toEqual(first);
+  });
+
   it('takes what an earlier task of the run saved instead of looking up again, and writes nothing then', async () => {
     await hostsSharingTarget(root, 'a', await mine(), undefined, 'run1');
     const [file] = runFiles();
