@@ -36,6 +36,15 @@ describe('age keys', () => {
     );
   });
 
+  // Made with the BIP-173 reference code from README_KEY's data: checksums that hold, for data age never writes.
+  it.each([
+    ['the lowest padding bit set', 'age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9apxwfd6n'],
+    ['the highest padding bit set', 'age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9ag9ve5eu'],
+    ['a bech32m checksum', 'age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqwyd5zr'],
+  ])('refuses a key with %s', (_what, key) => {
+    expect(isAgeRecipient(key)).toBe(false);
+  });
+
   it.each(['', ' ', '\n'])('refuses an empty key %j as empty (a command substitution that printed nothing), not as no key', (key) => {
     expect(() => checkAgeRecipient(key, '--age-key', 'x')).toThrow('--age-key is empty (did the command that prints the key fail?)');
   });
@@ -48,8 +57,21 @@ describe('age keys', () => {
     },
   );
 
+  it.each([
+    ['a prefix before age1', `xage1yubikey1${'q'.repeat(20)}`],
+    ['nothing between age1 and the last 1', `age11${'q'.repeat(20)}`],
+    ['a character no recipient has', 'age1yubikey1qq-q'],
+    ['upper case', 'age1yubikey1QQQ'],
+  ])('does not take a key with %s for a plugin recipient', (_what, key) => {
+    expect(() => checkAgeRecipient(key, '--age-key', 'x')).toThrow(`Invalid --age-key "${key}": give an age public key ("age1" and 58 lowercase`);
+  });
+
   it('accepts surrounding white space and returns the key alone', () => {
     expect(checkAgeRecipient(` ${README_KEY}\n`, '--age-key', 'x')).toBe(README_KEY);
+  });
+
+  it('reads an identity with white space around it', () => {
+    expect(ageRecipientOf(` ${PAIRS[1][0]}\r\n`)).toBe(PAIRS[1][1]);
   });
 
   it.each([
@@ -77,6 +99,27 @@ describe('age keys', () => {
       expect(ageRecipientOfKeyFile(file)).toBe(PAIRS[0][1]);
       writeFileSync(file, `AGE-PLUGIN-YUBIKEY-1${'Q'.repeat(50)}\n`);
       expect(() => ageRecipientOfKeyFile(file)).toThrow(`SOPS_AGE_KEY_FILE=${file} holds only age plugin or post-quantum identities (AGE-PLUGIN-YUBIKEY-1...)`);
+    });
+
+    it('reads an indented identity line', () => {
+      const file = join(dir, 'keys.txt');
+      writeFileSync(file, `# a comment\n   ${PAIRS[0][0]}  \n`);
+      expect(ageRecipientOfKeyFile(file)).toBe(PAIRS[0][1]);
+    });
+
+    it('reads a file of exactly 1 MiB, and refuses a larger one before reading it', () => {
+      const file = join(dir, 'keys.txt');
+      const line = `${PAIRS[0][0]}\n`;
+      writeFileSync(file, line + ' '.repeat((1 << 20) - line.length));
+      expect(ageRecipientOfKeyFile(file)).toBe(PAIRS[0][1]);
+      writeFileSync(file, line + ' '.repeat((1 << 20) - line.length + 1));
+      expect(() => ageRecipientOfKeyFile(file, 'KEYS')).toThrow(`KEYS=${file} cannot be read (1048577 bytes, more than a key file holds). Point it at your age key file, or pass --admin-age-key=age1...`);
+    });
+
+    it('does not take a comment naming a plugin identity for one', () => {
+      const file = join(dir, 'keys.txt');
+      writeFileSync(file, '# recipient of AGE-PLUGIN-YUBIKEY-1QQQ\n');
+      expect(() => ageRecipientOfKeyFile(file)).toThrow(`SOPS_AGE_KEY_FILE=${file} holds no usable age identity`);
     });
 
     it('names the variable, the file and the fix when the file is missing or holds no identity', () => {

@@ -17,7 +17,9 @@ function polymod(hrp: string, data: number[]): number {
   for (const v of values) {
     const top = chk >>> 25;
     chk = ((chk & 0x1ffffff) << 5) ^ v;
-    for (let i = 0; i < 5; i++) if ((top >>> i) & 1) chk ^= GEN[i];
+    GEN.forEach((g, i) => {
+      if ((top >>> i) & 1) chk ^= g;
+    });
   }
   return chk;
 }
@@ -40,10 +42,13 @@ function convertBits(data: number[], from: number, to: number, pad: boolean): nu
   return out;
 }
 
-/** The 32 key bytes of a lowercase bech32 string with prefix hrp, or undefined (bad checksum). */
+/**
+ * The 32 key bytes of a lowercase bech32 string with prefix hrp, or undefined (bad checksum).
+ * Its callers have matched RECIPIENT or IDENTITY: every character is in CHARSET.
+ */
 function decode(text: string, hrp: string): Buffer | undefined {
   const data = [...text.slice(hrp.length + 1)].map((c) => CHARSET.indexOf(c));
-  if (data.some((v) => v < 0) || polymod(hrp, data) !== 1) return undefined;
+  if (polymod(hrp, data) !== 1) return undefined;
   const bytes = convertBits(data.slice(0, -6), 5, 8, false);
   return bytes?.length === 32 ? Buffer.from(bytes) : undefined;
 }
@@ -69,7 +74,8 @@ export function checkAgeRecipient(key: string, flag: string, howToGet: string): 
     throw new GeneratorInputError(`${flag} is empty (did the command that prints the key fail?): give an age public key, e.g. ${flag}="$(${howToGet})", or leave the flag out.`);
   }
   const hrp = trimmed.slice(0, trimmed.lastIndexOf('1'));
-  if (/^age1[a-z0-9]+$/.test(hrp) && /^[a-z0-9]+$/.test(trimmed)) {
+  // Lowercase letters and digits alone, under a prefix longer than "age": age1yubikey1..., age1pq1...
+  if (/^[a-z0-9]+$/.test(trimmed) && /^age1./.test(hrp)) {
     throw new GeneratorInputError(
       `Invalid ${flag} "${key}": an age plugin or post-quantum recipient (${hrp}1...), which is not supported here: give an X25519 age public key ("age1" and 58 lowercase bech32 characters), e.g. ${flag}="$(${howToGet})".`,
     );

@@ -1,7 +1,7 @@
 import Ajv from 'ajv';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { HOST_SCHEMA_PATH, HOST_VALIDATOR_PATH, HostJsonError, parseHostJson } from './host-json';
+import { describeSchemaError, HOST_SCHEMA_PATH, HOST_VALIDATOR_PATH, HostJsonError, parseHostJson } from './host-json';
 
 const file = 'hosts/ares/host.json';
 const parse = (data: unknown) => parseHostJson(JSON.stringify(data), file);
@@ -78,12 +78,49 @@ See the host.json reference in docs/reference/host-json.md."
     }
   });
 
+  it('accepts profiles and roles with nothing switched off', () => {
+    const host = { type: 'server', system: 'x86_64-linux', profiles: ['media'], roles: ['web'] };
+    expect(parse(host)).toEqual(host);
+  });
+
+  it('says what is wrong with a health check in words, not as a failed oneOf', () => {
+    const host = { type: 'vm', system: 'x86_64-linux', deployment: { healthChecks: [{ timeout: 3 }] } };
+    expect(problemsOf(host)).toEqual(['"deployment.healthChecks.0.command" is required', '"deployment.healthChecks.0.url" is required']);
+  });
+
+  it('names the whole record "(root)" when it is not an object', () => {
+    expect(problemsOf('laptop')).toEqual(['"(root)" must be object (got "laptop")']);
+  });
+
+  it('is a HostJsonError by name too', () => {
+    expect.assertions(2);
+    try {
+      parse({ type: 'toaster', system: 'x86_64-linux' });
+    } catch (e) {
+      expect((e as HostJsonError).name).toBe('HostJsonError');
+      expect((e as HostJsonError).file).toBe(file);
+    }
+  });
+
   it.each([null, [], 'laptop', 3])('refuses %j as a whole without crashing on its fields', (data) => {
     expect(problemsOf(data).length).toBeGreaterThan(0);
   });
 
   it('reports broken JSON with the parser message', () => {
     expect(() => parseHostJson('{"type": ', file)).toThrow(/Invalid hosts\/ares\/host.json:\n {2}- not valid JSON/);
+  });
+});
+
+describe('describeSchemaError', () => {
+  it('shows the pattern of a field that has no rule in words yet', () => {
+    const error = { keyword: 'pattern', instancePath: '/deployment/sshOptions/0', schemaPath: '', params: { pattern: '^-' }, message: 'x' };
+    expect(describeSchemaError(error, { deployment: { sshOptions: ['x'] } })).toBe('"deployment.sshOptions.0" must be text matching ^- (got "x")');
+  });
+
+  it('leaves out the value where there is none', () => {
+    const error = { keyword: 'minProperties', instancePath: '/budgets', schemaPath: '', params: {}, message: 'must NOT have fewer than 1 properties' };
+    expect(describeSchemaError(error, {})).toBe('"budgets" must NOT have fewer than 1 properties');
+    expect(describeSchemaError(error, { budgets: {} })).toBe('"budgets" must NOT have fewer than 1 properties (got {})');
   });
 });
 

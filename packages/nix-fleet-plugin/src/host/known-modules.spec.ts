@@ -30,6 +30,28 @@ describe('checkHostModules', () => {
     );
   });
 
+  it('says so when the workspace has none yet', () => {
+    const none = { type: 'server', system: 'x86_64-linux', roles: ['web'], profiles: ['desktop'] } as never;
+    expect(() => checkHostModules(none, 'f', { roles: [], profiles: [] })).toThrow(
+      'Invalid f:\n  - "roles" has "web", which packages/profiles does not define. Known roles: none yet. Fix the name, or create it with: nx g @nix-fleet/nx:server-role web\n' +
+        '  - "profiles" has "desktop", which packages/profiles does not define. Known profiles: none yet. Fix the name, or create it with: nx g @nix-fleet/nx:profile desktop\n',
+    );
+  });
+
+  it('names every problem at once', () => {
+    expect(check({ roles: ['web', 'mail', 'dns'], profiles: ['gaming'], disabledProfiles: ['desktop', 'media'] })).toThrow(
+      /"roles" has "mail".*\n.*"roles" has "dns".*\n.*"profiles" has "gaming".*\n.*"disabledProfiles" has "media"/,
+    );
+  });
+
+  it('reads only the server profile\'s "roles" as roles, and checks no role without server/roles', () => {
+    const run = (disabledProfiles: string[], roles?: string[]) => () =>
+      checkHostModules({ type: 'server', system: 'x86_64-linux', disabledProfiles } as never, 'f', { profiles: ['desktop', 'server'], roles });
+    expect(run(['desktop.server.roles.mail'], ['web'])).not.toThrow();
+    expect(run(['server.roles.mail'])).not.toThrow();
+    expect(run(['server.roles.mail'], [])).toThrow('defines no role "mail". Known roles: none yet.');
+  });
+
   it('refuses a health check with both a command and a URL, in words', () => {
     expect.assertions(2);
     try {

@@ -102,17 +102,24 @@ export function checkHostModules(hostJson: HostJson, file: string, known: KnownM
       }
     }
   }
-  // A switched-off path names its profile first: "power-user.scientific.octave" -> power-user.
-  for (const path of known.profiles ? (hostJson.disabledProfiles ?? []) : []) {
+  if (known.profiles) problems.push(...disabledPathProblems(hostJson.disabledProfiles ?? [], known.profiles, known.roles));
+  if (problems.length > 0) throw new HostJsonError(file, problems);
+}
+
+/** disabledProfiles paths whose profile (or server role) the workspace does not have. */
+function disabledPathProblems(paths: string[], profiles: string[], roles: string[] | undefined): string[] {
+  const problems: string[] = [];
+  for (const path of paths) {
+    // A switched-off path names its profile first: "power-user.scientific.octave" -> power-user.
     const profile = path.split('.')[0];
-    if (!known.profiles?.includes(profile)) {
-      problems.push(`"disabledProfiles" has "${path}", but ${PROFILES_ROOT} defines no profile "${profile}". Known profiles: ${listForMessage(known.profiles ?? [])}.`);
+    if (!profiles.includes(profile)) {
+      problems.push(`"disabledProfiles" has "${path}", but ${PROFILES_ROOT} defines no profile "${profile}". Known profiles: ${listForMessage(profiles)}.`);
     }
     // Roles are files too: "server.roles.mail" names one, which NixOS would only call a missing option.
     const role = /^server\.roles\.([^.]+)/.exec(path)?.[1];
-    if (role !== undefined && known.roles && !known.roles.includes(role)) {
-      problems.push(`"disabledProfiles" has "${path}", but ${ROLES_DIR} defines no role "${role}". Known roles: ${listForMessage(known.roles)}.`);
+    if (role !== undefined && roles && !roles.includes(role)) {
+      problems.push(`"disabledProfiles" has "${path}", but ${ROLES_DIR} defines no role "${role}". Known roles: ${listForMessage(roles)}.`);
     }
   }
-  if (problems.length > 0) throw new HostJsonError(file, problems);
+  return problems;
 }

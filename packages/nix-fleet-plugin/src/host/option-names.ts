@@ -8,6 +8,7 @@ export function kebabCase(name: string): string {
 
 /** One spelling-free key: target-host, targetHost, targethost and TARGET_HOST are one option. */
 function squash(name: string): string {
+  // Stryker disable next-line MethodExpression: squashed keys are only compared with squashed keys, so upper case folds them alike
   return name.replace(/[-_]/g, '').toLowerCase();
 }
 
@@ -38,7 +39,7 @@ export function closestName(key: string, known: readonly string[]): string | und
 
 /** Shown as the person typed it: --target-hots gets --target-host, --targetHots gets --targetHost. */
 export function spelledLike(typed: string, name: string): string {
-  return /[A-Z]/.test(typed) || !/[A-Z]/.test(name) ? name : kebabCase(name);
+  return /[A-Z]/.test(typed) ? name : kebabCase(name);
 }
 
 /** `Unknown option --target-hots for deploy. Did you mean --target-host?` */

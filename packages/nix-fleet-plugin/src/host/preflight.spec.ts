@@ -60,6 +60,16 @@ describe('preflight', () => {
     ]);
   });
 
+  it("leaves the host's own broken host.json to its own error, and warns of another's", () => {
+    const invalidHostJson = [
+      { file: 'hosts/web1/host.json', error: 'Unexpected end of JSON input' },
+      { file: 'hosts/web10/host.json', error: 'Unexpected token' },
+    ];
+    expect(preflightBuild({ ...ready, invalidHostJson }).map((p) => p.message)).toEqual([
+      "hosts/web10/host.json is not valid JSON (Unexpected token). A flake that reads every host.json (nix-fleet's does) cannot evaluate web1 until that file is fixed.",
+    ]);
+  });
+
   it('needs no flake.lock for a flake without inputs', () => {
     expect(preflightBuild({ ...ready, hasFlakeLock: false, hasInputs: false })).toEqual([]);
   });
@@ -125,6 +135,56 @@ describe('invalid host.json files (every evaluation reads them all)', () => {
   });
 });
 
+describe('readPreflightFacts', () => {
+  let root: string;
+  beforeEach(() => (root = mkdtempSync(join(tmpdir(), 'preflight-facts-'))));
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+  const facts = (flake: string) => {
+    writeFileSync(join(root, 'flake.nix'), flake);
+    return readPreflightFacts(root, 'web1', '.', '10.0.0.11');
+  };
+
+  it('reads an empty folder as no flake, no lock, no inputs, no hardware file', () => {
+    expect(readPreflightFacts(root, 'web1', '.')).toEqual({
+      host: 'web1',
+      flake: '.',
+      hasFlakeNix: false,
+      hasInputs: false,
+      hasFlakeLock: false,
+      hardwareConfiguration: undefined,
+      targetHost: undefined,
+      invalidHostJson: [],
+    });
+  });
+
+  it('reads the hardware file, the lock and the target', () => {
+    mkdirSync(join(root, 'hosts', 'web1'), { recursive: true });
+    writeFileSync(join(root, 'hosts', 'web1', 'hardware-configuration.nix'), '{ }\n');
+    writeFileSync(join(root, 'flake.lock'), '{}');
+    expect(facts('{ outputs = _: { }; }')).toMatchObject({ hasFlakeNix: true, hasFlakeLock: true, hardwareConfiguration: '{ }\n', targetHost: '10.0.0.11' });
+  });
+
+  it.each([
+    ['{\n  inputs.nixpkgs.url = "github:NixOS/nixpkgs";\n}', true],
+    ['{\n inputs = { };\n}', true],
+    ['{ description = "x";\ninputs = { };\n}', true],
+    ['{\n  description = "a flake with no inputs";\n  outputs = _: { };\n}', false],
+    ['{\n  xinputs = 1;\n}', false],
+    ['{\n  inputsFrom = 1;\n}', false],
+  ])('finds inputs in %j: %s', (flake, expected) => {
+    expect(facts(flake).hasInputs).toBe(expected);
+  });
+
+  it('lists broken host.json files sorted by name, whatever order the folder lists them in', () => {
+    const names = ['q', 'c', 'x', 'a', 'm', 'z', 'b', 'k', 'f', 'w', 'd', 'p'];
+    for (const name of names) {
+      mkdirSync(join(root, 'hosts', name), { recursive: true });
+      writeFileSync(join(root, 'hosts', name, 'host.json'), '{');
+    }
+    expect(invalidHostJson(root).map((b) => b.file)).toEqual([...names].sort().map((n) => `hosts/${n}/host.json`));
+  });
+});
+
 describe('runDeploys', () => {
   const targets = { build: { executor: '@nix-fleet/nx:build' }, ship: { executor: '@nix-fleet/nx:deploy' } };
   const context = {
@@ -145,6 +205,11 @@ describe('runDeploys', () => {
     expect(runDeploys(context, project)).toBe(expected);
   });
   it('is false without a task graph', () => expect(runDeploys({}, 'web1')).toBe(false));
+  it('is false for a task of a target the project does not have', () => {
+    const graph = { tasks: { 'web1:gone': { target: { project: 'web1', target: 'gone' } } } };
+    expect(runDeploys({ ...context, taskGraph: graph }, 'web1')).toBe(false);
+    expect(runDeploys({ taskGraph: graph }, 'web1')).toBe(false);
+  });
 });
 
 // stderr as Nix 2.8 prints it (recorded here, offline, in a network namespace with no interfaces).
@@ -178,6 +243,15 @@ describe('explainNixFailure', () => {
     ],
   ])('explains %s', (_what, stderr, explanation) => {
     expect(explainNixFailure(stderr)).toBe(explanation);
+  });
+
+  it('sends other downloads to the network and the substituters, with the reason trimmed', () => {
+    expect(explainNixFailure("error: unable to download 'https://cache.example.org/x.narinfo': HTTP error 404  \nmore")).toBe(
+      'Nix could not download https://cache.example.org/x.narinfo (HTTP error 404). Check the network, or the substituters in nix.conf.',
+    );
+    expect(explainNixFailure("error: unable to download 'https://cache.example.org/x.narinfo'\n")).toBe(
+      'Nix could not download https://cache.example.org/x.narinfo. Check the network, or the substituters in nix.conf.',
+    );
   });
 
   it('says nothing about a failure it does not know', () => {

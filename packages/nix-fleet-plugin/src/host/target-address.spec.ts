@@ -14,6 +14,8 @@ describe('parseTargetAddress', () => {
     ['root@10.0.0.5', { host: '10.0.0.5', user: 'root', note: '--target-host=root@10.0.0.5 was split: targetHost "10.0.0.5", targetUser "root".' }],
     ['web1.lan:2222', { host: 'web1.lan', port: 2222, note: '--target-host=web1.lan:2222 was split: targetHost "web1.lan", port 2222.' }],
     ['deploy@[2001:db8::7]:22', { host: '2001:db8::7', user: 'deploy', port: 22 }],
+    ['web1:1', { host: 'web1', port: 1 }],
+    ['web1:65535', { host: 'web1', port: 65535 }],
   ])('understands %s', (value, expected) => {
     expect(parseTargetAddress(value, '--target-host')).toMatchObject(expected);
   });
@@ -31,6 +33,7 @@ describe('parseTargetAddress', () => {
     ['web1:', 'is not a target address'],
     ['web1:99999', 'port 99999 is not a TCP port'],
     ['web1:0', 'port 0 is not a TCP port'],
+    ['web1:65536', '--target-host="web1:65536": port 65536 is not a TCP port (1-65535).'],
     ['x'.repeat(300) + '\n', 'is not a target address'],
     ['ünïcode.lan', 'is not a target address'],
     ['10.0.0.256', 'is not a target address'],
