@@ -21,7 +21,6 @@ export function isConnectionFailure(e: unknown): boolean {
 /** The words of a failed step a person needs: the tool's own stderr lines, trimmed. */
 export function outputOf(e: unknown): string {
   if (!(e instanceof CommandError)) return (e as Error).message;
-  if (e.spawnError) return e.message;
   const text = `${e.stdout}\n${e.stderr}`
     .split('\n')
     .map((l) => l.trim())
@@ -30,6 +29,7 @@ export function outputOf(e: unknown): string {
     .join('\n');
   if (e.timedOut) return `timed out${text ? `:\n${text}` : ''}`;
   const hint = hostKeyHint(e.stderr);
+  // A command that printed nothing (or could not start): its message says why.
   return `${text || e.message}${hint ? `\n${hint}` : ''}`;
 }
 
