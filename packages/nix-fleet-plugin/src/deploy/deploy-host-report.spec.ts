@@ -113,6 +113,24 @@ describe('deployHost, what it logs and reports', () => {
   });
 });
 
+describe('deployHost of a generation chosen under the lock', () => {
+  it('copies nothing, and logs the generation it confirmed', async () => {
+    const t = new FakeTarget({ lock: running(NEW), activate: activation('0'), commit: { stdout: `running=${OLD}\n` } });
+    const lines: string[] = [];
+    const result = await deployHost(plan(), async () => ({ outPath: OLD, generation: 2 }), (l) => lines.push(l), t);
+    expect(result).toMatchObject({ status: 'deployed', outPath: OLD, copied: false, running: OLD });
+    expect(t.contexts[0].ctx.switchGeneration).toBe('2');
+    expect(lines[lines.length - 1]).toBe('web1: confirmed on generation 2');
+  });
+
+  it('a choice that fails is the generation step, with what ran before; no system was chosen', async () => {
+    const t = new FakeTarget({ lock: running(OLD) });
+    const result = await deployHost(plan(), () => Promise.reject(new Error('no generation 9 in /nix/var/nix/profiles/system')), () => undefined, t);
+    expect(result).toMatchObject({ status: 'failed', step: 'generation', previous: OLD, outPath: '', message: 'no generation 9 in /nix/var/nix/profiles/system' });
+    expect(t.calls).toEqual(['host-keys', 'lock', 'unlock']);
+  });
+});
+
 describe('newToken', () => {
   it('is a fresh word of letters and digits each time (the lock owner line and run folder carry it)', () => {
     const tokens = [newToken(), newToken(), newToken()];
