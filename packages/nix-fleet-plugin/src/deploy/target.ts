@@ -43,7 +43,8 @@ export async function runBounded(command: string, args: string[], options: RunOp
   try {
     return await run(command, args, options);
   } catch (e) {
-    if (e instanceof CommandError && !e.timedOut && e.code !== null && TIMED_OUT_EXITS.includes(e.code)) {
+    // (A local timeout ends ssh by a signal, with no exit code: it is one already.)
+    if (e instanceof CommandError && TIMED_OUT_EXITS.includes(e.code ?? -1)) {
       throw new CommandError(e.command, e.args, e.code, e.signal, e.stdout, e.stderr, true);
     }
     throw e;
