@@ -1,21 +1,10 @@
 // What one host's deploy tells: its log, its result (what ran before, how long it took), and
 // the lock left or released, for the ways a deploy ends that deploy-host.spec.ts does not read.
 import { FakeTarget } from '../../testing/fake-target';
+import { activation, hostPlan as plan, lost, NEW, OLD, OTHER, running } from '../../testing/deploy-host-fixtures';
 import { deployHost, newToken } from './deploy-host';
-import { deployPlan, type DeployPlan } from './options';
 import type { Target } from './target';
 
-const NEW = '/nix/store/gwxlv4905z6b77356xgi21z5k9pga7hk-nixos-system-web1';
-const OLD = '/nix/store/b89fn0x1c41p4jd1qvzf3lhs98ydmplf-nixos-system-web1';
-const OTHER = '/nix/store/zhz6kk8inmyhpklvnqhhipn1if2gqvig-nixos-system-web1';
-
-const plan = (over: Partial<DeployPlan> = {}): DeployPlan => ({
-  ...deployPlan('web1', { type: 'server', system: 'x86_64-linux', deployment: { targetHost: 'web1.lan' } }, { confirmTimeout: 2 }, {}),
-  ...over,
-});
-const running = (system: string) => ({ stdout: `current=${system}\nprofile=${system}\nprofile-link=system-3-link\n` });
-const activation = (rc: string) => ({ stdout: `activating\n\nnix-fleet-activation=${rc}\n` });
-const lost = { fail: 255, stderr: 'Connection to web1.lan closed by remote host.' };
 /** The same host seen as a Target with no stop signal (a caller that never stops it). */
 const unstoppable = (t: FakeTarget): Target => ({ exec: (a, o) => t.exec(a, o), copy: (p) => t.copy(p), checkHostKeys: () => t.checkHostKeys() });
 
