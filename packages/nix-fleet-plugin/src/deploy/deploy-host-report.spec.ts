@@ -52,6 +52,20 @@ describe('deployHost, what it logs and reports', () => {
     expect(stopped.calls).toEqual(['host-keys', 'lock']);
   });
 
+  it('a stop during the rollback says the rollback goes on, after what failed', async () => {
+    const t = new FakeTarget({ lock: running(OLD), activate: activation('1') }).stopAt('rollback', 'SIGTERM');
+    const { result } = await deploy(t);
+    expect(result).toMatchObject({ status: 'failed', step: 'interrupted', previous: OLD });
+    expect(result.message).toContain('It was rolling back (activation failed): a rollback that began goes on detached on the target');
+    expect(t.calls).toEqual(['host-keys', 'lock', 'copy', 'activate', 'rollback']);
+  });
+
+  it('a connection lost while vetting the deploy user is the connect step', async () => {
+    const t = new FakeTarget().on('health', lost);
+    const { result } = await deploy(t, plan({ target: { ...plan().target, user: 'deploy' } }));
+    expect(result).toMatchObject({ status: 'failed', step: 'connect', message: 'Connection to web1.lan closed by remote host.' });
+  });
+
   it('a stop during the copy reports what ran before', async () => {
     const t = new FakeTarget({ lock: running(OLD) }).stopAt('copy');
     expect((await deploy(t)).result).toMatchObject({ step: 'interrupted', previous: OLD });
