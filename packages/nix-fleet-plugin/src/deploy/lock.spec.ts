@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { FakeTarget } from '../../testing/fake-target';
-import { acquireLock, holderGone, lockOwner, parseHolder, releaseLock } from './lock';
+import { acquireLock, holderGone, lockOwner, parseHolder, processAlive, releaseLock } from './lock';
 import { deployPlan } from './options';
 
 describe('lock owners', () => {
@@ -13,6 +13,26 @@ describe('lock owners', () => {
 
   it.each(['unknown', '', 'token=x', 'garbage by a@b pid x since y'])('keeps a foreign owner line %j as text', (line) => {
     expect(parseHolder(line).pid).toBeUndefined();
+  });
+
+  it.each([
+    ['  token=d1 by alice@laptop pid 7 since 2026-12-02T10:00:00Z  ', { token: 'd1', machine: 'laptop', pid: 7, text: 'alice@laptop pid 7 since 2026-12-02T10:00:00Z' }],
+    ['token=d1 somebody else', { token: 'd1', text: 'somebody else' }],
+    ['token=d1 by alice@laptop pid 7 since', { token: 'd1', text: 'alice@laptop pid 7 since' }],
+    ['token=d-1 by alice@laptop pid 7 since x', { token: undefined, text: 'alice@laptop pid 7 since x' }],
+    ['mine token=d1 by alice@laptop pid 7 since x', { token: undefined, text: 'mine token=d1 by alice@laptop pid 7 since x' }],
+    ['', { token: undefined, text: 'unknown' }],
+  ])('reads the owner line %j', (line, holder) => {
+    expect(parseHolder(line)).toEqual(holder);
+  });
+
+  it('knows whether a process of this machine runs', () => {
+    expect(processAlive(process.pid)).toBe(true);
+    expect(processAlive(999999999)).toBe(false);
+  });
+
+  it('a holder on this machine without a pid is never provably gone', () => {
+    expect(holderGone({ machine: 'laptop', text: 'alice@laptop' }, { decided: false, activating: false, watchdog: false }, 'laptop', () => false)).toBeUndefined();
   });
 
   const holder = parseHolder('token=t1 by alice@laptop pid 4242 since 2026-12-02T10:00:00Z');
@@ -93,6 +113,7 @@ describe('acquireLock, what it says and reads', () => {
 
   it('--breakLock=stale says what of the holder still acts on the target', async () => {
     const e = await failure(new FakeTarget().on('lock', held('activating=1\nwatchdog=1\n')), plan('stale'));
+    expect(e.step).toBe('lock');
     expect(e.message).toBe(
       'web1: the lock /run/fleet.lock on web1.lan is held by bob@ci-runner pid 12 since then, which may still be deploying ' +
         '(it is not provably gone (on the target its activation still runs and its watchdog is armed)). ' +

@@ -43,6 +43,21 @@ describe('SshHost', () => {
     await expect(host.close()).resolves.toBeUndefined();
   });
 
+  // ProxyCommand `sleep` stands in for a host that answers slowly: ssh waits for its banner.
+  const slow = () => plan({ sshOptions: ['-o', 'ProxyCommand=sleep 5 2>/dev/null'], connectTimeout: 10 });
+
+  it('a call is bounded here: ssh stopped at the local limit counts as timed out', async () => {
+    const e = await failure(new SshHost(slow(), () => undefined).exec(['true'], { timeoutMs: 300, fresh: true }));
+    expect(e).toMatchObject({ command: 'ssh', timedOut: true });
+  });
+
+  it('a stop ends the call in progress, on a host without a shared connection too', async () => {
+    const stop = new AbortController();
+    const call = failure(new SshHost(slow(), () => undefined, { signal: stop.signal }).exec(['true'], { timeoutMs: 20000, fresh: true }));
+    setTimeout(() => stop.abort('SIGINT'), 100);
+    expect(await call).toBeInstanceOf(AbortedError);
+  });
+
   it('once stopped, starts nothing: neither ssh nor nix copy', async () => {
     const stop = new AbortController();
     stop.abort('SIGTERM');
