@@ -23,6 +23,7 @@ describe('checkMachine', () => {
     writeFileSync(sshConfig, 'Host db-alias\n  HostName 10.0.0.12\n');
     host('web1', { targetHost: '10.0.0.11' });
     host('web2', { targetHost: '10.0.0.11' });
+    host('web4', { targetHost: '10.0.0.11', port: 22 });
     host('web3', { targetHost: '10.0.0.11', port: 2222 });
     host('db1', { targetHost: '10.0.0.12' });
     host('db2', { targetHost: 'db-alias' });
@@ -40,7 +41,7 @@ describe('checkMachine', () => {
 
   it('names every host.json that deploys to the same machine, and the fix', async () => {
     expect((await check('web1', { targetHost: '10.0.0.11' })).message).toBe(
-      "hosts/web1/host.json and hosts/web2/host.json all deploy to 10.0.0.11: one machine would get another host's system. Give each host its own deployment.targetHost.",
+      "hosts/web1/host.json and hosts/web2/host.json, hosts/web4/host.json all deploy to 10.0.0.11: one machine would get another host's system. Give each host its own deployment.targetHost.",
     );
   });
 
@@ -112,6 +113,17 @@ describe('refuseUnaskedLocalDeploy', () => {
 
   it('a --targetHost of this machine is refused even when host.json names another', async () => {
     expect(await refusal(context([{ ...deploy, overrides: { targetHost: '127.0.0.1' } }]), { targetHost: '10.0.0.5' })).toContain('deploys to 127.0.0.1, which is this machine');
+  });
+
+  it('a --targetHost of this machine is refused for a host.json without deployment', async () => {
+    expect(await refusal(context([{ ...deploy, overrides: { targetHost: 'localhost' } }]), undefined)).toContain('deploys to localhost, which is this machine');
+  });
+
+  it('tasks of targets the host does not define, and hosts without projects, are not its deploy', async () => {
+    expect(await refusal(context([{ project: 'ares', target: 'lint' }]), { targetHost: 'localhost' })).toBeUndefined();
+    expect(await refusal(context([{ project: 'zeus', target: 'switch' }]), { targetHost: 'localhost' })).toBeUndefined();
+    const noProject = { ...context([deploy]), projectsConfigurations: { projects: {} } } as unknown as ExecutorContext;
+    expect(await refusal(noProject, { targetHost: 'localhost' })).toBeUndefined();
   });
 
   it('a context without projects or tasks has nothing to refuse', async () => {
