@@ -6,6 +6,7 @@ import { deployContext } from './deploy-steps';
 import { acquireLock } from './lock';
 import { deployPlan, type DeployPlan } from './options';
 import { DeployStepError } from './step-error';
+import type { ExecOptions } from './target';
 
 const NEW = '/nix/store/gwxlv4905z6b77356xgi21z5k9pga7hk-nixos-system-web1';
 const plan = (over: Partial<DeployPlan> = {}): DeployPlan => ({ ...deployPlan('web1', { type: 'server', system: 'x86_64-linux', deployment: { targetHost: 'web1.lan' } }, {}, {}), ...over });
@@ -78,5 +79,57 @@ describe('activation', () => {
     const t = new FakeTarget({ lock: lockAnswer({ profileLink: 'system-7-link', maxGeneration: '9' }) }).on('activate', { stdout: 'nix-fleet-activation=0\n' });
     await (await activated(t)).run;
     expect(t.contexts[0].ctx).toMatchObject({ previousProfileLink: 'system-7-link', maxGeneration: '9' });
+  });
+});
+
+describe('activation, what a failure says', () => {
+  const failure = async (t: FakeTarget, p = plan()) => (await activated(t, p)).run.then(() => undefined, (e: unknown) => e as DeployStepError);
+
+  it.each([
+    ['running', 'switch-to-configuration switch did not finish within 600s (activationTimeout).'],
+    ['missing', 'the activation never started on web1.'],
+  ])('outcome %s: the activation step, and why', async (outcome, message) => {
+    const e = await failure(new FakeTarget().on('activate', { stdout: `nix-fleet-activation=${outcome}\n` }));
+    expect(e).toMatchObject({ name: 'DeployStepError', step: 'activation', message, connectionLost: false });
+  });
+
+  it('a failed switch shows its last 8 lines of output, trimmed, without the marker', async () => {
+    const out = Array.from({ length: 10 }, (_, i) => `unit ${i} failed`).join('\n');
+    const e = await failure(new FakeTarget().on('activate', { stdout: `${out}\n  \nnix-fleet-activation=4\n\n` }));
+    expect(e!.message).toBe(`switch-to-configuration switch failed (exit 4):\n${['2', '3', '4', '5', '6', '7', '8', '9'].map((i) => `unit ${i} failed`).join('\n')}`);
+    expect(e!.step).toBe('activation');
+  });
+
+  it('a switch that ended with no output and no marker says so', async () => {
+    expect((await failure(new FakeTarget().on('activate', { stdout: '' })))!.message).toBe('switch-to-configuration switch failed (exit unknown)');
+  });
+
+  it('an activation that never started after a lost connection names the loss; blank lines are not shown', async () => {
+    const t = new FakeTarget().on('activate', lost).on('follow', { stdout: 'waiting\n   \nnix-fleet-activation=missing\n' });
+    const { run, lines } = await activated(t);
+    const e = await run.then(() => undefined, (err: unknown) => err as DeployStepError);
+    expect(e!.message).toBe('the activation never started on web1 (the connection was lost while starting it: line one\nConnection to web1.lan closed by remote host.).');
+    expect(lines).toEqual(['  connection lost during activation (line one); it goes on detached on web1: following it over a new connection', '  | waiting']);
+  });
+
+  it('a connection not regained within the activation timeout is a lost connection, not a failed switch', async () => {
+    const e = await failure(new FakeTarget().on('activate', lost), plan({ activationTimeout: 0.5 }));
+    expect(e).toMatchObject({ step: 'activation', connectionLost: true });
+    expect(e!.message).toBe(
+      'the connection to web1.lan was lost during switch-to-configuration switch and not regained within 0.5s: line one\nConnection to web1.lan closed by remote host.',
+    );
+  });
+
+  it('follows for the time left of the activation timeout, and waits for ssh a little longer than that', async () => {
+    const t = new FakeTarget().on('activate', { stdout: 'nix-fleet-activation=0\n' });
+    const seen: ExecOptions[] = [];
+    const exec = t.exec.bind(t);
+    t.exec = (argv, opts) => (seen.push(opts), exec(argv, opts));
+    await (await activated(t, plan({ activationTimeout: 600 }))).run;
+    const follow = Number(t.argvs[1].find((w) => w.startsWith('follow_seconds='))!.split('=')[1]);
+    expect(follow === 599 || follow === 600).toBe(true);
+    const connect = plan().target.connectTimeout;
+    expect(seen[1].timeoutMs).toBeGreaterThan((follow + connect) * 1000);
+    expect(seen[1].timeoutMs).toBeLessThanOrEqual((follow + connect + 60) * 1000);
   });
 });

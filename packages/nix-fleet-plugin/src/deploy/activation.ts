@@ -2,6 +2,7 @@
 // session, and follow its log until it ends. A dropped connection does not stop it: the
 // deployer follows it again over a new connection (a shared one starts a new master), from the
 // byte where it was.
+import type { CommandError } from '../process/run';
 import type { DeployPlan } from './options';
 import { activateArgv, followArgv, type DeployContext } from './remote-scripts';
 import { retryUntil } from './retry';
@@ -39,8 +40,9 @@ export async function activate(t: Target, plan: DeployPlan, ctx: DeployContext, 
     throw new DeployStepError('activation', `switch-to-configuration ${plan.mode} failed (exit ${outcome ?? 'unknown'})${tail ? `:\n${tail}` : ''}`);
   };
   const onRetry = (e: unknown) => {
-    // What the lost follower printed was shown: the next one starts after it.
-    shown += Buffer.byteLength((e as { stdout?: string }).stdout ?? '');
+    // What the lost follower printed was shown: the next one starts after it. Only ssh's
+    // CommandError is retried (isConnectionFailure), so there is always a stdout.
+    shown += Buffer.byteLength((e as CommandError).stdout);
     lostAt = outputOf(e);
     first = false;
     log(`  connection lost during activation (${lostAt.split('\n')[0]}); it goes on detached on ${plan.host}: following it over a new connection`);

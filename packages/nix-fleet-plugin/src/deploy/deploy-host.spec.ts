@@ -1,20 +1,9 @@
 // The deploy sequence, driven through a fake host: which steps run, in which order, and what
 // the result says, for each way a deploy can go.
 import { FakeTarget, FAKE_CURRENT, FAKE_PROFILE } from '../../testing/fake-target';
+import { activation, hostPlan as plan, lost, NEW, OLD, OTHER, running } from '../../testing/deploy-host-fixtures';
 import { deployHost } from './deploy-host';
-import { deployPlan, type DeployPlan } from './options';
-
-const NEW = '/nix/store/gwxlv4905z6b77356xgi21z5k9pga7hk-nixos-system-web1';
-const OLD = '/nix/store/b89fn0x1c41p4jd1qvzf3lhs98ydmplf-nixos-system-web1';
-const OTHER = '/nix/store/zhz6kk8inmyhpklvnqhhipn1if2gqvig-nixos-system-web1';
-
-const plan = (over: Partial<DeployPlan> = {}): DeployPlan => ({
-  ...deployPlan('web1', { type: 'server', system: 'x86_64-linux', deployment: { targetHost: 'web1.lan' } }, { confirmTimeout: 2 }, {}),
-  ...over,
-});
-const running = (system: string) => ({ stdout: `current=${system}\nprofile=${system}\nprofile-link=system-3-link\n` });
-const activation = (rc: string) => ({ stdout: `activating\n\nnix-fleet-activation=${rc}\n` });
-const lost = { fail: 255, stderr: 'Connection to web1.lan closed by remote host.' };
+import type { DeployPlan } from './options';
 
 async function deploy(t: FakeTarget, p = plan()) {
   const lines: string[] = [];

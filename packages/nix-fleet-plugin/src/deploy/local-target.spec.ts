@@ -15,7 +15,16 @@ describe('local target', () => {
     const t = new LocalHost(0);
     expect((await t.exec(['sh', '-c', 'echo "$1"', 'x', 'a b;$(no)'], { timeoutMs: 10000 })).stdout).toBe('a b;$(no)\n');
     await expect(t.exec(['sh', '-c', 'exit 3'], { timeoutMs: 10000 })).rejects.toMatchObject({ code: 3 });
-    await expect(t.copy()).resolves.toMatchObject({ code: 0 });
+    await expect(t.copy()).resolves.toEqual({ stdout: '', stderr: '', code: 0, durationMs: 0 });
+    await expect(t.checkHostKeys()).resolves.toBeUndefined();
+  });
+
+  it('buildOn remote builds the derivation here, the target, with no copy first', async () => {
+    const drvPath = '/nix/store/0l0c4mm2ngv5z4rmcqk1hmcd8ypmflfv-nixos-system-ares.drv';
+    const lines: string[] = [];
+    const plan = { ...deployPlan('ares', hostJson('localhost'), {}, {}), remoteBuild: { drvPath } };
+    await expect(new LocalHost(0, plan, (l) => lines.push(l)).copy('/nix/store/gwxlv4905z6b77356xgi21z5k9pga7hk-nixos-system-ares')).rejects.toThrow();
+    expect(lines[0]).toBe(`ares: building ${drvPath} on localhost`);
   });
 
   it('bounds every call by timeout: the command and its children end at the limit, and it counts as timed out', async () => {
@@ -41,6 +50,7 @@ describe('local target', () => {
     expect(isLocal(deployPlan('ares', hostJson(), localOptions({ local: true }), {}))).toBe(true);
     expect(isLocal(deployPlan('ares', hostJson('ares.lan'), {}, {}))).toBe(false);
     expect(() => localOptions({ local: true, targetHost: 'web1' })).toThrow('--local and --targetHost=web1 contradict each other');
+    expect(localOptions({ local: true, targetHost: 'localhost' })).toEqual({ local: true, targetHost: 'localhost' });
   });
 
   it('localhost with a port is an ssh tunnel to another machine, not this one', () => {

@@ -46,9 +46,10 @@ export interface LockHolder {
 }
 
 export function parseHolder(owner: string): LockHolder {
-  const m = /^token=([A-Za-z0-9]+) by \S*@(\S+) pid (\d+) since \S+$/.exec(owner.trim());
-  const text = owner.replace(/^token=\S+ (by )?/, '').trim() || 'unknown';
-  return m ? { token: m[1], machine: m[2], pid: Number(m[3]), text } : { token: /^token=([A-Za-z0-9]+) /.exec(owner)?.[1], text };
+  const line = owner.trim();
+  const m = /^token=([A-Za-z0-9]+) by \S*@(\S+) pid (\d+) since \S+$/.exec(line);
+  const text = line.replace(/^token=\S+ (by )?/, '').trim() || 'unknown';
+  return m ? { token: m[1], machine: m[2], pid: Number(m[3]), text } : { token: /^token=([A-Za-z0-9]+) /.exec(line)?.[1], text };
 }
 
 /** Whether a process of this machine runs (EPERM: it runs as another user). */

@@ -30,6 +30,7 @@ describe('local targets only when asked', () => {
     const nx = (plugins: unknown[]) => ({ nxJsonConfiguration: { plugins } }) as never;
     expect(allowsLocalTargets(nx([{ plugin: '@nix-fleet/nx', options: { allowLocalTargets: true } }]))).toBe(true);
     expect(allowsLocalTargets(nx([{ plugin: './packages/nix-fleet-plugin', options: { allowLocalTargets: true } }]))).toBe(true);
+    expect(allowsLocalTargets(nx([{ plugin: './packages/nix-fleet-plugin/', options: { allowLocalTargets: true } }]))).toBe(true);
     expect(allowsLocalTargets(nx([{ plugin: '@nix-fleet/nx', options: { 'allow-local-targets': true } }]))).toBe(true);
     // Not true is not false either: the graph refuses it, and so does the check.
     expect(() => allowsLocalTargets(nx([{ plugin: '@nix-fleet/nx', options: { allowLocalTargets: 'yes' } }]))).toThrow('allowLocalTargets is "yes"');

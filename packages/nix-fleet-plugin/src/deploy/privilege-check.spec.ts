@@ -65,4 +65,24 @@ describe('checkPrivilege', () => {
     expect(result).toMatchObject({ status: 'failed', step: 'connect', copied: false });
     expect(result.message).toContain('deploy ALL=(root) NOPASSWD: /bin/sh');
   });
+
+  it('a check that prints no uid is refused as uid unknown, at the connect step', async () => {
+    const t = new FakeTarget().on('health', { stdout: '\n' });
+    await expect(checkPrivilege(t, plan('deploy'))).rejects.toMatchObject({ step: 'connect', message: expect.stringContaining('(it ran as uid unknown); nothing was copied.') });
+    const doas = new FakeTarget().on('health', { stdout: '1500\n' });
+    await expect(checkPrivilege(doas, plan('deploy', { privilegeCommand: ['doas', '-n'] }))).rejects.toMatchObject({ step: 'connect' });
+  });
+
+  it('bounds the check on the target and here by more than the connect timeout', async () => {
+    const t = new FakeTarget().on('health', { stdout: '0\n' });
+    let opts: { timeoutMs: number; remoteSeconds?: number } | undefined;
+    const exec = t.exec.bind(t);
+    t.exec = (argv, o) => ((opts = o), exec(argv, o));
+    const p = plan('deploy');
+    await checkPrivilege(t, p);
+    expect(opts!.timeoutMs).toBeGreaterThan(p.target.connectTimeout * 1000);
+    expect(opts!.timeoutMs).toBeLessThanOrEqual((p.target.connectTimeout + 60) * 1000);
+    expect(opts!.remoteSeconds).toBeGreaterThan(0);
+    expect(opts!.remoteSeconds! * 1000).toBeLessThan(opts!.timeoutMs);
+  });
 });

@@ -34,6 +34,23 @@ describe('buildOn remote', () => {
     await expect(buildOnTarget({ exec: () => ok('/nix/store/cccc-other\n') }, plan, { drvPath: DRV }, OUT, () => undefined)).rejects.toThrow(`building ${DRV} on web1.lan gave /nix/store/cccc-other, not ${OUT}.`);
   });
 
+  it('shows the build log, trimmed, without blank lines; reads its outputs trimmed', async () => {
+    const lines: string[] = [];
+    const exec = (_argv: string[], opts: { onStderrLine?: (l: string) => void }) => {
+      ['  building foo.drv  ', '   ', 'copying path bar'].forEach((l) => opts.onStderrLine?.(l));
+      return ok(`  ${OUT}  \n\n`);
+    };
+    await buildOnTarget({ exec }, plan, { drvPath: DRV }, OUT, (l) => lines.push(l));
+    expect(lines).toEqual([`web1: building ${DRV} on web1.lan`, '  building foo.drv', '  copying path bar']);
+  });
+
+  it.each([
+    ['', 'nothing'],
+    ['/nix/store/cccc-a\n/nix/store/dddd-b\n', '/nix/store/cccc-a, /nix/store/dddd-b'],
+  ])('a build that gave %j names %s', async (stdout, gave) => {
+    await expect(buildOnTarget({ exec: () => ok(stdout) }, plan, { drvPath: DRV }, OUT, () => undefined)).rejects.toThrow(`building ${DRV} on web1.lan gave ${gave}, not ${OUT}.`);
+  });
+
   it.each([
     [{ derivation: true }, ['copy', '--derivation', '--to', 'ssh-ng://web1', '--no-check-sigs', DRV]],
     [{}, ['copy', '--to', 'ssh-ng://web1', '--no-check-sigs', DRV]],

@@ -36,4 +36,16 @@ describe('retryUntil', () => {
   it('tries once even when the deadline has passed', async () => {
     await expect(retryUntil(0, async () => 'once', { retryable: () => true })).resolves.toBe('once');
   });
+
+  it('a try that would start exactly at the deadline still runs', async () => {
+    const now = jest.spyOn(Date, 'now').mockReturnValue(1_000_000);
+    try {
+      let n = 0;
+      const attempt = async () => (++n < 2 ? Promise.reject(new Error('starting')) : 'up');
+      await expect(retryUntil(1_000_010, attempt, { retryable: () => true, intervalMs: 10 })).resolves.toBe('up');
+      expect(n).toBe(2);
+    } finally {
+      now.mockRestore();
+    }
+  });
 });

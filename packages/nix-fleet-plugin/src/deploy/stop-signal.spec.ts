@@ -50,6 +50,33 @@ describe('watchForStop', () => {
     stop.dispose();
     expect(['SIGINT', 'SIGTERM', 'SIGHUP', 'disconnect'].map((e) => p.listenerCount(e))).toEqual([0, 0, 0, 0]);
     expect(p.stdout.listenerCount('error')).toBe(0);
+    expect(p.stderr.listenerCount('error')).toBe(0);
+  });
+
+  it('with nx gone, a failed write to stdout or stderr (EPIPE) is ignored, not thrown', () => {
+    const p = new FakeProcess();
+    const stop = watch(p);
+    expect(() => p.stdout.emit('error', new Error('write EPIPE'))).not.toThrow();
+    expect(() => p.stderr.emit('error', new Error('write EPIPE'))).not.toThrow();
+    stop.dispose();
+    expect(() => p.stderr.emit('error', new Error('write EPIPE'))).toThrow('EPIPE');
+  });
+
+  it('watches a process without stdout and stderr streams', () => {
+    const p = new FakeProcess();
+    Object.assign(p, { stdout: undefined, stderr: undefined });
+    const stop = watch(p);
+    p.emit('SIGINT');
+    expect(stop.signal.reason).toBe('SIGINT');
+    expect(() => stop.dispose()).not.toThrow();
+  });
+
+  it('without an IPC channel, only the parent process tells that nx is gone', () => {
+    const p = new FakeProcess();
+    p.connected = false;
+    const stop = watch(p);
+    expect(p.listenerCount('disconnect')).toBe(0);
+    stop.dispose();
   });
 
   it.each([

@@ -21,9 +21,8 @@ export type Watched = Pick<NodeJS.Process, 'on' | 'off' | 'ppid' | 'connected' |
 
 export function watchForStop(proc: Watched = process, pollMs = PARENT_POLL_MS): DeployStop {
   const controller = new AbortController();
-  const stop = (why: string) => {
-    if (!controller.signal.aborted) controller.abort(why);
-  };
+  // A signal aborts once: a later abort keeps the first reason.
+  const stop = (why: string) => controller.abort(why);
   const onSignal = SIGNALS.map((s) => [s, () => stop(s)] as const);
   onSignal.forEach(([s, h]) => proc.on(s, h));
   const onDisconnect = () => stop('nx is gone (its IPC channel closed)');
@@ -43,7 +42,8 @@ export function watchForStop(proc: Watched = process, pollMs = PARENT_POLL_MS): 
     dispose() {
       clearInterval(poll);
       onSignal.forEach(([s, h]) => proc.off(s, h));
-      if (watchesIpc) proc.off('disconnect', onDisconnect);
+      // Removing a listener that was never added (no IPC channel) does nothing.
+      proc.off('disconnect', onDisconnect);
       proc.stdout?.off('error', ignore);
       proc.stderr?.off('error', ignore);
     },

@@ -22,6 +22,17 @@ describe('target', () => {
     expect(outputOf(new Error('plain'))).toBe('plain');
   });
 
+  it('a command that could not start says so; a refused host key adds the fix after the output', () => {
+    const enoent = Object.assign(new Error('spawn nix ENOENT'), { code: 'ENOENT' });
+    expect(outputOf(new CommandError('nix', ['copy'], null, null, '', '', false, enoent))).toBe('nix copy could not start: spawn nix ENOENT ("nix" is not on PATH; install it first)');
+    const refused = outputOf(failed(SSH_CONNECTION_FAILED, '', 'No ED25519 host key is known for web1 and you have requested strict checking.\nHost key verification failed.'));
+    expect(refused.split('\n')).toEqual([
+      'No ED25519 host key is known for web1 and you have requested strict checking.',
+      'Host key verification failed.',
+      expect.stringMatching(/^ssh does not know the host key of web1\. Fetch it/),
+    ]);
+  });
+
   it('bounds every remote argv by the target\'s own timeout, rounded up, the argv kept word for word', () => {
     const argv = ['sh', '-c', 'echo "$1"', 'x', "it's $(bad)"];
     const bounded = boundedRemote(argv, { timeoutMs: 2500 });

@@ -21,7 +21,6 @@ export function isConnectionFailure(e: unknown): boolean {
 /** The words of a failed step a person needs: the tool's own stderr lines, trimmed. */
 export function outputOf(e: unknown): string {
   if (!(e instanceof CommandError)) return (e as Error).message;
-  if (e.spawnError) return e.message;
   const text = `${e.stdout}\n${e.stderr}`
     .split('\n')
     .map((l) => l.trim())
@@ -30,6 +29,7 @@ export function outputOf(e: unknown): string {
     .join('\n');
   if (e.timedOut) return `timed out${text ? `:\n${text}` : ''}`;
   const hint = hostKeyHint(e.stderr);
+  // A command that printed nothing (or could not start): its message says why.
   return `${text || e.message}${hint ? `\n${hint}` : ''}`;
 }
 
@@ -43,7 +43,8 @@ export async function runBounded(command: string, args: string[], options: RunOp
   try {
     return await run(command, args, options);
   } catch (e) {
-    if (e instanceof CommandError && !e.timedOut && e.code !== null && TIMED_OUT_EXITS.includes(e.code)) {
+    // (A local timeout ends ssh by a signal, with no exit code: it is one already.)
+    if (e instanceof CommandError && TIMED_OUT_EXITS.includes(e.code ?? -1)) {
       throw new CommandError(e.command, e.args, e.code, e.signal, e.stdout, e.stderr, true);
     }
     throw e;
