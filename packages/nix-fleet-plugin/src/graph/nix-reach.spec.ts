@@ -43,9 +43,6 @@ describe('scanNixText', () => {
     ['"$$${./after-dollars}"', ['./after-dollars']],
     // Only the folders before the first ${...} are sure.
     ['./hosts/web-${n}/x.nix', ['./hosts/']],
-    // `.` stays where it is.
-    ['./hosts/${n}/./x.nix', ['./hosts/']],
-    ['./hosts + "/./${n}/x.nix"', ['./hosts']],
   ])('finds the paths of %j', (text, paths) => {
     expect(scanNixText(text).paths.map((p) => p.path)).toEqual(paths);
     expect(scanNixText(text).unsure).toBeUndefined();
@@ -84,6 +81,15 @@ describe('scanNixText', () => {
     ['dir + "/../x"', /computed string/],
     ['dir + "${a + b}/x"', /computed string/],
     ['./hosts + "-old/x.nix"', /extended/],
+    // Nix tidies the path after every +: "dir" + "/." is dir, and + "./x" then makes dir./x, a sibling.
+    ['./dir + "/." + "./x"', /extended/],
+    ['./dir + "/" + "x"', /extended/],
+    ['./dir + "/${n}" + "-s.nix"', /extended/],
+    // Without a leading "/" the string extends the folder's own name: ./dir + "${n}" is dir-s.nix for n = "-s.nix".
+    ['./dir + "${n}"', /extended/],
+    ['./dir + "${n}/x.nix"', /extended/],
+    ['./hosts/${n}/./x.nix', /computed path/],
+    ['./hosts + "/./${n}/x.nix"', /extended/],
     ['./hosts + "/${n}../x"', /extended/],
     ['./hosts + "/..${n}/x"', /extended/],
     ['self.${"outPath"}', /self/],

@@ -33,10 +33,13 @@ const isNameInterp = (tokens: NixToken[]) =>
   tokens.length > 0 && tokens.every((t, i) => (i % 2 === 0 ? t.kind === 'ident' : t.kind === 'op' && t.text === '.')) && tokens.length % 2 === 1;
 
 /** A string added to a path: it may only go deeper, never up or sideways. */
-function confinedSuffix(t: NixToken): boolean {
-  if (t.kind !== 'string') return false;
-  if (!(t.text.startsWith('/') || t.text.startsWith('${}'))) return false;
-  return t.interps.every(isNameInterp) && !t.text.split('/').some((seg) => seg === '..' || seg.includes('${}..') || seg.includes('..${}'));
+// Nix tidies a path after every +, so a suffix stays inside the folder only when it starts with "/"
+// (./dir + "x" is the sibling dirx) and no segment is . or .. (./dir + "/." + "./x" is dir./x).
+// After an identifier (dir + "${n}") the left side may be no path at all, and a string that starts
+// with ${...} is kept as before, sure.
+function confinedSuffix(t: NixToken | undefined, afterPath = true): boolean {
+  if (t?.kind !== 'string' || !(t.text.startsWith('/') || (!afterPath && t.text.startsWith('${}')))) return false;
+  return t.interps.every(isNameInterp) && !t.text.split('/').some((seg) => seg === '..' || seg === '.' || seg.includes('${}..') || seg.includes('..${}'));
 }
 
 export interface ScanResult {
@@ -56,18 +59,22 @@ export function scanNixText(text: string): ScanResult {
       const next = tokens[i + 1];
       if (t.kind === 'string') {
         t.interps.forEach(walk);
-        if (prev?.kind === 'op' && prev.text === '+' && (t.text.startsWith('/') || t.text.startsWith('${}')) && !confinedSuffix(t)) flag(`a path extended with a computed string "${t.text}"`);
+        if (prev?.kind === 'op' && prev.text === '+' && (t.text.startsWith('/') || t.text.startsWith('${}')) && !confinedSuffix(t, false)) flag(`a path extended with a computed string "${t.text}"`);
       } else if (t.kind === 'path') {
         if (t.text.startsWith('/')) return flag(`an absolute path ${t.text}`);
         const staticPart = t.interpolated ? t.text.slice(0, t.text.indexOf('${}')) : t.text;
         t.interps.forEach(walk);
         // Like an added string: names only, and no way up after the first ${}.
-        if (t.interpolated && (!t.interps.every(isNameInterp) || t.text.slice(staticPart.length).split('/').some((seg) => seg === '..'))) {
+        if (t.interpolated && (!t.interps.every(isNameInterp) || t.text.slice(staticPart.length).split('/').some((seg) => seg === '..' || seg === '.'))) {
           return flag(`a computed path ${t.text}`);
         }
         // A path literal has a "/" before any ${...}: the folder part is never empty.
         paths.push({ path: t.interpolated ? staticPart.replace(/[^/]*$/, '') : t.text, imported: IMPORTERS.has(prev?.text ?? '') && !t.interpolated });
-        if (next?.kind === 'op' && next.text === '+' && !confinedSuffix(tokens[i + 2])) flag(`${t.text} extended with something other than "/<name>"`);
+        if (next?.kind === 'op' && next.text === '+') {
+          const after = tokens[i + 3];
+          // One "/<name>" only: ./dir + "/" + "x" is dirx.
+          if (!confinedSuffix(tokens[i + 2]) || (after?.kind === 'op' && after.text === '+')) flag(`${t.text} extended with something other than "/<name>"`);
+        }
       } else if (t.kind === 'hpath' || t.kind === 'spath') {
         flag(`the path ${t.text} outside the workspace`);
       } else if (t.kind === 'ident') {
