@@ -1,19 +1,46 @@
 // Mutants the unit specs let through, from the last mutation run's report (npm run test:mutation
 // writes reports/mutation/mutation.json): a table, one row per mutant, for a person writing specs.
-// node tools/mutation/survivors.mjs [path-substring] [--json] [--report FILE]
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
+const USAGE = `usage: npm run test:mutation:survivors -- [path-substring] [--json] [--report FILE]
+  path-substring  only files whose path contains it (e.g. deploy/lock.ts)
+  --report FILE   a Stryker JSON report (default: reports/mutation/mutation.json of the repository)
+  --json          rows as JSON`;
+const fail = (why) => {
+  console.error(`survivors: ${why}\n${USAGE}`);
+  process.exit(2);
+};
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+let reportFile = join(root, 'reports/mutation/mutation.json');
+let json = false;
+let filter = '';
 const args = process.argv.slice(2);
-const json = args.includes('--json');
-const at = args.indexOf('--report');
-const reportFile = at >= 0 ? args[at + 1] : 'reports/mutation/mutation.json';
-const filter = args.find((a, i) => !a.startsWith('--') && args[i - 1] !== '--report') ?? '';
+for (let i = 0; i < args.length; i++) {
+  const a = args[i];
+  if (a === '--help' || a === '-h') {
+    console.log(USAGE);
+    process.exit(0);
+  } else if (a === '--json') json = true;
+  else if (a === '--report' || a.startsWith('--report=')) {
+    const value = a === '--report' ? args[++i] : a.slice('--report='.length);
+    if (!value) fail('--report needs a file');
+    reportFile = resolve(value);
+  } else if (a.startsWith('-')) fail(`unknown option ${a}`);
+  else if (filter) fail(`one path-substring only (got ${filter} and ${a})`);
+  else filter = a.replace(/^\.\//, '').replace(/:\d+(:\d+)?$/, '');
+}
+if (!existsSync(reportFile)) fail(`no report at ${reportFile}: run npm run test:mutation first`);
 
 const LEFT = new Set(['Survived', 'NoCoverage']);
 const report = JSON.parse(readFileSync(reportFile, 'utf8'));
+const files = Object.keys(report.files).filter((file) => file.includes(filter) || resolve(root, file).includes(filter));
+if (filter && files.length === 0) fail(`no mutated file in ${reportFile} has "${filter}" in its path`);
 const rows = [];
-for (const [file, result] of Object.entries(report.files)) {
-  if (!file.includes(filter)) continue;
+for (const file of files) {
+  const result = report.files[file];
   const lines = result.source.split('\n');
   for (const m of result.mutants) {
     if (!LEFT.has(m.status)) continue;
