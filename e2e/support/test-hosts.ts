@@ -200,7 +200,9 @@ export async function startTestHosts(count: number, opts: { namePrefix?: string 
     done = true;
     live.delete(teardownSync);
     for (const ns of namespaces) {
-      // Every process in the namespace was started by this run: anchor, sshd, watchdogs.
+      // Every process in the namespace was started by this run: anchor, sshd, watchdogs. Only
+      // those are killed: a recorded pid whose process already ended (a test kills sshd) may belong
+      // to another program by now (pid_max is 32768 here), and a teardown once killed such a one.
       const inside = (() => {
         try {
           return sh('ip', ['netns', 'pids', ns]).split('\n').filter(Boolean).map(Number);
@@ -208,7 +210,7 @@ export async function startTestHosts(count: number, opts: { namePrefix?: string 
           return [];
         }
       })();
-      for (const pid of new Set([...pids, ...inside])) {
+      for (const pid of inside) {
         try {
           process.kill(pid, 'SIGKILL');
         } catch {
