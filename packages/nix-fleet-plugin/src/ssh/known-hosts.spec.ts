@@ -51,6 +51,15 @@ describe('known_hosts under the fleet host name', () => {
     expect(knownHostsFiles(cfg)).toEqual([known, other]);
     expect(knownHostsFiles({ globalknownhostsfile: other })).toEqual([other]);
     expect(knownHostsFiles({})).toEqual([]);
+    // none is no file, even when this folder has one by that name.
+    const cwd = process.cwd();
+    try {
+      process.chdir(dir);
+      writeFileSync(join(dir, 'none'), '');
+      expect(knownHostsFiles({ userknownhostsfile: 'none', globalknownhostsfile: known })).toEqual([known]);
+    } finally {
+      process.chdir(cwd);
+    }
     expect(hasKnownKey('web1', [])).toBe(false);
   });
 

@@ -4,14 +4,14 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { parseSshG } from './options';
+import { isNoFile, parseSshG } from './options';
 
 const expand = (file: string) => file.replace(/^~(?=\/)/, homedir());
 
 /** known_hosts files ssh reads for this target, as `ssh -G` gives them, that exist. */
 export function knownHostsFiles(cfg: Record<string, string>): string[] {
   const files = [cfg.userknownhostsfile, cfg.globalknownhostsfile].flatMap((v) => (v ?? '').split(/\s+/)).map(expand);
-  return files.filter((f, i) => files.indexOf(f) === i && f !== '/dev/null' && existsSync(f));
+  return files.filter((f, i) => files.indexOf(f) === i && f !== '/dev/null' && !isNoFile(f) && existsSync(f));
 }
 
 /** Whether any of `files` holds a key for `name` (hashed entries too). */

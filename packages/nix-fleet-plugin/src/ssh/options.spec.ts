@@ -131,6 +131,13 @@ describe('checkHostKeyPolicy on real ssh -G output', () => {
     );
   });
 
+  // ssh's word for no file, in any case (ssh -G prints it as none), not a file "none" in this folder.
+  it.each(['none', 'NONE', 'None'])('refuses accept-new with UserKnownHostsFile=%s', (word) => {
+    expect(() => checkHostKeyPolicy(sshG('-o', 'StrictHostKeyChecking=accept-new', '-o', `UserKnownHostsFile=${word}`), 'web1.test')).toThrow(
+      'StrictHostKeyChecking accept-new, UserKnownHostsFile none)',
+    );
+  });
+
   it('accepts accept-new with a known_hosts file in a folder that exists', () => {
     expect(() => checkHostKeyPolicy(sshG('-o', 'StrictHostKeyChecking=accept-new', '-o', 'UserKnownHostsFile=/tmp/nix-fleet-spec-known_hosts'), 'web1.test')).not.toThrow();
   });

@@ -90,6 +90,11 @@ export function checkSshOptions(options: string[], where: string): string[] {
   return options;
 }
 
+/** ssh's word for "no known_hosts file" (UserKnownHostsFile none, in any case), not a file name. */
+export function isNoFile(value: string): boolean {
+  return value.toLowerCase() === 'none';
+}
+
 /** Reads `ssh -G` output ("key value" lines, keys in lowercase). */
 export function parseSshG(text: string): Record<string, string> {
   const out: Record<string, string> = {};
@@ -103,8 +108,10 @@ export function parseSshG(text: string): Record<string, string> {
 /**
  * A known_hosts file accept-new can remember a key in: not /dev/null however spelled, and in a
  * folder that exists (ssh silently drops a key it cannot write, and then accepts the next too).
+ * `none` is no file: ssh then reads and writes no user known_hosts at all.
  */
 function canRemember(file: string): boolean {
+  if (isNoFile(file)) return false;
   const path = resolve(file.replace(/^~(?=\/)/, homedir()));
   try {
     return realpathSync(existsSync(path) ? path : dirname(path)) !== '/dev/null' && statSync(dirname(path)).isDirectory();
