@@ -20,11 +20,13 @@ export { DEPLOY_USER, SUDOERS_FILE } from './systemd-root';
  * an exit jest's sandbox does not report), it does the teardown. $1 owner PID, $2 the run's
  * folder (it holds nspawn.pids), $3 the bridge, then the namespaces. It ends with the folder.
  */
-const REAPER = `
+export const REAPER = `
 owner=$1; dir=$2; bridge=$3; shift 3
 while kill -0 "$owner" 2>/dev/null && [ -d "$dir" ]; do sleep 1; done
 [ -d "$dir" ] || exit 0
-pids=$(cat "$dir/nspawn.pids" 2>/dev/null)
+# Only the nspawns of this run: a pid in the file may since have gone to another program.
+ours() { case "$(tr '\\0' ' ' < "/proc/$1/cmdline" 2>/dev/null)" in "systemd-nspawn -q -D $dir/"*) return 0;; esac; return 1; }
+pids=$(for n in $(cat "$dir/nspawn.pids" 2>/dev/null); do ours "$n" && echo "$n"; done)
 live() { s=$(sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null) && [ "\${s%% *}" != Z ]; }
 for n in $pids; do for c in $(cat "/proc/$n/task/$n/children" 2>/dev/null); do kill -9 "$c"; done; done
 i=0; for n in $pids; do while live "$n" && [ "$i" -lt 50 ]; do sleep 0.1; i=$((i + 1)); done; kill -9 "$n" 2>/dev/null; done
@@ -78,6 +80,15 @@ function waitGone(pid: number, timeoutMs: number): boolean {
   return true;
 }
 
+/** Whether pid is still a systemd-nspawn of this run's folder (pids are reused). */
+export function isOurs(pid: number, dir: string): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf-8').split('\0').join(' ').startsWith(`systemd-nspawn -q -D ${dir}/`);
+  } catch {
+    return false;
+  }
+}
+
 function childOf(pid: number): number | undefined {
   try {
     const kids = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf-8').trim().split(/\s+/).filter(Boolean).map(Number);
@@ -120,6 +131,8 @@ export async function startSystemdHosts(count: number, opts: { namePrefix?: stri
     unregister();
     let safeToRemove = true;
     for (const c of containers) {
+      // An nspawn that ended before teardown may have left its pid to another program.
+      if (!isOurs(c.nspawn, dir)) continue;
       const init = c.init ?? childOf(c.nspawn);
       if (init) kill9(init);
       if (!waitGone(c.nspawn, 5000)) kill9(c.nspawn);

@@ -1,0 +1,102 @@
+// The detached reaper of the systemd test hosts tears a run down after jest died. Its list of
+// nspawn pids can be old by then: a pid there may belong to another program, which it must not
+// touch (this machine reuses pids quickly during a mutation run).
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { isOurs, REAPER, startSystemdHosts } from '../../support/systemd-hosts';
+
+function alive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf-8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+async function until(what: string, ok: () => boolean, ms = 15000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!ok()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+function childrenOf(pid: number): number[] {
+  return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf-8').trim().split(/\s+/).filter(Boolean).map(Number);
+}
+
+describe('systemd test hosts: the reaper', () => {
+  const started: ChildProcess[] = [];
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'nix-fleet-reaper-'));
+  });
+  afterEach(() => {
+    // Each in its own process group, so that its children end with it.
+    for (const p of started.splice(0)) {
+      try {
+        process.kill(-p.pid!, 'SIGKILL');
+      } catch {
+        // gone already
+      }
+    }
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('leaves alone a program that now has a recorded nspawn pid, and its children', async () => {
+    // Stands in for a program that got a dead nspawn's pid: it has a child, as nspawn has init.
+    const stranger = spawn('sh', ['-c', 'sleep 300 & wait'], { stdio: 'ignore', detached: true });
+    started.push(stranger);
+    await until('the stranger\'s child', () => childrenOf(stranger.pid!).length > 0);
+    const [strangerChild] = childrenOf(stranger.pid!);
+    writeFileSync(join(dir, 'nspawn.pids'), `${stranger.pid}\n`);
+    const owner = spawn('sleep', ['300'], { stdio: 'ignore', detached: true });
+    started.push(owner);
+    // A bridge name no one has (the reaper deletes it quietly); no namespaces.
+    const bridge = `nfr${process.pid.toString(36)}`.slice(0, 15);
+    const reaper = spawn('sh', ['-c', REAPER, 'nix-fleet-reaper', String(owner.pid), dir, bridge], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    reaper.stderr!.on('data', (d) => (stderr += d));
+    const ended = new Promise<number | null>((r) => reaper.on('exit', r));
+
+    owner.kill('SIGKILL');
+    expect(await ended).toBe(0);
+    expect(stderr).toBe('');
+    expect(existsSync(dir)).toBe(false);
+    expect(alive(stranger.pid!)).toBe(true);
+    expect(alive(strangerChild)).toBe(true);
+  });
+
+  it('knows an nspawn of its own folder from any other program', () => {
+    expect(isOurs(process.pid, dir)).toBe(false);
+    expect(isOurs(2 ** 22 + 1, dir)).toBe(false);
+  });
+
+  it('ends a run\'s own container, namespace and folder once its owner is gone', async () => {
+    const net = await startSystemdHosts(1, { namePrefix: 'rp' });
+    try {
+      const [host] = net.hosts;
+      expect(isOurs(host.nspawnPid, net.dir)).toBe(true);
+      expect(isOurs(host.nspawnPid, `${net.dir}-other`)).toBe(false);
+      const owner = spawn('sleep', ['300'], { stdio: 'ignore', detached: true });
+      started.push(owner);
+      const reaper = spawn('sh', ['-c', REAPER, 'nix-fleet-reaper', String(owner.pid), net.dir, net.bridge, host.namespace], { stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      reaper.stderr!.on('data', (d) => (stderr += d));
+      const ended = new Promise<number | null>((r) => reaper.on('exit', r));
+      owner.kill('SIGKILL');
+      expect(await ended).toBe(0);
+      expect(stderr).toBe('');
+      expect(alive(host.nspawnPid)).toBe(false);
+      expect(alive(host.initPid)).toBe(false);
+      expect(existsSync(net.dir)).toBe(false);
+      expect(execFileSync('ip', ['netns', 'list'], { encoding: 'utf-8' })).not.toContain(host.namespace);
+    } finally {
+      // Nothing is left to end: its nspawn is no longer ours, and the rest is gone already.
+      await net.teardown();
+    }
+  });
+});
