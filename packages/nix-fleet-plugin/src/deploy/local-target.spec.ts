@@ -1,7 +1,18 @@
 // The local target: argv run on this machine, through sudo only when not root.
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { deployPlan } from './options';
 import { checkOneMachineTask, isLocal, LocalHost, localArgv, localOptions } from './local-target';
+
+/** A process's state letter, or "gone". */
+function stateOf(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/stat`, 'utf-8').split(') ')[1]?.[0] ?? 'gone';
+  } catch {
+    return 'gone';
+  }
+}
 
 const hostJson = (targetHost?: string) => ({ type: 'server' as const, system: 'x86_64-linux' as const, deployment: targetHost ? { targetHost } : {} });
 
@@ -42,6 +53,29 @@ describe('local target', () => {
     };
     for (let i = 0; i < 40 && !/^(gone|Z)$/.test(state() ?? ''); i++) await new Promise((r) => setTimeout(r, 50));
     expect(state()).toMatch(/^(gone|Z)$/);
+  }, 15000);
+
+  it('a stop ends the command and its children, though the command runs in a session of its own', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nix-fleet-local-stop-'));
+    const pidFile = join(dir, 'pid');
+    const stop = new AbortController();
+    const t = new LocalHost(0, undefined, undefined, stop.signal);
+    const pending = t.exec(['sh', '-c', 'sleep 300 & echo "$!" > "$1"; wait', 'sh', pidFile], { timeoutMs: 60000, remoteSeconds: 60 }).catch((e) => e);
+    let pid = 0;
+    try {
+      for (let i = 0; i < 200 && !pid; i++) {
+        await new Promise((r) => setTimeout(r, 25));
+        pid = Number(existsSync(pidFile) ? readFileSync(pidFile, 'utf-8').trim() : 0);
+      }
+      expect(pid).toBeGreaterThan(0);
+      stop.abort('stop');
+      expect(await pending).toMatchObject({ name: 'AbortedError' });
+      for (let i = 0; i < 60 && !/^(gone|Z)$/.test(stateOf(pid)); i++) await new Promise((r) => setTimeout(r, 50));
+      expect(stateOf(pid)).toMatch(/^(gone|Z)$/);
+    } finally {
+      if (pid && !/^(gone|Z)$/.test(stateOf(pid))) process.kill(pid, 'SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, 15000);
 
   it('a host is local by targetHost localhost or --local, which may not contradict --targetHost', () => {

@@ -25,6 +25,9 @@ numbers "kill_after=$kill_after" "seconds=$seconds"
 exec 3<&0
 setsid timeout -k "$kill_after" "$seconds" "$@" <&3 3<&- &
 p=$!
+# A stop sent to this shell (TERM to the process group of a local target, HUP, INT) reaches the
+# command's session too: setsid put it out of reach of signals to ours.
+trap 'kill_group TERM "$p"' HUP INT TERM
 exec 3<&-
 wait "$p"; rc=$?
 kill_group KILL "$p"
