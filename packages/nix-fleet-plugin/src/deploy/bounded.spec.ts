@@ -1,7 +1,7 @@
 // The wrapper every remote call runs under (boundedArgv), in a real shell with the real
 // coreutils `timeout` and with busybox's: what a command leaves behind is gone when it returns.
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { boundedArgv } from './remote-scripts';
@@ -65,5 +65,33 @@ describe.each(KINDS)('under %s timeout', (kind, env) => {
 
   it('passes stdin and the exit code through', () => {
     expect(bounded(5, 'cat; exit 3', env, 'a list\n')).toMatchObject({ code: 3, out: 'a list\n' });
+  });
+});
+
+// A stop of a local target signals the wrapper's process group; the command runs in a session of
+// its own, so the wrapper passes the stop on. Each shell the wrapper may meet as `sh` on a target.
+const SHELLS: Array<[string, string[], NodeJS.ProcessEnv]> = [
+  ['dash, coreutils timeout', ['dash'], process.env],
+  ['bash, coreutils timeout', ['bash'], process.env],
+  ['busybox sh, busybox timeout', ['busybox', 'sh'], KINDS[1][1]],
+];
+
+describe.each(SHELLS)('a stop under %s', (_name, shell, env) => {
+  it('reaches the command, which gets its TERM first and time to clean up; nothing is left', async () => {
+    const marker = `nfbounded-stop-${shell.join('')}-${process.pid}`;
+    const log = join(dir, `${marker}.log`);
+    const script = `trap 'echo got >> ${log}; sleep 0.3; echo cleaned >> ${log}; exit 7' TERM; echo ready >> ${log}; while :; do sleep 0.1; done; : ${marker}`;
+    const [, ...args] = boundedArgv(60, ['sh', '-c', script]);
+    const wrapper = spawn(shell[0], [...shell.slice(1), ...args], { env, detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    wrapper.stderr!.on('data', (d) => (stderr += d));
+    const ended = new Promise<[number | null, string | null]>((r) => wrapper.on('exit', (code, signal) => r([code, signal])));
+    for (let i = 0; i < 100 && !(existsSync(log) && readFileSync(log, 'utf-8').includes('ready')); i++) await new Promise((r) => setTimeout(r, 50));
+    process.kill(-wrapper.pid!, 'SIGTERM');
+    expect(await ended).toEqual([143, null]);
+    expect(readFileSync(log, 'utf-8')).toBe('ready\ngot\ncleaned\n');
+    // The command's own shell may say "Terminated" of its sleep; the wrapper says nothing.
+    expect(stderr).not.toMatch(/Killed|setsid|timeout/);
+    expect(await gone(marker)).toEqual([]);
   });
 });

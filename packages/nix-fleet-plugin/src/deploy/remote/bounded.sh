@@ -22,15 +22,26 @@ done
 required "kill_after=$kill_after" "seconds=$seconds"
 numbers "kill_after=$kill_after" "seconds=$seconds"
 
+# A stop sent to this shell (TERM to the process group of a local target, HUP, INT) must reach the
+# command's session too, which setsid put out of reach of signals to ours. The trap is set before
+# the fork: a stop that comes before $! is known is passed on right after.
+stopped=
+p=
+# shellcheck disable=SC2317 # run by the trap
+on_stop() { stopped=1; [ -z "$p" ] || kill_group TERM "$p"; }
+trap on_stop HUP INT TERM
 exec 3<&0
 setsid timeout -k "$kill_after" "$seconds" "$@" <&3 3<&- &
 p=$!
-# A stop sent to this shell (TERM to the process group of a local target, HUP, INT) reaches the
-# command's session too: setsid put it out of reach of signals to ours.
-trap 'kill_group TERM "$p"' HUP INT TERM
+[ -z "$stopped" ] || kill_group TERM "$p"
 exec 3<&-
 wait "$p"; rc=$?
+# A trapped signal ends the wait at once: the command gets a second to end on TERM (the caller's
+# own SIGKILL follows 2 s after its TERM), then SIGKILL.
+[ -z "$stopped" ] || wait_group "$p" 1
 kill_group KILL "$p"
+# Reaps a command the stop cut short (bash would report it as Killed).
+wait "$p" 2>/dev/null
 # Until no process of the group is left but zombies, at most 5 s.
 wait_group "$p" 5
 exit "$rc"
