@@ -24,11 +24,12 @@ export const REAPER = `
 owner=$1; dir=$2; bridge=$3; shift 3
 while kill -0 "$owner" 2>/dev/null && [ -d "$dir" ]; do sleep 1; done
 [ -d "$dir" ] || exit 0
-# Only the nspawns of this run: a pid in the file may since have gone to another program.
-ours() { case "$(tr '\\0' ' ' < "/proc/$1/cmdline" 2>/dev/null)" in "systemd-nspawn -q -D $dir/"*) return 0;; esac; return 1; }
-pids=$(for n in $(cat "$dir/nspawn.pids" 2>/dev/null); do ours "$n" && echo "$n"; done)
+# Lines "role pid start" (an init, then its nspawn): a pid names the same process only while its
+# start time in /proc/PID/stat (field 22) is the one recorded; pids are reused.
+ours() { st=$2; s=$(sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null) || return 1; set -- $s; [ "$1" != Z ] || return 1; shift 19; [ "$1" = "$st" ]; }
 live() { s=$(sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null) && [ "\${s%% *}" != Z ]; }
-for n in $pids; do for c in $(cat "/proc/$n/task/$n/children" 2>/dev/null); do kill -9 "$c"; done; done
+# The container's init first (it takes the whole container with it), even when its nspawn is gone.
+pids=$(while read -r role n st; do if ours "$n" "$st"; then [ "$role" != init ] || kill -9 "$n"; echo "$n"; fi; done < "$dir/nspawn.pids" 2>/dev/null)
 i=0; for n in $pids; do while live "$n" && [ "$i" -lt 50 ]; do sleep 0.1; i=$((i + 1)); done; kill -9 "$n" 2>/dev/null; done
 for ns in "$@"; do ip netns del "$ns" 2>/dev/null; done
 ip link del "$bridge" 2>/dev/null
@@ -80,14 +81,27 @@ function waitGone(pid: number, timeoutMs: number): boolean {
   return true;
 }
 
-/** Whether pid is still a systemd-nspawn of this run's folder (pids are reused). */
-export function isOurs(pid: number, dir: string): boolean {
+/** A process's start time (field 22 of /proc/PID/stat): with the pid, it names one process for good. */
+export function startOf(pid: number): string | undefined {
   try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf-8').split('\0').join(' ').startsWith(`systemd-nspawn -q -D ${dir}/`);
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf-8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
   } catch {
-    return false;
+    return undefined;
   }
 }
+
+/** A process recorded as pid and start time: still running (pids are reused, so the pid alone says nothing). */
+interface Recorded {
+  pid: number;
+  start?: string;
+}
+
+function running(p: Recorded | undefined): p is Recorded {
+  return p !== undefined && p.start !== undefined && alive(p.pid) && startOf(p.pid) === p.start;
+}
+
+const record = (pid: number): Recorded => ({ pid, start: startOf(pid) });
 
 function childOf(pid: number): number | undefined {
   try {
@@ -122,7 +136,7 @@ export async function startSystemdHosts(count: number, opts: { namePrefix?: stri
   const { prefix, tag, dir, bridge, identityFile, knownHostsFile, sshConfigFile } = layout;
   const namePrefix = opts.namePrefix ?? 'sd';
   const namespaces: string[] = [];
-  const containers: { nspawn: number; init?: number }[] = [];
+  const containers: { nspawn: Recorded; init?: Recorded }[] = [];
   let done = false;
 
   const teardownSync = () => {
@@ -131,12 +145,17 @@ export async function startSystemdHosts(count: number, opts: { namePrefix?: stri
     unregister();
     let safeToRemove = true;
     for (const c of containers) {
-      // An nspawn that ended before teardown may have left its pid to another program.
-      if (!isOurs(c.nspawn, dir)) continue;
-      const init = c.init ?? childOf(c.nspawn);
-      if (init) kill9(init);
-      if (!waitGone(c.nspawn, 5000)) kill9(c.nspawn);
-      if (!waitGone(c.nspawn, 5000)) safeToRemove = false;
+      // The init even when its nspawn died: it would run on, with the run's folder gone. A process
+      // that ended before teardown may have left its pid to another program: only ours are killed.
+      const init = c.init ?? (running(c.nspawn) ? childOf(c.nspawn.pid) : undefined);
+      const initRecord = typeof init === 'number' ? record(init) : init;
+      if (running(initRecord)) {
+        kill9(initRecord.pid);
+        if (!waitGone(initRecord.pid, 5000)) safeToRemove = false;
+      }
+      if (!running(c.nspawn)) continue;
+      if (!waitGone(c.nspawn.pid, 5000)) kill9(c.nspawn.pid);
+      if (!waitGone(c.nspawn.pid, 5000)) safeToRemove = false;
     }
     for (const ns of namespaces) quiet('ip', ['netns', 'del', ns]);
     quiet('ip', ['link', 'del', bridge]);
@@ -174,16 +193,19 @@ export async function startSystemdHosts(count: number, opts: { namePrefix?: stri
         ['-q', '-D', root, '--bind-ro=/usr', `--bind=${storeDir}:/nix`, '--boot', '--register=no', '--keep-unit', `--network-namespace-path=/run/netns/${namespace}`, '-M', name],
         { stdio: ['ignore', out, out], detached: true },
       );
-      const c: { nspawn: number; init?: number } = { nspawn: nspawn.pid! };
+      const c: { nspawn: Recorded; init?: Recorded } = { nspawn: record(nspawn.pid!) };
       containers.push(c);
-      writeFileSync(join(dir, 'nspawn.pids'), containers.map((x) => x.nspawn).join('\n') + '\n');
+      const savePids = () =>
+        writeFileSync(join(dir, 'nspawn.pids'), containers.flatMap((x) => [...(x.init ? [`init ${x.init.pid} ${x.init.start}`] : []), `nspawn ${x.nspawn.pid} ${x.nspawn.start}`]).join('\n') + '\n');
+      savePids();
 
       nspawn.unref();
-      c.init = await waitForInit(c.nspawn, name);
+      c.init = record(await waitForInit(c.nspawn.pid, name));
+      savePids();
       await waitForPort(address, 22, 30000).catch((e: Error) => {
         throw new Error(`${e.message}; console:\n${existsSync(consoleLog) ? readFileSync(consoleLog, 'utf-8').slice(-2000) : ''}`);
       });
-      const initPid = c.init;
+      const initPid = c.init.pid;
       known += `${name} ${hostKey}\n`;
       config += sshConfigBlock(name, address, identityFile, knownHostsFile) + '\n';
       hosts.push({
@@ -194,7 +216,7 @@ export async function startSystemdHosts(count: number, opts: { namePrefix?: stri
         // sshd logs to the container's journal: see journal(['-u', 'ssh.service']).
         sshdLog: join(hostDir, 'no-sshd-log'),
         root,
-        nspawnPid: c.nspawn,
+        nspawnPid: c.nspawn.pid,
         initPid,
         exec: (args) => nsExec(name, initPid, args),
         journal: (args) => nsExec(name, initPid, ['journalctl', '--no-pager', '-q', ...args]),
@@ -204,7 +226,7 @@ export async function startSystemdHosts(count: number, opts: { namePrefix?: stri
     writeFileSync(sshConfigFile, config);
     // nix-daemon is a unit after ssh: wait until the store answers through it.
     for (const h of hosts) await waitUntil(`nix-daemon on ${h.name}`, () => h.exec(['systemctl', 'is-active', '-q', 'nix-daemon.service']).then(() => true, () => false));
-    return { kind: 'systemd', ...networkOf(layout, hosts, containers.map((c) => c.nspawn), teardownSync) };
+    return { kind: 'systemd', ...networkOf(layout, hosts, containers.map((c) => c.nspawn.pid), teardownSync) };
   } catch (e) {
     teardownSync();
     throw e;

@@ -5,7 +5,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isOurs, REAPER, startSystemdHosts } from '../../support/systemd-hosts';
+import { REAPER, startOf, startSystemdHosts } from '../../support/systemd-hosts';
 
 function alive(pid: number): boolean {
   try {
@@ -52,7 +52,9 @@ describe('systemd test hosts: the reaper', () => {
     started.push(stranger);
     await until('the stranger\'s child', () => childrenOf(stranger.pid!).length > 0);
     const [strangerChild] = childrenOf(stranger.pid!);
-    writeFileSync(join(dir, 'nspawn.pids'), `${stranger.pid}\n`);
+    // Recorded as an init and an nspawn that have since ended: same pids, other start times.
+    const start = Number(startOf(stranger.pid!));
+    writeFileSync(join(dir, 'nspawn.pids'), `init ${strangerChild} ${start - 1}\nnspawn ${stranger.pid} ${start - 2}\n`);
     const owner = spawn('sleep', ['300'], { stdio: 'ignore', detached: true });
     started.push(owner);
     // A bridge name no one has (the reaper deletes it quietly); no namespaces.
@@ -70,17 +72,18 @@ describe('systemd test hosts: the reaper', () => {
     expect(alive(strangerChild)).toBe(true);
   });
 
-  it('knows an nspawn of its own folder from any other program', () => {
-    expect(isOurs(process.pid, dir)).toBe(false);
-    expect(isOurs(2 ** 22 + 1, dir)).toBe(false);
+  it('names a process by pid and start time', () => {
+    expect(startOf(process.pid)).toMatch(/^\d+$/);
+    expect(startOf(process.ppid)).toMatch(/^\d+$/);
+    expect(startOf(process.pid)).not.toBe(startOf(1));
+    expect(startOf(2 ** 22 + 1)).toBeUndefined();
   });
 
   it('ends a run\'s own container, namespace and folder once its owner is gone', async () => {
     const net = await startSystemdHosts(1, { namePrefix: 'rp' });
     try {
       const [host] = net.hosts;
-      expect(isOurs(host.nspawnPid, net.dir)).toBe(true);
-      expect(isOurs(host.nspawnPid, `${net.dir}-other`)).toBe(false);
+      expect(readFileSync(join(net.dir, 'nspawn.pids'), 'utf-8')).toBe(`init ${host.initPid} ${startOf(host.initPid)}\nnspawn ${host.nspawnPid} ${startOf(host.nspawnPid)}\n`);
       const owner = spawn('sleep', ['300'], { stdio: 'ignore', detached: true });
       started.push(owner);
       const reaper = spawn('sh', ['-c', REAPER, 'nix-fleet-reaper', String(owner.pid), net.dir, net.bridge, host.namespace], { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -96,6 +99,31 @@ describe('systemd test hosts: the reaper', () => {
       expect(execFileSync('ip', ['netns', 'list'], { encoding: 'utf-8' })).not.toContain(host.namespace);
     } finally {
       // Nothing is left to end: its nspawn is no longer ours, and the rest is gone already.
+      await net.teardown();
+    }
+  });
+
+  // systemd-nspawn can die while the container's init (PID 1 inside) runs on.
+  it.each(['the teardown', 'the reaper'])('%s ends a container whose nspawn died first', async (by) => {
+    const net = await startSystemdHosts(1, { namePrefix: 'rn' });
+    const [host] = net.hosts;
+    try {
+      process.kill(host.nspawnPid, 'SIGKILL');
+      await until('nspawn gone', () => !alive(host.nspawnPid));
+      expect(alive(host.initPid)).toBe(true);
+      if (by === 'the reaper') {
+        const owner = spawn('sleep', ['300'], { stdio: 'ignore', detached: true });
+        started.push(owner);
+        const reaper = spawn('sh', ['-c', REAPER, 'nix-fleet-reaper', String(owner.pid), net.dir, net.bridge, host.namespace], { stdio: 'ignore' });
+        const ended = new Promise<number | null>((r) => reaper.on('exit', r));
+        owner.kill('SIGKILL');
+        expect(await ended).toBe(0);
+      } else {
+        await net.teardown();
+      }
+      await until('init gone', () => !alive(host.initPid), 5000);
+      expect(existsSync(net.dir)).toBe(false);
+    } finally {
       await net.teardown();
     }
   });
