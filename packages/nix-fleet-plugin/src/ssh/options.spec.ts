@@ -164,6 +164,9 @@ describe('checkHostKeyPolicy on recorded ssh -G lines', () => {
     [['stricthostkeychecking false']],
     [['stricthostkeychecking accept-new', 'userknownhostsfile /dev/null']],
     [['stricthostkeychecking accept-new', 'userknownhostsfile /dev/null /nonexistent-dir/kh']],
+    // ssh adds new keys to the first file only.
+    [['stricthostkeychecking accept-new', 'userknownhostsfile /dev/null /tmp/kh']],
+    [['stricthostkeychecking accept-new', 'userknownhostsfile /nonexistent-dir/kh /tmp/kh']],
   ])('refuses %j', (lines) => {
     expect(() => checkHostKeyPolicy(g(lines), 'web1.test')).toThrow(/^ssh to web1\.test would not check its host key .*ssh-keyscan web1\.test/);
   });
@@ -171,7 +174,7 @@ describe('checkHostKeyPolicy on recorded ssh -G lines', () => {
   it.each([
     [['stricthostkeychecking true']],
     [['stricthostkeychecking ask', 'userknownhostsfile /dev/null']],
-    [['stricthostkeychecking accept-new', 'userknownhostsfile /dev/null /tmp/kh']],
+    [['stricthostkeychecking accept-new', 'userknownhostsfile /tmp/kh /dev/null']],
     [[]],
   ])('accepts %j', (lines) => {
     expect(() => checkHostKeyPolicy(g(lines), 'web1.test')).not.toThrow();

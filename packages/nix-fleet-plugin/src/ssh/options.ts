@@ -122,15 +122,16 @@ function canRemember(file: string): boolean {
 
 /**
  * Refuses an effective ssh config that would not check host keys: StrictHostKeyChecking off
- * (no, off or false all print "false"), or accept-new with no known_hosts file it can keep
- * keys in, so that every connection would meet the key as new.
+ * (no, off or false all print "false"), or accept-new whose first known_hosts file (the one ssh
+ * adds keys to) cannot keep them, so that every connection would meet the key as new.
  */
 export function checkHostKeyPolicy(sshG: string, host: string): void {
   const cfg = parseSshG(sshG);
   // No line: ssh's default, ask, which checks.
   const strict = cfg.stricthostkeychecking;
   const userFiles = (cfg.userknownhostsfile ?? '').split(/\s+/).filter(Boolean);
-  const nowhere = !userFiles.some(canRemember);
+  // ssh adds a new key to the first file only: a second one that could keep it never gets it.
+  const nowhere = userFiles.length === 0 || !canRemember(userFiles[0]);
   if (strict === 'false' || (strict === 'accept-new' && nowhere)) {
     throw new Error(
       `ssh to ${host} would not check its host key (StrictHostKeyChecking ${strict}, UserKnownHostsFile ${userFiles.join(' ') || 'default'}). ` +
