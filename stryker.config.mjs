@@ -36,6 +36,9 @@ export default {
   ],
   "ignorePatterns": ["dist", ".nx", "reports", "tmp"],
   "concurrency": 1,
+  // A mutant that lifts an output cap makes a spec hold all a command prints: the runner then dies
+  // of its own heap limit (Stryker restarts it) instead of taking the machine's memory.
+  "testRunnerNodeArgs": ["--max-old-space-size=2048"],
   "timeoutMS": 20000,
   "incremental": true,
   "incrementalFile": "reports/stryker-incremental.json",
