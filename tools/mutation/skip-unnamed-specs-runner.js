@@ -6,7 +6,7 @@
 // none of whose tests match the pattern. A file it has no names for runs.
 // The names are also written next to the jest rootDir (in Stryker's sandbox): Stryker starts a new
 // runner process after a mutant times out, and that process reads them back.
-const { existsSync, readFileSync, writeFileSync } = require('node:fs');
+const { appendFileSync, existsSync, readFileSync, writeFileSync } = require('node:fs');
 const { join } = require('node:path');
 const TestRunner = require('jest-runner').default;
 
@@ -25,6 +25,10 @@ class SkipUnnamedSpecsRunner extends TestRunner {
       writeFileSync(file, JSON.stringify(names));
       return;
     }
+    // NIX_FLEET_MUTATION_TRACE=FILE: which mutant and specs each runner starts, to find the one a
+    // run died on (Stryker writes its results only at the end).
+    const trace = process.env.NIX_FLEET_MUTATION_TRACE;
+    if (trace) appendFileSync(trace, `${new Date().toISOString()} runner ${process.pid} mutant ${process.env.__STRYKER_ACTIVE_MUTANT__} tests ${pattern.slice(0, 300)}\n`);
     const names = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
     const regex = new RegExp(pattern, 'i');
     const wanted = tests.filter((test) => {

@@ -34,8 +34,9 @@ describe('exec executor', () => {
 // and report ares's result under its own name (a rollback would roll ares back once per task).
 describe('exec --host over several tasks', () => {
   const { root, context, errors, hostJson } = executorWorkspace('exec', 'zeus');
-  hostJson({ type: 'server', system: 'x86_64-linux', deployment: { targetHost: '10.99.0.1' } }, 'ares');
-  hostJson({ type: 'server', system: 'x86_64-linux', deployment: { targetHost: '10.99.0.2' } }, 'zeus');
+  // Loopback ports no one listens on: a run that gets through reaches nothing beyond this machine.
+  hostJson({ type: 'server', system: 'x86_64-linux', deployment: { targetHost: '127.0.0.1', port: 9 } }, 'ares');
+  hostJson({ type: 'server', system: 'x86_64-linux', deployment: { targetHost: '127.0.0.2', port: 9 } }, 'zeus');
   const task = (project: string, target = 'exec') => ({ id: `${project}:${target}`, target: { project, target }, overrides: target === 'exec' ? { host: 'ares' } : {} });
   const run = { ...context, taskGraph: { roots: [], dependencies: {}, tasks: { 'ares:exec': task('ares'), 'zeus:exec': task('zeus'), 'zeus:build': task('zeus', 'build') } } } as unknown as typeof context;
 
