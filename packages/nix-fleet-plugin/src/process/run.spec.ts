@@ -9,6 +9,16 @@ const alive = (pid: number) => {
   }
 };
 
+
+/**
+ * SIGKILL to one process, by a pid a command printed. Never 0 or less: those name whole process
+ * groups, and a bug (or a mutant) that loses the output turns Number('') into 0, which killed the
+ * spec's own process group and a whole mutation run with it.
+ */
+function killOne(pid: number): void {
+  if (!Number.isInteger(pid) || pid <= 1) throw new Error(`not the pid of a process this spec started: ${pid}`);
+  process.kill(pid, 'SIGKILL');
+}
 describe('run', () => {
   it('passes arguments as they are, without a shell', async () => {
     const result = await run('printf', ['%s|', 'a b', '$(echo no)', ';ls']);
@@ -60,14 +70,14 @@ describe('run', () => {
       expect(r).toMatchObject({ code: 0, stdout: `${pid}\nleft\n` });
       expect(alive(pid)).toBe(true);
     } finally {
-      process.kill(pid, 'SIGKILL');
+      killOne(pid);
     }
   }, 10000);
 
   it('settles a timed-out command on its exit, though a child of it holds the pipe', async () => {
     const err = await run('sh', ['-c', 'sleep 60 & echo "$!" >&2; wait'], { timeoutMs: 300, exitGraceMs: 200 }).catch((e: CommandError) => e);
     // sh was killed; its sleep lives on in our process group: end it by its PID.
-    process.kill(Number((err as CommandError).stderr.trim()), 'SIGKILL');
+    killOne(Number((err as CommandError).stderr.trim()));
     expect(err).toMatchObject({ timedOut: true, signal: 'SIGTERM' });
   }, 10000);
 
