@@ -53,7 +53,8 @@ export interface SystemdNetwork extends TestNetwork {
   hosts: SystemdHost[];
 }
 
-function alive(pid: number): boolean {
+/** Whether pid runs (a zombie does not). */
+export function alive(pid: number): boolean {
   try {
     // A zombie is gone for our purpose: it holds no mounts and runs nothing.
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf-8');

@@ -5,16 +5,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REAPER, startOf, startSystemdHosts } from '../../support/systemd-hosts';
-
-function alive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf-8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false;
-  }
-}
+import { alive, REAPER, startOf, startSystemdHosts } from '../../support/systemd-hosts';
 
 async function until(what: string, ok: () => boolean, ms = 15000): Promise<void> {
   const deadline = Date.now() + ms;
@@ -22,6 +13,18 @@ async function until(what: string, ok: () => boolean, ms = 15000): Promise<void>
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** Runs the reaper for a run folder as jest would leave it, ends its owner, and waits for it. */
+async function reapAfterOwner(started: ChildProcess[], args: string[]): Promise<{ code: number | null; stderr: string }> {
+  const owner = spawn('sleep', ['300'], { stdio: 'ignore', detached: true });
+  started.push(owner);
+  const reaper = spawn('sh', ['-c', REAPER, 'nix-fleet-reaper', String(owner.pid), ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  reaper.stderr!.on('data', (d) => (stderr += d));
+  const ended = new Promise<number | null>((r) => reaper.on('exit', r));
+  owner.kill('SIGKILL');
+  return { code: await ended, stderr };
 }
 
 function childrenOf(pid: number): number[] {
@@ -55,18 +58,9 @@ describe('systemd test hosts: the reaper', () => {
     // Recorded as an init and an nspawn that have since ended: same pids, other start times.
     const start = Number(startOf(stranger.pid!));
     writeFileSync(join(dir, 'nspawn.pids'), `init ${strangerChild} ${start - 1}\nnspawn ${stranger.pid} ${start - 2}\n`);
-    const owner = spawn('sleep', ['300'], { stdio: 'ignore', detached: true });
-    started.push(owner);
     // A bridge name no one has (the reaper deletes it quietly); no namespaces.
     const bridge = `nfr${process.pid.toString(36)}`.slice(0, 15);
-    const reaper = spawn('sh', ['-c', REAPER, 'nix-fleet-reaper', String(owner.pid), dir, bridge], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    reaper.stderr!.on('data', (d) => (stderr += d));
-    const ended = new Promise<number | null>((r) => reaper.on('exit', r));
-
-    owner.kill('SIGKILL');
-    expect(await ended).toBe(0);
-    expect(stderr).toBe('');
+    expect(await reapAfterOwner(started, [dir, bridge])).toEqual({ code: 0, stderr: '' });
     expect(existsSync(dir)).toBe(false);
     expect(alive(stranger.pid!)).toBe(true);
     expect(alive(strangerChild)).toBe(true);
@@ -84,15 +78,7 @@ describe('systemd test hosts: the reaper', () => {
     try {
       const [host] = net.hosts;
       expect(readFileSync(join(net.dir, 'nspawn.pids'), 'utf-8')).toBe(`init ${host.initPid} ${startOf(host.initPid)}\nnspawn ${host.nspawnPid} ${startOf(host.nspawnPid)}\n`);
-      const owner = spawn('sleep', ['300'], { stdio: 'ignore', detached: true });
-      started.push(owner);
-      const reaper = spawn('sh', ['-c', REAPER, 'nix-fleet-reaper', String(owner.pid), net.dir, net.bridge, host.namespace], { stdio: ['ignore', 'ignore', 'pipe'] });
-      let stderr = '';
-      reaper.stderr!.on('data', (d) => (stderr += d));
-      const ended = new Promise<number | null>((r) => reaper.on('exit', r));
-      owner.kill('SIGKILL');
-      expect(await ended).toBe(0);
-      expect(stderr).toBe('');
+      expect(await reapAfterOwner(started, [net.dir, net.bridge, host.namespace])).toEqual({ code: 0, stderr: '' });
       expect(alive(host.nspawnPid)).toBe(false);
       expect(alive(host.initPid)).toBe(false);
       expect(existsSync(net.dir)).toBe(false);
@@ -112,12 +98,7 @@ describe('systemd test hosts: the reaper', () => {
       await until('nspawn gone', () => !alive(host.nspawnPid));
       expect(alive(host.initPid)).toBe(true);
       if (by === 'the reaper') {
-        const owner = spawn('sleep', ['300'], { stdio: 'ignore', detached: true });
-        started.push(owner);
-        const reaper = spawn('sh', ['-c', REAPER, 'nix-fleet-reaper', String(owner.pid), net.dir, net.bridge, host.namespace], { stdio: 'ignore' });
-        const ended = new Promise<number | null>((r) => reaper.on('exit', r));
-        owner.kill('SIGKILL');
-        expect(await ended).toBe(0);
+        expect((await reapAfterOwner(started, [net.dir, net.bridge, host.namespace])).code).toBe(0);
       } else {
         await net.teardown();
       }
