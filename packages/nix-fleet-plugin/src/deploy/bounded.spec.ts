@@ -96,3 +96,17 @@ describe.each(SHELLS)('a stop under %s', (_name, shell, env) => {
     expect(await gone(marker)).toEqual([]);
   });
 });
+
+// A stop that comes before setsid has made the command's group (here: sent by the wrapper to
+// itself right after its trap is set) must still stop the command, not leave it to its timeout.
+describe.each(SHELLS)('a stop before the command has its own group, under %s', (_name, shell, env) => {
+  it('ends the wrapper at once with the stop\'s exit code', () => {
+    const [, , script, ...args] = boundedArgv(30, ['sleep', '300']);
+    expect(script).toContain('trap on_stop HUP INT TERM\n');
+    const early = script.replace('trap on_stop HUP INT TERM\n', () => 'trap on_stop HUP INT TERM\nkill -s TERM $$\n');
+    const started = Date.now();
+    const r = spawnSync(shell[0], [...shell.slice(1), '-c', early, ...args], { env, encoding: 'utf-8', timeout: 60000 });
+    expect(r.status).toBe(143);
+    expect(Date.now() - started).toBeLessThan(10000);
+  });
+});

@@ -30,10 +30,17 @@ p=
 # shellcheck disable=SC2317 # run by the trap
 on_stop() { stopped=1; [ -z "$p" ] || kill_group TERM "$p"; }
 trap on_stop HUP INT TERM
+# Stopped before anything started: nothing to stop.
+[ -z "$stopped" ] || exit 143
 exec 3<&0
 setsid timeout -k "$kill_after" "$seconds" "$@" <&3 3<&- &
 p=$!
-[ -z "$stopped" ] || kill_group TERM "$p"
+# Stopped while forking: a signal to the new process can still be lost (its shell resets the trap
+# after the fork), so wait until setsid has made the command's group, then signal that.
+if [ -n "$stopped" ]; then
+  i=0
+  until kill_group TERM "$p" || ! kill -0 "$p" 2>/dev/null || [ "$i" -ge 20 ]; do sleep 0.05; i=$((i + 1)); done
+fi
 exec 3<&-
 wait "$p"; rc=$?
 # A trapped signal ends the wait at once: the command gets a second to end on TERM (the caller's
