@@ -27,14 +27,18 @@ while kill -0 "$owner" 2>/dev/null && [ -d "$dir" ]; do sleep 1; done
 # Lines "role pid start" (an init, then its nspawn): a pid names the same process only while its
 # start time in /proc/PID/stat (field 22) is the one recorded; pids are reused.
 ours() { st=$2; s=$(sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null) || return 1; set -- $s; [ "$1" != Z ] || return 1; shift 19; [ "$1" = "$st" ]; }
-live() { s=$(sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null) && [ "\${s%% *}" != Z ]; }
 # The container's init first (it takes the whole container with it), even when its nspawn is gone.
-pids=$(while read -r role n st; do if ours "$n" "$st"; then [ "$role" != init ] || kill -9 "$n"; echo "$n"; fi; done < "$dir/nspawn.pids" 2>/dev/null)
-i=0; for n in $pids; do while live "$n" && [ "$i" -lt 50 ]; do sleep 0.1; i=$((i + 1)); done; kill -9 "$n" 2>/dev/null; done
+ids=$(while read -r role n st; do if ours "$n" "$st"; then [ "$role" != init ] || kill -9 "$n"; echo "$n $st"; fi; done < "$dir/nspawn.pids" 2>/dev/null)
+# Each gets up to 5 s to end by itself; SIGKILL only to a process that is still the recorded one.
+echo "$ids" | while read -r n st; do
+  [ -n "$n" ] || continue
+  i=0; while ours "$n" "$st" && [ "$i" -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+  if ours "$n" "$st"; then kill -9 "$n" 2>/dev/null; fi
+done
 for ns in "$@"; do ip netns del "$ns" 2>/dev/null; done
 ip link del "$bridge" 2>/dev/null
 sleep 0.5
-for n in $pids; do if live "$n"; then echo "nspawn $n still runs: left $dir" >&2; exit 1; fi; done
+if ! echo "$ids" | while read -r n st; do [ -z "$n" ] || ! ours "$n" "$st" || exit 1; done; then echo "a container still runs: left $dir" >&2; exit 1; fi
 rm -rf "$dir"
 `;
 
@@ -155,8 +159,9 @@ export async function startSystemdHosts(count: number, opts: { namePrefix?: stri
         if (!waitGone(initRecord.pid, 5000)) safeToRemove = false;
       }
       if (!running(c.nspawn)) continue;
-      if (!waitGone(c.nspawn.pid, 5000)) kill9(c.nspawn.pid);
-      if (!waitGone(c.nspawn.pid, 5000)) safeToRemove = false;
+      // SIGKILL only to the recorded nspawn: its pid may have gone to another program meanwhile.
+      if (!waitGone(c.nspawn.pid, 5000) && running(c.nspawn)) kill9(c.nspawn.pid);
+      if (!waitGone(c.nspawn.pid, 5000) && running(c.nspawn)) safeToRemove = false;
     }
     for (const ns of namespaces) quiet('ip', ['netns', 'del', ns]);
     quiet('ip', ['link', 'del', bridge]);
