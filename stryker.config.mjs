@@ -1,5 +1,6 @@
 // Mutation testing of the plugin's core: npm run test:mutation (docs/Testing.md, "Mutation testing").
-// Concurrency 1: the machine has 2 cores and the unit specs themselves start processes (nix, ssh, git).
+// Concurrency 1 by default: the unit specs themselves start processes (nix, ssh, git). Runs that
+// wait on them gain from more (tools/test.sh and docs/Testing.md use 4 on 2 cores).
 // incremental: only mutants whose code or covering specs changed since reports/stryker-incremental.json are run.
 export default {
   "packageManager": "npm",

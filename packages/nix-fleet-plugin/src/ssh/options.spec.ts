@@ -125,7 +125,7 @@ describe('checkHostKeyPolicy on real ssh -G output', () => {
     );
   });
 
-  it.each(['/dev/null', '/dev/./null', '/dev/../dev/null', '/nonexistent-dir/known_hosts'])('refuses accept-new with nowhere to remember keys: %s', (file) => {
+  it.each(['/dev/null', '/dev/./null', '/dev/../dev/null', '/nonexistent-dir/known_hosts', '/dev/full', '/tmp'])('refuses accept-new with nowhere to remember keys: %s', (file) => {
     expect(() => checkHostKeyPolicy(sshG('-o', 'StrictHostKeyChecking=accept-new', '-o', `UserKnownHostsFile=${file}`), 'web1.test')).toThrow(
       `StrictHostKeyChecking accept-new, UserKnownHostsFile ${file}`,
     );

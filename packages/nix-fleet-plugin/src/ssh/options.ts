@@ -7,7 +7,7 @@
 // operator's and is used as it is; but whatever the source, a deploy whose effective config
 // (`ssh -G`) would not check host keys is refused.
 
-import { existsSync, realpathSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, resolve } from 'node:path';
 
@@ -106,15 +106,23 @@ export function parseSshG(text: string): Record<string, string> {
 }
 
 /**
- * A known_hosts file accept-new can remember a key in: not /dev/null however spelled, and in a
- * folder that exists (ssh silently drops a key it cannot write, and then accepts the next too).
+ * A known_hosts file accept-new can remember a key in: a regular file ssh may write, or one it may
+ * make in a folder that exists (ssh silently drops a key it cannot write, and then accepts the
+ * next too): not /dev/null however spelled, /dev/full or a folder.
  * `none` is no file: ssh then reads and writes no user known_hosts at all.
  */
 function canRemember(file: string): boolean {
   if (isNoFile(file)) return false;
   const path = resolve(file.replace(/^~(?=\/)/, homedir()));
   try {
-    return realpathSync(existsSync(path) ? path : dirname(path)) !== '/dev/null' && statSync(dirname(path)).isDirectory();
+    // A file that is there: a regular file ssh may append to (not a folder, /dev/null, /dev/full).
+    if (existsSync(path)) {
+      accessSync(path, constants.W_OK);
+      return statSync(path).isFile();
+    }
+    // One still to be made: in a folder ssh may write in.
+    accessSync(dirname(path), constants.W_OK);
+    return statSync(dirname(path)).isDirectory();
   } catch {
     return false;
   }
