@@ -14,6 +14,11 @@ function stateOf(pid: number): string {
   }
 }
 
+/** Polls every 50 ms, at most `tries` times, until pid is gone or a zombie. */
+async function untilEnded(pid: number, tries: number): Promise<void> {
+  for (let i = 0; i < tries && !/^(gone|Z)$/.test(stateOf(pid)); i++) await new Promise((r) => setTimeout(r, 50));
+}
+
 const hostJson = (targetHost?: string) => ({ type: 'server' as const, system: 'x86_64-linux' as const, deployment: targetHost ? { targetHost } : {} });
 
 describe('local target', () => {
@@ -43,16 +48,9 @@ describe('local target', () => {
     const err = await t.exec(['sh', '-c', 'sleep 30 & echo "$!"; wait'], { timeoutMs: 20000, remoteSeconds: 1 }).catch((e) => e);
     expect(err).toMatchObject({ code: 124, timedOut: true });
     // Gone, or a zombie its new parent has not reaped yet; the signal takes a moment to land.
-    const stat = `/proc/${Number(err.stdout.trim())}/stat`;
-    const state = () => {
-      try {
-        return readFileSync(stat, 'utf-8').split(') ')[1]?.[0];
-      } catch {
-        return 'gone';
-      }
-    };
-    for (let i = 0; i < 40 && !/^(gone|Z)$/.test(state() ?? ''); i++) await new Promise((r) => setTimeout(r, 50));
-    expect(state()).toMatch(/^(gone|Z)$/);
+    const pid = Number(err.stdout.trim());
+    await untilEnded(pid, 40);
+    expect(stateOf(pid)).toMatch(/^(gone|Z)$/);
   }, 15000);
 
   it('a stop ends the command and its children, though the command runs in a session of its own', async () => {
@@ -70,7 +68,7 @@ describe('local target', () => {
       expect(pid).toBeGreaterThan(0);
       stop.abort('stop');
       expect(await pending).toMatchObject({ name: 'AbortedError' });
-      for (let i = 0; i < 60 && !/^(gone|Z)$/.test(stateOf(pid)); i++) await new Promise((r) => setTimeout(r, 50));
+      await untilEnded(pid, 60);
       expect(stateOf(pid)).toMatch(/^(gone|Z)$/);
     } finally {
       if (pid && !/^(gone|Z)$/.test(stateOf(pid))) process.kill(pid, 'SIGKILL');
