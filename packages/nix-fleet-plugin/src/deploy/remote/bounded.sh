@@ -24,7 +24,7 @@ numbers "kill_after=$kill_after" "seconds=$seconds"
 
 # A stop sent to this shell (TERM to the process group of a local target, HUP, INT) must reach the
 # command's session too, which setsid put out of reach of signals to ours. The trap is set before
-# the fork: a stop that comes before $! is known is passed on right after.
+# the fork, so no stop is lost: see the two checks around the fork.
 stopped=
 p=
 # shellcheck disable=SC2317 # run by the trap
