@@ -152,11 +152,11 @@ export async function startSystemdHosts(count: number, opts: { namePrefix?: stri
     for (const c of containers) {
       // The init even when its nspawn died: it would run on, with the run's folder gone. A process
       // that ended before teardown may have left its pid to another program: only ours are killed.
-      const init = c.init ?? (running(c.nspawn) ? childOf(c.nspawn.pid) : undefined);
-      const initRecord = typeof init === 'number' ? record(init) : init;
-      if (running(initRecord)) {
-        kill9(initRecord.pid);
-        if (!waitGone(initRecord.pid, 5000)) safeToRemove = false;
+      const child = c.init === undefined && running(c.nspawn) ? childOf(c.nspawn.pid) : undefined;
+      const init = c.init ?? (child === undefined ? undefined : record(child));
+      if (running(init)) {
+        kill9(init.pid);
+        if (!waitGone(init.pid, 5000)) safeToRemove = false;
       }
       if (!running(c.nspawn)) continue;
       // SIGKILL only to the recorded nspawn: its pid may have gone to another program meanwhile.
